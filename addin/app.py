@@ -1,0 +1,249 @@
+"""The product's jobs, independent of any front: validate, consolidate a cluster, report many.
+
+The CLI, the macros and the tests call these; each returns data (a result, the JSON payload of
+contracts.md §3, an exit code) and never prints.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from addin.domain.cluster import ClusterResult, consolidate
+from addin.domain.issues import Issue
+from addin.domain.rules import Rules
+from addin.io.folders import read_all, workbook_files
+from addin.io.report import ReportMeta, cluster_report_bytes
+from addin.io.rollup import ClusterSummary, rollup_bytes
+from addin.io.rules_file import load_rules
+from addin.io.xlsx_common import write_atomic
+
+Progress = Callable[[int], None]
+ROLLUP_NAME = "tong-hop-cac-cum.xlsx"
+EXIT_OK, EXIT_ERRORS, EXIT_NOTHING = 0, 1, 2
+
+
+class RefusedOutput(ValueError):
+    """The output would overwrite or land among the inputs."""
+
+
+@dataclass
+class Outcome:
+    payload: dict[str, Any]
+    exit_code: int
+    results: list[ClusterResult] = field(default_factory=list)
+
+
+# ----------------------------------------------------------------------------------------------
+def _quota_json(result: ClusterResult) -> list[dict[str, Any]]:
+    rows = []
+    for c in result.quota_checks:
+        rows.append({
+            "cluster": result.cluster_name or None, "unit": c.unit, "title": c.title,
+            "quota": c.quota_id, "base": c.base,
+            "max_pct": None if c.max_share is None else float(c.max_share * 100),
+            "max_count": c.max_count, "limit": c.limit, "counted": c.counted, "ok": c.ok,
+        })
+    return rows
+
+
+def payload(results: list[ClusterResult], rules: Rules, output: str | None,
+            extra_issues: list[Issue] | None = None) -> dict[str, Any]:
+    files, quotas, issues = [], [], []
+    by_title: dict[str, dict[str, int]] = {}
+    for result in results:
+        for f in result.files:
+            book = f.book
+            files.append({
+                "path": book.path, "unit": book.info.unit or None,
+                "period": book.info.period or None, "status": f.status,
+                "sha256": book.sha256 or None, "individuals": len(book.individuals),
+                "collectives": len(book.collectives),
+            })
+        quotas.extend(_quota_json(result))
+        issues.extend(i.as_dict() for i in result.issues)
+        for code, counts in result.by_title(rules).items():
+            acc = by_title.setdefault(code, {"proposed": 0, "passed": 0})
+            acc["proposed"] += counts["proposed"]
+            acc["passed"] += counts["passed"]
+    issues.extend(i.as_dict() for i in extra_issues or [])
+    counted = [f for f in files if f["status"] in ("ok", "errors")]
+    return {
+        "files": files,
+        "totals": {"files": len(files),
+                   "individuals": sum(f["individuals"] for f in counted),
+                   "collectives": sum(f["collectives"] for f in counted)},
+        "by_title": {code: by_title[code] for code in rules.titles if code in by_title},
+        "quotas": quotas,
+        "issues": issues,
+        "output": output,
+    }
+
+
+def _has_errors(result: ClusterResult) -> bool:
+    return result.has_errors
+
+
+# ----------------------------------------------------------------------------------------------
+_DATE_PATTERNS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d %H:%M:%S")
+
+
+def parse_date(text: str) -> dt.date | None:
+    text = text.strip()
+    for pattern in _DATE_PATTERNS:
+        try:
+            return dt.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
+def report_date(result: ClusterResult, given: str | None) -> str:
+    """The date printed on a report: as given, else the latest "Ngày lập" of the inputs (so the
+    same inputs give the same bytes on any day)."""
+    if given:
+        return given
+    dates = [d for b in result.counted_books if (d := parse_date(b.info.prepared_on))]
+    return max(dates).strftime("%d/%m/%Y") if dates else ""
+
+
+def meta_for(result: ClusterResult, rules: Rules, date: str | None,
+             fallback_cluster: str = "") -> ReportMeta:
+    return ReportMeta(cluster=result.cluster_name or fallback_cluster, period=result.period,
+                      date=report_date(result, date),
+                      rules_label=f"{rules.name} {rules.version}")
+
+
+def check_output(out: Path, inputs: list[Path]) -> None:
+    """Refuse an output that is an input, or sits inside an input folder."""
+    target = out.resolve()
+    for given in inputs:
+        source = given.resolve()
+        if target == source:
+            raise RefusedOutput(f"tệp kết quả {out} trùng với tệp đầu vào")
+        if source.is_dir() and source in target.parents:
+            raise RefusedOutput(f"tệp kết quả {out} nằm trong thư mục đầu vào {given}")
+
+
+# ----------------------------------------------------------------------------------------------
+def validate_paths(paths: list[str], rules: Rules, strict: bool = False,
+                   progress: Progress | None = None) -> Outcome:
+    files = workbook_files(paths)
+    if not files:
+        return Outcome(payload([], rules, None), EXIT_NOTHING)
+    result = consolidate(read_all(files, progress), rules)
+    data = payload([result], rules, None)
+    severities = {i["severity"] for i in data["issues"]}
+    failed = "error" in severities or (strict and "warning" in severities)
+    return Outcome(data, EXIT_ERRORS if failed else EXIT_OK, [result])
+
+
+def consolidate_folder(folder: str, out: str, rules: Rules, date: str | None = None,
+                       progress: Progress | None = None) -> Outcome:
+    check_output(Path(out), [Path(folder)])
+    files = workbook_files([folder])
+    if not files:
+        return Outcome(payload([], rules, None), EXIT_NOTHING)
+    result = consolidate(read_all(files, progress), rules)
+    data = cluster_report_bytes(result, rules, meta_for(result, rules, date, Path(folder).name))
+    write_atomic(out, data)
+    return Outcome(payload([result], rules, out), EXIT_ERRORS if _has_errors(result) else EXIT_OK,
+                   [result])
+
+
+# ----------------------------------------------------------------------------------------------
+_UNSAFE_NAME = re.compile(r"[^\w\-. ]+", re.UNICODE)
+
+
+def report_name(folder_name: str) -> str:
+    """A safe output file name for a cluster folder (no separators, no leading dots)."""
+    cleaned = _UNSAFE_NAME.sub("_", folder_name).strip(" ._") or "cum"
+    return f"{cleaned}.xlsx"
+
+
+def _cluster_job(folder: str, out: str, rules_path: str | None, date: str | None
+                 ) -> tuple[dict[str, Any], ClusterSummary | None, bool]:
+    """One cluster, in a worker process: read, consolidate, write; return what the roll-up and
+    the JSON need (the records themselves stay in the worker)."""
+    rules = load_rules(rules_path)
+    files = workbook_files([folder])
+    if not files:
+        return payload([], rules, None), None, False
+    result = consolidate(read_all(files), rules)
+    meta = meta_for(result, rules, date, Path(folder).name)
+    write_atomic(out, cluster_report_bytes(result, rules, meta))
+    summary = ClusterSummary.of(Path(folder).name, out, result, rules, meta)
+    return payload([result], rules, out), summary, result.has_errors
+
+
+def cluster_folders(root: str) -> list[Path]:
+    return sorted((p for p in Path(root).iterdir() if p.is_dir() and not p.name.startswith(".")),
+                  key=lambda p: p.name)
+
+
+def report_root(root: str, outdir: str, rules_path: str | None, jobs: int | None = None,
+                date: str | None = None, progress: Progress | None = None) -> Outcome:
+    rules = load_rules(rules_path)
+    out_dir = Path(outdir)
+    check_output(out_dir / ROLLUP_NAME, [Path(root)])
+    folders = cluster_folders(root)
+    if not folders:
+        return Outcome(payload([], rules, None), EXIT_NOTHING)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(folders)))
+    parts: list[tuple[dict[str, Any], ClusterSummary | None, bool]] = []
+    outputs = [str(out_dir / report_name(f.name)) for f in folders]
+    if len(set(outputs)) != len(outputs):  # two folder names cleaned to the same file name
+        outputs = [str(out_dir / f"{i + 1:03d}-{report_name(f.name)}")
+                   for i, f in enumerate(folders)]
+    if workers == 1:
+        for folder, out in zip(folders, outputs, strict=True):
+            parts.append(_cluster_job(str(folder), out, rules_path, date))
+            if progress:
+                progress(1)
+    else:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            futures = [pool.submit(_cluster_job, str(f), o, rules_path, date)
+                       for f, o in zip(folders, outputs, strict=True)]
+            for future in futures:
+                parts.append(future.result())
+                if progress:
+                    progress(1)
+    summaries = [s for _, s, _ in parts if s is not None]
+    if not summaries:
+        return Outcome(_merge_payloads([p for p, _, _ in parts], rules, None), EXIT_NOTHING)
+    rollup_path = out_dir / ROLLUP_NAME
+    write_atomic(rollup_path, rollup_bytes(summaries, rules, date))
+    data = _merge_payloads([p for p, _, _ in parts], rules, str(out_dir))
+    data["clusters"] = [{"name": s.name, "output": s.output} for s in summaries]
+    data["rollup"] = str(rollup_path)
+    any_errors = any(e for _, _, e in parts)
+    return Outcome(data, EXIT_ERRORS if any_errors else EXIT_OK)
+
+
+def _merge_payloads(parts: list[dict[str, Any]], rules: Rules, output: str | None
+                    ) -> dict[str, Any]:
+    by_title: Counter[tuple[str, str]] = Counter()
+    merged: dict[str, Any] = {"files": [], "totals": {"files": 0, "individuals": 0,
+                                                      "collectives": 0},
+                              "by_title": {}, "quotas": [], "issues": [], "output": output}
+    for part in parts:
+        merged["files"].extend(part["files"])
+        merged["quotas"].extend(part["quotas"])
+        merged["issues"].extend(part["issues"])
+        for key in ("files", "individuals", "collectives"):
+            merged["totals"][key] += part["totals"][key]
+        for code, counts in part["by_title"].items():
+            by_title[(code, "proposed")] += counts["proposed"]
+            by_title[(code, "passed")] += counts["passed"]
+    merged["by_title"] = {code: {"proposed": by_title[(code, "proposed")],
+                                 "passed": by_title[(code, "passed")]}
+                          for code in rules.titles if by_title[(code, "proposed")]}
+    return merged

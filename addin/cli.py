@@ -1,0 +1,328 @@
+"""`tdkt`: the command line (contracts.md §2). A thin front: parse, call addin.app, print."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+
+from addin import __version__, app
+from addin.domain.rules import Rules, RulesError, format_ratio
+from addin.io.rules_file import load_rules, rules_beside
+from addin.io.xlsx_common import write_atomic
+
+SEVERITY_LABEL = {"error": "Lỗi", "warning": "Cảnh báo", "info": "Thông tin"}
+STATUS_LABEL = {"ok": "hợp lệ", "errors": "có lỗi", "skipped": "bỏ qua (trùng)",
+                "unreadable": "không đọc được"}
+
+
+class UsageProblem(click.ClickException):
+    """A problem with what the user asked for (bad rules file, refused output): exit 2."""
+
+    exit_code = 2
+
+
+def _rules(path: str | None, near: str | None = None) -> Rules:
+    """The effective rules: --rules, else a tdkt-rules.toml beside the input, else the book."""
+    chosen = path or (str(found) if near and (found := rules_beside(near)) else None)
+    try:
+        return load_rules(chosen)
+    except RulesError as exc:
+        raise UsageProblem(f"Bộ quy tắc không dùng được: {exc}") from exc
+
+
+@contextmanager
+def _progress(total: int, label: str, quiet: bool) -> Iterator[Callable[[int], None] | None]:
+    if quiet or total < 2 or not sys.stderr.isatty():
+        yield None
+        return
+    with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
+        yield bar.update
+
+
+def _emit_json(data: dict[str, Any]) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False))
+
+
+def _location(issue: dict[str, Any]) -> str:
+    where = issue["sheet"] or ""
+    if issue["column"] and issue["row"]:
+        where += f"!{issue['column']}{issue['row']}"
+    elif issue["row"]:
+        where += f" dòng {issue['row']}"
+    return where
+
+
+def _print_human(data: dict[str, Any]) -> None:
+    by_file: dict[str | None, list[dict[str, Any]]] = {}
+    for issue in data["issues"]:
+        by_file.setdefault(issue["file"], []).append(issue)
+    for f in data["files"]:
+        head = f"{f['path']}"
+        if f["unit"]:
+            head += f" — {f['unit']}"
+        if f["period"]:
+            head += f" — {f['period']}"
+        click.echo(f"{head}: {f['individuals']} cá nhân, {f['collectives']} tập thể — "
+                   f"{STATUS_LABEL[f['status']]}")
+        for issue in by_file.pop(f["path"], []):
+            click.echo(f"  [{SEVERITY_LABEL[issue['severity']]}] {_location(issue)} "
+                       f"({issue['code']}): {issue['message']}")
+    for file, issues in by_file.items():
+        click.echo(file or "Toàn cụm")
+        for issue in issues:
+            click.echo(f"  [{SEVERITY_LABEL[issue['severity']]}] {_location(issue)} "
+                       f"({issue['code']}): {issue['message']}")
+    counts = {s: sum(1 for i in data["issues"] if i["severity"] == s) for s in SEVERITY_LABEL}
+    click.echo(f"Tổng: {data['totals']['files']} tệp, {data['totals']['individuals']} cá nhân, "
+               f"{data['totals']['collectives']} tập thể; {counts['error']} lỗi, "
+               f"{counts['warning']} cảnh báo, {counts['info']} thông tin.")
+
+
+def _finish(outcome: app.Outcome, as_json: bool, what: str) -> None:
+    if as_json:
+        _emit_json(outcome.payload)
+    else:
+        if outcome.exit_code == app.EXIT_NOTHING and not outcome.payload["files"]:
+            click.echo(f"Không có bảng tính nào để {what}.", err=True)
+        else:
+            _print_human(outcome.payload)
+            if outcome.payload.get("output"):
+                click.echo(f"Đã ghi: {outcome.payload['output']}")
+    sys.exit(outcome.exit_code)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="tdkt")
+def cli() -> None:
+    """tdkt — kiểm tra, tổng hợp báo cáo thi đua, khen thưởng (thi đua, khen thưởng workbooks)."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--rules", "rules_path", type=click.Path(dir_okay=False), help="Tệp quy tắc (TOML).")
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
+@click.option("--strict", is_flag=True, help="Cảnh báo cũng tính là lỗi (mã thoát 1).")
+def validate(paths: tuple[str, ...], rules_path: str | None, as_json: bool, strict: bool) -> None:
+    """Kiểm tra các bảng tính đơn vị (tệp hoặc thư mục)."""
+    rules = _rules(rules_path, paths[0])
+    files = app.workbook_files(list(paths))
+    with _progress(len(files), "Đang kiểm tra", as_json) as progress:
+        outcome = app.validate_paths(list(paths), rules, strict, progress)
+    _finish(outcome, as_json, "kiểm tra")
+
+
+def _maybe_pdf(path: str) -> None:
+    from addin.io.libreoffice import LibreOfficeError, convert
+
+    try:
+        produced = convert(path, Path(path).parent, "pdf")
+        click.echo(f"Đã xuất PDF: {produced}", err=True)
+    except (LibreOfficeError, OSError) as exc:
+        raise UsageProblem(f"Không xuất được PDF: {exc}") from exc
+
+
+@cli.command()
+@click.argument("folder", type=click.Path(exists=True, file_okay=False))
+@click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False),
+              help="Tệp báo cáo tổng hợp cụm (.xlsx).")
+@click.option("--rules", "rules_path", type=click.Path(dir_okay=False), help="Tệp quy tắc (TOML).")
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
+@click.option("--date", "date", help="Ngày lập báo cáo (mặc định: ngày lập mới nhất của các tệp).")
+@click.option("--pdf", is_flag=True, help="Xuất thêm PDF để in (cần LibreOffice).")
+def consolidate(folder: str, out: str, rules_path: str | None, as_json: bool, date: str | None,
+                pdf: bool) -> None:
+    """Tổng hợp các bảng tính đơn vị trong một thư mục cụm thành báo cáo cụm."""
+    rules = _rules(rules_path, folder)
+    files = app.workbook_files([folder])
+    try:
+        with _progress(len(files), "Đang tổng hợp", as_json) as progress:
+            outcome = app.consolidate_folder(folder, out, rules, date, progress)
+    except app.RefusedOutput as exc:
+        raise UsageProblem(str(exc)) from exc
+    except OSError as exc:
+        raise UsageProblem(f"Không ghi được {out}: {exc.strerror or exc}") from exc
+    if pdf and outcome.payload.get("output"):
+        _maybe_pdf(out)
+    _finish(outcome, as_json, "tổng hợp")
+
+
+@cli.command()
+@click.argument("root", type=click.Path(exists=True, file_okay=False))
+@click.option("-o", "--output", "outdir", required=True, type=click.Path(file_okay=False),
+              help="Thư mục ghi báo cáo các cụm và bản tổng hợp.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Số tiến trình (mặc định: số lõi).")
+@click.option("--rules", "rules_path", type=click.Path(dir_okay=False), help="Tệp quy tắc (TOML).")
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
+@click.option("--date", "date", help="Ngày lập báo cáo.")
+def report(root: str, outdir: str, jobs: int | None, rules_path: str | None, as_json: bool,
+           date: str | None) -> None:
+    """Lập báo cáo cho mọi cụm (mỗi thư mục con của ROOT là một cụm) và bản tổng hợp các cụm."""
+    chosen = rules_path or (str(f) if (f := rules_beside(root)) else None)
+    _rules(chosen)  # fail early, in this process, on a bad rules file
+    folders = app.cluster_folders(root)
+    try:
+        with _progress(len(folders), "Đang lập báo cáo", as_json) as progress:
+            outcome = app.report_root(root, outdir, chosen, jobs, date, progress)
+    except app.RefusedOutput as exc:
+        raise UsageProblem(str(exc)) from exc
+    except OSError as exc:
+        raise UsageProblem(f"Không ghi được vào {outdir}: {exc.strerror or exc}") from exc
+    if as_json:
+        _emit_json(outcome.payload)
+        sys.exit(outcome.exit_code)
+    if not outcome.payload["files"]:
+        click.echo("Không có cụm nào có bảng tính để lập báo cáo.", err=True)
+        sys.exit(outcome.exit_code)
+    for cluster in outcome.payload.get("clusters", []):
+        click.echo(f"{cluster['name']}: {cluster['output']}")
+    errors = sum(1 for i in outcome.payload["issues"] if i["severity"] == "error")
+    click.echo(f"Tổng: {outcome.payload['totals']['files']} tệp, "
+               f"{outcome.payload['totals']['individuals']} cá nhân, "
+               f"{outcome.payload['totals']['collectives']} tập thể; {errors} lỗi.")
+    click.echo(f"Bản tổng hợp các cụm: {outcome.payload.get('rollup')}")
+    sys.exit(outcome.exit_code)
+
+
+@cli.group()
+def template() -> None:
+    """Ghi mẫu trống (đơn vị hoặc cụm)."""
+
+
+@template.command("unit")
+@click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False))
+@click.option("--rules", "rules_path", type=click.Path(dir_okay=False), help="Tệp quy tắc (TOML).")
+def template_unit(out: str, rules_path: str | None) -> None:
+    """Mẫu báo cáo của đơn vị (có danh sách chọn, công thức tự tính)."""
+    from addin.io.unit_template import unit_workbook_bytes
+
+    write_atomic(out, unit_workbook_bytes(_rules(rules_path)))
+    click.echo(f"Đã ghi mẫu đơn vị: {out}")
+
+
+@template.command("cluster")
+@click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False))
+@click.option("--rules", "rules_path", type=click.Path(dir_okay=False), help="Tệp quy tắc (TOML).")
+def template_cluster(out: str, rules_path: str | None) -> None:
+    """Mẫu báo cáo tổng hợp của cụm (trống)."""
+    from addin.io.cluster_template import cluster_template_bytes
+
+    write_atomic(out, cluster_template_bytes(_rules(rules_path)))
+    click.echo(f"Đã ghi mẫu cụm: {out}")
+
+
+@cli.group("rules")
+def rules_group() -> None:
+    """Bộ quy tắc (ngưỡng phiếu, tỷ lệ xét tặng, danh hiệu)."""
+
+
+def rules_as_json(rules: Rules) -> dict[str, Any]:
+    return {
+        "book": {"name": rules.name, "label": rules.label, "version": rules.version,
+                 "note": rules.note},
+        "titles": [{
+            "code": t.code, "name": t.name, "kind": t.kind, "synonyms": list(t.synonyms),
+            "vote": {"rule": t.vote.id, "threshold": format_ratio(t.vote.threshold),
+                     "comparison": t.vote.comparison, "denominator": t.vote.denominator,
+                     "quorum": format_ratio(t.vote.quorum), "secret_ballot": t.vote.secret_ballot,
+                     "source": t.vote.source, "verified": t.vote.verified},
+            "requires_initiative": t.requires_initiative, "min_streak": t.min_streak,
+            "criteria": None if t.criteria is None else {
+                "min_cstt_share": format_ratio(t.criteria.min_cstt_share),
+                "comparison": t.criteria.comparison, "min_cstdcs": t.criteria.min_cstdcs,
+                "max_disciplined": t.criteria.max_disciplined, "source": t.criteria.source,
+                "verified": t.criteria.verified},
+            "source": t.source, "verified": t.verified,
+        } for t in rules.titles.values()],
+        "quotas": [{
+            "id": q.id, "title": q.title,
+            "max": format_ratio(q.max_share) if q.max_share is not None else None,
+            "max_count": q.max_count, "base": q.base, "base_titles": list(q.base_titles),
+            "counts": list(q.counts), "rounding": q.rounding, "scopes": list(q.scopes),
+            "enabled": q.enabled, "source": q.source, "verified": q.verified,
+        } for q in rules.quotas],
+        "display": {"percent_decimals": rules.percent_decimals, "source": rules.display_source},
+    }
+
+
+def _mark(verified: bool) -> str:
+    return "đã kiểm chứng" if verified else "CẦN KIỂM TRA"
+
+
+@rules_group.command("show")
+@click.option("--rules", "rules_path", type=click.Path(dir_okay=False), help="Tệp quy tắc (TOML).")
+@click.option("--json", "as_json", is_flag=True, help="In dạng JSON.")
+def rules_show(rules_path: str | None, as_json: bool) -> None:
+    """In bộ quy tắc đang áp dụng, kèm nguồn và mức kiểm chứng của từng mức."""
+    rules = _rules(rules_path)
+    if as_json:
+        _emit_json(rules_as_json(rules))
+        return
+    click.echo(f"Bộ quy tắc: {rules.label} ({rules.name}, phiên bản {rules.version})"
+               + (f" — ghi đè bởi {rules_path}" if rules_path else ""))
+    if rules.note:
+        click.echo(rules.note)
+    click.echo("\nNgưỡng phiếu theo danh hiệu:")
+    for t in rules.titles.values():
+        v = t.vote
+        denominator = "tổng số thành viên" if v.denominator == "members" else "số có mặt"
+        compare = "trên" if v.comparison == ">" else "từ"
+        extra = []
+        if t.requires_initiative:
+            extra.append("cần sáng kiến")
+        if t.min_streak:
+            extra.append(f"{t.min_streak} năm liên tục")
+        if t.criteria:
+            c = t.criteria
+            extra.append(f"CSTT {'>' if c.comparison == '>' else '≥'} "
+                         f"{format_ratio(c.min_cstt_share)}, ≥{c.min_cstdcs} CSTĐCS, "
+                         f"kỷ luật ≤ {c.max_disciplined}")
+        click.echo(f"  {t.code:<8} {t.name:<30} {compare} {format_ratio(v.threshold)} "
+                   f"{denominator}, túc số {format_ratio(v.quorum)}"
+                   + (f"; {'; '.join(extra)}" if extra else ""))
+        click.echo(f"           nguồn: {v.source} [{_mark(v.verified)}]")
+    click.echo("\nTỷ lệ xét tặng (hạn mức):")
+    for q in rules.quotas:
+        limit = (f"không quá {format_ratio(q.max_share)} của {q.base}" if q.max_share is not None
+                 else f"tối đa {q.max_count}")
+        state = "" if q.enabled else " (tắt)"
+        click.echo(f"  {q.id:<14} {limit}, làm tròn {q.rounding}, tính {', '.join(q.counts)}"
+                   f"{state}")
+        click.echo(f"           nguồn: {q.source} [{_mark(q.verified)}]")
+
+
+@cli.command()
+@click.option("-o", "--output", "out", default="tdkt-demo", show_default=True,
+              type=click.Path(file_okay=False), help="Thư mục ghi dữ liệu mẫu và kết quả.")
+def demo(out: str) -> None:
+    """Tạo cụm thi đua mẫu rồi chạy tổng hợp và lập báo cáo trên đó."""
+    from addin.demo import write_demo
+
+    rules = _rules(None)
+    root = Path(out)
+    clusters = write_demo(root / "cac-cum", rules)
+    results = root / "ket-qua"
+    first = clusters[0]
+    single = results / f"bao-cao-{first.name}.xlsx"
+    outcome = app.consolidate_folder(str(first), str(single), rules)
+    click.echo(f"Cụm mẫu: {first} ({len(outcome.payload['files'])} tệp)")
+    errors = sum(1 for i in outcome.payload["issues"] if i["severity"] == "error")
+    warnings = sum(1 for i in outcome.payload["issues"] if i["severity"] == "warning")
+    click.echo(f"  tổng hợp: {single} — {outcome.payload['totals']['individuals']} cá nhân, "
+               f"{errors} lỗi, {warnings} cảnh báo (dữ liệu mẫu cố ý có lỗi)")
+    rolled = app.report_root(str(root / "cac-cum"), str(results / "bao-cao"), None)
+    click.echo(f"  lập báo cáo {len(clusters)} cụm: {rolled.payload.get('rollup')}")
+    click.echo(f"Xem kết quả trong thư mục {results}")
+
+
+def main() -> None:
+    cli(prog_name="tdkt")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,132 @@
+"""A cluster's consolidation: unit workbooks in, one validated and reconciled result out."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from addin.domain.issues import Code, Issue, has_errors, make_issue
+from addin.domain.models import UnitWorkbook
+from addin.domain.quotas import QuotaCheck, base_for, check_quota, count_for, sum_bases
+from addin.domain.rules import Rules
+from addin.domain.text import fold
+from addin.domain.validation import (
+    duplicate_people,
+    passed_by_title,
+    quota_issue,
+    validate_unit,
+)
+
+STATUS_OK, STATUS_ERRORS, STATUS_SKIPPED, STATUS_UNREADABLE = "ok", "errors", "skipped", "unreadable"
+
+
+@dataclass
+class FileStatus:
+    book: UnitWorkbook
+    status: str
+    issues: list[Issue] = field(default_factory=list)
+
+    @property
+    def counted(self) -> bool:
+        return self.status in (STATUS_OK, STATUS_ERRORS)
+
+
+@dataclass
+class ClusterResult:
+    files: list[FileStatus]
+    quota_checks: list[QuotaCheck]
+    cluster_issues: list[Issue]  # not tied to one file (cluster quotas)
+
+    @property
+    def counted_books(self) -> list[UnitWorkbook]:
+        return [f.book for f in self.files if f.counted]
+
+    @property
+    def issues(self) -> list[Issue]:
+        found: list[Issue] = []
+        for f in self.files:
+            found.extend(f.issues)
+        return found + self.cluster_issues
+
+    @property
+    def has_errors(self) -> bool:
+        return has_errors(self.issues)
+
+    def by_title(self, rules: Rules) -> dict[str, dict[str, int]]:
+        proposed: Counter[str] = Counter()
+        passed: Counter[str] = Counter()
+        for book in self.counted_books:
+            for nom in book.nominations:
+                if nom.title:
+                    proposed[nom.title] += 1
+                    passed[nom.title] += int(nom.passed)
+        return {code: {"proposed": proposed[code], "passed": passed[code]}
+                for code in rules.titles if proposed[code]}
+
+    @property
+    def cluster_name(self) -> str:
+        return _most_common(b.info.cluster for b in self.counted_books)
+
+    @property
+    def period(self) -> str:
+        return _most_common(b.info.period for b in self.counted_books)
+
+
+def _most_common(values: object) -> str:
+    counts = Counter(v for v in values if v)  # type: ignore[attr-defined]
+    if not counts:
+        return ""
+    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+
+
+def consolidate(books: list[UnitWorkbook], rules: Rules) -> ClusterResult:
+    """Validate each unit, drop identical copies, flag clashes, check unit and cluster quotas."""
+    files: list[FileStatus] = []
+    quota_checks: list[QuotaCheck] = []
+    seen_sha: dict[str, str] = {}
+    seen_unit: dict[tuple[str, str], UnitWorkbook] = {}
+    for book in sorted(books, key=lambda b: b.path):
+        if not book.readable:
+            files.append(FileStatus(book, STATUS_UNREADABLE, list(book.issues)))
+            continue
+        if book.sha256 in seen_sha:
+            issue = make_issue(Code.DUPLICATE_FILE, seen_sha[book.sha256], file=book.path)
+            files.append(FileStatus(book, STATUS_SKIPPED, [issue]))
+            continue
+        seen_sha[book.sha256] = book.path
+        quota_checks.extend(validate_unit(book, rules))
+        key = (fold(book.info.unit), fold(book.info.period))
+        if all(key) and key in seen_unit:
+            book.issues.append(make_issue(
+                Code.DUPLICATE_UNIT,
+                f"{book.info.unit} — {book.info.period} (đã có ở {seen_unit[key].path})",
+                file=book.path, sheet=book.info.sheet, row=book.info.rows.get("unit"),
+                column="B" if "unit" in book.info.rows else None))
+        elif all(key):
+            seen_unit[key] = book
+        files.append(FileStatus(book, STATUS_OK))
+    counted = [f.book for f in files if f.status == STATUS_OK]
+    duplicate_people([n for b in counted for n in b.individuals], across_files_only=True)
+    for f in files:
+        if f.status == STATUS_OK:
+            f.issues = f.book.all_issues()
+            f.status = STATUS_ERRORS if has_errors(f.issues) else STATUS_OK
+    checks, cluster_issues = cluster_quotas(counted, rules)
+    return ClusterResult(files, quota_checks + checks, cluster_issues)
+
+
+def cluster_quotas(books: list[UnitWorkbook], rules: Rules) -> tuple[list[QuotaCheck], list[Issue]]:
+    passed: Counter[str] = Counter()
+    for book in books:
+        passed.update(passed_by_title(book.nominations))
+    checks: list[QuotaCheck] = []
+    issues: list[Issue] = []
+    for rule in rules.active_quotas("cluster"):
+        bases = [base_for(rule, b.info.headcount, b.info.subunits, passed_by_title(b.nominations))
+                 for b in books]
+        base = sum_bases(bases) if rule.base != "none" else None
+        check = check_quota(rule, None, base, count_for(rule, passed))
+        checks.append(check)
+        if check.ok is False:
+            issues.append(quota_issue(check, rules, file=None))
+    return checks, issues

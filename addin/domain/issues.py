@@ -1,0 +1,111 @@
+"""Issues: every problem found in the input, as data. Codes are stable (contracts.md §4)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Literal
+
+Severity = Literal["error", "warning", "info"]
+
+
+class Code(StrEnum):
+    UNREADABLE_FILE = "unreadable_file"
+    MISSING_SHEET = "missing_sheet"
+    MISSING_COLUMN = "missing_column"
+    MISSING_VALUE = "missing_value"
+    NOT_A_NUMBER = "not_a_number"
+    NOT_AN_INTEGER = "not_an_integer"
+    NEGATIVE_NUMBER = "negative_number"
+    FORMULA_ERROR = "formula_error"
+    AGREE_EXCEEDS_PRESENT = "agree_exceeds_present"
+    PRESENT_EXCEEDS_MEMBERS = "present_exceeds_members"
+    QUORUM_NOT_MET = "quorum_not_met"
+    UNKNOWN_TITLE = "unknown_title"
+    WRONG_TITLE_KIND = "wrong_title_kind"
+    BELOW_THRESHOLD = "below_threshold"
+    PREREQUISITE_MISSING = "prerequisite_missing"
+    CRITERIA_NOT_MET = "criteria_not_met"
+    QUOTA_EXCEEDED = "quota_exceeded"
+    DUPLICATE_PERSON = "duplicate_person"
+    DUPLICATE_FILE = "duplicate_file"
+    DUPLICATE_UNIT = "duplicate_unit"
+    PERCENT_MISMATCH = "percent_mismatch"
+    LEGACY_ENCODING = "legacy_encoding"
+    UNEXPECTED_COLUMN = "unexpected_column"
+
+
+SEVERITY: dict[Code, Severity] = {
+    Code.BELOW_THRESHOLD: "warning",
+    Code.DUPLICATE_PERSON: "warning",
+    Code.DUPLICATE_FILE: "warning",
+    Code.PERCENT_MISMATCH: "warning",
+    Code.LEGACY_ENCODING: "warning",
+    Code.UNEXPECTED_COLUMN: "info",
+}
+
+# Vietnamese message per code; `{detail}` carries the specifics.
+MESSAGE: dict[Code, str] = {
+    Code.UNREADABLE_FILE: "Không đọc được tệp: {detail}",
+    Code.MISSING_SHEET: "Thiếu trang tính {detail}",
+    Code.MISSING_COLUMN: "Thiếu cột {detail}",
+    Code.MISSING_VALUE: "Chưa nhập {detail}",
+    Code.NOT_A_NUMBER: "{detail} phải là số",
+    Code.NOT_AN_INTEGER: "{detail} phải là số nguyên",
+    Code.NEGATIVE_NUMBER: "{detail} không được âm",
+    Code.FORMULA_ERROR: "Ô có lỗi công thức {detail}",
+    Code.AGREE_EXCEEDS_PRESENT: "Số phiếu đồng ý lớn hơn {detail}",
+    Code.PRESENT_EXCEEDS_MEMBERS: "Số có mặt lớn hơn tổng số thành viên {detail}",
+    Code.QUORUM_NOT_MET: "Không đủ số thành viên dự họp theo quy định {detail}",
+    Code.UNKNOWN_TITLE: "Danh hiệu không có trong quy tắc: {detail}",
+    Code.WRONG_TITLE_KIND: "Sai loại danh hiệu: {detail}",
+    Code.BELOW_THRESHOLD: "Tỷ lệ phiếu chưa đạt {detail}",
+    Code.PREREQUISITE_MISSING: "Chưa đủ điều kiện: {detail}",
+    Code.CRITERIA_NOT_MET: "Tập thể chưa đủ tiêu chuẩn: {detail}",
+    Code.QUOTA_EXCEEDED: "Vượt tỷ lệ xét tặng: {detail}",
+    Code.DUPLICATE_PERSON: "Cá nhân bị đề nghị trùng: {detail}",
+    Code.DUPLICATE_FILE: "Tệp trùng nội dung với {detail} (chỉ tính một lần)",
+    Code.DUPLICATE_UNIT: "Hai tệp khác nhau của cùng đơn vị và kỳ báo cáo: {detail}",
+    Code.PERCENT_MISMATCH: "Tỷ lệ (%) trong tệp khác tỷ lệ tính lại {detail}",
+    Code.LEGACY_ENCODING: "Văn bản gõ bằng bảng mã {detail} đã được chuyển sang Unicode",
+    Code.UNEXPECTED_COLUMN: "Cột không thuộc mẫu, được bỏ qua: {detail}",
+}
+
+
+@dataclass(frozen=True)
+class Issue:
+    code: Code
+    severity: Severity
+    message: str
+    file: str | None = None
+    sheet: str | None = None
+    row: int | None = None  # 1-based Excel row
+    column: str | None = None  # Excel column letter
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "file": self.file,
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "code": str(self.code),
+            "severity": self.severity,
+            "message": self.message,
+        }
+
+
+def make_issue(
+    code: Code,
+    detail: str = "",
+    *,
+    file: str | None = None,
+    sheet: str | None = None,
+    row: int | None = None,
+    column: str | None = None,
+) -> Issue:
+    message = MESSAGE[code].format(detail=detail).strip()
+    return Issue(code, SEVERITY.get(code, "error"), message, file, sheet, row, column)
+
+
+def has_errors(issues: list[Issue]) -> bool:
+    return any(i.severity == "error" for i in issues)

@@ -1,0 +1,103 @@
+"""Records of a unit workbook, as the domain sees them (each one knows where it came from)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from addin.domain.issues import Issue, has_errors
+from addin.domain.rules import Kind
+
+
+@dataclass
+class Nomination:
+    """One proposed person ("Cá nhân") or collective ("Tập thể") with its vote."""
+
+    kind: Kind
+    file: str
+    sheet: str
+    row: int
+    name: str = ""
+    title_text: str = ""
+    seq: str = ""
+    rank: str = ""
+    position: str = ""
+    unit: str = ""
+    initiative: str = ""
+    note: str = ""
+    members: int | None = None
+    present: int | None = None
+    agree: int | None = None
+    streak: int | None = None
+    headcount: int | None = None
+    cstt: int | None = None
+    cstdcs: int | None = None
+    disciplined: int | None = None
+    percent_given: float | None = None
+    result_given: str = ""
+    columns: dict[str, str] = field(default_factory=dict)  # field key -> Excel column letter
+    invalid: set[str] = field(default_factory=set)  # fields whose cell could not be read
+    issues: list[Issue] = field(default_factory=list)
+    # Filled by validation:
+    title: str | None = None
+    percent: float | None = None
+    reached: bool = False
+    passed: bool = False
+
+    @property
+    def has_errors(self) -> bool:
+        return has_errors(self.issues)
+
+
+@dataclass
+class Commendation:
+    """One line of "Khen thưởng": commendations given in the period."""
+
+    file: str
+    sheet: str
+    row: int
+    form: str = ""
+    kind: str = ""
+    level: str = ""
+    collectives: int | None = None
+    individuals: int | None = None
+    note: str = ""
+
+
+@dataclass
+class UnitInfo:
+    unit: str = ""
+    cluster: str = ""
+    period: str = ""
+    headcount: int | None = None
+    subunits: int | None = None
+    council: int | None = None
+    prepared_by: str = ""
+    prepared_on: str = ""
+    sheet: str | None = None
+    rows: dict[str, int] = field(default_factory=dict)  # key -> Excel row of its label
+    invalid: set[str] = field(default_factory=set)
+
+
+@dataclass
+class UnitWorkbook:
+    """Everything read from one unit workbook."""
+
+    path: str
+    sha256: str = ""
+    readable: bool = True
+    info: UnitInfo = field(default_factory=UnitInfo)
+    individuals: list[Nomination] = field(default_factory=list)
+    collectives: list[Nomination] = field(default_factory=list)
+    commendations: list[Commendation] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)  # file, sheet and header level
+    rows_read: int = 0  # data rows seen (people, collectives, commendation lines)
+
+    @property
+    def nominations(self) -> list[Nomination]:
+        return self.individuals + self.collectives
+
+    def all_issues(self) -> list[Issue]:
+        found = list(self.issues)
+        for nom in self.nominations:
+            found.extend(nom.issues)
+        return found

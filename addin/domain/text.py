@@ -1,0 +1,37 @@
+"""Text normalisation: what a cell means, independent of how it was typed."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+_NOT_WORD = re.compile(r"[^0-9a-z]+")
+
+
+def clean(value: object) -> str:
+    """NFC, trimmed, every run of white space (NBSP and line breaks too) folded to one space."""
+    if value is None:
+        return ""
+    text = unicodedata.normalize("NFC", str(value))
+    return _SPACES.sub(" ", text).strip()
+
+
+def strip_diacritics(text: str) -> str:
+    """'Đơn vị Quyết thắng' -> 'Don vi Quyet thang' (đ/Đ are letters of their own, not marks)."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def fold(value: object) -> str:
+    """Matching key: no diacritics, lower case, punctuation dropped, single spaces.
+
+    'Tỷ lệ (%)', 'TY LE %' and 'tỷ  lệ\\n(%)' all fold to 'ty le'.
+    """
+    text = strip_diacritics(clean(value)).lower()
+    return _NOT_WORD.sub(" ", text).strip()
+
+
+def person_key(name: str, rank: str, unit: str) -> tuple[str, str, str]:
+    """Identity of a person for duplicate detection: normalised name, rank and unit."""
+    return (fold(name), fold(rank), fold(unit))

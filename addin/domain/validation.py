@@ -1,0 +1,267 @@
+"""Validation of nominations and of a whole unit: every problem becomes an Issue, in one pass.
+
+Nothing here raises on bad data; a row with an error is kept, marked, and does not pass.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+
+from addin.domain import fields as F
+from addin.domain.issues import Code, Issue, make_issue
+from addin.domain.models import Nomination, UnitInfo, UnitWorkbook
+from addin.domain.quotas import QuotaCheck, base_for, check_quota, count_for
+from addin.domain.rules import Rules, Title, format_ratio
+from addin.domain.text import fold, person_key
+from addin.domain.titles import recognise_title
+from addin.domain.votes import evaluate_vote, meets
+
+_KIND_LABEL = {"individual": "cá nhân", "collective": "tập thể"}
+
+
+def _labels(nom: Nomination) -> dict[str, str]:
+    return F.INDIVIDUAL_LABELS if nom.kind == "individual" else F.COLLECTIVE_LABELS
+
+
+def _flag(nom: Nomination, code: Code, detail: str, field: str | None) -> None:
+    column = nom.columns.get(field) if field else None
+    nom.issues.append(
+        make_issue(code, detail, file=nom.file, sheet=nom.sheet, row=nom.row, column=column)
+    )
+
+
+def _required_count(nom: Nomination, field: str) -> int | None:
+    """The value of a required count, flagging it when blank (unreadable cells were flagged
+    by the reader already)."""
+    value: int | None = getattr(nom, field)
+    if value is None and field not in nom.invalid:
+        _flag(nom, Code.MISSING_VALUE, f'"{_labels(nom)[field]}"', field)
+    return value
+
+
+def _recognise(nom: Nomination, rules: Rules) -> Title | None:
+    name_field = "full_name" if nom.kind == "individual" else "name"
+    if not nom.name and name_field not in nom.invalid:
+        _flag(nom, Code.MISSING_VALUE, f'"{_labels(nom)[name_field]}"', name_field)
+    if not nom.title_text:
+        if "title" not in nom.invalid:
+            _flag(nom, Code.MISSING_VALUE, f'"{F.INDIVIDUAL_LABELS["title"]}"', "title")
+        return None
+    code = recognise_title(nom.title_text, rules)
+    if code is None:
+        _flag(nom, Code.UNKNOWN_TITLE, f'"{nom.title_text}"', "title")
+        return None
+    title = rules.title(code)
+    nom.title = code
+    if title.kind != nom.kind:
+        _flag(
+            nom,
+            Code.WRONG_TITLE_KIND,
+            f'"{title.name}" là danh hiệu {_KIND_LABEL[title.kind]}, '
+            f"không đề nghị cho {_KIND_LABEL[nom.kind]}",
+            "title",
+        )
+        return None
+    return title
+
+
+def _check_vote(nom: Nomination, title: Title | None, rules: Rules) -> bool:
+    members = _required_count(nom, "members")
+    present = _required_count(nom, "present")
+    agree = _required_count(nom, "agree")
+    if title is None or members is None or present is None or agree is None:
+        return False
+    rule = title.vote
+    outcome = evaluate_vote(rule, members, present, agree, rules.percent_decimals)
+    nom.percent = outcome.percent
+    if outcome.present_too_high:
+        _flag(nom, Code.PRESENT_EXCEEDS_MEMBERS, f"({present} > {members})", "present")
+    if outcome.agree_too_high:
+        bound = "tổng số thành viên" if rule.denominator == "members" else "số có mặt"
+        limit = members if rule.denominator == "members" else present
+        _flag(nom, Code.AGREE_EXCEEDS_PRESENT, f"{bound} ({agree} > {limit})", "agree")
+    if not outcome.quorum_ok and not outcome.present_too_high:
+        _flag(
+            nom,
+            Code.QUORUM_NOT_MET,
+            f"({present}/{members} có mặt, cần {format_ratio(rule.quorum)})",
+            "present",
+        )
+    if outcome.quorum_ok and not (outcome.agree_too_high or outcome.present_too_high):
+        if not outcome.reached:
+            shown = "—" if outcome.percent is None else f"{outcome.percent:g}%"
+            base = "tổng số thành viên" if rule.denominator == "members" else "số có mặt"
+            _flag(
+                nom,
+                Code.BELOW_THRESHOLD,
+                f"({shown}; {title.name} cần {rule.comparison} "
+                f"{format_ratio(rule.threshold)} {base})",
+                "agree",
+            )
+    _check_percent(nom)
+    return outcome.reached
+
+
+def _check_percent(nom: Nomination) -> None:
+    given, computed = nom.percent_given, nom.percent
+    if given is None or computed is None:
+        return
+    # A percentage cell may hold 70 or, formatted as %, 0.7: either reading that matches is fine.
+    if abs(given - computed) > 0.01 and abs(given * 100 - computed) > 0.01:
+        _flag(nom, Code.PERCENT_MISMATCH, f"({given:g} ≠ {computed:g})", "percent")
+
+
+def _check_prerequisites(nom: Nomination, title: Title) -> None:
+    if title.requires_initiative and not nom.initiative and "initiative" not in nom.invalid:
+        _flag(
+            nom,
+            Code.PREREQUISITE_MISSING,
+            f"{title.name} cần có sáng kiến, đề tài hoặc giải pháp",
+            "initiative",
+        )
+    if title.min_streak is not None:
+        streak = _required_count(nom, "streak")
+        if streak is not None and streak < title.min_streak:
+            _flag(
+                nom,
+                Code.PREREQUISITE_MISSING,
+                f"{title.name} cần {title.min_streak} năm liên tục đạt danh hiệu trước, "
+                f"mới có {streak}",
+                "streak",
+            )
+
+
+def _check_criteria(nom: Nomination, title: Title) -> None:
+    criteria = title.criteria
+    if criteria is None:
+        return
+    headcount = _required_count(nom, "headcount")
+    cstt = _required_count(nom, "cstt") if criteria.min_cstt_share > 0 else nom.cstt
+    # Blank counts of CSTĐCS and of disciplined members mean none, as staff fill them.
+    cstdcs = nom.cstdcs or 0
+    disciplined = nom.disciplined or 0
+    if headcount is not None and cstt is not None:
+        if cstt > headcount:
+            _flag(nom, Code.CRITERIA_NOT_MET, f"số đạt CSTT ({cstt}) lớn hơn quân số ({headcount})",
+                  "cstt")
+        elif headcount == 0 or not meets(cstt, headcount, criteria.min_cstt_share,
+                                         criteria.comparison):
+            _flag(
+                nom,
+                Code.CRITERIA_NOT_MET,
+                f"{title.name} cần {'trên' if criteria.comparison == '>' else 'ít nhất'} "
+                f"{format_ratio(criteria.min_cstt_share)} đạt CSTT ({cstt}/{headcount})",
+                "cstt",
+            )
+    if cstdcs < criteria.min_cstdcs:
+        _flag(nom, Code.CRITERIA_NOT_MET,
+              f"{title.name} cần ít nhất {criteria.min_cstdcs} CSTĐCS (có {cstdcs})", "cstdcs")
+    if criteria.max_disciplined is not None and disciplined > criteria.max_disciplined:
+        _flag(nom, Code.CRITERIA_NOT_MET,
+              f"{title.name}: có {disciplined} người bị kỷ luật từ cảnh cáo trở lên", "disciplined")
+
+
+def validate_nomination(nom: Nomination, rules: Rules, default_unit: str = "") -> Nomination:
+    """Recognise the title, decide the vote and check the title's conditions, in place."""
+    if nom.kind == "individual" and not nom.unit:
+        nom.unit = default_unit
+    title = _recognise(nom, rules)
+    reached = _check_vote(nom, title, rules)
+    if title is not None:
+        if nom.kind == "individual":
+            _check_prerequisites(nom, title)
+        else:
+            _check_criteria(nom, title)
+    nom.reached = reached
+    nom.passed = reached and not nom.has_errors
+    return nom
+
+
+def validate_info(info: UnitInfo, file: str) -> list[Issue]:
+    issues = []
+    for key in F.INFO_REQUIRED:
+        if getattr(info, key) in ("", None) and key not in info.invalid:
+            issues.append(
+                make_issue(Code.MISSING_VALUE, f'"{F.INFO_LABELS[key]}"', file=file,
+                           sheet=info.sheet, row=info.rows.get(key), column="B" if
+                           key in info.rows else None)
+            )
+    return issues
+
+
+def duplicate_people(noms: Iterable[Nomination], across_files_only: bool = False) -> list[Issue]:
+    """Later occurrences of the same person (normalised name + rank + unit) are flagged;
+    `across_files_only` skips pairs within one file (already flagged per unit)."""
+    first: dict[tuple[str, str, str], Nomination] = {}
+    issues: list[Issue] = []
+    for nom in noms:
+        if nom.kind != "individual" or not fold(nom.name):
+            continue
+        key = person_key(nom.name, nom.rank, nom.unit)
+        if key in first and not (across_files_only and first[key].file == nom.file):
+            seen = first[key]
+            where = f"{seen.file}, dòng {seen.row}" if seen.file != nom.file else f"dòng {seen.row}"
+            issue = make_issue(Code.DUPLICATE_PERSON, f"{nom.name} (đã có ở {where})",
+                               file=nom.file, sheet=nom.sheet, row=nom.row,
+                               column=nom.columns.get("full_name"))
+            nom.issues.append(issue)
+            issues.append(issue)
+        elif key not in first:
+            first[key] = nom
+    return issues
+
+
+def passed_by_title(noms: Iterable[Nomination]) -> Counter[str]:
+    return Counter(n.title for n in noms if n.passed and n.title)
+
+
+def unit_quotas(book: UnitWorkbook, rules: Rules) -> tuple[list[QuotaCheck], list[Issue]]:
+    """Check every unit-scope quota of the rules book against the unit's passing nominations."""
+    info = book.info
+    passed = passed_by_title(book.nominations)
+    checks: list[QuotaCheck] = []
+    issues: list[Issue] = []
+    for rule in rules.active_quotas("unit"):
+        base = base_for(rule, info.headcount, info.subunits, passed)
+        check = check_quota(rule, info.unit or None, base, count_for(rule, passed))
+        checks.append(check)
+        if check.limit is None and check.counted > 0 and rule.base not in F.INFO_REQUIRED:
+            if rule.base in F.INFO_LABELS and rule.base not in info.invalid:
+                issues.append(make_issue(
+                    Code.MISSING_VALUE,
+                    f'"{F.INFO_LABELS[rule.base]}" (cần để tính tỷ lệ xét tặng {rule.id})',
+                    file=book.path, sheet=info.sheet, row=info.rows.get(rule.base),
+                    column="B" if rule.base in info.rows else None))
+        if check.ok is False:
+            issues.append(quota_issue(check, rules, file=book.path))
+    return checks, issues
+
+
+def quota_issue(check: QuotaCheck, rules: Rules, file: str | None) -> Issue:
+    title = rules.title(check.title)
+    if check.max_count is not None:
+        limit_text = f"tối đa {check.max_count}"
+    else:
+        share = format_ratio(check.max_share) if check.max_share is not None else "?"
+        limit_text = f"không quá {share} của {check.base} = {check.limit}"
+    where = check.unit if check.unit else "toàn cụm"
+    sheet = F.SHEET_INDIVIDUALS if title.kind == "individual" else F.SHEET_COLLECTIVES
+    return make_issue(
+        Code.QUOTA_EXCEEDED,
+        f"{title.name} ({check.quota_id}), {where}: {check.counted} đạt, {limit_text}",
+        file=file, sheet=sheet,
+    )
+
+
+def validate_unit(book: UnitWorkbook, rules: Rules) -> list[QuotaCheck]:
+    """Validate every record of a readable unit workbook in place; return its quota checks."""
+    if not book.readable:
+        return []
+    book.issues.extend(validate_info(book.info, book.path))
+    for nom in book.nominations:
+        validate_nomination(nom, rules, default_unit=book.info.unit)
+    duplicate_people(book.individuals)
+    checks, issues = unit_quotas(book, rules)
+    book.issues.extend(issues)
+    return checks

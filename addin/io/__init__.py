@@ -1,0 +1,1 @@
+"""Readers and writers around the domain: files in, domain records; domain results, files out."""

@@ -1,0 +1,81 @@
+"""Cell values as Excel readers return them -> the domain's types, with the reason when not."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+
+from addin.domain.issues import Code
+from addin.domain.legacy import detect_and_convert
+from addin.domain.text import clean
+
+# Vote counts and headcounts above this are typing accidents, not numbers of people.
+MAX_COUNT = 10_000_000
+_GROUPED = re.compile(r"^\d{1,3}(?:[.,\s]\d{3})+$")
+_NUMBER = re.compile(r"^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?$")
+
+
+def column_letter(index: int) -> str:
+    """0 -> 'A', 25 -> 'Z', 26 -> 'AA'."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def to_number(value: object) -> tuple[float | None, Code | None]:
+    """A number from a cell: native numbers, or text such as "15", "15,5", "1.234"."""
+    if is_blank(value):
+        return None, None
+    if isinstance(value, bool) or isinstance(value, dt.date | dt.time | dt.timedelta):
+        return None, Code.NOT_A_NUMBER
+    if isinstance(value, int | float):
+        number = float(value)
+    else:
+        text = clean(value).replace("\u00a0", "")
+        if _GROUPED.match(text):
+            number = float(re.sub(r"[.,\s]", "", text))
+        elif _NUMBER.match(text):
+            number = float(text.replace(",", "."))
+        else:
+            return None, Code.NOT_A_NUMBER
+    if not math.isfinite(number) or abs(number) > MAX_COUNT:
+        return None, Code.NOT_A_NUMBER
+    return number, None
+
+
+def to_count(value: object) -> tuple[int | None, Code | None]:
+    """A whole number ≥ 0, or the issue code saying why the cell is not one."""
+    number, code = to_number(value)
+    if number is None:
+        return None, code
+    if number != int(number):
+        return None, Code.NOT_AN_INTEGER
+    if number < 0:
+        return None, Code.NEGATIVE_NUMBER
+    return int(number), None
+
+
+def to_text(value: object) -> tuple[str, str | None]:
+    """Cell -> clean Unicode text, and the legacy encoding it was converted from, if any."""
+    if is_blank(value):
+        return "", None
+    if isinstance(value, bool):
+        return ("TRUE" if value else "FALSE"), None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value)), None
+    if isinstance(value, dt.datetime):
+        return (value.date().isoformat() if value.time() == dt.time() else
+                value.isoformat(sep=" ")), None
+    if isinstance(value, dt.date):
+        return value.isoformat(), None
+    text = clean(value)
+    converted, encoding = detect_and_convert(text)
+    return converted, encoding

@@ -1,0 +1,47 @@
+"""Which files of a folder are unit workbooks, and reading them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from addin.domain.models import UnitWorkbook
+from addin.io.reader import WORKBOOK_SUFFIXES, read_unit_workbook
+
+
+def is_candidate(path: Path) -> bool:
+    """A workbook staff put there: not an Excel lock file ("~$…"), not hidden, right suffix."""
+    name = path.name
+    return (not name.startswith(("~$", "."))
+            and path.suffix.lower() in WORKBOOK_SUFFIXES
+            and path.is_file())
+
+
+def workbook_files(paths: Iterable[str]) -> list[tuple[Path, str]]:
+    """(real path, path as the user should see it) for every workbook under the given paths.
+
+    A file named explicitly is always read (a wrong one becomes unreadable_file); a folder
+    contributes its workbooks, in name order.
+    """
+    found: list[tuple[Path, str]] = []
+    for given in paths:
+        p = Path(given)
+        if p.is_dir():
+            for child in sorted(p.iterdir(), key=lambda c: c.name):
+                if is_candidate(child):
+                    found.append((child, str(Path(given) / child.name)))
+        elif p.exists():
+            found.append((p, given))
+        else:
+            found.append((p, given))  # reported as unreadable: the user named it
+    return found
+
+
+def read_all(files: list[tuple[Path, str]], progress: Callable[[int], None] | None = None
+             ) -> list[UnitWorkbook]:
+    books = []
+    for real, shown in files:
+        books.append(read_unit_workbook(real, shown))
+        if progress:
+            progress(1)
+    return books

@@ -1,0 +1,319 @@
+"""Reading unit workbooks: a file in, a UnitWorkbook of domain records out, never a traceback.
+
+Values come from python-calamine (Rust; reads .xlsx/.xlsm/.xls/.ods), the file is read from
+disk once, and every drift of contracts.md §1 is absorbed: sheet and header names compared
+folded, header rows found where they are, synonyms, reordered and extra columns, blank and total
+rows, numbers stored as text, NFD text and legacy TCVN3/VNI encodings.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import python_calamine
+
+from addin.domain import fields as F
+from addin.domain.issues import Code, Issue, make_issue
+from addin.domain.models import Commendation, Nomination, UnitInfo, UnitWorkbook
+from addin.domain.text import fold
+from addin.io import layout
+from addin.io.cells import column_letter, is_blank, to_count, to_number, to_text
+from addin.io.package import UnsafeWorkbook, check_package, find_error_cells, sniff
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+HEADER_SCAN_ROWS = 30
+# Above this size a file is not a unit workbook (and not read into memory).
+MAX_FILE_BYTES = 100 * 1024 * 1024
+_NUMBERING = re.compile(r"^\(?\d{1,2}\)?$")
+_REQUIRED_SHEETS = ("info", "individuals", "collectives")
+_TEXT_FIELDS = {"seq", "full_name", "name", "rank", "position", "unit", "title", "initiative",
+                "note", "result", "form", "kind", "level"}
+
+
+@dataclass
+class _SheetContext:
+    book: UnitWorkbook
+    sheet: str
+    errors: dict[tuple[int, str], str]
+    legacy: dict[tuple[str, str], list[int]] = field(default_factory=dict)  # (col, enc) -> rows
+
+    def issue(self, code: Code, detail: str = "", row: int | None = None,
+              column: str | None = None) -> Issue:
+        found = make_issue(code, detail, file=self.book.path, sheet=self.sheet, row=row,
+                           column=column)
+        return found
+
+    def text(self, value: Any, row: int, column: str) -> str:
+        text, encoding = to_text(value)
+        if encoding:
+            self.legacy.setdefault((column, encoding), []).append(row)
+        return text
+
+    def flush_legacy(self) -> None:
+        for (column, encoding), rows in sorted(self.legacy.items()):
+            detail = f"{encoding} ({len(rows)} ô, từ dòng {rows[0]})"
+            self.book.issues.append(self.issue(Code.LEGACY_ENCODING, detail, rows[0], column))
+
+
+def unreadable(path: str, reason: str) -> UnitWorkbook:
+    book = UnitWorkbook(path=path, readable=False)
+    book.issues.append(make_issue(Code.UNREADABLE_FILE, reason, file=path))
+    return book
+
+
+def read_unit_workbook(path: str | Path, display: str | None = None) -> UnitWorkbook:
+    """Read one unit workbook. `display` is the path as the user gave it (used in issues)."""
+    shown = display if display is not None else str(path)
+    try:
+        size = Path(path).stat().st_size
+        if size > MAX_FILE_BYTES:
+            return unreadable(shown, f"tệp quá lớn ({size // 2**20} MB)")
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        return unreadable(shown, exc.strerror or str(exc))
+    return read_unit_bytes(data, shown)
+
+
+def read_unit_bytes(data: bytes, shown: str) -> UnitWorkbook:
+    digest = hashlib.sha256(data).hexdigest()
+    kind = sniff(data)
+    if kind == "encrypted":
+        book = unreadable(shown, "tệp được bảo vệ bằng mật khẩu")
+        book.sha256 = digest
+        return book
+    try:
+        check_package(data)
+        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except UnsafeWorkbook as exc:
+        book = unreadable(shown, str(exc))
+        book.sha256 = digest
+        return book
+    except Exception as exc:  # calamine raises several types for non-workbooks and damage
+        reason = "không phải tệp Excel hoặc tệp bị hỏng"
+        book = unreadable(shown, f"{reason} ({type(exc).__name__})")
+        book.sha256 = digest
+        return book
+    book = UnitWorkbook(path=shown, sha256=digest)
+    try:
+        _read_sheets(book, workbook, data)
+    except UnsafeWorkbook as exc:
+        return unreadable(shown, str(exc))
+    return book
+
+
+def _find_sheets(workbook: Any) -> dict[str, str]:
+    """Sheet key -> actual sheet name; visible sheets win over hidden ones."""
+    found: dict[str, str] = {}
+    metadata = sorted(workbook.sheets_metadata,
+                      key=lambda m: 0 if str(m.visible).endswith("Visible") else 1)
+    for meta in metadata:
+        key = layout.SHEET_INDEX.get(fold(meta.name))
+        if key and key not in found:
+            found[key] = meta.name
+    return found
+
+
+def _read_sheets(book: UnitWorkbook, workbook: Any, data: bytes) -> None:
+    sheets = _find_sheets(workbook)
+    for key in _REQUIRED_SHEETS:
+        if key not in sheets:
+            book.issues.append(make_issue(Code.MISSING_SHEET, f'"{layout.CANONICAL_SHEET[key]}"',
+                                          file=book.path, sheet=layout.CANONICAL_SHEET[key]))
+    errors = find_error_cells(data, set(sheets.values()))
+    for key, name in sheets.items():
+        try:
+            rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        except Exception as exc:  # a damaged sheet part: the rest of the file still counts
+            book.issues.append(make_issue(Code.UNREADABLE_FILE,
+                                          f'trang "{name}" bị hỏng ({type(exc).__name__})',
+                                          file=book.path, sheet=name))
+            continue
+        ctx = _SheetContext(book, name, errors.get(name, {}))
+        if key == "info":
+            _read_info(ctx, rows)
+        else:
+            _read_table(ctx, key, rows)
+        ctx.flush_legacy()
+
+
+# ----------------------------------------------------------------------------------------------
+def _read_info(ctx: _SheetContext, rows: list[list[Any]]) -> None:
+    info = UnitInfo(sheet=ctx.sheet)
+    for r, row in enumerate(rows):
+        excel_row = r + 1
+        if not row or is_blank(row[0]):
+            continue
+        key = layout.INFO_INDEX.get(fold(row[0]))
+        if key is None or key == "_helper" or key in info.rows:
+            continue
+        info.rows[key] = excel_row
+        value = next((v for v in row[1:] if not is_blank(v)), None)
+        value_col = "B"
+        for c, v in enumerate(row[1:], start=1):
+            if not is_blank(v):
+                value_col = column_letter(c)
+                break
+        if (excel_row, value_col) in ctx.errors:
+            ctx.book.issues.append(ctx.issue(Code.FORMULA_ERROR, ctx.errors[(excel_row, value_col)],
+                                             excel_row, value_col))
+            info.invalid.add(key)
+            continue
+        if key in F.INFO_INTEGERS:
+            number, code = to_count(value)
+            if code:
+                ctx.book.issues.append(ctx.issue(code, f'"{F.INFO_LABELS[key]}"', excel_row,
+                                                 value_col))
+                info.invalid.add(key)
+            setattr(info, key, number)
+        else:
+            setattr(info, key, ctx.text(value, excel_row, value_col))
+    ctx.book.info = info
+
+
+# ----------------------------------------------------------------------------------------------
+def _header_texts(rows: list[list[Any]], r: int) -> list[str]:
+    """Header texts of row r; an empty cell takes the text of the cell above (two-row headers
+    with vertically merged cells)."""
+    row = rows[r]
+    above = rows[r - 1] if r > 0 else []
+    texts = []
+    for c, value in enumerate(row):
+        if is_blank(value) and c < len(above) and not is_blank(above[c]):
+            value = above[c]
+        texts.append("" if is_blank(value) else str(value))
+    return texts
+
+
+def _find_header(rows: list[list[Any]], index: dict[str, str], required: tuple[str, ...]
+                 ) -> tuple[int, dict[int, str], list[tuple[int, str]]] | None:
+    """(row index, column -> key, unknown columns) of the most header-like row near the top."""
+    best: tuple[int, int, dict[int, str], list[tuple[int, str]]] | None = None
+    for r in range(min(HEADER_SCAN_ROWS, len(rows))):
+        mapping: dict[int, str] = {}
+        unknown: list[tuple[int, str]] = []
+        for c, text in enumerate(_header_texts(rows, r)):
+            if not text:
+                continue
+            key = index.get(fold(text))
+            if key is None:
+                unknown.append((c, text))
+            elif key != "_helper" and key not in mapping.values():
+                mapping[c] = key
+        score = len(mapping)
+        if score >= 2 and any(k in required for k in mapping.values()):
+            if best is None or score > best[1]:
+                best = (r, score, mapping, unknown)
+    if best is None:
+        return None
+    return best[0], best[2], best[3]
+
+
+def _is_numbering_row(row: list[Any]) -> bool:
+    filled = [v for v in row if not is_blank(v)]
+    return len(filled) >= 3 and all(_NUMBERING.match(str(v).strip().removesuffix(".0"))
+                                    for v in filled)
+
+
+def _is_total_row(row: list[Any]) -> bool:
+    for value in row:
+        if is_blank(value) or isinstance(value, int | float):
+            continue
+        return fold(value) in layout.TOTAL_WORDS or fold(value).startswith("tong cong")
+    return False
+
+
+def _read_table(ctx: _SheetContext, key: str, rows: list[list[Any]]) -> None:
+    index, labels, required = layout.TABLES[key]
+    found = _find_header(rows, index, required)
+    if found is None:
+        for name in required:
+            ctx.book.issues.append(ctx.issue(Code.MISSING_COLUMN, f'"{labels[name]}"'))
+        return
+    header_r, mapping, unknown = found
+    for c, text in unknown:
+        ctx.book.issues.append(ctx.issue(Code.UNEXPECTED_COLUMN, f'"{text}"', header_r + 1,
+                                         column_letter(c)))
+    for name in required:
+        if name not in mapping.values():
+            ctx.book.issues.append(ctx.issue(Code.MISSING_COLUMN, f'"{labels[name]}"',
+                                             header_r + 1))
+    columns = {k: column_letter(c) for c, k in mapping.items()}
+    for r in range(header_r + 1, len(rows)):
+        row = rows[r]
+        if all(is_blank(v) for v in row):
+            continue
+        if r == header_r + 1 and _is_numbering_row(row):
+            continue
+        if _is_total_row(row):
+            continue
+        values = {k: row[c] if c < len(row) else None for c, k in mapping.items()}
+        if all(is_blank(v) for v in values.values()) and not any(
+            (r + 1, column_letter(c)) in ctx.errors for c in mapping
+        ):
+            continue  # text outside the table's columns (a signature line, a remark)
+        ctx.book.rows_read += 1
+        if key == "commendations":
+            ctx.book.commendations.append(_commendation(ctx, r + 1, values, columns))
+        else:
+            nom = _nomination(ctx, key, r + 1, values, columns)
+            (ctx.book.individuals if key == "individuals" else ctx.book.collectives).append(nom)
+
+
+def _convert(ctx: _SheetContext, excel_row: int, values: dict[str, Any], columns: dict[str, str],
+             labels: dict[str, str], issues: list[Issue], invalid: set[str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name, value in values.items():
+        column = columns[name]
+        if (excel_row, column) in ctx.errors:
+            issues.append(ctx.issue(Code.FORMULA_ERROR, ctx.errors[(excel_row, column)],
+                                    excel_row, column))
+            invalid.add(name)
+            out[name] = None if name in F.COUNT_FIELDS or name == "percent" else ""
+            continue
+        if name in F.COUNT_FIELDS:
+            number, code = to_count(value)
+            if code:
+                issues.append(ctx.issue(code, f'"{labels[name]}"', excel_row, column))
+                invalid.add(name)
+            out[name] = number
+        elif name == "percent":
+            out[name] = to_number(value)[0]  # the template's own formula; only compared
+        else:
+            out[name] = ctx.text(value, excel_row, column)
+    return out
+
+
+def _nomination(ctx: _SheetContext, key: str, excel_row: int, values: dict[str, Any],
+                columns: dict[str, str]) -> Nomination:
+    kind = "individual" if key == "individuals" else "collective"
+    labels = F.INDIVIDUAL_LABELS if kind == "individual" else F.COLLECTIVE_LABELS
+    nom = Nomination(kind=kind, file=ctx.book.path, sheet=ctx.sheet, row=excel_row,
+                     columns=columns)
+    out = _convert(ctx, excel_row, values, columns, labels, nom.issues, nom.invalid)
+    nom.name = out.pop("full_name", "") if kind == "individual" else out.pop("name", "")
+    nom.title_text = out.pop("title", "")
+    nom.percent_given = out.pop("percent", None)
+    nom.result_given = out.pop("result", "")
+    for name, value in out.items():
+        setattr(nom, name, value)
+    return nom
+
+
+def _commendation(ctx: _SheetContext, excel_row: int, values: dict[str, Any],
+                  columns: dict[str, str]) -> Commendation:
+    item = Commendation(file=ctx.book.path, sheet=ctx.sheet, row=excel_row)
+    issues: list[Issue] = []
+    out = _convert(ctx, excel_row, values, columns, F.COMMENDATION_LABELS, issues, set())
+    if not out.get("form"):
+        issues.append(ctx.issue(Code.MISSING_VALUE, f'"{F.COMMENDATION_LABELS["form"]}"',
+                                excel_row, columns.get("form")))
+    for name, value in out.items():
+        if name != "seq":
+            setattr(item, name, value)
+    ctx.book.issues.extend(issues)
+    return item

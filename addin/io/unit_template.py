@@ -1,0 +1,473 @@
+"""The unit template (mẫu đơn vị): a workbook a staff officer fills in with no Python at all.
+
+Vietnamese labels, dropdowns from a hidden list sheet, whole-number validation, and live
+formulas for "Tỷ lệ (%)" and "Kết quả" that read each title's rule from the "Quy tắc" sheet
+(written from the rules book) and decide in integer arithmetic, as the engine does. Quota lines
+on "Thông tin" show each limit and the headroom left. The same writer, given data, produces
+filled unit workbooks (the demo cluster and test fixtures).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
+
+from addin.domain import fields as F
+from addin.domain.models import Nomination
+from addin.domain.rules import Rules, Title, format_ratio
+from addin.domain.validation import validate_nomination
+from addin.io.cells import column_letter, to_count, to_number, to_text
+from addin.io.layout import HELPER_HEADERS
+from addin.io.xlsx_common import Styles, finish, new_workbook, print_setup, write_text
+
+TEMPLATE_ROWS = 600  # data rows prefilled with formulas: enough for a large unit
+HEADER_ROW = 3  # 0-based: the header is on Excel row 4, under a title, a unit line, a blank
+RULES_SHEET = "Quy tắc"
+LISTS_SHEET = "Danh mục"
+GUIDE_SHEET = "Hướng dẫn"
+
+RANKS = ("Binh nhì", "Binh nhất", "Hạ sĩ", "Trung sĩ", "Thượng sĩ", "Thiếu úy", "Trung úy",
+         "Thượng úy", "Đại úy", "Thiếu tá", "Trung tá", "Thượng tá", "Đại tá", "Thiếu tướng",
+         "Trung tướng", "Thượng tướng", "Đại tướng", "QNCN", "CNQP", "VCQP", "CCQP", "LĐHĐ")
+
+INDIVIDUAL_COLUMNS = ("seq", "full_name", "rank", "position", "unit", "title", "members",
+                      "present", "agree", "percent", "result", "initiative", "streak", "note")
+COLLECTIVE_COLUMNS = ("seq", "name", "title", "headcount", "cstt", "cstdcs", "disciplined",
+                      "members", "present", "agree", "percent", "result", "note")
+COMMENDATION_COLUMNS = ("seq", "form", "kind", "level", "collectives", "individuals", "note")
+COLUMN_WIDTHS = {"seq": 5, "full_name": 24, "name": 28, "rank": 11, "position": 14, "unit": 16,
+                 "title": 24, "members": 10, "present": 9, "agree": 10, "percent": 9,
+                 "result": 10, "initiative": 28, "streak": 10, "note": 18, "headcount": 9,
+                 "cstt": 9, "cstdcs": 9, "disciplined": 9, "form": 34, "kind": 14,
+                 "level": 12, "collectives": 10, "individuals": 10}
+
+# Columns of the "Quy tắc" sheet: (key, header). Numeric helpers carry each rule in integers.
+RULE_COLUMNS = (
+    ("code", "Mã"), ("name", "Danh hiệu"), ("kind", "Loại"), ("threshold", "Ngưỡng phiếu"),
+    ("comparison", "So sánh"), ("denominator", "Mẫu số"), ("quorum", "Túc số dự họp"),
+    ("th_num", "Ngưỡng (tử)"), ("th_den", "Ngưỡng (mẫu)"), ("strict", "Trên hẳn (1/0)"),
+    ("of_members", "Mẫu số là tổng số (1/0)"), ("q_num", "Túc số (tử)"), ("q_den", "Túc số (mẫu)"),
+    ("initiative", "Cần sáng kiến (1/0)"), ("streak", "Số năm liên tục tối thiểu"),
+    ("has_criteria", "Có tiêu chuẩn tập thể (1/0)"), ("c_num", "Tỷ lệ CSTT (tử)"),
+    ("c_den", "Tỷ lệ CSTT (mẫu)"), ("c_strict", "CSTT trên hẳn (1/0)"),
+    ("c_cstdcs", "CSTĐCS tối thiểu"), ("c_disc", "Kỷ luật tối đa"),
+    ("source", "Nguồn"), ("verified", "Kiểm chứng"),
+)
+_RULE_COL = {key: i for i, (key, _) in enumerate(RULE_COLUMNS)}
+KIND_LABEL = {"individual": "Cá nhân", "collective": "Tập thể"}
+
+
+def rule_name(key: str) -> str:
+    """Defined name of a column of the rules sheet, e.g. QT_TH_NUM."""
+    return f"QT_{key.upper()}"
+
+
+@dataclass
+class UnitData:
+    """Values to put in a filled unit workbook (raw: text where staff typed text)."""
+
+    info: Mapping[str, Any] = field(default_factory=dict)
+    individuals: Sequence[Mapping[str, Any]] = ()
+    collectives: Sequence[Mapping[str, Any]] = ()
+    commendations: Sequence[Mapping[str, Any]] = ()
+
+
+def _rule_row(title: Title) -> dict[str, Any]:
+    vote, criteria = title.vote, title.criteria
+    return {
+        "code": title.code, "name": title.name, "kind": KIND_LABEL[title.kind],
+        "threshold": format_ratio(vote.threshold), "comparison": vote.comparison,
+        "denominator": "Tổng số thành viên" if vote.denominator == "members" else "Số có mặt",
+        "quorum": format_ratio(vote.quorum),
+        "th_num": vote.threshold.numerator, "th_den": vote.threshold.denominator,
+        "strict": int(vote.comparison == ">"), "of_members": int(vote.denominator == "members"),
+        "q_num": vote.quorum.numerator, "q_den": vote.quorum.denominator,
+        "initiative": int(title.requires_initiative), "streak": title.min_streak or 0,
+        "has_criteria": int(criteria is not None),
+        "c_num": criteria.min_cstt_share.numerator if criteria else 0,
+        "c_den": criteria.min_cstt_share.denominator if criteria else 1,
+        "c_strict": int(criteria.comparison == ">") if criteria else 0,
+        "c_cstdcs": criteria.min_cstdcs if criteria else 0,
+        "c_disc": (criteria.max_disciplined if criteria and criteria.max_disciplined is not None
+                   else 999999),
+        "source": title.vote.source, "verified": "Đã kiểm chứng" if vote.verified else
+        "Cần kiểm tra",
+    }
+
+
+def _write_rules_sheet(workbook: Workbook, styles: Styles, rules: Rules) -> None:
+    sheet = workbook.add_worksheet(RULES_SHEET)
+    sheet.merge_range(0, 0, 0, 8, f"QUY TẮC BÌNH XÉT — {rules.label} (phiên bản {rules.version})",
+                      styles.title)
+    sheet.write_string(1, 0, "Trang này được tạo từ bộ quy tắc; không sửa tay. Các cột số là "
+                       "quy tắc viết dưới dạng số nguyên để công thức tính chính xác.",
+                       styles.subtitle)
+    for c, (key, header) in enumerate(RULE_COLUMNS):
+        sheet.write_string(3, c, header, styles.header)
+        sheet.set_column(c, c, 26 if key in ("name", "source") else 11)
+    titles = list(rules.titles.values())
+    for r, title in enumerate(titles, start=4):
+        values = _rule_row(title)
+        for key, c in _RULE_COL.items():
+            value = values[key]
+            if isinstance(value, int):
+                sheet.write_number(r, c, value, styles.cell)
+            else:
+                sheet.write_string(r, c, str(value), styles.cell_wrap)
+    first, last = 5, 4 + len(titles)
+    for key, c in _RULE_COL.items():
+        col = column_letter(c)
+        workbook.define_name(rule_name(key), f"='{RULES_SHEET}'!${col}${first}:${col}${last}")
+    sheet.freeze_panes(4, 2)
+    sheet.protect("", {"format_columns": True})
+    print_setup(sheet, 3, 3)
+
+
+def _list_values(rules: Rules) -> dict[str, list[str]]:
+    """Dropdown lists, one column each on the hidden list sheet."""
+    return {
+        "individual": [t.name for t in rules.titles.values() if t.kind == "individual"],
+        "collective": [t.name for t in rules.titles.values() if t.kind == "collective"],
+        "rank": list(RANKS),
+        "kind": list(F.COMMENDATION_KINDS),
+        "level": list(F.COMMENDATION_LEVELS),
+    }
+
+
+def _list_refs(lists: dict[str, list[str]]) -> dict[str, str]:
+    refs = {}
+    for c, (key, values) in enumerate(lists.items()):
+        col = column_letter(c)
+        refs[key] = f"='{LISTS_SHEET}'!${col}$2:${col}${len(values) + 1}"
+    return refs
+
+
+def _write_lists_sheet(workbook: Workbook, lists: dict[str, list[str]]) -> None:
+    sheet = workbook.add_worksheet(LISTS_SHEET)
+    for c, (key, values) in enumerate(lists.items()):
+        sheet.write_string(0, c, key)
+        for r, value in enumerate(values, start=1):
+            sheet.write_string(r, c, value)
+    sheet.hide()
+    sheet.protect("")
+
+
+def _write_guide(workbook: Workbook, styles: Styles, rules: Rules) -> None:
+    sheet = workbook.add_worksheet(GUIDE_SHEET)
+    sheet.set_column(0, 0, 110)
+    lines = [
+        ("HƯỚNG DẪN NHẬP MẪU BÁO CÁO THI ĐUA, KHEN THƯỞNG CỦA ĐƠN VỊ", styles.title),
+        ("", None),
+        ("1. Trang “Thông tin”: nhập tên đơn vị, cụm thi đua, kỳ báo cáo (vd. “Năm 2024”, "
+         "“6 tháng đầu năm 2024”), quân số và số đầu mối. Các dòng hạn mức bên dưới tự tính số "
+         "được đề nghị tối đa và số còn được đề nghị.", styles.wrap),
+        ("2. Trang “Cá nhân”: mỗi người một dòng, chọn danh hiệu trong danh sách. Nhập tổng số "
+         "thành viên Hội đồng, số có mặt và số phiếu đồng ý (số nguyên). Cột “Tỷ lệ (%)” và "
+         "“Kết quả” tự tính theo quy tắc của danh hiệu (trang “Quy tắc”).", styles.wrap),
+        ("3. Chiến sĩ thi đua cơ sở trở lên phải ghi sáng kiến, đề tài. Chiến sĩ thi đua toàn "
+         "quân, toàn quốc phải ghi số năm liên tục đạt danh hiệu trước đó.", styles.wrap),
+        ("4. Trang “Tập thể”: mỗi tập thể một dòng; nhập quân số, số đạt CSTT trở lên, số đạt "
+         "CSTĐCS, số bị kỷ luật từ cảnh cáo trở lên và kết quả bỏ phiếu.", styles.wrap),
+        ("5. Trang “Khen thưởng”: các hình thức khen thưởng đã thực hiện trong kỳ, số tập thể "
+         "và số cá nhân được khen.", styles.wrap),
+        ("6. Chỉ nhập vào ô màu vàng. Ô màu xám là công thức, đã được khóa (bảo vệ trang không "
+         "đặt mật khẩu). Không đổi tên trang, không xóa dòng tiêu đề.", styles.wrap),
+        ("7. “Kết quả” = Đạt khi: đủ túc số dự họp, số phiếu đồng ý đạt ngưỡng của danh hiệu "
+         "(tính chính xác, không làm tròn), số liệu hợp lệ và đủ điều kiện của danh hiệu. Tỷ lệ "
+         "hiển thị làm tròn 2 chữ số thập phân.", styles.wrap),
+        (f"Bộ quy tắc: {rules.label}, phiên bản {rules.version}. {rules.note}", styles.wrap),
+    ]
+    for r, (text, fmt) in enumerate(lines):
+        if text:
+            sheet.write_string(r, 0, text, fmt)
+    sheet.protect("")
+
+
+def _write_info(workbook: Workbook, styles: Styles, rules: Rules, data: UnitData) -> None:
+    sheet = workbook.add_worksheet(F.SHEET_INFO)
+    sheet.set_column(0, 0, 30)
+    sheet.set_column(1, 1, 34)
+    sheet.set_column(2, 6, 13)
+    sheet.merge_range(0, 0, 0, 6, "THÔNG TIN BÁO CÁO THI ĐUA, KHEN THƯỞNG", styles.title)
+    info_rows: dict[str, int] = {}
+    for r, (key, label) in enumerate(F.INFO_LABELS.items(), start=2):
+        info_rows[key] = r
+        sheet.write_string(r, 0, label, styles.label)
+        value = data.info.get(key)
+        if key in F.INFO_INTEGERS:
+            number, _ = to_count(value)
+            if value is None or value == "":
+                sheet.write_blank(r, 1, None, styles.input_int)
+            elif number is None:
+                sheet.write_string(r, 1, str(value), styles.input_int)
+            else:
+                sheet.write_number(r, 1, number, styles.input_int)
+            sheet.data_validation(r, 1, r, 1, {
+                "validate": "integer", "criteria": ">=", "value": 0,
+                "input_title": label, "input_message": "Nhập số nguyên ≥ 0",
+                "error_title": "Số không hợp lệ", "error_message": f"{label} phải là số nguyên ≥ 0."})
+        else:
+            write_text(sheet, r, 1, value, styles.input)
+    sheet.data_validation(info_rows["period"], 1, info_rows["period"], 1, {
+        "validate": "any", "input_title": "Kỳ báo cáo",
+        "input_message": "Vd.: Năm 2024; 6 tháng đầu năm 2024; Giai đoạn 2019–2024"})
+    _write_quota_lines(sheet, styles, rules, info_rows, len(F.INFO_LABELS) + 3)
+    sheet.protect("", {"format_columns": True})
+    print_setup(sheet, 0, 0)
+
+
+def _count_formula(codes: Sequence[str], sheet: str, n_rows: int, code_col: str,
+                   result_col: str) -> str:
+    first, last = HEADER_ROW + 2, HEADER_ROW + 1 + n_rows
+    parts = [f"COUNTIFS('{sheet}'!${code_col}${first}:${code_col}${last},\"{code}\","
+             f"'{sheet}'!${result_col}${first}:${result_col}${last},\"{F.RESULT_PASSED}\")"
+             for code in codes]
+    return "+".join(parts) if parts else "0"
+
+
+def _write_quota_lines(sheet: Worksheet, styles: Styles, rules: Rules, info_rows: dict[str, int],
+                       start: int) -> None:
+    headers = ("Hạn mức xét tặng (tự tính)", "Tỷ lệ tối đa", "Cơ sở tính", "Số cơ sở",
+               "Hạn mức", "Đã đạt", "Còn được đề nghị")
+    for c, header in enumerate(headers):
+        sheet.write_string(start, c, header, styles.header)
+    quotas = rules.active_quotas("unit")
+    for r, quota in enumerate(quotas, start=start + 1):
+        title = rules.title(quota.title)
+        sheet.write_string(r, 0, f"{title.name} ({quota.id})", styles.cell)
+        sheet.write_string(r, 1, format_ratio(quota.max_share) if quota.max_share is not None
+                           else f"tối đa {quota.max_count}", styles.center)
+        where = (F.SHEET_INDIVIDUALS, INDIVIDUAL_COLUMNS) if title.kind == "individual" else (
+            F.SHEET_COLLECTIVES, COLLECTIVE_COLUMNS)
+        code_col = column_letter(len(where[1]))
+        result_col = column_letter(where[1].index("result"))
+        if quota.base in ("headcount", "subunits"):
+            base_label = F.INFO_LABELS[quota.base]
+            cell = f"$B${info_rows[quota.base] + 1}"
+            base_formula = f'=IF(ISNUMBER({cell}),{cell},"")'
+        elif quota.base == "titles":
+            base_label = "Số đạt " + ", ".join(quota.base_titles)
+            base_formula = "=" + _count_formula(quota.base_titles, F.SHEET_INDIVIDUALS,
+                                                TEMPLATE_ROWS, column_letter(len(INDIVIDUAL_COLUMNS)),
+                                                column_letter(INDIVIDUAL_COLUMNS.index("result")))
+        else:
+            base_label, base_formula = "—", '=""'
+        sheet.write_string(r, 2, base_label, styles.cell)
+        sheet.write_formula(r, 3, base_formula, styles.formula_int, "")
+        excel_r = r + 1
+        if quota.max_count is not None:
+            limit = f"={quota.max_count}"
+        else:
+            assert quota.max_share is not None
+            num, den = quota.max_share.numerator, quota.max_share.denominator
+            core = f"D{excel_r}*{num}/{den}"
+            rounded = f"ROUND({core},0)" if quota.rounding == "half_up" else f"INT({core})"
+            limit = f'=IF(D{excel_r}="","",{rounded})'
+        sheet.write_formula(r, 4, limit, styles.formula_int, "")
+        sheet.write_formula(r, 5, "=" + _count_formula(quota.counts, where[0], TEMPLATE_ROWS,
+                                                       code_col, result_col),
+                            styles.formula_int, 0)
+        sheet.write_formula(r, 6, f'=IF(E{excel_r}="","",E{excel_r}-F{excel_r})',
+                            styles.formula_int, "")
+    sheet.conditional_format(start + 1, 6, start + len(quotas), 6, {
+        "type": "cell", "criteria": "<", "value": 0, "format": styles.bad})
+
+
+# ----------------------------------------------------------------------------------------------
+def _row_formulas(kind: str, columns: Sequence[str], n: int) -> dict[str, str]:
+    """Formulas of one data row (Excel row n): helper code, rule row, denominator, share, result.
+
+    Mirrors addin.domain.validation.validate_nomination: the engine and the sheet must agree.
+    """
+    col = {key: column_letter(i) for i, key in enumerate(columns)}
+    helper = len(columns)
+    code, rrow, den = (column_letter(helper + i) for i in range(3))
+    name_key = "full_name" if kind == "individual" else "name"
+
+    def q(key: str) -> str:
+        return f"INDEX({rule_name(key)},{rrow}{n})"
+
+    t, m, p, a = (f"{col[k]}{n}" for k in ("title", "members", "present", "agree"))
+    formulas = {
+        "_code": f'=IF({t}="","",IFERROR(INDEX(QT_CODE,MATCH({t},QT_NAME,0)),'
+                 f'IFERROR(INDEX(QT_CODE,MATCH({t},QT_CODE,0)),"?")))',
+        "_row": f'=IFERROR(MATCH({code}{n},QT_CODE,0),0)',
+        "_den": f'=IF({rrow}{n}=0,"",IF({q("of_members")}=1,{m},{p}))',
+        "percent": f'=IF(OR({t}="",{rrow}{n}=0),"",IF(N({den}{n})<=0,"",'
+                   f"ROUND({a}/{den}{n}*100,2)))",
+    }
+    counts_ok = (f"ISNUMBER({m}),ISNUMBER({p}),ISNUMBER({a}),{m}>=0,{p}>=0,{a}>=0,"
+                 f"INT({m})={m},INT({p})={p},INT({a})={a}")
+    vote_ok = (f"{p}<={m},{a}<={den}{n},{den}{n}>0,{p}*{q('q_den')}>={q('q_num')}*{m},"
+               f"IF({q('strict')}=1,{a}*{q('th_den')}>{q('th_num')}*{den}{n},"
+               f"{a}*{q('th_den')}>={q('th_num')}*{den}{n})")
+    kind_ok = f'{q("kind")}="{KIND_LABEL[kind]}"'
+    if kind == "individual":
+        ini, st = f"{col['initiative']}{n}", f"{col['streak']}{n}"
+        extra = (f'OR({q("initiative")}=0,TRIM({ini})<>""),'
+                 f"OR({q('streak')}=0,AND(ISNUMBER({st}),{st}>={q('streak')}))")
+    else:
+        h, c1, c2, d = (f"{col[k]}{n}" for k in ("headcount", "cstt", "cstdcs", "disciplined"))
+        extra = (f"OR({q('has_criteria')}=0,AND(ISNUMBER({h}),ISNUMBER({c1}),{h}>0,{c1}<={h},"
+                 f"IF({q('c_strict')}=1,{c1}*{q('c_den')}>{q('c_num')}*{h},"
+                 f"{c1}*{q('c_den')}>={q('c_num')}*{h}),"
+                 f"N({c2})>={q('c_cstdcs')},N({d})<={q('c_disc')}))")
+    passed = (f'IF(AND(TRIM({col[name_key]}{n})<>"",{kind_ok},{counts_ok}),'
+              f'IF(AND({vote_ok},{extra}),"{F.RESULT_PASSED}","{F.RESULT_FAILED}"),'
+              f'"{F.RESULT_FAILED}")')
+    formulas["result"] = f'=IF({t}="","",IF({rrow}{n}=0,"{F.RESULT_FAILED}",{passed}))'
+    return formulas
+
+
+def _engine_values(kind: str, values: Mapping[str, Any], rules: Rules) -> tuple[Any, str]:
+    """Cached values for the formula cells, computed by the engine (so readers that do not
+    recalculate see the right numbers)."""
+    nom = Nomination(kind=kind, file="", sheet="", row=0)  # type: ignore[arg-type]
+    for key, value in values.items():
+        if key in F.COUNT_FIELDS:
+            setattr(nom, key, to_count(value)[0])
+        elif key in ("full_name", "name"):
+            nom.name = to_text(value)[0]
+        elif key == "title":
+            nom.title_text = to_text(value)[0]
+        elif key in ("initiative",):
+            nom.initiative = to_text(value)[0]
+    if not nom.title_text:
+        return "", ""
+    validate_nomination(nom, rules)
+    percent = "" if nom.percent is None else nom.percent
+    return percent, (F.RESULT_PASSED if nom.passed else F.RESULT_FAILED)
+
+
+def _write_value(sheet: Worksheet, r: int, c: int, key: str, value: Any, styles: Styles) -> None:
+    if key in F.COUNT_FIELDS or key == "seq":
+        number, _ = to_number(value)
+        if value is None or value == "":
+            sheet.write_blank(r, c, None, styles.input_int)
+        elif number is not None and not isinstance(value, str):
+            sheet.write_number(r, c, number, styles.input_int)
+        else:
+            write_text(sheet, r, c, value, styles.input_int)  # as typed: "15", "mười"
+    else:
+        write_text(sheet, r, c, value, styles.input)
+
+
+def _write_table(workbook: Workbook, styles: Styles, rules: Rules, sheet_name: str, title: str,
+                 kind: str | None, columns: Sequence[str], labels: Mapping[str, str],
+                 rows: Sequence[Mapping[str, Any]], lists: dict[str, str]) -> None:
+    sheet = workbook.add_worksheet(sheet_name)
+    last_col = len(columns) - 1
+    sheet.merge_range(0, 0, 0, last_col, title, styles.title)
+    sheet.merge_range(1, 0, 1, last_col, "", styles.subtitle)
+    sheet.write_formula(1, 0, f"=\"Đơn vị: \"&'{F.SHEET_INFO}'!B3&\"  —  Kỳ: \"&'{F.SHEET_INFO}'!B5",
+                        styles.subtitle, "")
+    for c, key in enumerate(columns):
+        sheet.write_string(HEADER_ROW, c, labels[key], styles.header)
+        sheet.set_column(c, c, COLUMN_WIDTHS.get(key, 12))
+    formula_keys = ("percent", "result")
+    if kind:
+        for i, header in enumerate(HELPER_HEADERS):
+            sheet.write_string(HEADER_ROW, len(columns) + i, header, styles.header)
+        sheet.set_column(len(columns), len(columns) + len(HELPER_HEADERS) - 1, 10, None,
+                         {"hidden": True})
+    first = HEADER_ROW + 1
+    n_rows = max(TEMPLATE_ROWS, len(rows))
+    for i in range(n_rows):
+        r = first + i
+        values = rows[i] if i < len(rows) else {}
+        for c, key in enumerate(columns):
+            if kind and key in formula_keys:
+                continue
+            if key in values:
+                _write_value(sheet, r, c, key, values[key], styles)
+            else:
+                sheet.write_blank(r, c, None, styles.input_int if key in F.COUNT_FIELDS
+                                  else styles.input)
+        if kind:
+            formulas = _row_formulas(kind, columns, r + 1)
+            percent, result = _engine_values(kind, values, rules) if values else ("", "")
+            helper = len(columns)
+            sheet.write_formula(r, helper, formulas["_code"], styles.formula, "")
+            sheet.write_formula(r, helper + 1, formulas["_row"], styles.formula, 0)
+            sheet.write_formula(r, helper + 2, formulas["_den"], styles.formula, "")
+            sheet.write_formula(r, columns.index("percent"), formulas["percent"],
+                                styles.formula_pct, percent)
+            sheet.write_formula(r, columns.index("result"), formulas["result"], styles.formula,
+                                result)
+    last = first + n_rows - 1
+    _validations(sheet, kind, columns, first, last, lists)
+    if kind:
+        rc = columns.index("result")
+        sheet.conditional_format(first, rc, last, rc, {
+            "type": "cell", "criteria": "==", "value": f'"{F.RESULT_PASSED}"', "format": styles.ok})
+        sheet.conditional_format(first, rc, last, rc, {
+            "type": "cell", "criteria": "==", "value": f'"{F.RESULT_FAILED}"', "format": styles.bad})
+    sheet.freeze_panes(HEADER_ROW + 1, 2)
+    sheet.protect("", {"format_columns": True, "format_rows": True, "autofilter": True})
+    print_setup(sheet, 0, HEADER_ROW)
+
+
+def _validations(sheet: Worksheet, kind: str | None, columns: Sequence[str], first: int,
+                 last: int, lists: dict[str, str]) -> None:
+    def cols(key: str) -> int:
+        return columns.index(key)
+
+    for key in columns:
+        if key in F.COUNT_FIELDS:
+            c = cols(key)
+            sheet.data_validation(first, c, last, c, {
+                "validate": "integer", "criteria": ">=", "value": 0,
+                "input_title": "Số nguyên", "input_message": "Nhập số nguyên ≥ 0",
+                "error_title": "Số không hợp lệ",
+                "error_message": "Ô này chỉ nhận số nguyên lớn hơn hoặc bằng 0."})
+    if kind:
+        c = cols("title")
+        sheet.data_validation(first, c, last, c, {
+            "validate": "list", "source": lists[kind],
+            "input_title": "Danh hiệu đề nghị", "input_message": "Chọn danh hiệu trong danh sách",
+            "error_title": "Danh hiệu không hợp lệ",
+            "error_message": "Chọn một danh hiệu trong danh sách (trang “Quy tắc”)."})
+    if "rank" in columns:
+        c = cols("rank")
+        sheet.data_validation(first, c, last, c, {
+            "validate": "list", "source": lists["rank"], "error_type": "information",
+            "error_title": "Cấp bậc", "error_message": "Cấp bậc không có trong danh sách."})
+    for key in ("kind", "level"):
+        if key in columns and not kind:
+            c = cols(key)
+            sheet.data_validation(first, c, last, c, {
+                "validate": "list", "source": lists[key],
+                "error_title": "Giá trị không hợp lệ",
+                "error_message": "Chọn một giá trị trong danh sách."})
+
+
+def unit_workbook_bytes(rules: Rules, data: UnitData | None = None) -> bytes:
+    """The unit template, blank or filled with `data`, as .xlsx bytes (deterministic)."""
+    data = data or UnitData()
+    buffer = io.BytesIO()
+    workbook = new_workbook(buffer, "Mẫu báo cáo thi đua, khen thưởng của đơn vị")
+    styles = Styles(workbook)
+    _write_guide(workbook, styles, rules)
+    _write_info(workbook, styles, rules, data)
+    lists = _list_values(rules)
+    refs = _list_refs(lists)
+    order = [
+        (F.SHEET_INDIVIDUALS, "DANH SÁCH CÁ NHÂN ĐỀ NGHỊ DANH HIỆU THI ĐUA", "individual",
+         INDIVIDUAL_COLUMNS, F.INDIVIDUAL_LABELS, data.individuals),
+        (F.SHEET_COLLECTIVES, "DANH SÁCH TẬP THỂ ĐỀ NGHỊ DANH HIỆU THI ĐUA", "collective",
+         COLLECTIVE_COLUMNS, F.COLLECTIVE_LABELS, data.collectives),
+        (F.SHEET_COMMENDATIONS, "KẾT QUẢ KHEN THƯỞNG TRONG KỲ", None, COMMENDATION_COLUMNS,
+         F.COMMENDATION_LABELS, data.commendations),
+    ]
+    for sheet_name, title, kind, columns, labels, rows in order:
+        _write_table(workbook, styles, rules, sheet_name, title, kind, columns, labels, rows,
+                     refs)
+    _write_rules_sheet(workbook, styles, rules)
+    _write_lists_sheet(workbook, lists)
+    workbook.worksheets()[1].activate()
+    return finish(workbook, buffer)
