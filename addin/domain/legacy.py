@@ -170,6 +170,18 @@ def _implausibility(text: str) -> int:
     return score
 
 
+def _vni_evidence(text: str) -> bool:
+    """A VNI vowel+mark pair in VNI's own casing: lower+lower, or upper+upper in an all-caps
+    word. TCVN3 lower-case letters look like capitals ("YÕn" is TCVN3 "Yến"), never the reverse."""
+    for word in text.split():
+        all_caps = not any(ch.islower() for ch in word)
+        for match in _VNI_PAIR.finditer(word):
+            pair = match.group(0)
+            if pair.islower() or (pair.isupper() and all_caps):
+                return True
+    return False
+
+
 _DECODERS: dict[str, Callable[[str], str]] = {"TCVN3": _tcvn3_decode, "VNI": _vni_decode}
 
 
@@ -187,8 +199,9 @@ def detect_and_convert(text: str) -> tuple[str, str | None]:
             plausible.append((converted, name))
     if len(plausible) == 1:
         return plausible[0]
-    if len(plausible) == 2 and _VNI_PAIR.search(text):
-        # Both read as Vietnamese ("Kroâng": TCVN3 "Kroõng", VNI "Krông"); a vowel followed by
-        # a VNI mark is the stronger evidence.
-        return next(p for p in plausible if p[1] == "VNI")
+    if len(plausible) == 2:
+        # Both read as Vietnamese ("Kroâng": TCVN3 "Kroõng", VNI "Krông"). A vowel followed by
+        # a VNI mark is the stronger evidence; otherwise TCVN3, the official standard, wins.
+        wanted = "VNI" if _vni_evidence(text) else "TCVN3"
+        return next(p for p in plausible if p[1] == wanted)
     return text, None

@@ -1,0 +1,112 @@
+"""Shared fixtures: the default rules book, and builders of real .xlsx files (openpyxl and
+xlsxwriter) in any layout a unit might send."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+import xlsxwriter
+
+from addin.domain.rules import Rules
+from addin.io.rules_file import load_rules
+
+Sheets = Mapping[str, Sequence[Sequence[Any]]]
+
+INFO_ROWS = [["Đơn vị", "Ban CHQS huyện Ea Kar"], ["Cụm thi đua", "Cụm thi đua số 3"],
+             ["Kỳ báo cáo", "Năm 2024"], ["Quân số", 60], ["Số đầu mối", 5]]
+IND_HEADER = ["STT", "Họ và tên", "Cấp bậc", "Chức vụ", "Đơn vị", "Danh hiệu đề nghị",
+              "Tổng số thành viên", "Số có mặt", "Số phiếu đồng ý", "Tỷ lệ (%)", "Kết quả",
+              "Sáng kiến, đề tài", "Số năm liên tục đạt", "Ghi chú"]
+COL_HEADER = ["STT", "Tên tập thể", "Danh hiệu đề nghị", "Quân số", "Số đạt CSTT",
+              "Số đạt CSTĐCS", "Số bị kỷ luật", "Tổng số thành viên", "Số có mặt",
+              "Số phiếu đồng ý", "Tỷ lệ (%)", "Kết quả", "Ghi chú"]
+
+
+def person(name: str = "Nguyễn Văn Hùng", title: str = "Chiến sĩ tiên tiến", members: Any = 10,
+           present: Any = 10, agree: Any = 8, rank: str = "Trung sĩ", initiative: str = "",
+           streak: Any = None, seq: int = 1, unit: str = "", note: str = "") -> list[Any]:
+    return [seq, name, rank, "Chiến sĩ", unit, title, members, present, agree, None, None,
+            initiative, streak, note]
+
+
+def collective(name: str = "Ban Tham mưu", title: str = "Đơn vị tiên tiến", headcount: Any = 20,
+               cstt: Any = 15, cstdcs: Any = 1, disciplined: Any = 0, members: Any = 10,
+               present: Any = 10, agree: Any = 9) -> list[Any]:
+    return [1, name, title, headcount, cstt, cstdcs, disciplined, members, present, agree, None,
+            None, ""]
+
+
+def unit_sheets(individuals: Sequence[Sequence[Any]] = (), collectives: Sequence[Sequence[Any]] = (),
+                info: Sequence[Sequence[Any]] | None = None, title_rows: int = 3) -> dict[str, list]:
+    """A unit workbook in the contract's layout, with `title_rows` rows above each header."""
+    top = [["DANH SÁCH"]] + [[] for _ in range(title_rows - 1)] if title_rows else []
+    return {
+        "Thông tin": [list(r) for r in (INFO_ROWS if info is None else info)],
+        "Cá nhân": top + [IND_HEADER] + [list(r) for r in individuals],
+        "Tập thể": top + [COL_HEADER] + [list(r) for r in collectives],
+        "Khen thưởng": [["Hình thức khen thưởng", "Loại", "Cấp khen", "Số tập thể", "Số cá nhân"],
+                        ["Giấy khen", "Thường xuyên", "Đơn vị", 2, 5]],
+    }
+
+
+def write_openpyxl(path: Path, sheets: Sheets, merged: Mapping[str, Sequence[str]] | None = None,
+                   hidden: Sequence[str] = ()) -> Path:
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(list(row))
+        for ref in (merged or {}).get(name, ()):
+            ws.merge_cells(ref)
+        if name in hidden:
+            ws.sheet_state = "hidden"
+    wb.save(path)
+    return path
+
+
+def write_xlsxwriter(path: Path, sheets: Sheets) -> Path:
+    wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False})
+    for name, rows in sheets.items():
+        ws = wb.add_worksheet(name)
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                if value is None:
+                    continue
+                if isinstance(value, str) and value.startswith("="):
+                    ws.write_formula(r, c, value)
+                elif isinstance(value, str):
+                    ws.write_string(r, c, value)
+                else:
+                    ws.write(r, c, value)
+    wb.close()
+    return path
+
+
+@pytest.fixture(scope="session")
+def rules() -> Rules:
+    return load_rules()
+
+
+Writer = Callable[[Path, Sheets], Path]
+
+
+@pytest.fixture(params=["openpyxl", "xlsxwriter"])
+def writer(request: pytest.FixtureRequest) -> Writer:
+    return write_openpyxl if request.param == "openpyxl" else write_xlsxwriter
+
+
+def soffice_available() -> bool:
+    return shutil.which("soffice") is not None
+
+
+# On CI LibreOffice is installed by .ci/run: there a missing soffice fails instead of skipping.
+needs_libreoffice = pytest.mark.skipif(
+    not soffice_available() and not os.environ.get("CI"),
+    reason="LibreOffice (soffice) is not installed")
