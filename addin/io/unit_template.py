@@ -139,6 +139,23 @@ def _list_values(rules: Rules) -> dict[str, list[str]]:
     }
 
 
+def _spellings(rules: Rules) -> list[tuple[str, str]]:
+    """Every spelling the rules book knows (name, code, synonyms) -> code, for the sheet's
+    lookup; Excel's MATCH ignores case, so each spelling is listed once per title."""
+    pairs: dict[str, str] = {}
+    for title in rules.titles.values():
+        for text in (title.name, title.code, *title.synonyms):
+            pairs.setdefault(text.casefold(), title.code)
+            pairs.setdefault(text, title.code)
+    seen: set[str] = set()
+    out = []
+    for text, code in pairs.items():
+        if text.casefold() not in seen:
+            seen.add(text.casefold())
+            out.append((text, code))
+    return out
+
+
 def _list_refs(lists: dict[str, list[str]]) -> dict[str, str]:
     refs = {}
     for c, (key, values) in enumerate(lists.items()):
@@ -147,12 +164,23 @@ def _list_refs(lists: dict[str, list[str]]) -> dict[str, str]:
     return refs
 
 
-def _write_lists_sheet(workbook: Workbook, lists: dict[str, list[str]]) -> None:
+def _write_lists_sheet(workbook: Workbook, lists: dict[str, list[str]], rules: Rules) -> None:
     sheet = workbook.add_worksheet(LISTS_SHEET)
     for c, (key, values) in enumerate(lists.items()):
         sheet.write_string(0, c, key)
         for r, value in enumerate(values, start=1):
             sheet.write_string(r, c, value)
+    spellings = _spellings(rules)
+    first_col = column_letter(len(lists) + 1)
+    code_col = column_letter(len(lists) + 2)
+    sheet.write_string(0, len(lists) + 1, "spelling")
+    sheet.write_string(0, len(lists) + 2, "code")
+    for r, (text, code) in enumerate(spellings, start=1):
+        sheet.write_string(r, len(lists) + 1, text)
+        sheet.write_string(r, len(lists) + 2, code)
+    last = len(spellings) + 1
+    workbook.define_name("QT_SPELLING", f"='{LISTS_SHEET}'!${first_col}$2:${first_col}${last}")
+    workbook.define_name("QT_SPELLING_CODE", f"='{LISTS_SHEET}'!${code_col}$2:${code_col}${last}")
     sheet.hide()
     sheet.protect("")
 
@@ -294,12 +322,12 @@ def _row_formulas(kind: str, columns: Sequence[str], n: int) -> dict[str, str]:
 
     t, m, p, a = (f"{col[k]}{n}" for k in ("title", "members", "present", "agree"))
     formulas = {
-        "_code": f'=IF({t}="","",IFERROR(INDEX(QT_CODE,MATCH({t},QT_NAME,0)),'
-                 f'IFERROR(INDEX(QT_CODE,MATCH({t},QT_CODE,0)),"?")))',
+        "_code": f'=IF(TRIM({t})="","",IFERROR(INDEX(QT_SPELLING_CODE,'
+                 f'MATCH(TRIM({t}),QT_SPELLING,0)),"?"))',
         "_row": f'=IFERROR(MATCH({code}{n},QT_CODE,0),0)',
         "_den": f'=IF({rrow}{n}=0,"",IF({q("of_members")}=1,{m},{p}))',
-        "percent": f'=IF(OR({t}="",{rrow}{n}=0),"",IF(N({den}{n})<=0,"",'
-                   f"ROUND({a}/{den}{n}*100,2)))",
+        "percent": f'=IF(OR({t}="",{rrow}{n}=0),"",IF(OR({q("kind")}<>"{KIND_LABEL[kind]}",'
+                   f'N({den}{n})<=0),"",ROUND({a}/{den}{n}*100,2)))',
     }
     counts_ok = (f"ISNUMBER({m}),ISNUMBER({p}),ISNUMBER({a}),{m}>=0,{p}>=0,{a}>=0,"
                  f"INT({m})={m},INT({p})={p},INT({a})={a}")
@@ -359,7 +387,7 @@ def _write_value(sheet: Worksheet, r: int, c: int, key: str, value: Any, styles:
 
 def _write_table(workbook: Workbook, styles: Styles, rules: Rules, sheet_name: str, title: str,
                  kind: str | None, columns: Sequence[str], labels: Mapping[str, str],
-                 rows: Sequence[Mapping[str, Any]], lists: dict[str, str]) -> None:
+                 rows: Sequence[Mapping[str, Any]], lists: dict[str, str], cached: bool) -> None:
     sheet = workbook.add_worksheet(sheet_name)
     last_col = len(columns) - 1
     sheet.merge_range(0, 0, 0, last_col, title, styles.title)
@@ -390,7 +418,8 @@ def _write_table(workbook: Workbook, styles: Styles, rules: Rules, sheet_name: s
                                   else styles.input)
         if kind:
             formulas = _row_formulas(kind, columns, r + 1)
-            percent, result = _engine_values(kind, values, rules) if values else ("", "")
+            percent, result = (_engine_values(kind, values, rules) if values and cached
+                               else ("", ""))
             helper = len(columns)
             sheet.write_formula(r, helper, formulas["_code"], styles.formula, "")
             sheet.write_formula(r, helper + 1, formulas["_row"], styles.formula, 0)
@@ -446,7 +475,7 @@ def _validations(sheet: Worksheet, kind: str | None, columns: Sequence[str], fir
                 "error_message": "Chọn một giá trị trong danh sách."})
 
 
-def unit_workbook_bytes(rules: Rules, data: UnitData | None = None) -> bytes:
+def unit_workbook_bytes(rules: Rules, data: UnitData | None = None, cached: bool = True) -> bytes:
     """The unit template, blank or filled with `data`, as .xlsx bytes (deterministic)."""
     data = data or UnitData()
     buffer = io.BytesIO()
@@ -466,8 +495,8 @@ def unit_workbook_bytes(rules: Rules, data: UnitData | None = None) -> bytes:
     ]
     for sheet_name, title, kind, columns, labels, rows in order:
         _write_table(workbook, styles, rules, sheet_name, title, kind, columns, labels, rows,
-                     refs)
+                     refs, cached)
     _write_rules_sheet(workbook, styles, rules)
-    _write_lists_sheet(workbook, lists)
+    _write_lists_sheet(workbook, lists, rules)
     workbook.worksheets()[1].activate()
     return finish(workbook, buffer)
