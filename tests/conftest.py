@@ -16,6 +16,11 @@ import xlsxwriter
 from addin.domain.rules import Rules
 from addin.io.rules_file import load_rules
 
+
+class TextLiteral(str):
+    """A string cell that must stay text even when it starts with "=" (formula injection)."""
+
+
 Sheets = Mapping[str, Sequence[Sequence[Any]]]
 
 INFO_ROWS = [["Đơn vị", "Ban CHQS huyện Ea Kar"], ["Cụm thi đua", "Cụm thi đua số 3"],
@@ -61,8 +66,13 @@ def write_openpyxl(path: Path, sheets: Sheets, merged: Mapping[str, Sequence[str
     wb.remove(wb.active)
     for name, rows in sheets.items():
         ws = wb.create_sheet(name)
-        for row in rows:
-            ws.append(list(row))
+        for r, row in enumerate(rows, start=1):
+            for c, value in enumerate(row, start=1):
+                if value is None:
+                    continue
+                cell = ws.cell(r, c, value)
+                if isinstance(value, TextLiteral):
+                    cell.data_type = "s"
         for ref in (merged or {}).get(name, ()):
             ws.merge_cells(ref)
         if name in hidden:
@@ -79,7 +89,9 @@ def write_xlsxwriter(path: Path, sheets: Sheets) -> Path:
             for c, value in enumerate(row):
                 if value is None:
                     continue
-                if isinstance(value, str) and value.startswith("="):
+                if isinstance(value, TextLiteral):
+                    ws.write_string(r, c, value)
+                elif isinstance(value, str) and value.startswith("="):
                     ws.write_formula(r, c, value)
                 elif isinstance(value, str):
                     ws.write_string(r, c, value)

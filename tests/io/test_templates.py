@@ -9,12 +9,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from addin.domain.validation import unit_quotas
+from addin.domain.validation import validate_unit
 from addin.io.cluster_template import cluster_template_bytes
 from addin.io.libreoffice import convert
 from addin.io.reader import read_unit_workbook
 from addin.io.unit_template import TEMPLATE_ROWS, UnitData, unit_workbook_bytes
-from addin.domain.validation import validate_unit
 from tests.conftest import needs_libreoffice
 
 ROOT = Path(__file__).resolve().parents[2]
