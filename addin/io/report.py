@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 from collections import Counter
+from pathlib import Path
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -64,6 +65,7 @@ def header_block(sheet: Worksheet, styles: Styles, title: str, meta: ReportMeta,
 
 def table_header(sheet: Worksheet, styles: Styles, row: int, headers: Sequence[str],
                   widths: Sequence[int]) -> None:
+    sheet.set_row(row, 32)
     for c, (header, width) in enumerate(zip(headers, widths, strict=True)):
         sheet.write_string(row, c, header, styles.header)
         sheet.set_column(c, c, width)
@@ -98,6 +100,7 @@ def _summary_sheet(workbook: Workbook, styles: Styles, result: ClusterResult, ru
     sheet.set_column(1, 1, 26)
     sheet.set_column(2, 2, 22)
     sheet.set_column(3, width - 1, 8)
+    sheet.set_column(quota_c, quota_c, 14)
     sheet.set_row(top, 45)
     quota_by_unit: dict[str, list[QuotaCheck]] = {}
     for check in result.quota_checks:
@@ -108,7 +111,7 @@ def _summary_sheet(workbook: Workbook, styles: Styles, result: ClusterResult, ru
     for r, book in enumerate(books, start=first):
         sheet.write_number(r, 0, r - first + 1, styles.center)
         write_text(sheet, r, 1, book.info.unit, styles.cell)
-        write_text(sheet, r, 2, book.path, styles.cell)
+        write_text(sheet, r, 2, Path(book.path).name, styles.cell)
         write_number(sheet, r, 3, book.info.headcount, styles.int)
         proposed: Counter[str] = Counter(n.title for n in book.nominations if n.title)
         passed: Counter[str] = Counter(n.title for n in book.nominations if n.passed and n.title)

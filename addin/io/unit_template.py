@@ -394,6 +394,7 @@ def _write_table(workbook: Workbook, styles: Styles, rules: Rules, sheet_name: s
     sheet.merge_range(1, 0, 1, last_col, "", styles.subtitle)
     sheet.write_formula(1, 0, f"=\"Đơn vị: \"&'{F.SHEET_INFO}'!B3&\"  —  Kỳ: \"&'{F.SHEET_INFO}'!B5",
                         styles.subtitle, "")
+    sheet.set_row(HEADER_ROW, 32)
     for c, key in enumerate(columns):
         sheet.write_string(HEADER_ROW, c, labels[key], styles.header)
         sheet.set_column(c, c, COLUMN_WIDTHS.get(key, 12))
