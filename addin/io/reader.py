@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,7 @@ HEADER_SCAN_ROWS = 30
 MAX_FILE_BYTES = 100 * 1024 * 1024
 _NUMBERING = re.compile(r"^\(?\d{1,2}\)?$")
 _REQUIRED_SHEETS = ("info", "individuals", "collectives")
+_NOT_DATA = {"seq", "percent", "result"}
 _TEXT_FIELDS = {"seq", "full_name", "name", "rank", "position", "unit", "title", "initiative",
                 "note", "result", "form", "kind", "level"}
 
@@ -106,39 +108,62 @@ def read_unit_bytes(data: bytes, shown: str) -> UnitWorkbook:
     return book
 
 
-def _find_sheets(workbook: Any) -> dict[str, str]:
+def _find_sheets(sheets: list[tuple[str, bool]]) -> dict[str, str]:
     """Sheet key -> actual sheet name; visible sheets win over hidden ones."""
     found: dict[str, str] = {}
-    metadata = sorted(workbook.sheets_metadata,
-                      key=lambda m: 0 if str(m.visible).endswith("Visible") else 1)
-    for meta in metadata:
-        key = layout.SHEET_INDEX.get(fold(meta.name))
+    for name, _visible in sorted(sheets, key=lambda s: 0 if s[1] else 1):
+        key = layout.SHEET_INDEX.get(fold(name))
         if key and key not in found:
-            found[key] = meta.name
+            found[key] = name
     return found
 
 
 def _read_sheets(book: UnitWorkbook, workbook: Any, data: bytes) -> None:
-    sheets = _find_sheets(workbook)
+    names = [(m.name, str(m.visible).endswith("Visible")) for m in workbook.sheets_metadata]
+    wanted = _find_sheets(names)
+    errors = find_error_cells(data, set(wanted.values()))
+
+    def load(name: str) -> list[list[Any]]:
+        rows: list[list[Any]] = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        return rows
+
+    read_sheets(book, names, load, errors)
+
+
+def read_sheets(book: UnitWorkbook, names: list[tuple[str, bool]],
+                load: Callable[[str], list[list[Any]]],
+                errors: Mapping[str, Mapping[tuple[int, str], str]] | None = None) -> None:
+    """Fill `book` from sheets given as rows of values: the part of reading that does not
+    depend on where the values come from (a file through calamine, or a live Excel workbook
+    through xlwings). `names` lists (sheet name, visible); `load` returns a sheet's rows."""
+    sheets = _find_sheets(names)
     for key in _REQUIRED_SHEETS:
         if key not in sheets:
             book.issues.append(make_issue(Code.MISSING_SHEET, f'"{layout.CANONICAL_SHEET[key]}"',
                                           file=book.path, sheet=layout.CANONICAL_SHEET[key]))
-    errors = find_error_cells(data, set(sheets.values()))
     for key, name in sheets.items():
         try:
-            rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            rows = load(name)
         except Exception as exc:  # a damaged sheet part: the rest of the file still counts
             book.issues.append(make_issue(Code.UNREADABLE_FILE,
                                           f'trang "{name}" bị hỏng ({type(exc).__name__})',
                                           file=book.path, sheet=name))
             continue
-        ctx = _SheetContext(book, name, errors.get(name, {}))
+        ctx = _SheetContext(book, name, dict((errors or {}).get(name, {})))
         if key == "info":
             _read_info(ctx, rows)
         else:
             _read_table(ctx, key, rows)
         ctx.flush_legacy()
+
+
+def read_table(rows: list[list[Any]], kind: str, file: str = "", sheet: str = "") -> UnitWorkbook:
+    """One "Cá nhân" or "Tập thể" table (header row included) as a workbook of its records."""
+    book = UnitWorkbook(path=file)
+    ctx = _SheetContext(book, sheet, {})
+    _read_table(ctx, "individuals" if kind == "individual" else "collectives", rows)
+    ctx.flush_legacy()
+    return book
 
 
 # ----------------------------------------------------------------------------------------------
@@ -252,10 +277,12 @@ def _read_table(ctx: _SheetContext, key: str, rows: list[list[Any]]) -> None:
         if _is_total_row(row):
             continue
         values = {k: row[c] if c < len(row) else None for c, k in mapping.items()}
-        if all(is_blank(v) for v in values.values()) and not any(
+        if all(is_blank(v) for k, v in values.items() if k not in _NOT_DATA) and not any(
             (r + 1, column_letter(c)) in ctx.errors for c in mapping
         ):
-            continue  # text outside the table's columns (a signature line, a remark)
+            # Nothing but a pre-typed STT or a formula's output, or text outside the table's
+            # columns (a signature line, a remark): not a record.
+            continue
         ctx.book.rows_read += 1
         if key == "commendations":
             ctx.book.commendations.append(_commendation(ctx, r + 1, values, columns))

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import io
 from collections import Counter
-from pathlib import Path
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet

@@ -1,0 +1,101 @@
+"""Excel functions (xlwings UDFs). Each one converts, calls addin.worksheet_functions, converts
+back. Import them into Excel with the xlwings add-in ("Import Functions", UDF Modules =
+addin.udfs); on Linux the decorators are inert and the functions are plain Python.
+
+Every function takes a single cell or a whole range (and then returns an array of the same
+shape); bad input gives a message in the cell, never a Python error.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import xlwings as xw
+
+from addin import worksheet_functions as wf
+from addin.domain.rules import Rules
+from addin.io.rules_file import LOCAL_RULES_NAME, load_rules
+
+CATEGORY = "TĐKT"
+
+
+@lru_cache(maxsize=8)
+def _rules_cached(path: str | None, mtime: float) -> Rules:
+    return load_rules(path)
+
+
+def rules_for(caller: Any = None) -> Rules:
+    """The rules book: a tdkt-rules.toml beside the calling workbook overrides the default."""
+    folder: Path | None = None
+    try:
+        fullname = caller.sheet.book.fullname if caller is not None else ""
+        if fullname and os.path.isabs(fullname):
+            folder = Path(fullname).parent
+    except Exception:  # no book behind the caller (function wizard, unsaved book)
+        folder = None
+    local = folder / LOCAL_RULES_NAME if folder else None
+    if local is not None and local.is_file():
+        return _rules_cached(str(local), local.stat().st_mtime)
+    return _rules_cached(None, 0.0)
+
+
+def _safely(compute: Any) -> Any:
+    try:
+        return compute()
+    except Exception as exc:  # a broken rules file must show in the cell, not crash Excel
+        return f"Lỗi: {exc}"
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("agree", ndim=2, doc="Số phiếu đồng ý (một ô hoặc một vùng)")
+@xw.arg("denominator", ndim=2, doc="Mẫu số: số có mặt hoặc tổng số thành viên")
+def TDKT_TYLE(agree: Any, denominator: Any, caller: Any = None) -> Any:
+    """Tỷ lệ phiếu đồng ý (%), làm tròn 2 chữ số thập phân."""
+    return _safely(lambda: wf.vote_share(agree, denominator, rules_for(caller)))
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("title", ndim=2, doc="Danh hiệu đề nghị (tên, mã hoặc cách viết khác)")
+@xw.arg("members", ndim=2, doc="Tổng số thành viên Hội đồng")
+@xw.arg("present", ndim=2, doc="Số có mặt")
+@xw.arg("agree", ndim=2, doc="Số phiếu đồng ý")
+def TDKT_KETQUA(title: Any, members: Any, present: Any, agree: Any, caller: Any = None) -> Any:
+    """Kết quả bỏ phiếu theo quy tắc của danh hiệu: "Đạt" hoặc "Không đạt" (ngưỡng, túc số,
+    mẫu số), hoặc thông báo lỗi số liệu."""
+    return _safely(lambda: wf.vote_result(title, members, present, agree, rules_for(caller)))
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("title", ndim=2, doc="Danh hiệu")
+@xw.arg("base", ndim=2, doc="Số cơ sở: quân số, số đầu mối…")
+def TDKT_HANMUC(title: Any, base: Any, caller: Any = None) -> Any:
+    """Số tối đa được đề nghị danh hiệu theo tỷ lệ xét tặng, tính từ số cơ sở."""
+    return _safely(lambda: wf.quota_for(title, base, rules_for(caller)))
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("text", ndim=2, doc="Tên danh hiệu viết bất kỳ (CSTĐCS, Chiến sỹ tiên tiến…)")
+def TDKT_DANHHIEU(text: Any, caller: Any = None) -> Any:
+    """Tên chuẩn của danh hiệu thi đua."""
+    return _safely(lambda: wf.title_name(text, rules_for(caller)))
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("text", ndim=2, doc="Văn bản cần chuẩn hóa")
+def TDKT_CHUANHOA(text: Any) -> Any:
+    """Chuẩn hóa văn bản: Unicode dựng sẵn, bỏ khoảng trắng thừa, chuyển TCVN3/VNI sang
+    Unicode."""
+    return _safely(lambda: wf.normalise(text))
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("table", ndim=2, doc="Bảng Cá nhân hoặc Tập thể, gồm cả dòng tiêu đề")
+def TDKT_KIEMTRA(table: Any, caller: Any = None) -> Any:
+    """Kiểm tra từng dòng của bảng đề nghị: một cột thông báo, "" khi dòng hợp lệ."""
+    return _safely(lambda: wf.check_table(table, rules_for(caller)))
+
+
+UDFS = (TDKT_TYLE, TDKT_KETQUA, TDKT_HANMUC, TDKT_DANHHIEU, TDKT_CHUANHOA, TDKT_KIEMTRA)

@@ -1,0 +1,168 @@
+"""What the Excel functions compute, without Excel: cell values in, cell values out.
+
+Each function takes single values or 2-D ranges (lists of rows, as xlwings passes them) and
+returns a value of the same shape. Bad input gives a readable Vietnamese message in the cell,
+never an exception. The decisions are the domain's (addin.domain); this module only converts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from addin.domain import fields as F
+from addin.domain.legacy import detect_and_convert
+from addin.domain.quotas import quota_limit
+from addin.domain.rules import Rules
+from addin.domain.text import clean
+from addin.domain.titles import recognise_title
+from addin.domain.validation import duplicate_people, validate_nomination
+from addin.domain.votes import display_percent, evaluate_vote
+from addin.io.cells import to_count
+from addin.io.reader import read_table
+
+MSG_SHAPE = "Lỗi: các vùng không cùng kích thước"
+MSG_UNKNOWN_TITLE = "Lỗi: không rõ danh hiệu"
+MSG_NO_QUOTA = "Lỗi: danh hiệu không có tỷ lệ xét tặng"
+MSG_NOT_TABLE = "Lỗi: không nhận ra bảng Cá nhân/Tập thể (cần cả dòng tiêu đề)"
+
+
+def _is_range(value: Any) -> bool:
+    return isinstance(value, list | tuple) and (not value or isinstance(value[0], list | tuple))
+
+
+def broadcast(fn: Callable[..., Any], *args: Any) -> Any:
+    """Apply fn cell by cell. All scalars -> a scalar; otherwise the shape of the ranges given
+    (a single value is repeated over the range)."""
+    shapes = {(len(a), len(a[0]) if a else 0) for a in args if _is_range(a)}
+    if not shapes:
+        return fn(*args)
+    if len(shapes) > 1:
+        return MSG_SHAPE
+    rows, cols = shapes.pop()
+    return [[fn(*(a[r][c] if _is_range(a) else a for a in args)) for c in range(cols)]
+            for r in range(rows)]
+
+
+def _count(value: Any, label: str) -> tuple[int | None, str | None]:
+    number, code = to_count(value)
+    if code is not None:
+        return None, f"Lỗi: {label} phải là số nguyên ≥ 0"
+    if number is None:
+        return None, f"Lỗi: thiếu {label}"
+    return number, None
+
+
+def vote_share(agree: Any, denominator: Any, rules: Rules) -> Any:
+    """TDKT_TYLE: agree / denominator in %, 2 decimals."""
+    def one(a: Any, d: Any) -> Any:
+        agree_n, err = _count(a, "số phiếu đồng ý")
+        if err:
+            return err
+        den_n, err = _count(d, "mẫu số")
+        if err:
+            return err
+        assert agree_n is not None and den_n is not None
+        if den_n == 0:
+            return "Lỗi: mẫu số bằng 0"
+        if agree_n > den_n:
+            return "Lỗi: số phiếu đồng ý lớn hơn mẫu số"
+        return display_percent(agree_n, den_n, rules.percent_decimals)
+
+    return broadcast(one, agree, denominator)
+
+
+def vote_result(title: Any, members: Any, present: Any, agree: Any, rules: Rules) -> Any:
+    """TDKT_KETQUA: "Đạt" / "Không đạt" by the title's vote rule, or what is wrong."""
+    def one(t: Any, m: Any, p: Any, a: Any) -> Any:
+        code = recognise_title(t, rules)
+        if code is None:
+            return MSG_UNKNOWN_TITLE if clean(t) else ""
+        counts = []
+        for value, label in ((m, "tổng số thành viên"), (p, "số có mặt"), (a, "số phiếu đồng ý")):
+            number, err = _count(value, label)
+            if err:
+                return err
+            counts.append(number)
+        members_n, present_n, agree_n = counts
+        rule = rules.title(code).vote
+        outcome = evaluate_vote(rule, members_n, present_n, agree_n, rules.percent_decimals)
+        if outcome.present_too_high:
+            return "Lỗi: số có mặt lớn hơn tổng số thành viên"
+        if outcome.agree_too_high:
+            return "Lỗi: số phiếu đồng ý lớn hơn " + (
+                "tổng số thành viên" if rule.denominator == "members" else "số có mặt")
+        if not outcome.quorum_ok:
+            return f"{F.RESULT_FAILED} (không đủ túc số)"
+        return F.RESULT_PASSED if outcome.reached else F.RESULT_FAILED
+
+    return broadcast(one, title, members, present, agree)
+
+
+def quota_for(title: Any, base: Any, rules: Rules) -> Any:
+    """TDKT_HANMUC: the largest number that may be proposed for the title from that base."""
+    def one(t: Any, b: Any) -> Any:
+        code = recognise_title(t, rules)
+        if code is None:
+            return MSG_UNKNOWN_TITLE
+        quota = next((q for q in rules.quotas if q.enabled and q.title == code), None)
+        if quota is None:
+            return MSG_NO_QUOTA
+        if quota.max_count is not None:
+            return quota.max_count
+        base_n, err = _count(b, "số cơ sở")
+        if err:
+            return err
+        assert base_n is not None and quota.max_share is not None
+        return quota_limit(base_n, quota.max_share, quota.rounding)
+
+    return broadcast(one, title, base)
+
+
+def title_name(text: Any, rules: Rules) -> Any:
+    """TDKT_DANHHIEU: the canonical name of the title any spelling names."""
+    def one(t: Any) -> Any:
+        if not clean(t):
+            return ""
+        code = recognise_title(t, rules)
+        return rules.title(code).name if code else MSG_UNKNOWN_TITLE
+
+    return broadcast(one, text)
+
+
+def normalise(text: Any) -> Any:
+    """TDKT_CHUANHOA: NFC, spaces trimmed and folded, TCVN3/VNI converted to Unicode."""
+    def one(t: Any) -> Any:
+        if t is None:
+            return ""
+        if isinstance(t, float) and t.is_integer():
+            t = int(t)
+        return detect_and_convert(clean(t))[0]
+
+    return broadcast(one, text)
+
+
+def check_table(table: Sequence[Sequence[Any]], rules: Rules, unit: str = "") -> list[list[str]]:
+    """TDKT_KIEMTRA: one message per data row of a "Cá nhân" or "Tập thể" table ("" when the
+    row is fine). The table includes its header row; the result has one row per data row."""
+    if not _is_range(table) or len(table) < 1:
+        return [[MSG_NOT_TABLE]]
+    rows = [list(r) for r in table]
+    headers = {clean(h).lower() for h in rows[0] if h is not None}
+    kind = "collective" if any("tập thể" in h for h in headers) else "individual"
+    book = read_table(rows, kind)
+    records = book.individuals + book.collectives
+    if not records and any(i.code == "missing_column" for i in book.issues):
+        return [[MSG_NOT_TABLE]] * max(1, len(rows) - 1)
+    for nom in records:
+        validate_nomination(nom, rules, default_unit=unit)
+    duplicate_people(book.individuals)
+    messages: dict[int, list[str]] = {}
+    for nom in records:
+        for issue in nom.issues:
+            if issue.severity != "info":
+                messages.setdefault(nom.row, []).append(issue.message)
+    for issue in book.issues:  # legacy text and other table-level notes
+        if issue.row and issue.severity != "info":
+            messages.setdefault(issue.row, []).append(issue.message)
+    return [["; ".join(messages.get(r, []))] for r in range(2, len(rows) + 1)]

@@ -1,0 +1,213 @@
+"""Benchmark: tdkt against the by-hand baseline a user would write, as whole processes.
+
+  python scripts/benchmark.py consolidate   # 200 unit workbooks x 100 people (20k people)
+  python scripts/benchmark.py report        # 1,000 unit workbooks x 500 people in 20 clusters
+  python scripts/benchmark.py all --repeats 3
+
+The baseline is what staff write by hand: pandas.read_excel with its default engine, per sheet,
+then concat and to_excel. Each run is a fresh process; the two are alternated, and the median of
+the per-pair ratios is reported with people per second and peak memory (the whole process tree's
+resident memory, sampled from /proc). Generated data is cached under --data (fixed seed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import xlsxwriter
+
+ROOT = Path(__file__).resolve().parent.parent
+HEADER = ["STT", "Họ và tên", "Cấp bậc", "Chức vụ", "Đơn vị", "Danh hiệu đề nghị",
+          "Tổng số thành viên", "Số có mặt", "Số phiếu đồng ý", "Tỷ lệ (%)", "Kết quả",
+          "Sáng kiến, đề tài", "Số năm liên tục đạt", "Ghi chú"]
+COL_HEADER = ["STT", "Tên tập thể", "Danh hiệu đề nghị", "Quân số", "Số đạt CSTT",
+              "Số đạt CSTĐCS", "Số bị kỷ luật", "Tổng số thành viên", "Số có mặt",
+              "Số phiếu đồng ý", "Tỷ lệ (%)", "Kết quả", "Ghi chú"]
+FAMILY = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ")
+GIVEN = ("Văn Hùng", "Đức Thắng", "Thị Lan", "Minh Tuấn", "Quốc Huy", "Hữu Nghĩa", "Ngọc Ánh")
+
+BASELINE = r"""
+import sys, pandas as pd
+from pathlib import Path
+folder, out = Path(sys.argv[1]), sys.argv[2]
+people, groups = [], []
+for f in sorted(folder.glob("*.xlsx")):
+    people.append(pd.read_excel(f, sheet_name="Cá nhân", header=3).assign(file=f.name))
+    groups.append(pd.read_excel(f, sheet_name="Tập thể", header=3).assign(file=f.name))
+with pd.ExcelWriter(out) as writer:
+    pd.concat(people).to_excel(writer, sheet_name="Cá nhân", index=False)
+    pd.concat(groups).to_excel(writer, sheet_name="Tập thể", index=False)
+"""
+
+
+def write_unit(path: Path, rng: random.Random, unit: str, people: int) -> None:
+    """A unit workbook in the contract layout (title rows, header on row 4, cached formulas)."""
+    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    info = wb.add_worksheet("Thông tin")
+    for r, (label, value) in enumerate((("Đơn vị", unit), ("Cụm thi đua", "Cụm bench"),
+                                        ("Kỳ báo cáo", "Năm 2024"),
+                                        ("Quân số", people * 3), ("Số đầu mối", 10))):
+        info.write(r, 0, label)
+        info.write(r, 1, value)
+    for name, header, rows in (("Cá nhân", HEADER, people), ("Tập thể", COL_HEADER,
+                                                             max(1, people // 10))):
+        ws = wb.add_worksheet(name)
+        ws.write(0, 0, f"DANH SÁCH {name.upper()}")
+        ws.write(1, 0, unit)
+        ws.write_row(3, 0, header)
+        for i in range(rows):
+            r = 4 + i
+            members = rng.randint(9, 15)
+            present = members - rng.randint(0, 2)
+            agree = present - rng.randint(0, 3)
+            pct = round(agree / present * 100, 2)
+            if name == "Cá nhân":
+                ws.write_row(r, 0, [i + 1, f"{rng.choice(FAMILY)} {rng.choice(GIVEN)} {i}",
+                                    "Trung sĩ", "Chiến sĩ", unit, "Chiến sĩ tiên tiến",
+                                    members, present, agree])
+                ws.write_formula(r, 9, f"=ROUND(I{r + 1}/H{r + 1}*100,2)", None, pct)
+                ws.write_string(r, 10, "Đạt")
+                if rng.random() < 0.2:
+                    ws.write_string(r, 13, "ghi chú")
+            else:
+                size = rng.randint(10, 30)
+                ws.write_row(r, 0, [i + 1, f"Đơn vị con {i}", "Đơn vị tiên tiến", size,
+                                    size * 3 // 4, 1, 0, members, present, agree])
+                ws.write_formula(r, 10, f"=ROUND(J{r + 1}/I{r + 1}*100,2)", None, pct)
+                ws.write_string(r, 11, "Đạt")
+    wb.close()
+
+
+def make_cluster(folder: Path, units: int, people: int, seed: int) -> Path:
+    marker = folder / ".complete"
+    if marker.exists():
+        return folder
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(seed)
+    for u in range(units):
+        write_unit(folder / f"don-vi-{u:04d}.xlsx", rng, f"Đơn vị {seed}-{u:04d}", people)
+    marker.write_text("ok")
+    return folder
+
+
+def _tree_rss(pid: int) -> int:
+    """Resident memory of a process and all its descendants, in bytes (Linux /proc)."""
+    total = 0
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as handle:
+                fields = handle.read().rsplit(b")", 1)[1].split()
+            children.setdefault(int(fields[1]), []).append(int(entry))
+        except (OSError, IndexError):
+            continue
+    stack = [pid]
+    page = os.sysconf("SC_PAGE_SIZE")
+    while stack:
+        current = stack.pop()
+        try:
+            with open(f"/proc/{current}/statm", "rb") as handle:
+                total += int(handle.read().split()[1]) * page
+        except OSError:
+            pass
+        stack.extend(children.get(current, []))
+    return total
+
+
+def timed(cmd: list[str]) -> tuple[float, int]:
+    """Wall time and peak tree RSS of a whole process."""
+    with tempfile.TemporaryFile() as errors:  # a pipe could fill up and block the child
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=errors)
+        peak = 0
+        while proc.poll() is None:
+            peak = max(peak, _tree_rss(proc.pid))
+            time.sleep(0.05)
+        wall = time.perf_counter() - start
+        if proc.returncode not in (0, 1):
+            errors.seek(0)
+            raise SystemExit(f"{cmd[:4]} failed ({proc.returncode}): {errors.read().decode()}")
+    return wall, peak
+
+
+def tdkt(*args: str) -> list[str]:
+    return [sys.executable, "-m", "addin", *args]
+
+
+def bench_consolidate(data: Path, out: Path, repeats: int, units: int, people: int) -> None:
+    folder = make_cluster(data / f"cluster-{units}x{people}", units, people, seed=1)
+    total = units * people
+    runs: dict[str, list[tuple[float, int]]] = {"tdkt": [], "baseline": []}
+    ratios = []
+    for i in range(repeats):
+        order = ["tdkt", "baseline"] if i % 2 == 0 else ["baseline", "tdkt"]
+        pair = {}
+        for name in order:
+            if name == "tdkt":
+                pair[name] = timed(tdkt("consolidate", str(folder), "-o", str(out / "t.xlsx"),
+                                        "--json"))
+            else:
+                pair[name] = timed([sys.executable, "-c", BASELINE, str(folder),
+                                    str(out / "b.xlsx")])
+            runs[name].append(pair[name])
+        ratios.append(pair["baseline"][0] / pair["tdkt"][0])
+    print(f"\n## consolidate: {units} workbooks x {people} people = {total:,} people "
+          f"({repeats} alternated runs)")
+    print("| command | median wall s | people/s | peak memory MiB |")
+    print("|---|---:|---:|---:|")
+    for name, values in runs.items():
+        wall = statistics.median(v[0] for v in values)
+        peak = max(v[1] for v in values) / 2**20
+        label = "tdkt consolidate" if name == "tdkt" else "baseline (pandas.read_excel + to_excel)"
+        print(f"| {label} | {wall:.2f} | {total / wall:,.0f} | {peak:.0f} |")
+    print(f"\nmedian speed-up of tdkt over the baseline: {statistics.median(ratios):.2f}x "
+          f"(per-pair ratios: {', '.join(f'{r:.2f}' for r in ratios)})")
+
+
+def bench_report(data: Path, out: Path, repeats: int, clusters: int, units: int, people: int,
+                 jobs: int) -> None:
+    root = data / f"root-{clusters}x{units}x{people}"
+    for c in range(clusters):
+        make_cluster(root / f"cum-{c:03d}", units, people, seed=100 + c)
+    total = clusters * units * people
+    print(f"\n## report: {clusters} clusters x {units} workbooks x {people} people = "
+          f"{total:,} people, --jobs {jobs}")
+    print("| run | wall s | people/s | peak memory MiB (process tree) |")
+    print("|---|---:|---:|---:|")
+    for i in range(repeats):
+        wall, peak = timed(tdkt("report", str(root), "-o", str(out / "reports"), "--jobs",
+                                str(jobs), "--json"))
+        print(f"| {i + 1} | {wall:.1f} | {total / wall:,.0f} | {peak / 2**20:.0f} |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("what", choices=["consolidate", "report", "all"])
+    parser.add_argument("--data", type=Path, default=Path("/tmp/tdkt-bench"))
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--units", type=int, default=200)
+    parser.add_argument("--people", type=int, default=100)
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    args = parser.parse_args()
+    out = args.data / "out"
+    out.mkdir(parents=True, exist_ok=True)
+    if args.what in ("consolidate", "all"):
+        bench_consolidate(args.data, out, args.repeats, args.units, args.people)
+    if args.what in ("report", "all"):
+        bench_report(args.data, out, max(1, args.repeats // 3), clusters=20, units=50,
+                     people=500, jobs=args.jobs)
+
+
+if __name__ == "__main__":
+    main()
