@@ -176,7 +176,7 @@ def _cluster_job(folder: str, out: str, rules_path: str | None, date: str | None
     files = workbook_files([folder])
     if not files:
         return payload([], rules, None), None, False
-    result = consolidate(read_all(files), rules)
+    result = consolidate(read_all(files, jobs=1), rules)  # the clusters run in parallel instead
     meta = meta_for(result, rules, date, Path(folder).name)
     write_atomic(out, cluster_report_bytes(result, rules, meta))
     summary = ClusterSummary.of(Path(folder).name, out, result, rules, meta)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _SPACES = re.compile(r"\s+")
 _NOT_WORD = re.compile(r"[^0-9a-z]+")
@@ -28,8 +29,16 @@ def fold(value: object) -> str:
 
     'Tỷ lệ (%)', 'TY LE %' and 'tỷ  lệ\\n(%)' all fold to 'ty le'.
     """
-    text = strip_diacritics(clean(value)).lower()
-    return _NOT_WORD.sub(" ", text).strip()
+    if value is None:
+        return ""
+    return _fold_text(value if isinstance(value, str) else str(value))
+
+
+@lru_cache(maxsize=1 << 16)
+def _fold_text(text: str) -> str:
+    # Cached: headers, titles, ranks and units repeat on every row of every workbook.
+    folded = strip_diacritics(clean(text)).lower()
+    return _NOT_WORD.sub(" ", folded).strip()
 
 
 def person_key(name: str, rank: str, unit: str) -> tuple[str, str, str]:

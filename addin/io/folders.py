@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from addin.domain.models import UnitWorkbook
@@ -37,11 +39,32 @@ def workbook_files(paths: Iterable[str]) -> list[tuple[Path, str]]:
     return found
 
 
-def read_all(files: list[tuple[Path, str]], progress: Callable[[int], None] | None = None
-             ) -> list[UnitWorkbook]:
+# Below this many files a process pool costs more than it saves.
+PARALLEL_FROM = 16
+
+
+def _read_chunk(chunk: list[tuple[Path, str]]) -> list[UnitWorkbook]:
+    return [read_unit_workbook(real, shown) for real, shown in chunk]
+
+
+def read_all(files: list[tuple[Path, str]], progress: Callable[[int], None] | None = None,
+             jobs: int | None = None) -> list[UnitWorkbook]:
+    """Read every file, in order. Many files are read by a pool of processes (reading is
+    CPU-bound Python around the Rust parser, so threads would not help)."""
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(files) // (PARALLEL_FROM // 2)))
+    if workers == 1 or len(files) < PARALLEL_FROM:
+        books = []
+        for real, shown in files:
+            books.append(read_unit_workbook(real, shown))
+            if progress:
+                progress(1)
+        return books
+    size = max(1, min(32, len(files) // (workers * 4)))
+    chunks = [files[i:i + size] for i in range(0, len(files), size)]
     books = []
-    for real, shown in files:
-        books.append(read_unit_workbook(real, shown))
-        if progress:
-            progress(1)
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        for chunk_books in pool.map(_read_chunk, chunks):
+            books.extend(chunk_books)
+            if progress:
+                progress(len(chunk_books))
     return books

@@ -214,20 +214,25 @@ def _nominations_sheet(workbook: Workbook, styles: Styles, result: ClusterResult
     header_row = 4
     table_header(sheet, styles, header_row, [h for h, _ in columns], [w for _, w in columns])
     r = header_row + 1
+    # Formats per column, decided once: this loop writes every nomination of the cluster.
+    labels = [h for h, _ in columns]
+    base_formats = [styles.pct if h == "Tỷ lệ (%)" else styles.cell for h in labels]
+    result_c, status_c = labels.index("Kết quả"), labels.index("Tình trạng")
+    status_formats = {"Lỗi": styles.error, "Cảnh báo": styles.warning, "": styles.cell}
+    write_string, write_num, write_blank = sheet.write_string, sheet.write_number, sheet.write_blank
     for book in result.counted_books:
         noms = book.individuals if kind == "individual" else book.collectives
         for nom in noms:
-            status = _row_status(nom)
+            formats = list(base_formats)
+            formats[result_c] = styles.ok if nom.passed else styles.bad
+            formats[status_c] = status_formats[_row_status(nom)]
             for c, value in enumerate(_nomination_values(nom, book.info.unit)):
-                fmt = styles.pct if columns[c][0] == "Tỷ lệ (%)" else styles.cell
-                if columns[c][0] == "Kết quả":
-                    fmt = styles.ok if nom.passed else styles.bad
-                if columns[c][0] == "Tình trạng" and status:
-                    fmt = styles.error if status == "Lỗi" else styles.warning
-                if isinstance(value, int | float) and not isinstance(value, bool):
-                    sheet.write_number(r, c, value, fmt)
+                if value is None or value == "":
+                    write_blank(r, c, None, formats[c])
+                elif isinstance(value, str):
+                    write_string(r, c, value, formats[c])  # user text stays text
                 else:
-                    write_text(sheet, r, c, value, fmt)
+                    write_num(r, c, value, formats[c])
             r += 1
     if r > header_row + 1:
         sheet.autofilter(header_row, 0, r - 1, len(columns) - 1)
