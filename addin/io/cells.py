@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from functools import lru_cache
 
 from addin.domain.issues import Code
 from addin.domain.legacy import detect_and_convert
@@ -76,6 +77,10 @@ def to_text(value: object) -> tuple[str, str | None]:
                 value.isoformat(sep=" ")), None
     if isinstance(value, dt.date):
         return value.isoformat(), None
-    text = clean(value)
-    converted, encoding = detect_and_convert(text)
-    return converted, encoding
+    return _text_of(value if isinstance(value, str) else str(value))
+
+
+@lru_cache(maxsize=1 << 16)
+def _text_of(raw: str) -> tuple[str, str | None]:
+    # Cached: titles, ranks, positions and units repeat down every sheet.
+    return detect_and_convert(clean(raw))

@@ -22,6 +22,7 @@ from addin.domain.models import Nomination
 from addin.domain.quotas import QuotaCheck
 from addin.domain.rules import Rules, format_ratio
 from addin.io.cells import column_letter
+from addin.io.fast_rows import BulkRows, splice_rows
 from addin.io.xlsx_common import (
     Styles,
     finish,
@@ -204,40 +205,40 @@ def _nomination_values(nom: Nomination, unit: str) -> list[object]:
 
 
 def _nominations_sheet(workbook: Workbook, styles: Styles, result: ClusterResult, kind: str,
-                       meta: ReportMeta) -> None:
+                       meta: ReportMeta) -> BulkRows:
+    """Header, legend and column headers through XlsxWriter; the rows come back as BulkRows
+    (spliced in after close: see addin.io.fast_rows)."""
     name = F.SHEET_INDIVIDUALS if kind == "individual" else F.SHEET_COLLECTIVES
     sheet = workbook.add_worksheet(name)
     columns = NOMINATION_COLUMNS[kind]
     title = ("DANH SÁCH CÁ NHÂN ĐỀ NGHỊ" if kind == "individual" else
              "DANH SÁCH TẬP THỂ ĐỀ NGHỊ")
     header_block(sheet, styles, title, meta, len(columns))
+    # The legend also puts every row format to use, so XlsxWriter gives each its style index.
+    legend = (("Chú thích:", styles.label), (F.RESULT_PASSED, styles.ok),
+              (F.RESULT_FAILED, styles.bad), ("Có lỗi", styles.error),
+              ("Cảnh báo", styles.warning), ("Hợp lệ", styles.cell))
+    for c, (text, fmt) in enumerate(legend):
+        sheet.write_string(3, c, text, fmt)
     header_row = 4
     table_header(sheet, styles, header_row, [h for h, _ in columns], [w for _, w in columns])
-    r = header_row + 1
-    # Formats per column, decided once: this loop writes every nomination of the cluster.
+    bulk = BulkRows(sheet_index=len(workbook.worksheets()) - 1, first_row=header_row + 1,
+                    width=len(columns))
     labels = [h for h, _ in columns]
-    base_formats = [styles.pct if h == "Tỷ lệ (%)" else styles.cell for h in labels]
     result_c, status_c = labels.index("Kết quả"), labels.index("Tình trạng")
     status_formats = {"Lỗi": styles.error, "Cảnh báo": styles.warning, "": styles.cell}
-    write_string, write_num, write_blank = sheet.write_string, sheet.write_number, sheet.write_blank
     for book in result.counted_books:
         noms = book.individuals if kind == "individual" else book.collectives
         for nom in noms:
-            formats = list(base_formats)
-            formats[result_c] = styles.ok if nom.passed else styles.bad
-            formats[status_c] = status_formats[_row_status(nom)]
-            for c, value in enumerate(_nomination_values(nom, book.info.unit)):
-                if value is None or value == "":
-                    write_blank(r, c, None, formats[c])
-                elif isinstance(value, str):
-                    write_string(r, c, value, formats[c])  # user text stays text
-                else:
-                    write_num(r, c, value, formats[c])
-            r += 1
-    if r > header_row + 1:
-        sheet.autofilter(header_row, 0, r - 1, len(columns) - 1)
+            row = [(value, styles.cell) for value in _nomination_values(nom, book.info.unit)]
+            row[result_c] = (row[result_c][0], styles.ok if nom.passed else styles.bad)
+            row[status_c] = (row[status_c][0], status_formats[row[status_c][0]])
+            bulk.rows.append(row)
+    if bulk.rows:
+        sheet.autofilter(header_row, 0, bulk.last_row, len(columns) - 1)
     sheet.freeze_panes(header_row + 1, 2)
     print_setup(sheet, header_row, header_row)
+    return bulk
 
 
 def _commendations_sheet(workbook: Workbook, styles: Styles, result: ClusterResult,
@@ -377,10 +378,10 @@ def cluster_report_bytes(result: ClusterResult, rules: Rules, meta: ReportMeta) 
     workbook = new_workbook(buffer, f"Báo cáo tổng hợp thi đua — {meta.cluster} — {meta.period}")
     styles = Styles(workbook)
     _summary_sheet(workbook, styles, result, rules, meta)
-    _nominations_sheet(workbook, styles, result, "individual", meta)
-    _nominations_sheet(workbook, styles, result, "collective", meta)
+    bulks = [_nominations_sheet(workbook, styles, result, "individual", meta),
+             _nominations_sheet(workbook, styles, result, "collective", meta)]
     _commendations_sheet(workbook, styles, result, meta)
     _quota_sheet(workbook, styles, result, rules, meta)
     _issues_sheet(workbook, styles, result.issues, meta)
     _sources_sheet(workbook, styles, result, meta)
-    return finish(workbook, buffer)
+    return splice_rows(finish(workbook, buffer), bulks)

@@ -1,0 +1,55 @@
+"""A produced cluster report, opened and recalculated by LibreOffice: the live totals equal the
+numbers Python wrote, and it prints."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import openpyxl
+
+from addin import app
+from addin.io.libreoffice import convert
+from tests.conftest import needs_libreoffice
+
+ROOT = Path(__file__).resolve().parents[2]
+DEMO = ROOT / "workbooks" / "demo" / "cum-thi-dua-so-3"
+
+
+@needs_libreoffice
+def test_report_totals_recalculate_to_what_python_wrote(tmp_path, rules):
+    out = tmp_path / "bao-cao.xlsx"
+    outcome = app.consolidate_folder(str(DEMO), str(out), rules)
+    assert outcome.exit_code == 1  # the demo has deliberate errors
+    written = openpyxl.load_workbook(out, data_only=True)  # XlsxWriter's cached values
+    formulas = openpyxl.load_workbook(out)
+    recalculated = openpyxl.load_workbook(convert(out, tmp_path / "lo", "xlsx"), data_only=True)
+    checked = 0
+    for name in ("Tổng hợp", "Khen thưởng"):
+        for row in formulas[name].iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value.startswith("=SUM("):
+                    python_value = written[name][cell.coordinate].value
+                    assert recalculated[name][cell.coordinate].value == python_value, (
+                        name, cell.coordinate)
+                    checked += 1
+    assert checked >= 20
+    summary = recalculated["Tổng hợp"]
+    total_row = next(r for r in summary.iter_rows() if r[0].value == "Tổng cộng")
+    people = outcome.payload["totals"]["individuals"]
+    proposed_cells = [c.value for c in total_row[4::2][:5]]  # the five individual titles
+    assert sum(proposed_cells) == people
+    assert recalculated["Cá nhân"].max_row == 5 + people
+
+
+@needs_libreoffice
+def test_report_prints_to_pdf(tmp_path, rules):
+    out = tmp_path / "bao-cao.xlsx"
+    app.consolidate_folder(str(DEMO), str(out), rules)
+    pdf = convert(out, tmp_path / "pdf", "pdf")
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                              check=True).stdout
+        assert "BÁO CÁO TỔNG HỢP THI ĐUA, KHEN THƯỞNG CỦA CỤM" in text
+        assert "Ban CHQS huyện M'Đrắk" in text
