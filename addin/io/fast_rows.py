@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from xlsxwriter.format import Format
 
 from addin.io.cells import column_letter
+from addin.io.xlsx_common import fit_text
 
 Cell = tuple[object, Format]  # (value: str | int | float | None, format)
 
@@ -62,6 +63,7 @@ class BulkRows:
                 if value is None or value == "":
                     append(f'<c r="{ref}" s="{style}"/>')
                 elif isinstance(value, str):
+                    value = fit_text(value)
                     space = ' xml:space="preserve"' if value != value.strip() else ""
                     append(f'<c r="{ref}" s="{style}" t="inlineStr"><is><t{space}>'
                            f"{escape_text(value)}</t></is></c>")

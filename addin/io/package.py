@@ -6,13 +6,16 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from posixpath import dirname, join, normpath
 
 from defusedxml import ElementTree as SafeET  # refuses DTDs, entities and external references
 
 # Limits: a unit workbook is a few MB; these leave two orders of magnitude of headroom.
 MAX_PARTS = 10_000
-MAX_UNCOMPRESSED = 512 * 1024 * 1024
+MAX_UNCOMPRESSED = 256 * 1024 * 1024
+# A sheet's cells as a dense grid (what the parser allocates): a large unit has ~50,000.
+MAX_SHEET_CELLS = 5_000_000
 MAX_RATIO = 200  # uncompressed/compressed, checked on parts larger than RATIO_FLOOR
 RATIO_FLOOR = 16 * 1024 * 1024
 ZIP_MAGIC = b"PK\x03\x04"
@@ -127,8 +130,32 @@ def check_package(data: bytes) -> None:
                     raise UnsafeWorkbook(f"phần {part} khai báo DTD/thực thể XML (không an toàn)")
 
 
-def find_error_cells(data: bytes, sheets: set[str]) -> dict[str, dict[tuple[int, str], str]]:
-    """Sheet name -> {(excel_row, column_letter): "#DIV/0!"} for the given sheets."""
+_CELL_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})(\d{1,7})"')
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for ch in letters:
+        number = number * 26 + (ch - 64)
+    return number
+
+
+def _check_extent(sheet: str, xml: bytes) -> None:
+    """Refuse a sheet whose cells span a grid too large to hold (one cell at XFD1048576 makes
+    the parser allocate 17 billion cells), or that simply holds too many cells."""
+    cells = xml.count(b"<c ") + xml.count(b"<c>") + xml.count(b"<c/>")
+    max_row = max_col = 0
+    for match in _CELL_REF.finditer(xml):
+        max_row = max(max_row, int(match.group(2)))
+        max_col = max(max_col, _column_number(match.group(1)))
+    if cells > MAX_SHEET_CELLS or max_row * max_col > MAX_SHEET_CELLS:
+        raise UnsafeWorkbook(f'trang "{sheet}" có kích thước bất thường '
+                             f"({max_row:,} dòng × {max_col:,} cột, {cells:,} ô)")
+
+
+def scan_sheets(data: bytes, sheets: set[str]) -> dict[str, dict[tuple[int, str], str]]:
+    """Check the extent of the given sheets (raises UnsafeWorkbook) and find their error
+    cells: sheet name -> {(excel_row, column_letter): "#DIV/0!"}."""
     if sniff(data) != "zip":
         return {}
     found: dict[str, dict[tuple[int, str], str]] = {}
@@ -140,6 +167,9 @@ def find_error_cells(data: bytes, sheets: set[str]) -> dict[str, dict[tuple[int,
                 xml = archive.read(part)
             except KeyError:
                 continue
+            except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
+                raise UnsafeWorkbook(f"phần {part} bị hỏng") from exc
+            _check_extent(sheet, xml)
             if b't="e"' in xml:
                 found[sheet] = _error_cells(xml)
     return found

@@ -24,7 +24,7 @@ from addin.domain.models import Commendation, Nomination, UnitInfo, UnitWorkbook
 from addin.domain.text import fold
 from addin.io import layout
 from addin.io.cells import column_letter, is_blank, to_count, to_number, to_text
-from addin.io.package import UnsafeWorkbook, check_package, find_error_cells, sniff
+from addin.io.package import UnsafeWorkbook, check_package, scan_sheets, sniff
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 HEADER_SCAN_ROWS = 30
@@ -121,7 +121,7 @@ def _find_sheets(sheets: list[tuple[str, bool]]) -> dict[str, str]:
 def _read_sheets(book: UnitWorkbook, workbook: Any, data: bytes) -> None:
     names = [(m.name, str(m.visible).endswith("Visible")) for m in workbook.sheets_metadata]
     wanted = _find_sheets(names)
-    errors = find_error_cells(data, set(wanted.values()))
+    errors = scan_sheets(data, set(wanted.values()))
 
     def load(name: str) -> list[list[Any]]:
         rows: list[list[Any]] = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)

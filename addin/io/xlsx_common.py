@@ -15,6 +15,16 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 FONT = "Times New Roman"
+# Excel refuses a file whose cell holds more characters than this.
+EXCEL_MAX_TEXT = 32_767
+TRUNCATED = "…[cắt bớt]"
+
+
+def fit_text(text: str) -> str:
+    """Crafted inputs can carry longer texts than Excel allows in a cell; cut them visibly."""
+    if len(text) <= EXCEL_MAX_TEXT:
+        return text
+    return text[: EXCEL_MAX_TEXT - len(TRUNCATED)] + TRUNCATED
 # A fixed creation time keeps outputs byte-identical for identical inputs.
 FIXED_CREATED = dt.datetime(2000, 1, 1)
 A4 = 9
@@ -81,7 +91,7 @@ def write_text(sheet: Worksheet, row: int, col: int, value: object, fmt: Format 
     if text == "":
         sheet.write_blank(row, col, None, fmt)
     else:
-        sheet.write_string(row, col, text, fmt)
+        sheet.write_string(row, col, fit_text(text), fmt)
 
 
 def write_number(sheet: Worksheet, row: int, col: int, value: float | int | None,
