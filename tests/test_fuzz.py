@@ -1,0 +1,160 @@
+"""Property-based fuzzing (hypothesis, bounded for CI) of the reader and the rules-book parser:
+no exception escapes, every row with data is counted, and the report always opens."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import io
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from addin.app import meta_for
+from addin.domain.cluster import consolidate
+from addin.domain.rules import Rules, RulesError, rules_from_mapping
+from addin.domain.text import fold
+from addin.io.reader import read_unit_workbook
+from addin.io.report import cluster_report_bytes
+from addin.io.rules_file import default_mapping, load_rules
+from tests.conftest import IND_HEADER, INFO_ROWS, TextLiteral, write_openpyxl
+
+# Bounded in CI; TDKT_FUZZ_EXAMPLES=2000 for a longer hunt.
+FUZZ = settings(max_examples=int(os.environ.get("TDKT_FUZZ_EXAMPLES", "25")), deadline=None,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+RULES = load_rules()
+
+# Text openpyxl can store (no control characters) and that is not a closing total row.
+_text = st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=30).filter(
+    lambda t: not fold(t).startswith(("cong", "tong")))
+cell_values = st.one_of(
+    st.none(), st.integers(-5, 10**12), st.floats(-1e6, 1e16, allow_nan=False),
+    st.booleans(), st.datetimes(min_value=dt.datetime(1990, 1, 1),
+                                max_value=dt.datetime(2030, 1, 1)),
+    _text, _text.map(lambda t: TextLiteral("=" + t)),
+    st.sampled_from(["CSTT", "Chiến sỹ tiên tiến", "CSTĐCS", "ĐVQT", "15", "7,5", "mười",
+                     "NguyÔn V¨n Hïng", "Phaïm Ñöùc Thaéng"]),
+)
+
+
+@st.composite
+def individual_sheets(draw: st.DrawFn) -> tuple[dict[str, list[list[Any]]], list[int]]:
+    header = draw(st.permutations(IND_HEADER))
+    keep = draw(st.integers(2, len(header)))
+    header = list(header[:keep])
+    if draw(st.booleans()):
+        header.append("Cột lạ")
+    title_rows = draw(st.integers(0, 3))
+    rows = [["DANH SÁCH"]] + [[] for _ in range(title_rows - 1)] if title_rows else []
+    rows.append(header)
+    data = draw(st.lists(st.lists(cell_values, min_size=len(header), max_size=len(header)),
+                         max_size=8))
+    rows.extend(data)
+    # Excel rows that carry data in a column the reader maps (STT, %, result don't make a row)
+    first_data_row = len(rows) - len(data) + 1
+    mapped = [i for i, h in enumerate(header) if h not in ("STT", "Tỷ lệ (%)", "Kết quả",
+                                                           "Cột lạ")]
+    with_data = []
+    for offset, row in enumerate(data):
+        if any(row[i] is not None and str(row[i]).strip() != "" for i in mapped):
+            with_data.append(first_data_row + offset)
+    sheets = {"Thông tin": [list(r) for r in INFO_ROWS], "Cá nhân": rows,
+              "Tập thể": [["Tên tập thể", "Danh hiệu đề nghị", "Tổng số thành viên", "Số có mặt",
+                          "Số phiếu đồng ý"]]}
+    return sheets, with_data
+
+
+def _numbering_row(row: list[Any]) -> bool:
+    filled = [v for v in row if v is not None and str(v).strip()]
+    return len(filled) >= 3 and all(str(v).strip().strip("()").removesuffix(".0").isdigit()
+                                    for v in filled)
+
+
+@FUZZ
+@given(individual_sheets())
+def test_reader_counts_every_row_and_the_report_opens(case):
+    sheets, with_data = case
+    with tempfile.TemporaryDirectory() as tmp:
+        path = write_openpyxl(Path(tmp) / "fuzz.xlsx", sheets)
+        book = read_unit_workbook(path)  # must not raise
+    assert book.readable
+    rows_read = {n.row for n in book.individuals}
+    table_found = not any(i.code == "missing_column" and i.row is None for i in book.issues)
+    # Without a recognisable header the sheet is not read, and the issues say so.
+    for row in with_data if table_found else []:
+        cells = sheets["Cá nhân"][row - 1]
+        if row == first_row_under_header(sheets) and _numbering_row(cells):
+            continue  # a "(1) (2) (3)…" line under the header is not a person
+        assert row in rows_read, (row, cells)
+    result = consolidate([book], RULES)
+    data = cluster_report_bytes(result, RULES, meta_for(result, RULES, None))
+    workbook = openpyxl.load_workbook(io.BytesIO(data))
+    assert workbook["Cá nhân"].max_row == 5 + len(book.individuals)
+
+
+def first_row_under_header(sheets: dict[str, list[list[Any]]]) -> int:
+    """Excel row just under the header (where a numbering row may stand)."""
+    rows = sheets["Cá nhân"]
+    header_index = next(i for i, r in enumerate(rows) if len(r) >= 2)
+    return header_index + 2
+
+
+# ----------------------------------------------------------------------------------------------
+leaf_values = st.one_of(st.integers(-10, 1000), st.floats(allow_nan=False, allow_infinity=False),
+                        st.booleans(), st.text(max_size=12),
+                        st.sampled_from(["50%", "2/3", "0/0", "150%", ">", ">=", "members",
+                                         "floor", "half_up", "CSTT", "individual"]),
+                        st.lists(st.text(max_size=6), max_size=3), st.just({}))
+
+
+def _paths(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    found = [prefix] if prefix else []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            found.extend(_paths(value, (*prefix, key)))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            found.extend(_paths(value, (*prefix, index)))
+    return found
+
+
+@FUZZ
+@given(st.data())
+def test_rules_parser_never_crashes(data):
+    mapping = default_mapping()
+    paths = _paths(mapping)
+    for _ in range(data.draw(st.integers(1, 4))):
+        path = data.draw(st.sampled_from(paths))
+        target: Any = mapping
+        try:
+            for key in path[:-1]:
+                target = target[key]
+            if data.draw(st.booleans()) and isinstance(target, dict):
+                target.pop(path[-1], None)
+            else:
+                target[path[-1]] = data.draw(leaf_values)
+        except (KeyError, IndexError, TypeError):
+            continue  # an earlier mutation changed the shape under this path
+    try:
+        result = rules_from_mapping(copy.deepcopy(mapping))
+    except RulesError as exc:
+        assert str(exc)  # a message naming the key
+    else:
+        assert isinstance(result, Rules)
+
+
+@FUZZ
+@given(st.binary(max_size=200) | st.text(max_size=200).map(str.encode))
+def test_rules_file_of_any_bytes_is_a_rules_error_or_rules(content):
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "r.toml"
+        path.write_bytes(content)
+        try:
+            load_rules(path)
+        except RulesError:
+            pass
