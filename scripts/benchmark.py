@@ -25,12 +25,12 @@ from pathlib import Path
 import xlsxwriter
 
 ROOT = Path(__file__).resolve().parent.parent
-HEADER = ["STT", "Họ và tên", "Cấp bậc", "Chức vụ", "Đơn vị", "Danh hiệu đề nghị",
-          "Tổng số thành viên", "Số có mặt", "Số phiếu đồng ý", "Tỷ lệ (%)", "Kết quả",
-          "Sáng kiến, đề tài", "Số năm liên tục đạt", "Ghi chú"]
-COL_HEADER = ["STT", "Tên tập thể", "Danh hiệu đề nghị", "Quân số", "Số đạt CSTT",
-              "Số đạt CSTĐCS", "Số bị kỷ luật", "Tổng số thành viên", "Số có mặt",
-              "Số phiếu đồng ý", "Tỷ lệ (%)", "Kết quả", "Ghi chú"]
+sys.path.insert(0, str(ROOT))
+
+from addin.domain import fields as F  # noqa: E402
+
+HEADER = list(F.INDIVIDUAL_LABELS.values())
+COL_HEADER = list(F.COLLECTIVE_LABELS.values())
 FAMILY = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ")
 GIVEN = ("Văn Hùng", "Đức Thắng", "Thị Lan", "Minh Tuấn", "Quốc Huy", "Hữu Nghĩa", "Ngọc Ánh")
 

@@ -13,6 +13,7 @@ import openpyxl
 import pytest
 import xlsxwriter
 
+from addin.domain import fields as F
 from addin.domain.rules import Rules
 from addin.io.rules_file import load_rules
 
@@ -25,12 +26,9 @@ Sheets = Mapping[str, Sequence[Sequence[Any]]]
 
 INFO_ROWS = [["Đơn vị", "Ban CHQS huyện Ea Kar"], ["Cụm thi đua", "Cụm thi đua số 3"],
              ["Kỳ báo cáo", "Năm 2024"], ["Quân số", 60], ["Số đầu mối", 5]]
-IND_HEADER = ["STT", "Họ và tên", "Cấp bậc", "Chức vụ", "Đơn vị", "Danh hiệu đề nghị",
-              "Tổng số thành viên", "Số có mặt", "Số phiếu đồng ý", "Tỷ lệ (%)", "Kết quả",
-              "Sáng kiến, đề tài", "Số năm liên tục đạt", "Ghi chú"]
-COL_HEADER = ["STT", "Tên tập thể", "Danh hiệu đề nghị", "Quân số", "Số đạt CSTT",
-              "Số đạt CSTĐCS", "Số bị kỷ luật", "Tổng số thành viên", "Số có mặt",
-              "Số phiếu đồng ý", "Tỷ lệ (%)", "Kết quả", "Ghi chú"]
+# The contract's headers, in the template's order (the canonical labels of addin.domain.fields).
+IND_HEADER = list(F.INDIVIDUAL_LABELS.values())
+COL_HEADER = list(F.COLLECTIVE_LABELS.values())
 
 
 def person(name: str = "Nguyễn Văn Hùng", title: str = "Chiến sĩ tiên tiến", members: Any = 10,

@@ -15,7 +15,15 @@ import pytest
 from click.testing import CliRunner
 
 from addin.cli import cli
-from tests.conftest import TextLiteral, collective, person, unit_sheets, write_openpyxl, write_xlsxwriter
+from tests.conftest import (
+    TextLiteral,
+    collective,
+    needs_libreoffice,
+    person,
+    unit_sheets,
+    write_openpyxl,
+    write_xlsxwriter,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "workbooks" / "demo" / "cum-thi-dua-so-3"
@@ -305,3 +313,12 @@ def test_subprocess_entry_points(clean_cluster, tmp_path):
     if tdkt:
         version = subprocess.run([tdkt, "--version"], capture_output=True, text=True, check=True)
         assert "tdkt" in version.stdout
+
+
+@needs_libreoffice
+def test_consolidate_with_pdf(clean_cluster, tmp_path):
+    out = tmp_path / "pdf" / "report.xlsx"
+    code, _ = run("consolidate", str(clean_cluster), "-o", str(out), "--pdf")
+    assert code == 0
+    pdf = out.with_suffix(".pdf")
+    assert pdf.is_file() and pdf.read_bytes().startswith(b"%PDF")
