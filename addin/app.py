@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from addin.domain.cluster import ClusterResult, consolidate
-from addin.domain.issues import Issue
+from addin.domain.issues import Code, Issue, make_issue
 from addin.domain.rules import Rules
 from addin.io.folders import read_all, workbook_files
 from addin.io.report import ReportMeta, cluster_report_bytes
@@ -173,7 +173,12 @@ def _cluster_job(folder: str, out: str, rules_path: str | None, date: str | None
     """One cluster, in a worker process: read, consolidate, write; return what the roll-up and
     the JSON need (the records themselves stay in the worker)."""
     rules = load_rules(rules_path)
-    files = workbook_files([folder])
+    try:
+        files = workbook_files([folder])
+    except OSError as exc:  # the folder cannot be listed: say so, the other clusters go on
+        issue = make_issue(Code.UNREADABLE_FILE, f"không đọc được thư mục ({exc.strerror or exc})",
+                           file=folder)
+        return payload([], rules, None, [issue]), None, True
     if not files:
         return payload([], rules, None), None, False
     result = consolidate(read_all(files, jobs=1), rules)  # the clusters run in parallel instead

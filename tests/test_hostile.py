@@ -156,3 +156,20 @@ def test_output_folder_inside_the_input_is_refused(tmp_path):
     _make_root(root, clusters=1, files=1)
     result = CliRunner().invoke(cli, ["report", str(root), "-o", str(root / "out")])
     assert result.exit_code == 2 and "nằm trong thư mục đầu vào" in result.output
+
+
+def test_file_names_with_tricks_are_read_and_shown_as_text(tmp_path):
+    folder = tmp_path / "cum"
+    folder.mkdir()
+    name = "bad\nname; ..\\..\\=cmd.xlsx"
+    write_openpyxl(folder / name, unit_sheets([person()]))
+    out = tmp_path / "r.xlsx"
+    result = CliRunner().invoke(cli, ["consolidate", str(folder), "-o", str(out), "--json"],
+                                catch_exceptions=False)
+    data = json.loads(result.output)
+    assert [Path(f["path"]).name for f in data["files"]] == [name]
+    assert data["totals"]["individuals"] == 1
+    sources = openpyxl.load_workbook(out)["Nguồn"]
+    cell = sources["B6"]
+    assert cell.value.endswith(name) and cell.data_type == "s"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cum", "r.xlsx"]
