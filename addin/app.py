@@ -56,7 +56,9 @@ def _quota_json(result: ClusterResult) -> list[dict[str, Any]]:
 
 def payload(results: list[ClusterResult], rules: Rules, output: str | None,
             extra_issues: list[Issue] | None = None) -> dict[str, Any]:
-    files, quotas, issues = [], [], []
+    files: list[dict[str, Any]] = []
+    quotas: list[dict[str, Any]] = []
+    issues: list[dict[str, object]] = []
     by_title: dict[str, dict[str, int]] = {}
     for result in results:
         for f in result.files:

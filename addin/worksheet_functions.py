@@ -78,10 +78,10 @@ def vote_result(title: Any, members: Any, present: Any, agree: Any, rules: Rules
         code = recognise_title(t, rules)
         if code is None:
             return MSG_UNKNOWN_TITLE if clean(t) else ""
-        counts = []
+        counts: list[int] = []
         for value, label in ((m, "tổng số thành viên"), (p, "số có mặt"), (a, "số phiếu đồng ý")):
             number, err = _count(value, label)
-            if err:
+            if err or number is None:
                 return err
             counts.append(number)
         members_n, present_n, agree_n = counts

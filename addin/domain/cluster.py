@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from addin.domain.issues import Code, Issue, has_errors, make_issue
@@ -72,8 +73,8 @@ class ClusterResult:
         return _most_common(b.info.period for b in self.counted_books)
 
 
-def _most_common(values: object) -> str:
-    counts = Counter(v for v in values if v)  # type: ignore[attr-defined]
+def _most_common(values: Iterable[str]) -> str:
+    counts: Counter[str] = Counter(v for v in values if v)
     if not counts:
         return ""
     return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]

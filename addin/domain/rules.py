@@ -10,7 +10,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any, Literal
+from typing import Any, Literal, TypeGuard
 
 Comparison = Literal[">=", ">"]
 Denominator = Literal["present", "members"]
@@ -161,19 +161,19 @@ class _Reader:
             raise RulesError(f"{self.key(name)}: required key is missing")
         return default
 
-    def str(self, name: str, default: Any = ...) -> str:
+    def text(self, name: str, default: Any = ...) -> str:
         value = self.raw(name, default)
         if not isinstance(value, str):
             raise RulesError(f"{self.key(name)}: expected text, got {value!r}")
         return value
 
-    def bool(self, name: str, default: Any = ...) -> bool:
+    def flag(self, name: str, default: Any = ...) -> bool:
         value = self.raw(name, default)
         if not isinstance(value, bool):
             raise RulesError(f"{self.key(name)}: expected true or false, got {value!r}")
         return value
 
-    def int(self, name: str, default: Any = ..., minimum: int = 0) -> int:
+    def integer(self, name: str, default: Any = ..., minimum: int = 0) -> int:
         value = self.raw(name, default)
         if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
             raise RulesError(f"{self.key(name)}: expected a whole number ≥ {minimum}, got {value!r}")
@@ -205,9 +205,9 @@ def _vote(reader: _Reader, vote_id: str) -> VoteRule:
         comparison=reader.choice("comparison", COMPARISONS),
         denominator=reader.choice("denominator", DENOMINATORS),
         quorum=reader.ratio("quorum"),
-        secret_ballot=reader.bool("secret_ballot", False),
-        source=reader.str("source"),
-        verified=reader.bool("verified"),
+        secret_ballot=reader.flag("secret_ballot", False),
+        source=reader.text("source"),
+        verified=reader.flag("verified"),
     )
 
 
@@ -216,30 +216,30 @@ def _criteria(reader: _Reader) -> Criteria:
     return Criteria(
         min_cstt_share=reader.ratio("min_cstt_share"),
         comparison=reader.choice("comparison", COMPARISONS, ">="),
-        min_cstdcs=reader.int("min_cstdcs", 0),
-        max_disciplined=None if max_disc is None else reader.int("max_disciplined"),
-        source=reader.str("source"),
-        verified=reader.bool("verified"),
+        min_cstdcs=reader.integer("min_cstdcs", 0),
+        max_disciplined=None if max_disc is None else reader.integer("max_disciplined"),
+        source=reader.text("source"),
+        verified=reader.flag("verified"),
     )
 
 
 def _title(reader: _Reader, code: str, votes: Mapping[str, VoteRule]) -> Title:
-    vote_id = reader.str("vote")
+    vote_id = reader.text("vote")
     if vote_id not in votes:
         raise RulesError(f"{reader.key('vote')}: no vote rule [votes.{vote_id}]")
     min_streak = reader.raw("min_streak", None)
     return Title(
         code=code,
-        name=reader.str("name"),
+        name=reader.text("name"),
         kind=reader.choice("kind", KINDS),
-        order=reader.int("order"),
+        order=reader.integer("order"),
         vote=votes[vote_id],
         synonyms=reader.str_list("synonyms", []),
-        requires_initiative=reader.bool("requires_initiative", False),
-        min_streak=None if min_streak is None else reader.int("min_streak"),
+        requires_initiative=reader.flag("requires_initiative", False),
+        min_streak=None if min_streak is None else reader.integer("min_streak"),
         criteria=_criteria(reader.table("criteria")) if reader.has("criteria") else None,
-        source=reader.str("source"),
-        verified=reader.bool("verified"),
+        source=reader.text("source"),
+        verified=reader.flag("verified"),
     )
 
 
@@ -264,18 +264,18 @@ def _quota(reader: _Reader, titles: Mapping[str, Title]) -> QuotaRule:
         if scope not in SCOPES:
             raise RulesError(f"{reader.key('scopes')}: unknown scope {scope!r}")
     return QuotaRule(
-        id=reader.str("id"),
-        title=known((reader.str("title"),), "title")[0],
+        id=reader.text("id"),
+        title=known((reader.text("title"),), "title")[0],
         max_share=reader.ratio("max") if has_share else None,
-        max_count=reader.int("max_count") if has_count else None,
+        max_count=reader.integer("max_count") if has_count else None,
         base=base,
         base_titles=base_titles,
         counts=known(reader.str_list("counts"), "counts"),
         rounding=reader.choice("rounding", ROUNDINGS, "floor"),
         scopes=scopes,
-        enabled=reader.bool("enabled", True),
-        source=reader.str("source"),
-        verified=reader.bool("verified"),
+        enabled=reader.flag("enabled", True),
+        source=reader.text("source"),
+        verified=reader.flag("verified"),
     )
 
 
@@ -291,7 +291,7 @@ def rules_from_mapping(data: Mapping[str, Any]) -> Rules:
     if not titles:
         raise RulesError("titles: the rules book defines no title")
     abbreviations_t = root.table("abbreviations", {})
-    abbreviations = {k: abbreviations_t.str(k) for k in abbreviations_t.data}
+    abbreviations = {k: abbreviations_t.text(k) for k in abbreviations_t.data}
     quotas_raw = root.raw("quotas", [])
     if not isinstance(quotas_raw, list):
         raise RulesError("quotas: expected an array of tables [[quotas]]")
@@ -300,12 +300,12 @@ def rules_from_mapping(data: Mapping[str, Any]) -> Rules:
     if len(set(ids)) != len(ids):
         raise RulesError("quotas: two quotas share the same id")
     return Rules(
-        name=book.str("name"),
-        label=book.str("label"),
-        version=book.str("version"),
-        note=book.str("note", ""),
-        percent_decimals=display.int("percent_decimals"),
-        display_source=display.str("source", ""),
+        name=book.text("name"),
+        label=book.text("label"),
+        version=book.text("version"),
+        note=book.text("note", ""),
+        percent_decimals=display.integer("percent_decimals"),
+        display_source=display.text("source", ""),
         titles=dict(sorted(titles.items(), key=lambda kv: kv[1].order)),
         quotas=quotas,
         abbreviations=abbreviations,
@@ -313,7 +313,7 @@ def rules_from_mapping(data: Mapping[str, Any]) -> Rules:
     )
 
 
-def _is_id_list(value: object) -> bool:
+def _is_id_list(value: object) -> TypeGuard[list[Mapping[str, Any]]]:
     return isinstance(value, list) and all(isinstance(v, Mapping) and "id" in v for v in value)
 
 

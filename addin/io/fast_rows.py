@@ -71,8 +71,10 @@ class BulkRows:
                     append(f'<c r="{ref}" s="{style}" t="b"><v>{int(value)}</v></c>')
                 elif isinstance(value, int):
                     append(f'<c r="{ref}" s="{style}"><v>{value}</v></c>')
+                elif isinstance(value, float):
+                    append(f'<c r="{ref}" s="{style}"><v>{value:.16G}</v></c>')
                 else:
-                    append(f'<c r="{ref}" s="{style}"><v>{float(value):.16G}</v></c>')
+                    raise TypeError(f"cannot write {type(value).__name__} in a cell")
             append("</row>")
         return "".join(parts).encode("utf-8")
 

@@ -21,6 +21,7 @@ import python_calamine
 from addin.domain import fields as F
 from addin.domain.issues import Code, Issue, make_issue
 from addin.domain.models import Commendation, Nomination, UnitInfo, UnitWorkbook
+from addin.domain.rules import Kind
 from addin.domain.text import fold
 from addin.io import layout
 from addin.io.cells import column_letter, is_blank, to_count, to_number, to_text
@@ -317,7 +318,7 @@ def _convert(ctx: _SheetContext, excel_row: int, values: dict[str, Any], columns
 
 def _nomination(ctx: _SheetContext, key: str, excel_row: int, values: dict[str, Any],
                 columns: dict[str, str]) -> Nomination:
-    kind = "individual" if key == "individuals" else "collective"
+    kind: Kind = "individual" if key == "individuals" else "collective"
     labels = F.INDIVIDUAL_LABELS if kind == "individual" else F.COLLECTIVE_LABELS
     nom = Nomination(kind=kind, file=ctx.book.path, sheet=ctx.sheet, row=excel_row,
                      columns=columns)

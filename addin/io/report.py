@@ -20,7 +20,7 @@ from addin.domain.cluster import ClusterResult
 from addin.domain.issues import Issue
 from addin.domain.models import Nomination
 from addin.domain.quotas import QuotaCheck
-from addin.domain.rules import Rules, format_ratio
+from addin.domain.rules import Rules, Title, format_ratio
 from addin.io.cells import column_letter
 from addin.io.fast_rows import BulkRows, splice_rows
 from addin.io.xlsx_common import (
@@ -157,7 +157,7 @@ def sum_cell(sheet: Worksheet, row: int, col: int, first: int, last: int, value:
                             styles.total, value)
 
 
-def _chart(workbook: Workbook, sheet: Worksheet, titles: Sequence, fixed: Sequence[str],
+def _chart(workbook: Workbook, sheet: Worksheet, titles: Sequence[Title], fixed: Sequence[str],
            first: int, last: int, anchor_row: int) -> None:
     if last < first:
         return
@@ -232,7 +232,7 @@ def _nominations_sheet(workbook: Workbook, styles: Styles, result: ClusterResult
         for nom in noms:
             row = [(value, styles.cell) for value in _nomination_values(nom, book.info.unit)]
             row[result_c] = (row[result_c][0], styles.ok if nom.passed else styles.bad)
-            row[status_c] = (row[status_c][0], status_formats[row[status_c][0]])
+            row[status_c] = (row[status_c][0], status_formats[_row_status(nom)])
             bulk.rows.append(row)
     if bulk.rows:
         sheet.autofilter(header_row, 0, bulk.last_row, len(columns) - 1)
