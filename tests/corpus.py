@@ -46,18 +46,22 @@ def _good(path: Path, people: int = 2) -> Path:
     return write_openpyxl(path, unit_sheets(rows))
 
 
-def _rewrite(path: Path, change: Callable[[str, bytes], bytes]) -> None:
-    """Rewrite the parts of an .xlsx package through `change(part_name, data)`."""
+def _patch(path: Path, part: str, transform: Callable[[bytes], bytes]) -> None:
+    """Rewrite one part of an .xlsx package in place."""
     source = zipfile.ZipFile(io.BytesIO(path.read_bytes()))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
-            target.writestr(info.filename, change(info.filename, source.read(info.filename)))
+            data = source.read(info.filename)
+            target.writestr(info.filename, transform(data) if info.filename == part else data)
     path.write_bytes(out.getvalue())
 
 
-def _sheet_part(name: str) -> bool:
-    return name.startswith("xl/worksheets/sheet") and name.endswith(".xml")
+def _without_declaration(xml: bytes) -> bytes:
+    return re.sub(rb"^<\?xml[^>]*\?>\s*", b"", xml)
+
+
+PEOPLE_SHEET = "xl/worksheets/sheet2.xml"  # "Cá nhân", the second sheet of unit_sheets()
 
 
 def truncated(path: Path) -> None:
@@ -121,28 +125,22 @@ def emoji_and_scripts(path: Path) -> None:
     write_openpyxl(path, unit_sheets(rows))
 
 
+def _good_with_shared_strings(path: Path) -> None:
+    rows = [person(name=f"Người {i}", seq=i + 1) for i in range(2)]
+    write_xlsxwriter(path, unit_sheets(rows))  # XlsxWriter keeps text in sharedStrings.xml
+
+
 def long_text(path: Path) -> None:
-    write_xlsxwriter(path, unit_sheets([person(name=f"Người {i}", seq=i + 1) for i in range(2)]))
+    _good_with_shared_strings(path)
     long_name = "Nguyễn " * 8_000  # 56,000 characters: more than Excel allows in a cell
-
-    def change(name: str, data: bytes) -> bytes:
-        if name == "xl/sharedStrings.xml":
-            return data.replace("Người 0".encode(), long_name.encode(), 1)
-        return data
-
-    _rewrite(path, change)
+    _patch(path, "xl/sharedStrings.xml",
+           lambda xml: xml.replace("Người 0".encode(), long_name.encode(), 1))
 
 
 def zip_bomb(path: Path) -> None:
     _good(path)
     padding = b" " * (40 * 1024 * 1024)  # 40 MiB of blanks deflate to ~40 KiB
-
-    def change(name: str, data: bytes) -> bytes:
-        if name == "xl/worksheets/sheet2.xml":
-            return data.replace(b"<sheetData>", padding + b"<sheetData>", 1)
-        return data
-
-    _rewrite(path, change)
+    _patch(path, PEOPLE_SHEET, lambda xml: xml.replace(b"<sheetData>", padding + b"<sheetData>", 1))
 
 
 XXE = (b'<?xml version="1.0"?>\n<!DOCTYPE sst [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n')
@@ -152,65 +150,38 @@ LAUGHS = (b'<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
 
 
 def external_entity(path: Path) -> None:
-    rows = [person(name=f"Người {i}", seq=i + 1) for i in range(2)]
-    write_xlsxwriter(path, unit_sheets(rows))  # XlsxWriter keeps text in sharedStrings.xml
-
-    def change(name: str, data: bytes) -> bytes:
-        if name == "xl/sharedStrings.xml":
-            body = re.sub(rb"^<\?xml[^>]*\?>\s*", b"", data)
-            return XXE + body.replace("Người 0".encode(), b"&xxe;", 1)
-        return data
-
-    _rewrite(path, change)
+    _good_with_shared_strings(path)
+    _patch(path, "xl/sharedStrings.xml", lambda xml: XXE + _without_declaration(xml).replace(
+        "Người 0".encode(), b"&xxe;", 1))
 
 
 def billion_laughs(path: Path) -> None:
     _good(path)
-
-    def change(name: str, data: bytes) -> bytes:
-        if name == "xl/workbook.xml":
-            body = re.sub(rb"^<\?xml[^>]*\?>\s*", b"", data)
-            return LAUGHS + body
-        return data
-
-    _rewrite(path, change)
+    _patch(path, "xl/workbook.xml", lambda xml: LAUGHS + _without_declaration(xml))
 
 
 def entity_in_sheet(path: Path) -> None:
     _good(path)
-
-    def change(name: str, data: bytes) -> bytes:
-        if name == "xl/worksheets/sheet2.xml":
-            return LAUGHS + re.sub(rb"^<\?xml[^>]*\?>\s*", b"", data)
-        return data
-
-    _rewrite(path, change)
+    _patch(path, PEOPLE_SHEET, lambda xml: LAUGHS + _without_declaration(xml))
 
 
 def absurd_dimension(path: Path) -> None:
     _good(path)
 
-    def change(name: str, data: bytes) -> bytes:
-        if name == "xl/worksheets/sheet2.xml":
-            data = re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:XFD1048576"/>', data)
-            return data.replace(b"</sheetData>", b'<row r="1048576"><c r="XFD1048576">'
-                                b"<v>1</v></c></row></sheetData>")
-        return data
+    def far_cell(xml: bytes) -> bytes:
+        xml = re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:XFD1048576"/>', xml)
+        return xml.replace(b"</sheetData>", b'<row r="1048576"><c r="XFD1048576"><v>1</v></c>'
+                           b"</row></sheetData>")
 
-    _rewrite(path, change)
+    _patch(path, PEOPLE_SHEET, far_cell)
 
 
 def relationship_escape(path: Path) -> None:
     """Sheet relationships that point outside the package: read as nothing, never as a file."""
     _good(path)
-
-    def change(name: str, data: bytes) -> bytes:
-        if name == "xl/_rels/workbook.xml.rels":
-            return re.sub(rb'Target="[^"]*sheet2\.xml"',
-                          b'Target="../../../../../../etc/passwd" TargetMode="External"', data)
-        return data
-
-    _rewrite(path, change)
+    _patch(path, "xl/_rels/workbook.xml.rels", lambda xml: re.sub(
+        rb'Target="[^"]*sheet2\.xml"', b'Target="../../../../../../etc/passwd" '
+        b'TargetMode="External"', xml))
 
 
 def macro_workbook(path: Path) -> None:
