@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import glob
 import io
 import os
 import tempfile
@@ -112,7 +113,7 @@ def write_atomic(path: str | Path, data: bytes) -> None:
     a crash leaves the old file or the new one, never half of one."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    for stale in target.parent.glob(f".{target.name}.*.part"):  # left by a killed run
+    for stale in target.parent.glob(f".{glob.escape(target.name)}.*.part"):  # left by a kill
         stale.unlink(missing_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     try:
