@@ -176,6 +176,14 @@ def absurd_dimension(path: Path) -> None:
     _patch(path, PEOPLE_SHEET, far_cell)
 
 
+def absurd_dimension_reordered(path: Path) -> None:
+    """The same far cell, with its reference not as the first attribute."""
+    _good(path)
+    _patch(path, PEOPLE_SHEET, lambda xml: xml.replace(
+        b"</sheetData>", b'<row r="1048576"><c t="n" r="XFD1048576"><v>1</v></c></row>'
+        b"</sheetData>"))
+
+
 def relationship_escape(path: Path) -> None:
     """Sheet relationships that point outside the package: read as nothing, never as a file."""
     _good(path)
@@ -221,6 +229,8 @@ CASES: tuple[Case, ...] = (
     Case("billion-laughs.xlsx", billion_laughs, frozenset({"unreadable_file"}), None),
     Case("entity-in-sheet.xlsx", entity_in_sheet, frozenset({"unreadable_file"}), None),
     Case("absurd-dimension.xlsx", absurd_dimension, frozenset({"unreadable_file"}), None),
+    Case("absurd-dimension-reordered.xlsx", absurd_dimension_reordered,
+         frozenset({"unreadable_file"}), None),
     Case("relationship-escape.xlsx", relationship_escape, frozenset({"unreadable_file"}), 0),
     Case("macro.xlsm", macro_workbook, frozenset(), 1),
 )

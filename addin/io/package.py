@@ -130,7 +130,11 @@ def check_package(data: bytes) -> None:
                     raise UnsafeWorkbook(f"phần {part} khai báo DTD/thực thể XML (không an toàn)")
 
 
-_CELL_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})(\d{1,7})"')
+_CELL_COLUMN = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})\d')
+_CELL_ROW = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="[A-Z]{1,3}(\d{1,7})"')
+# What Excel, XlsxWriter and openpyxl write: the reference is the cell's first attribute.
+_PLAIN_COLUMN = re.compile(rb'<c r="([A-Z]{1,3})\d')
+_PLAIN_ROW = re.compile(rb'<c r="[A-Z]{1,3}(\d{1,7})"')
 
 
 def _column_number(letters: bytes) -> int:
@@ -144,10 +148,12 @@ def _check_extent(sheet: str, xml: bytes) -> None:
     """Refuse a sheet whose cells span a grid too large to hold (one cell at XFD1048576 makes
     the parser allocate 17 billion cells), or that simply holds too many cells."""
     cells = xml.count(b"<c ") + xml.count(b"<c>") + xml.count(b"<c/>")
-    max_row = max_col = 0
-    for match in _CELL_REF.finditer(xml):
-        max_row = max(max_row, int(match.group(2)))
-        max_col = max(max_col, _column_number(match.group(1)))
+    # findall + map keep the per-cell work in C: this runs on every sheet that is read. The
+    # plain patterns serve when every cell tag starts with its reference, as writers do.
+    plain = xml.count(b'<c r="') == cells
+    rows, columns = (_PLAIN_ROW, _PLAIN_COLUMN) if plain else (_CELL_ROW, _CELL_COLUMN)
+    max_row = max(map(int, rows.findall(xml)), default=0)
+    max_col = max(map(_column_number, set(columns.findall(xml))), default=0)
     if cells > MAX_SHEET_CELLS or max_row * max_col > MAX_SHEET_CELLS:
         raise UnsafeWorkbook(f'trang "{sheet}" có kích thước bất thường '
                              f"({max_row:,} dòng × {max_col:,} cột, {cells:,} ô)")
