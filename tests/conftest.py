@@ -27,8 +27,9 @@ Sheets = Mapping[str, Sequence[Sequence[Any]]]
 INFO_ROWS = [["Đơn vị", "Ban CHQS huyện Ea Kar"], ["Cụm thi đua", "Cụm thi đua số 3"],
              ["Kỳ báo cáo", "Năm 2024"], ["Quân số", 60], ["Số đầu mối", 5]]
 # The contract's headers, in the template's order (the canonical labels of addin.domain.fields).
-IND_HEADER = list(F.INDIVIDUAL_LABELS.values())
-COL_HEADER = list(F.COLLECTIVE_LABELS.values())
+# Tuples: a test that changes a header must copy it, never change it for the other tests.
+IND_HEADER = tuple(F.INDIVIDUAL_LABELS.values())
+COL_HEADER = tuple(F.COLLECTIVE_LABELS.values())
 
 
 def person(name: str = "Nguyễn Văn Hùng", title: str = "Chiến sĩ tiên tiến", members: Any = 10,
@@ -51,8 +52,8 @@ def unit_sheets(individuals: Sequence[Sequence[Any]] = (), collectives: Sequence
     top = [["DANH SÁCH"]] + [[] for _ in range(title_rows - 1)] if title_rows else []
     return {
         "Thông tin": [list(r) for r in (INFO_ROWS if info is None else info)],
-        "Cá nhân": top + [IND_HEADER] + [list(r) for r in individuals],
-        "Tập thể": top + [COL_HEADER] + [list(r) for r in collectives],
+        "Cá nhân": top + [list(IND_HEADER)] + [list(r) for r in individuals],
+        "Tập thể": top + [list(COL_HEADER)] + [list(r) for r in collectives],
         "Khen thưởng": [["Hình thức khen thưởng", "Loại", "Cấp khen", "Số tập thể", "Số cá nhân"],
                         ["Giấy khen", "Thường xuyên", "Đơn vị", 2, 5]],
     }

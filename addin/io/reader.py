@@ -220,6 +220,8 @@ def _find_header(rows: list[list[Any]], index: dict[str, str], required: tuple[s
     """(row index, column -> key, unknown columns) of the most header-like row near the top."""
     best: tuple[int, int, dict[int, str], list[tuple[int, str]]] | None = None
     for r in range(min(HEADER_SCAN_ROWS, len(rows))):
+        if best is not None and r > best[0] + 2:
+            break  # past a found header (and the second row of a two-row one): data
         mapping: dict[int, str] = {}
         unknown: list[tuple[int, str]] = []
         for c, text in enumerate(_header_texts(rows, r)):
