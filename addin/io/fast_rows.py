@@ -18,14 +18,12 @@ from dataclasses import dataclass, field
 from xlsxwriter.format import Format
 
 from addin.io.cells import column_letter
-from addin.io.xlsx_common import fit_text
-
-Cell = tuple[object, Format]  # (value: str | int | float | None, format)
+from addin.io.xlsx_common import EXCEL_MAX_TEXT, fit_text
 
 _ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
-_NEEDS_ESCAPE = re.compile(r"[&<>]")
 # Characters XML 1.0 cannot carry; Excel's own escape is _xHHHH_ (and "_x" must then be escaped).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|_(?=x[0-9a-fA-F]{4}_)")
+_ANY_ESCAPE = re.compile(r"[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|_(?=x[0-9a-fA-F]{4}_)")
 
 
 def _control_escape(match: re.Match[str]) -> str:
@@ -34,45 +32,54 @@ def _control_escape(match: re.Match[str]) -> str:
 
 
 def escape_text(text: str) -> str:
-    if _CONTROL.search(text):
-        text = _CONTROL.sub(_control_escape, text)
-    if _NEEDS_ESCAPE.search(text):
-        text = _NEEDS_ESCAPE.sub(lambda m: _ESCAPES[m.group(0)], text)
+    if not _ANY_ESCAPE.search(text):  # the common case: one scan, no copy
+        return text
+    text = _CONTROL.sub(_control_escape, text)
+    for ch, entity in _ESCAPES.items():
+        text = text.replace(ch, entity)
     return text
 
 
 @dataclass
 class BulkRows:
-    """Rows to splice into one worksheet, from `first_row` (0-based) down."""
+    """Rows to splice into one worksheet, from `first_row` (0-based) down.
+
+    Each row is its values and a tuple of formats, one per column; rows share those tuples
+    (a report has a handful of row styles), so style indices are looked up once per tuple.
+    """
 
     sheet_index: int  # position of the worksheet in the workbook (0-based)
     first_row: int
     width: int
-    rows: list[Sequence[Cell]] = field(default_factory=list)
+    rows: list[tuple[Sequence[object], Sequence[Format]]] = field(default_factory=list)
 
     def xml(self) -> bytes:
         letters = [column_letter(c) for c in range(self.width)]
+        styles: dict[int, list[int]] = {}
         parts: list[str] = []
         append = parts.append
-        for offset, row in enumerate(self.rows):
+        for offset, (values, formats) in enumerate(self.rows):
             n = self.first_row + offset + 1
+            indices = styles.get(id(formats))
+            if indices is None:
+                indices = styles[id(formats)] = [f.xf_index or 0 for f in formats]
             append(f'<row r="{n}" spans="1:{self.width}">')
-            for c, (value, fmt) in enumerate(row):
-                ref = f"{letters[c]}{n}"
-                style = fmt.xf_index or 0
+            for c, value in enumerate(values):
+                head = f'<c r="{letters[c]}{n}" s="{indices[c]}"'
                 if value is None or value == "":
-                    append(f'<c r="{ref}" s="{style}"/>')
+                    append(head + "/>")
                 elif isinstance(value, str):
-                    value = fit_text(value)
-                    space = ' xml:space="preserve"' if value != value.strip() else ""
-                    append(f'<c r="{ref}" s="{style}" t="inlineStr"><is><t{space}>'
-                           f"{escape_text(value)}</t></is></c>")
+                    if len(value) > EXCEL_MAX_TEXT:
+                        value = fit_text(value)
+                    space = ' xml:space="preserve"' if value[0].isspace() or value[-1].isspace() \
+                        else ""
+                    append(f'{head} t="inlineStr"><is><t{space}>{escape_text(value)}</t></is></c>')
                 elif isinstance(value, bool):
-                    append(f'<c r="{ref}" s="{style}" t="b"><v>{int(value)}</v></c>')
+                    append(f'{head} t="b"><v>{int(value)}</v></c>')
                 elif isinstance(value, int):
-                    append(f'<c r="{ref}" s="{style}"><v>{value}</v></c>')
+                    append(f"{head}><v>{value}</v></c>")
                 elif isinstance(value, float):
-                    append(f'<c r="{ref}" s="{style}"><v>{value:.16G}</v></c>')
+                    append(f"{head}><v>{value:.16G}</v></c>")
                 else:
                     raise TypeError(f"cannot write {type(value).__name__} in a cell")
             append("</row>")

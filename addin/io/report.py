@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from xlsxwriter.format import Format
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
@@ -227,13 +228,18 @@ def _nominations_sheet(workbook: Workbook, styles: Styles, result: ClusterResult
     labels = [h for h, _ in columns]
     result_c, status_c = labels.index("Kết quả"), labels.index("Tình trạng")
     status_formats = {"Lỗi": styles.error, "Cảnh báo": styles.warning, "": styles.cell}
+    row_styles: dict[tuple[bool, str], tuple[Format, ...]] = {}
+    for passed in (True, False):
+        for status, status_format in status_formats.items():
+            formats = [styles.cell] * len(columns)
+            formats[result_c] = styles.ok if passed else styles.bad
+            formats[status_c] = status_format
+            row_styles[(passed, status)] = tuple(formats)
     for book in result.counted_books:
         noms = book.individuals if kind == "individual" else book.collectives
         for nom in noms:
-            row = [(value, styles.cell) for value in _nomination_values(nom, book.info.unit)]
-            row[result_c] = (row[result_c][0], styles.ok if nom.passed else styles.bad)
-            row[status_c] = (row[status_c][0], status_formats[_row_status(nom)])
-            bulk.rows.append(row)
+            values = _nomination_values(nom, book.info.unit)
+            bulk.rows.append((values, row_styles[(nom.passed, str(values[status_c]))]))
     if bulk.rows:
         sheet.autofilter(header_row, 0, bulk.last_row, len(columns) - 1)
     sheet.freeze_panes(header_row + 1, 2)
