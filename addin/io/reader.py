@@ -247,11 +247,17 @@ def _is_numbering_row(row: list[Any]) -> bool:
                                     for v in filled)
 
 
+_TOTAL_MAX_LEN = 2 * max(len(w) for w in layout.TOTAL_ROW_WORDS)
+
+
 def _is_total_row(row: list[Any]) -> bool:
     for value in row:
         if is_blank(value) or isinstance(value, int | float):
             continue
-        return fold(value) in layout.TOTAL_WORDS or fold(value).startswith("tong cong")
+        if not isinstance(value, str) or len(value) > _TOTAL_MAX_LEN:
+            return False  # a name, a date…: only a short label closes a table
+        folded = fold(value)
+        return folded in layout.TOTAL_WORDS or folded.startswith("tong cong")
     return False
 
 
@@ -297,9 +303,10 @@ def _read_table(ctx: _SheetContext, key: str, rows: list[list[Any]]) -> None:
 def _convert(ctx: _SheetContext, excel_row: int, values: dict[str, Any], columns: dict[str, str],
              labels: dict[str, str], issues: list[Issue], invalid: set[str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
+    errors = ctx.errors
     for name, value in values.items():
         column = columns[name]
-        if (excel_row, column) in ctx.errors:
+        if errors and (excel_row, column) in errors:
             issues.append(ctx.issue(Code.FORMULA_ERROR, ctx.errors[(excel_row, column)],
                                     excel_row, column))
             invalid.add(name)
