@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +38,6 @@ class RefusedOutput(ValueError):
 class Outcome:
     payload: dict[str, Any]
     exit_code: int
-    results: list[ClusterResult] = field(default_factory=list)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -87,10 +86,6 @@ def payload(results: list[ClusterResult], rules: Rules, output: str | None,
         "issues": issues,
         "output": output,
     }
-
-
-def _has_errors(result: ClusterResult) -> bool:
-    return result.has_errors
 
 
 # ----------------------------------------------------------------------------------------------
@@ -144,7 +139,7 @@ def validate_paths(paths: list[str], rules: Rules, strict: bool = False,
     data = payload([result], rules, None)
     severities = {i["severity"] for i in data["issues"]}
     failed = "error" in severities or (strict and "warning" in severities)
-    return Outcome(data, EXIT_ERRORS if failed else EXIT_OK, [result])
+    return Outcome(data, EXIT_ERRORS if failed else EXIT_OK)
 
 
 def consolidate_folder(folder: str, out: str, rules: Rules, date: str | None = None,
@@ -156,8 +151,8 @@ def consolidate_folder(folder: str, out: str, rules: Rules, date: str | None = N
     result = consolidate(read_all(files, progress), rules)
     data = cluster_report_bytes(result, rules, meta_for(result, rules, date, Path(folder).name))
     write_atomic(out, data)
-    return Outcome(payload([result], rules, out), EXIT_ERRORS if _has_errors(result) else EXIT_OK,
-                   [result])
+    return Outcome(payload([result], rules, out),
+                   EXIT_ERRORS if result.has_errors else EXIT_OK)
 
 
 # ----------------------------------------------------------------------------------------------
