@@ -77,7 +77,8 @@ def check_workbook(port: BookPort, rules: Rules | None = None) -> list[Issue]:
             links.append(Link(row=n + 1, column=3, target=f"'{issue.sheet}'!{cell}", text=cell))
     if len(rows) == 1:
         rows.append(["", "", "", "", "", "Không phát hiện vấn đề nào.", "", "", ""])
-    port.replace_sheet(CHECK_SHEET, rows, links, {1: 5, 2: 12, 3: 8, 4: 22, 5: 10, 6: 80})
+    port.replace_sheet(CHECK_SHEET, rows, links, {1: 5, 2: 12, 3: 8, 4: 22, 5: 10, 6: 80},
+                       hidden=(7, 8, 9))  # bookkeeping for the next run: which cells to restore
     return issues
 
 
@@ -152,7 +153,7 @@ class XlwingsBook:
         return rows + [pad_cols + list(row) for row in data]
 
     def replace_sheet(self, sheet: str, rows: list[list[Any]], links: list[Link],
-                      widths: dict[int, float]) -> None:
+                      widths: dict[int, float], hidden: tuple[int, ...] = ()) -> None:
         names = [s.name for s in self.book.sheets]
         if sheet in names:
             target = self.book.sheets[sheet]
@@ -169,6 +170,11 @@ class XlwingsBook:
                 target.range((1, c)).column_width = value
         except NotImplementedError:  # not every engine sets widths; autofit instead
             target.autofit()
+        for c in hidden:
+            try:
+                target.range((1, c)).api.EntireColumn.Hidden = True  # desktop Excel (COM)
+            except Exception:  # engines without COM keep the columns visible
+                break
 
     def cell_color(self, sheet: str, cell: str) -> Color:
         try:

@@ -43,7 +43,7 @@ class BookPort(Protocol):
     def values(self, sheet: str) -> list[list[Any]]: ...
 
     def replace_sheet(self, sheet: str, rows: list[list[Any]], links: list[Link],
-                      widths: dict[int, float]) -> None: ...
+                      widths: dict[int, float], hidden: tuple[int, ...] = ()) -> None: ...
 
     def cell_color(self, sheet: str, cell: str) -> Color: ...
 
@@ -68,7 +68,7 @@ class FileBook:
         return [list(row) for row in self.book[sheet].iter_rows(values_only=True)]
 
     def replace_sheet(self, sheet: str, rows: list[list[Any]], links: list[Link],
-                      widths: dict[int, float]) -> None:
+                      widths: dict[int, float], hidden: tuple[int, ...] = ()) -> None:
         if sheet in self.book.sheetnames:
             index = self.book.sheetnames.index(sheet)
             self.book.remove(self.book[sheet])
@@ -89,6 +89,8 @@ class FileBook:
             cell.style = "Hyperlink"
         for c, width in widths.items():
             ws.column_dimensions[column_letter(c - 1)].width = width
+        for c in hidden:
+            ws.column_dimensions[column_letter(c - 1)].hidden = True
 
     def cell_color(self, sheet: str, cell: str) -> Color:
         fill = self.book[sheet][cell].fill

@@ -135,3 +135,13 @@ def test_macros_through_xlwings_remote_engine(tmp_path):
     assert any("'Cá nhân'!I9" in a["args"][0] for a in links)
     summary = written[-1]["values"]
     assert summary[0][0] == "TỔNG HỢP ĐỀ NGHỊ DANH HIỆU THI ĐUA"
+
+
+def test_bookkeeping_columns_are_hidden(tmp_path):
+    path = tmp_path / "h.xlsx"
+    shutil.copy(EA_KAR, path)
+    book = FileBook(path)
+    check_workbook(book)
+    book.save()
+    sheet = openpyxl.load_workbook(path)[CHECK_SHEET]
+    assert [sheet.column_dimensions[c].hidden for c in "FGHI"] == [False, True, True, True]

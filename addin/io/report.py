@@ -194,13 +194,17 @@ NOMINATION_COLUMNS = {
 }
 
 
+def _seq(text: str) -> object:
+    return int(text) if text.isdigit() and len(text) < 10 else text
+
+
 def _nomination_values(nom: Nomination, unit: str) -> list[object]:
     result = F.RESULT_PASSED if nom.passed else F.RESULT_FAILED
     if nom.kind == "individual":
-        return [nom.seq, nom.name, nom.rank, nom.position, nom.unit, nom.title_text,
+        return [_seq(nom.seq), nom.name, nom.rank, nom.position, nom.unit, nom.title_text,
                 nom.title or "", nom.members, nom.present, nom.agree, nom.percent, result,
                 nom.initiative, nom.streak, nom.note, _row_status(nom), nom.file, nom.row]
-    return [nom.seq, nom.name, unit, nom.title_text, nom.title or "", nom.headcount, nom.cstt,
+    return [_seq(nom.seq), nom.name, unit, nom.title_text, nom.title or "", nom.headcount, nom.cstt,
             nom.cstdcs, nom.disciplined, nom.members, nom.present, nom.agree, nom.percent,
             result, nom.note, _row_status(nom), nom.file, nom.row]
 
