@@ -53,39 +53,54 @@ def _quota_json(result: ClusterResult) -> list[dict[str, Any]]:
     return rows
 
 
-def payload(results: list[ClusterResult], rules: Rules, output: str | None,
-            extra_issues: list[Issue] | None = None) -> dict[str, Any]:
-    files: list[dict[str, Any]] = []
-    quotas: list[dict[str, Any]] = []
-    issues: list[dict[str, object]] = []
-    by_title: dict[str, dict[str, int]] = {}
-    for result in results:
-        for f in result.files:
-            book = f.book
-            files.append({
-                "path": book.path, "unit": book.info.unit or None,
-                "period": book.info.period or None, "status": f.status,
-                "sha256": book.sha256 or None, "individuals": len(book.individuals),
-                "collectives": len(book.collectives),
-            })
-        quotas.extend(_quota_json(result))
-        issues.extend(i.as_dict() for i in result.issues)
-        for code, counts in result.by_title(rules).items():
-            acc = by_title.setdefault(code, {"proposed": 0, "passed": 0})
-            acc["proposed"] += counts["proposed"]
-            acc["passed"] += counts["passed"]
-    issues.extend(i.as_dict() for i in extra_issues or [])
+def _result_payload(result: ClusterResult, rules: Rules) -> dict[str, Any]:
+    files = [{
+        "path": f.book.path, "unit": f.book.info.unit or None,
+        "period": f.book.info.period or None, "status": f.status,
+        "sha256": f.book.sha256 or None, "individuals": len(f.book.individuals),
+        "collectives": len(f.book.collectives),
+    } for f in result.files]
     counted = [f for f in files if f["status"] in ("ok", "errors")]
     return {
         "files": files,
         "totals": {"files": len(files),
                    "individuals": sum(f["individuals"] for f in counted),
                    "collectives": sum(f["collectives"] for f in counted)},
-        "by_title": {code: by_title[code] for code in rules.titles if code in by_title},
-        "quotas": quotas,
-        "issues": issues,
-        "output": output,
+        "by_title": result.by_title(rules),
+        "quotas": _quota_json(result),
+        "issues": [i.as_dict() for i in result.issues],
     }
+
+
+def payload(results: list[ClusterResult], rules: Rules, output: str | None,
+            extra_issues: list[Issue] | None = None) -> dict[str, Any]:
+    """The JSON object of contracts.md §3 for some cluster results."""
+    data = merge_payloads([_result_payload(r, rules) for r in results], rules, output)
+    data["issues"].extend(i.as_dict() for i in extra_issues or [])
+    return data
+
+
+def merge_payloads(parts: list[dict[str, Any]], rules: Rules, output: str | None
+                   ) -> dict[str, Any]:
+    """One JSON object from several (the clusters of `tdkt report`): lists concatenated,
+    totals and per-title counts added up."""
+    by_title: Counter[tuple[str, str]] = Counter()
+    merged: dict[str, Any] = {"files": [], "totals": {"files": 0, "individuals": 0,
+                                                      "collectives": 0},
+                              "by_title": {}, "quotas": [], "issues": [], "output": output}
+    for part in parts:
+        merged["files"].extend(part["files"])
+        merged["quotas"].extend(part["quotas"])
+        merged["issues"].extend(part["issues"])
+        for key in ("files", "individuals", "collectives"):
+            merged["totals"][key] += part["totals"][key]
+        for code, counts in part["by_title"].items():
+            by_title[(code, "proposed")] += counts["proposed"]
+            by_title[(code, "passed")] += counts["passed"]
+    merged["by_title"] = {code: {"proposed": by_title[(code, "proposed")],
+                                 "passed": by_title[(code, "passed")]}
+                          for code in rules.titles if by_title[(code, "proposed")]}
+    return merged
 
 
 # ----------------------------------------------------------------------------------------------
@@ -220,32 +235,11 @@ def report_root(root: str, outdir: str, rules_path: str | None, jobs: int | None
                     progress(1)
     summaries = [s for _, s, _ in parts if s is not None]
     if not summaries:
-        return Outcome(_merge_payloads([p for p, _, _ in parts], rules, None), EXIT_NOTHING)
+        return Outcome(merge_payloads([p for p, _, _ in parts], rules, None), EXIT_NOTHING)
     rollup_path = out_dir / ROLLUP_NAME
     write_atomic(rollup_path, rollup_bytes(summaries, rules, date))
-    data = _merge_payloads([p for p, _, _ in parts], rules, str(out_dir))
+    data = merge_payloads([p for p, _, _ in parts], rules, str(out_dir))
     data["clusters"] = [{"name": s.name, "output": s.output} for s in summaries]
     data["rollup"] = str(rollup_path)
     any_errors = any(e for _, _, e in parts)
     return Outcome(data, EXIT_ERRORS if any_errors else EXIT_OK)
-
-
-def _merge_payloads(parts: list[dict[str, Any]], rules: Rules, output: str | None
-                    ) -> dict[str, Any]:
-    by_title: Counter[tuple[str, str]] = Counter()
-    merged: dict[str, Any] = {"files": [], "totals": {"files": 0, "individuals": 0,
-                                                      "collectives": 0},
-                              "by_title": {}, "quotas": [], "issues": [], "output": output}
-    for part in parts:
-        merged["files"].extend(part["files"])
-        merged["quotas"].extend(part["quotas"])
-        merged["issues"].extend(part["issues"])
-        for key in ("files", "individuals", "collectives"):
-            merged["totals"][key] += part["totals"][key]
-        for code, counts in part["by_title"].items():
-            by_title[(code, "proposed")] += counts["proposed"]
-            by_title[(code, "passed")] += counts["passed"]
-    merged["by_title"] = {code: {"proposed": by_title[(code, "proposed")],
-                                 "passed": by_title[(code, "passed")]}
-                          for code in rules.titles if by_title[(code, "proposed")]}
-    return merged

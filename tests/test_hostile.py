@@ -58,6 +58,7 @@ def test_each_bad_file_gets_its_issue_and_the_run_goes_on(consolidated, case):
     assert case.codes <= codes, (case.name, codes)
     if case.counted is None:
         assert entry["status"] == "unreadable"
+        assert entry["sha256"] and len(entry["sha256"]) == 64  # named and fingerprinted
         message = next(i["message"] for i in data["issues"]
                        if i["file"] == entry["path"] and i["code"] == "unreadable_file")
         assert message.startswith("Không đọc được tệp")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from addin.domain.rules import Rules, Title
+from addin.domain.rules import Rules
 from addin.domain.text import fold
 
 
@@ -38,7 +38,3 @@ def recognise_title(text: object, rules: Rules) -> str | None:
     if folded in index:
         return index[folded]
     return index.get(_expand(folded, tuple(sorted(rules.abbreviations.items()))))
-
-
-def titles_of_kind(rules: Rules, kind: str) -> list[Title]:
-    return [t for t in rules.titles.values() if t.kind == kind]

@@ -34,8 +34,6 @@ MAX_FILE_BYTES = 100 * 1024 * 1024
 _NUMBERING = re.compile(r"^\(?\d{1,2}\)?$")
 _REQUIRED_SHEETS = ("info", "individuals", "collectives")
 _NOT_DATA = {"seq", "percent", "result"}
-_TEXT_FIELDS = {"seq", "full_name", "name", "rank", "position", "unit", "title", "initiative",
-                "note", "result", "form", "kind", "level"}
 
 
 @dataclass
@@ -63,8 +61,8 @@ class _SheetContext:
             self.book.issues.append(self.issue(Code.LEGACY_ENCODING, detail, rows[0], column))
 
 
-def unreadable(path: str, reason: str) -> UnitWorkbook:
-    book = UnitWorkbook(path=path, readable=False)
+def unreadable(path: str, reason: str, sha256: str = "") -> UnitWorkbook:
+    book = UnitWorkbook(path=path, sha256=sha256, readable=False)
     book.issues.append(make_issue(Code.UNREADABLE_FILE, reason, file=path))
     return book
 
@@ -86,26 +84,20 @@ def read_unit_bytes(data: bytes, shown: str) -> UnitWorkbook:
     digest = hashlib.sha256(data).hexdigest()
     kind = sniff(data)
     if kind == "encrypted":
-        book = unreadable(shown, "tệp được bảo vệ bằng mật khẩu")
-        book.sha256 = digest
-        return book
+        return unreadable(shown, "tệp được bảo vệ bằng mật khẩu", digest)
     try:
         check_package(data)
         workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except UnsafeWorkbook as exc:
-        book = unreadable(shown, str(exc))
-        book.sha256 = digest
-        return book
+        return unreadable(shown, str(exc), digest)
     except Exception as exc:  # calamine raises several types for non-workbooks and damage
         reason = "không phải tệp Excel hoặc tệp bị hỏng"
-        book = unreadable(shown, f"{reason} ({type(exc).__name__})")
-        book.sha256 = digest
-        return book
+        return unreadable(shown, f"{reason} ({type(exc).__name__})", digest)
     book = UnitWorkbook(path=shown, sha256=digest)
     try:
         _read_sheets(book, workbook, data)
     except UnsafeWorkbook as exc:
-        return unreadable(shown, str(exc))
+        return unreadable(shown, str(exc), digest)
     return book
 
 
