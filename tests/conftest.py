@@ -28,7 +28,8 @@ INFO_ROWS = [["Đơn vị", "Ban CHQS huyện Ea Kar"], ["Cụm thi đua", "Cụ
              ["Kỳ báo cáo", "Năm 2024"], ["Quân số", 60], ["Số đầu mối", 5]]
 # The contract's headers, in the template's order (the canonical labels of addin.domain.fields).
 # Tuples: a test that changes a header must copy it, never change it for the other tests.
-IND_HEADER = tuple(F.INDIVIDUAL_LABELS.values())
+IND_HEADER = tuple(v for k, v in F.INDIVIDUAL_LABELS.items()
+                   if k not in ("service_no", "birth_year"))  # optional §6 columns left out
 COL_HEADER = tuple(F.COLLECTIVE_LABELS.values())
 
 

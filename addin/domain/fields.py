@@ -38,6 +38,9 @@ INDIVIDUAL_LABELS: dict[str, str] = {
     "initiative": "Sáng kiến, đề tài",
     "streak": "Số năm liên tục đạt",
     "note": "Ghi chú",
+    # Optional person columns of official forms (contracts.md §6): identity across periods.
+    "service_no": "Số hiệu quân nhân",
+    "birth_year": "Năm sinh",
 }
 COLLECTIVE_LABELS: dict[str, str] = {
     "seq": "STT",
@@ -68,7 +71,7 @@ INDIVIDUAL_REQUIRED = ("full_name", "title", "members", "present", "agree")
 COLLECTIVE_REQUIRED = ("name", "title", "members", "present", "agree")
 COMMENDATION_REQUIRED = ("form",)
 COUNT_FIELDS = ("members", "present", "agree", "streak", "headcount", "cstt", "cstdcs",
-                "disciplined", "collectives", "individuals")
+                "disciplined", "collectives", "individuals", "birth_year")
 
 RESULT_PASSED = "Đạt"
 RESULT_FAILED = "Không đạt"

@@ -33,6 +33,19 @@ class Code(StrEnum):
     PERCENT_MISMATCH = "percent_mismatch"
     LEGACY_ENCODING = "legacy_encoding"
     UNEXPECTED_COLUMN = "unexpected_column"
+    # contracts.md §9
+    SKIPPED_ROW = "skipped_row"
+    RESULT_MISMATCH = "result_mismatch"
+    STREAK_MISMATCH = "streak_mismatch"
+    STREAK_UNVERIFIED = "streak_unverified"
+    AMBIGUOUS_PERSON = "ambiguous_person"
+    PERIOD_UNPARSED = "period_unparsed"
+    WRONG_CLUSTER = "wrong_cluster"
+    MIXED_PERIOD = "mixed_period"
+    SCORE_EXCEEDS_MAX = "score_exceeds_max"
+    NEGATIVE_SCORE = "negative_score"
+    UNKNOWN_CRITERION = "unknown_criterion"
+    MISSING_CRITERION = "missing_criterion"
 
 
 SEVERITY: dict[Code, Severity] = {
@@ -42,6 +55,10 @@ SEVERITY: dict[Code, Severity] = {
     Code.PERCENT_MISMATCH: "warning",
     Code.LEGACY_ENCODING: "warning",
     Code.UNEXPECTED_COLUMN: "info",
+    Code.SKIPPED_ROW: "info",
+    Code.RESULT_MISMATCH: "warning",
+    Code.STREAK_UNVERIFIED: "info",
+    Code.AMBIGUOUS_PERSON: "warning",
 }
 
 # Vietnamese message per code; `{detail}` carries the specifics.
@@ -69,6 +86,18 @@ MESSAGE: dict[Code, str] = {
     Code.PERCENT_MISMATCH: "Tỷ lệ (%) trong tệp khác tỷ lệ tính lại {detail}",
     Code.LEGACY_ENCODING: "Văn bản gõ bằng bảng mã {detail} đã được chuyển sang Unicode",
     Code.UNEXPECTED_COLUMN: "Cột không thuộc mẫu, được bỏ qua: {detail}",
+    Code.SKIPPED_ROW: "Dòng không phải đề nghị, được bỏ qua: {detail}",
+    Code.RESULT_MISMATCH: "Kết quả ghi trong tệp khác kết quả tính lại {detail}",
+    Code.STREAK_MISMATCH: "Số năm liên tục khai lớn hơn số năm có trong dữ liệu lịch sử {detail}",
+    Code.STREAK_UNVERIFIED: "Chưa đủ dữ liệu lịch sử để kiểm tra số năm liên tục {detail}",
+    Code.AMBIGUOUS_PERSON: "Dòng khớp với nhiều người trong dữ liệu lịch sử {detail}",
+    Code.PERIOD_UNPARSED: "Không nhận ra kỳ báo cáo {detail}",
+    Code.WRONG_CLUSTER: "Tệp ghi cụm thi đua khác, không tính vào cụm này: {detail}",
+    Code.MIXED_PERIOD: "Tệp của kỳ báo cáo khác, không tính vào kỳ này: {detail}",
+    Code.SCORE_EXCEEDS_MAX: "Điểm vượt điểm tối đa của tiêu chí {detail}",
+    Code.NEGATIVE_SCORE: "Điểm không được âm {detail}",
+    Code.UNKNOWN_CRITERION: "Tiêu chí không có trong giao ước thi đua: {detail}",
+    Code.MISSING_CRITERION: "Thiếu tiêu chí của giao ước thi đua: {detail}",
 }
 
 

@@ -24,6 +24,8 @@ class Nomination:
     unit: str = ""
     initiative: str = ""
     note: str = ""
+    service_no: str = ""  # "Số hiệu quân nhân" (contracts.md §6), identity across periods
+    birth_year: int | None = None
     members: int | None = None
     present: int | None = None
     agree: int | None = None

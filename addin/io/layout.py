@@ -49,6 +49,8 @@ INDIVIDUAL_SYNONYMS: dict[str, tuple[str, ...]] = {
     "initiative": ("Sáng kiến", "Đề tài", "Sáng kiến đề tài", "Sáng kiến, giải pháp",
                    "Sáng kiến kinh nghiệm"),
     "streak": ("Số năm liên tục", "Năm liên tục", "Số năm liên tục đạt CSTĐCS"),
+    "service_no": ("Số hiệu", "SHQN", "Số hiệu QN"),
+    "birth_year": ("Năm sinh", "Sinh năm"),
 }
 
 COLLECTIVE_SYNONYMS: dict[str, tuple[str, ...]] = {
