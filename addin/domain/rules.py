@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Literal, TypeGuard
+
+from addin.domain.spelling import clashes
 
 Comparison = Literal[">=", ">"]
 Denominator = Literal["present", "members"]
@@ -67,6 +69,37 @@ class Title:
     criteria: Criteria | None
     source: str
     verified: bool
+    prefixes: tuple[str, ...] = ()  # "Cờ thi đua của Quân khu …": any text that starts so
+
+
+@dataclass(frozen=True)
+class Family:
+    """Titles that exclude each other (one row per nominee, under the highest), lowest first;
+    titles of different families are awarded alongside."""
+
+    id: str
+    name: str
+    titles: tuple[str, ...]
+    source: str
+    verified: bool
+
+    def at_or_above(self, code: str) -> tuple[str, ...]:
+        return self.titles[self.titles.index(code):]
+
+
+@dataclass(frozen=True)
+class Form:
+    """A commendation form ("hình thức khen thưởng") of the "Khen thưởng" sheet."""
+
+    code: str
+    name: str
+    order: int
+    level: str  # "Cấp khen": Đơn vị | Khen cao
+    authority: str
+    synonyms: tuple[str, ...]
+    prefixes: tuple[str, ...]
+    source: str
+    verified: bool
 
 
 @dataclass(frozen=True)
@@ -97,9 +130,18 @@ class Rules:
     quotas: tuple[QuotaRule, ...]
     abbreviations: Mapping[str, str]
     votes: Mapping[str, VoteRule]
+    families: Mapping[str, Family] = field(default_factory=dict)
+    forms: Mapping[str, Form] = field(default_factory=dict)
 
     def title(self, code: str) -> Title:
         return self.titles[code]
+
+    def family_of(self, code: str) -> Family:
+        """The family of a title; a title in no family is a family of its own."""
+        for family in self.families.values():
+            if code in family.titles:
+                return family
+        return Family(code, self.titles[code].name, (code,), "", False)
 
     def active_quotas(self, scope: str) -> tuple[QuotaRule, ...]:
         return tuple(q for q in self.quotas if q.enabled and scope in q.scopes)
@@ -240,10 +282,49 @@ def _title(reader: _Reader, code: str, votes: Mapping[str, VoteRule]) -> Title:
         criteria=_criteria(reader.table("criteria")) if reader.has("criteria") else None,
         source=reader.text("source"),
         verified=reader.flag("verified"),
+        prefixes=reader.str_list("prefixes", []),
     )
 
 
-def _quota(reader: _Reader, titles: Mapping[str, Title]) -> QuotaRule:
+def _family(reader: _Reader, family_id: str, titles: Mapping[str, Title]) -> Family:
+    codes = reader.str_list("titles")
+    for code in codes:
+        if code not in titles:
+            raise RulesError(f"{reader.key('titles')}: unknown title code {code!r}")
+    if not codes or len(set(codes)) != len(codes):
+        raise RulesError(f"{reader.key('titles')}: expected distinct title codes, got {codes!r}")
+    return Family(id=family_id, name=reader.text("name"), titles=codes,
+                  source=reader.text("source"), verified=reader.flag("verified"))
+
+
+def _families(reader: _Reader, titles: Mapping[str, Title]) -> dict[str, Family]:
+    families = {fid: _family(reader.table(fid), fid, titles) for fid in reader.data}
+    seen: dict[str, str] = {}
+    for family in families.values():
+        for code in family.titles:
+            if code in seen:
+                raise RulesError(f"{reader.key(family.id)}.titles: {code} is already in "
+                                 f"families.{seen[code]} (a title belongs to one family)")
+            seen[code] = family.id
+    return families
+
+
+def _form(reader: _Reader, code: str) -> Form:
+    return Form(
+        code=code,
+        name=reader.text("name"),
+        order=reader.integer("order"),
+        level=reader.text("level"),
+        authority=reader.text("authority", ""),
+        synonyms=reader.str_list("synonyms", []),
+        prefixes=reader.str_list("prefixes", []),
+        source=reader.text("source"),
+        verified=reader.flag("verified"),
+    )
+
+
+def _quota(reader: _Reader, titles: Mapping[str, Title],
+           families: Mapping[str, Family] | None = None) -> QuotaRule:
     def known(codes: tuple[str, ...], name: str) -> tuple[str, ...]:
         for code in codes:
             if code not in titles:
@@ -263,20 +344,31 @@ def _quota(reader: _Reader, titles: Mapping[str, Title]) -> QuotaRule:
     for scope in scopes:
         if scope not in SCOPES:
             raise RulesError(f"{reader.key('scopes')}: unknown scope {scope!r}")
+    title = known((reader.text("title"),), "title")[0]
+    # Without `counts`: the title and those above it in its family (domain.md, "Quotas").
+    family = next((f for f in (families or {}).values() if title in f.titles), None)
+    default_counts = list(family.at_or_above(title)) if family else [title]
     return QuotaRule(
         id=reader.text("id"),
-        title=known((reader.text("title"),), "title")[0],
+        title=title,
         max_share=reader.ratio("max") if has_share else None,
         max_count=reader.integer("max_count") if has_count else None,
         base=base,
         base_titles=base_titles,
-        counts=known(reader.str_list("counts"), "counts"),
+        counts=known(reader.str_list("counts", default_counts), "counts"),
         rounding=reader.choice("rounding", ROUNDINGS, "floor"),
         scopes=scopes,
         enabled=reader.flag("enabled", True),
         source=reader.text("source"),
         verified=reader.flag("verified"),
     )
+
+
+def _check_spellings(named: Mapping[str, tuple[str, ...]], table: str,
+                     abbreviations: Mapping[str, str]) -> None:
+    """A spelling that names two titles (or two forms) would be recognised as either: refused."""
+    for spelling, code, other in clashes(named.items(), abbreviations):
+        raise RulesError(f"{table}.{code}: the spelling {spelling!r} also names {table}.{other}")
 
 
 def rules_from_mapping(data: Mapping[str, Any]) -> Rules:
@@ -295,7 +387,15 @@ def rules_from_mapping(data: Mapping[str, Any]) -> Rules:
     quotas_raw = root.raw("quotas", [])
     if not isinstance(quotas_raw, list):
         raise RulesError("quotas: expected an array of tables [[quotas]]")
-    quotas = tuple(_quota(_Reader(q, f"quotas[{i}]"), titles) for i, q in enumerate(quotas_raw))
+    families = _families(root.table("families", {}), titles)
+    forms_t = root.table("forms", {})
+    forms = {code: _form(forms_t.table(code), code) for code in forms_t.data}
+    _check_spellings({c: (c, t.name, *t.synonyms, *t.prefixes) for c, t in titles.items()},
+                     "titles", abbreviations)
+    _check_spellings({c: (f.name, *f.synonyms, *f.prefixes) for c, f in forms.items()}, "forms",
+                     abbreviations)
+    quotas = tuple(_quota(_Reader(q, f"quotas[{i}]"), titles, families)
+                   for i, q in enumerate(quotas_raw))
     ids = [q.id for q in quotas]
     if len(set(ids)) != len(ids):
         raise RulesError("quotas: two quotas share the same id")
@@ -310,6 +410,8 @@ def rules_from_mapping(data: Mapping[str, Any]) -> Rules:
         quotas=quotas,
         abbreviations=abbreviations,
         votes=votes,
+        families=families,
+        forms=dict(sorted(forms.items(), key=lambda kv: kv[1].order)),
     )
 
 

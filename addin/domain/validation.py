@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from addin.domain import fields as F
+from addin.domain.forms import recognise_forms
 from addin.domain.issues import Code, Issue, make_issue
 from addin.domain.models import Nomination, UnitInfo, UnitWorkbook
 from addin.domain.quotas import QuotaCheck, base_for, check_quota, count_for
@@ -262,6 +263,7 @@ def validate_unit(book: UnitWorkbook, rules: Rules) -> list[QuotaCheck]:
     for nom in book.nominations:
         validate_nomination(nom, rules, default_unit=book.info.unit)
     duplicate_people(book.individuals)
+    book.issues.extend(recognise_forms(book.commendations, rules))
     checks, issues = unit_quotas(book, rules)
     book.issues.extend(issues)
     return checks

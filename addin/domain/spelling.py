@@ -1,0 +1,71 @@
+"""Recognising a catalogue entry (a title, a commendation form) from what staff typed.
+
+A text names an entry when, folded (no diacritics, any case, punctuation dropped) and with its
+abbreviations expanded, it equals one of the entry's spellings, or else starts with one of its
+prefixes ("Huân chương Chiến công hạng Ba" starts with "Huân chương"); the longest prefix wins.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from addin.domain.text import expand_abbreviations, fold
+
+
+def spelling_keys(spelling: object, abbreviations: Mapping[str, str]) -> tuple[str, ...]:
+    """The matching keys of one spelling, as typed first: folded, then with its abbreviations
+    expanded ("Cờ TĐ BQP" -> "co td bqp", "co thi dua bo quoc phong")."""
+    folded = fold(spelling)
+    if not folded:
+        return ()
+    expanded = expand_abbreviations(folded, abbreviations).removeprefix("danh hieu ").strip()
+    return (folded,) if expanded in ("", folded) else (folded, expanded)
+
+
+@dataclass(frozen=True)
+class Matcher:
+    exact: Mapping[str, str]  # key -> code
+    prefixes: tuple[tuple[str, str], ...]  # (key, code), longest first
+    abbreviations: Mapping[str, str]
+
+    def match(self, text: object) -> str | None:
+        keys = spelling_keys(text, self.abbreviations)
+        for key in keys:
+            if key in self.exact:
+                return self.exact[key]
+        for prefix, code in self.prefixes:
+            if any(k.startswith(prefix + " ") for k in keys):
+                return code
+        return None
+
+
+def build_matcher(entries: Iterable[tuple[str, Iterable[str], Iterable[str]]],
+                  abbreviations: Mapping[str, str]) -> Matcher:
+    """entries: (code, exact spellings, prefixes). Later entries never override earlier ones;
+    the rules parser refuses a spelling shared by two entries."""
+    exact: dict[str, str] = {}
+    prefixes: dict[str, str] = {}
+    for code, spellings, starts in entries:
+        for spelling in spellings:
+            for key in spelling_keys(spelling, abbreviations):
+                exact.setdefault(key, code)
+        for start in starts:
+            for key in spelling_keys(start, abbreviations):
+                prefixes.setdefault(key, code)
+                exact.setdefault(key, code)
+    ordered = tuple(sorted(prefixes.items(), key=lambda kv: (-len(kv[0]), kv[0])))
+    return Matcher(exact, ordered, dict(abbreviations))
+
+
+def clashes(entries: Iterable[tuple[str, Iterable[str]]],
+            abbreviations: Mapping[str, str]) -> list[tuple[str, str, str]]:
+    """(spelling, code, other code) for every spelling that two entries both claim."""
+    owner: dict[str, str] = {}
+    found: list[tuple[str, str, str]] = []
+    for code, spellings in entries:
+        for spelling in spellings:
+            for key in spelling_keys(spelling, abbreviations):
+                if owner.setdefault(key, code) != code:
+                    found.append((spelling, code, owner[key]))
+    return found
