@@ -84,6 +84,13 @@ def TDKT_DANHHIEU(text: Any, caller: Any = None) -> Any:
 
 
 @xw.func(category=CATEGORY)
+@xw.arg("text", ndim=2, doc="Hình thức khen thưởng viết bất kỳ (BK BQP, Giấy khen của…)")
+def TDKT_HINHTHUC(text: Any, caller: Any = None) -> Any:
+    """Tên chuẩn của hình thức khen thưởng theo danh mục."""
+    return _safely(lambda: wf.form_name(text, rules_for(caller)))
+
+
+@xw.func(category=CATEGORY)
 @xw.arg("text", ndim=2, doc="Văn bản cần chuẩn hóa")
 def TDKT_CHUANHOA(text: Any) -> Any:
     """Chuẩn hóa văn bản: Unicode dựng sẵn, bỏ khoảng trắng thừa, chuyển TCVN3/VNI sang
@@ -98,4 +105,5 @@ def TDKT_KIEMTRA(table: Any, caller: Any = None) -> Any:
     return _safely(lambda: wf.check_table(table, rules_for(caller)))
 
 
-UDFS = (TDKT_TYLE, TDKT_KETQUA, TDKT_HANMUC, TDKT_DANHHIEU, TDKT_CHUANHOA, TDKT_KIEMTRA)
+UDFS = (TDKT_TYLE, TDKT_KETQUA, TDKT_HANMUC, TDKT_DANHHIEU, TDKT_HINHTHUC, TDKT_CHUANHOA,
+        TDKT_KIEMTRA)

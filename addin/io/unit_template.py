@@ -136,6 +136,7 @@ def _list_values(rules: Rules) -> dict[str, list[str]]:
         "rank": list(RANKS),
         "kind": list(F.COMMENDATION_KINDS),
         "level": list(F.COMMENDATION_LEVELS),
+        "form": [f.name for f in rules.forms.values()],
     }
 
 
@@ -467,6 +468,17 @@ def _validations(sheet: Worksheet, kind: str | None, columns: Sequence[str], fir
         sheet.data_validation(first, c, last, c, {
             "validate": "list", "source": lists["rank"], "error_type": "information",
             "error_title": "Cấp bậc", "error_message": "Cấp bậc không có trong danh sách."})
+    if "form" in columns and not kind and "form" in lists:
+        # The catalogue's forms, but any other text is accepted (reported as unknown_form).
+        c = cols("form")
+        sheet.data_validation(first, c, last, c, {
+            "validate": "list", "source": lists["form"], "error_type": "information",
+            "input_title": "Hình thức khen thưởng",
+            "input_message": "Chọn trong danh sách hoặc ghi đầy đủ (vd. Huân chương Chiến công "
+                             "hạng Ba)",
+            "error_title": "Hình thức khen thưởng",
+            "error_message": "Hình thức này không có trong danh mục; vẫn được tổng hợp theo "
+                             "đúng cách ghi."})
     for key in ("kind", "level"):
         if key in columns and not kind:
             c = cols(key)
