@@ -201,7 +201,9 @@ def _write_guide(workbook: Workbook, styles: Styles, rules: Rules) -> None:
         ("3. Chiến sĩ thi đua cơ sở trở lên phải ghi sáng kiến, đề tài. Chiến sĩ thi đua toàn "
          "quân, toàn quốc phải ghi số năm liên tục đạt danh hiệu trước đó.", styles.wrap),
         ("4. Trang “Tập thể”: mỗi tập thể một dòng; nhập quân số, số đạt CSTT trở lên, số đạt "
-         "CSTĐCS, số bị kỷ luật từ cảnh cáo trở lên và kết quả bỏ phiếu.", styles.wrap),
+         "CSTĐCS, số bị kỷ luật từ cảnh cáo trở lên và kết quả bỏ phiếu. Danh hiệu xét cùng "
+         "(vd. Đơn vị Quyết thắng và Đơn vị huấn luyện giỏi) ghi mỗi danh hiệu một dòng.",
+         styles.wrap),
         ("5. Trang “Khen thưởng”: các hình thức khen thưởng đã thực hiện trong kỳ, số tập thể "
          "và số cá nhân được khen.", styles.wrap),
         ("6. Chỉ nhập vào ô màu vàng. Ô màu xám là công thức, đã được khóa (bảo vệ trang không "
