@@ -8,7 +8,7 @@ prefixes ("Huân chương Chiến công hạng Ba" starts with "Huân chương")
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from addin.domain.text import expand_abbreviations, fold
 
@@ -23,14 +23,32 @@ def spelling_keys(spelling: object, abbreviations: Mapping[str, str]) -> tuple[s
     return (folded,) if expanded in ("", folded) else (folded, expanded)
 
 
+CACHE_LIMIT = 4096  # distinct texts remembered per matcher (a hostile file cannot grow it)
+
+
 @dataclass(frozen=True)
 class Matcher:
     exact: Mapping[str, str]  # key -> code
     prefixes: tuple[tuple[str, str], ...]  # (key, code), longest first
     abbreviations: Mapping[str, str]
+    # Titles repeat on every row: each distinct folded text is resolved once.
+    _seen: dict[str, str | None] = field(default_factory=dict, compare=False, hash=False)
 
     def match(self, text: object) -> str | None:
-        keys = spelling_keys(text, self.abbreviations)
+        folded = fold(text)
+        if folded in self.exact:
+            return self.exact[folded]
+        if not folded:
+            return None
+        if folded in self._seen:
+            return self._seen[folded]
+        found = self._resolve(folded)
+        if len(self._seen) < CACHE_LIMIT:
+            self._seen[folded] = found
+        return found
+
+    def _resolve(self, folded: str) -> str | None:
+        keys = spelling_keys(folded, self.abbreviations)
         for key in keys:
             if key in self.exact:
                 return self.exact[key]

@@ -248,9 +248,12 @@ def quota_issue(check: QuotaCheck, rules: Rules, file: str | None) -> Issue:
         limit_text = f"không quá {share} của {check.base} = {check.limit}"
     where = check.unit if check.unit else "toàn cụm"
     sheet = F.SHEET_INDIVIDUALS if title.kind == "individual" else F.SHEET_COLLECTIVES
+    # A quota that counts titles above its own says so ("tính CTD, CTDBQP, CTDCP").
+    counts = next((q.counts for q in rules.quotas if q.id == check.quota_id), ())
+    counted = f" (tính {', '.join(counts)})" if len(counts) > 1 else ""
     return make_issue(
         Code.QUOTA_EXCEEDED,
-        f"{title.name} ({check.quota_id}), {where}: {check.counted} đạt, {limit_text}",
+        f"{title.name} ({check.quota_id}), {where}: {check.counted} đạt{counted}, {limit_text}",
         file=file, sheet=sheet,
     )
 
