@@ -392,7 +392,7 @@ def rules_from_mapping(data: Mapping[str, Any]) -> Rules:
     forms = {code: _form(forms_t.table(code), code) for code in forms_t.data}
     _check_spellings({c: (c, t.name, *t.synonyms, *t.prefixes) for c, t in titles.items()},
                      "titles", abbreviations)
-    _check_spellings({c: (f.name, *f.synonyms, *f.prefixes) for c, f in forms.items()}, "forms",
+    _check_spellings({c: (c, f.name, *f.synonyms, *f.prefixes) for c, f in forms.items()}, "forms",
                      abbreviations)
     quotas = tuple(_quota(_Reader(q, f"quotas[{i}]"), titles, families)
                    for i, q in enumerate(quotas_raw))
