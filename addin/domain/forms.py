@@ -28,11 +28,6 @@ def recognise_form(text: object, rules: Rules) -> str | None:
     return _matcher(rules).match(text)
 
 
-def form_label(item: Commendation, rules: Rules) -> str:
-    """The form's name in the rules book, or the text as typed when it names none."""
-    return rules.forms[item.form_code].name if item.form_code else clean(item.form)
-
-
 def recognise_forms(items: Iterable[Commendation], rules: Rules) -> list[Issue]:
     """Set each line's form code; one unknown_form per line whose form names none."""
     issues: list[Issue] = []
@@ -69,14 +64,14 @@ def _rank(value: str, known: Sequence[str]) -> tuple[int, str]:
 
 
 def group_commendations(books: Iterable[UnitWorkbook], rules: Rules) -> list[CommendationGroup]:
-    """Totals by recognised form, kind and level (run after validation has set the form codes):
-    the rules book's forms in catalogue order, then unknown forms by their text. A blank "Cấp
-    khen" takes the form's level from the catalogue."""
+    """Totals by recognised form, kind and level: the rules book's forms in catalogue order,
+    then unknown forms by their text. A blank "Cấp khen" takes the form's level from the
+    catalogue. Lines validation has not seen (no form code yet) are recognised here."""
     groups: dict[tuple[str, str, str], CommendationGroup] = {}
     for book in books:
         for item in book.commendations:
-            code = item.form_code if item.form_code in rules.forms else None
-            form = form_label(item, rules)
+            code = item.form_code or recognise_form(item.form, rules)
+            form = rules.forms[code].name if code else clean(item.form)
             level = _canonical(item.level, F.COMMENDATION_LEVELS)
             if not level and code:
                 level = rules.forms[code].level

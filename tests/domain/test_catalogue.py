@@ -121,14 +121,19 @@ def _line(form: str, collectives: int, individuals: int, row: int, kind: str = "
                         columns={"form": "B"})
 
 
-def test_commendations_group_by_the_real_form_and_unknown_forms_stay_as_typed(rules):
-    book = UnitWorkbook(path="u.xlsx", commendations=[
+def _book() -> UnitWorkbook:
+    return UnitWorkbook(path="u.xlsx", commendations=[
         _line("Bằng khen của Bộ Quốc phòng", 1, 2, 5),
         _line("BK BQP", 0, 3, 6, kind="thường xuyên"),
         _line("Bằng khen của Bộ trưởng Bộ Quốc phòng", 0, 1, 7, kind="Đột xuất"),
         _line("Giấy khen của Chỉ huy trưởng", 2, 9, 8, level="Đơn vị"),
         _line("Bằng khen của Hội Cựu chiến binh huyện", 0, 1, 9),
     ])
+
+
+def test_commendations_group_by_the_real_form_and_unknown_forms_stay_as_typed(rules):
+    book = _book()
+    unvalidated = group_commendations([_book()], rules)  # no form codes set yet
     issues = recognise_forms(book.commendations, rules)
     assert [(str(i.code), i.severity, i.row, i.column) for i in issues] == [
         ("unknown_form", "warning", 9, "B")]
@@ -141,3 +146,5 @@ def test_commendations_group_by_the_real_form_and_unknown_forms_stay_as_typed(ru
     ]
     assert groups[0].typed == {"Bằng khen của Bộ Quốc phòng", "BK BQP"}
     assert sum(g.individuals for g in groups) == 2 + 3 + 1 + 9 + 1  # nothing vanishes
+    assert [(g.code, g.form, g.individuals) for g in unvalidated] == [
+        (g.code, g.form, g.individuals) for g in groups]
