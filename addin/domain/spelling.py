@@ -16,7 +16,10 @@ from addin.domain.text import expand_abbreviations, fold
 def spelling_keys(spelling: object, abbreviations: Mapping[str, str]) -> tuple[str, ...]:
     """The matching keys of one spelling, as typed first: folded, then with its abbreviations
     expanded ("Cờ TĐ BQP" -> "co td bqp", "co thi dua bo quoc phong")."""
-    folded = fold(spelling)
+    return _keys(fold(spelling), abbreviations)
+
+
+def _keys(folded: str, abbreviations: Mapping[str, str]) -> tuple[str, ...]:
     if not folded:
         return ()
     expanded = expand_abbreviations(folded, abbreviations).removeprefix("danh hieu ").strip()
@@ -29,8 +32,9 @@ CACHE_LIMIT = 4096  # distinct texts remembered per matcher (a hostile file cann
 @dataclass(frozen=True)
 class Matcher:
     exact: Mapping[str, str]  # key -> code
-    prefixes: tuple[tuple[str, str], ...]  # (key, code), longest first
+    prefixes: Mapping[str, str]  # key -> code
     abbreviations: Mapping[str, str]
+    longest: int  # words in the longest prefix
     # Titles repeat on every row: each distinct folded text is resolved once.
     _seen: dict[str, str | None] = field(default_factory=dict, compare=False, hash=False)
 
@@ -48,14 +52,22 @@ class Matcher:
         return found
 
     def _resolve(self, folded: str) -> str | None:
-        keys = spelling_keys(folded, self.abbreviations)
+        keys = _keys(folded, self.abbreviations)  # already folded: not folded twice
         for key in keys:
             if key in self.exact:
                 return self.exact[key]
-        for prefix, code in self.prefixes:
-            if any(k.startswith(prefix + " ") for k in keys):
-                return code
-        return None
+        # Longest prefix first, looked up word by word: cost bounded by the longest prefix,
+        # whatever the length of the text.
+        best: tuple[int, str] | None = None
+        for key in keys:
+            words = key.split(" ")
+            for n in range(min(len(words) - 1, self.longest), 0, -1):
+                code = self.prefixes.get(" ".join(words[:n]))
+                if code is not None:
+                    if best is None or n > best[0]:
+                        best = (n, code)
+                    break
+        return best[1] if best else None
 
 
 def build_matcher(entries: Iterable[tuple[str, Iterable[str], Iterable[str]]],
@@ -72,8 +84,8 @@ def build_matcher(entries: Iterable[tuple[str, Iterable[str], Iterable[str]]],
             for key in spelling_keys(start, abbreviations):
                 prefixes.setdefault(key, code)
                 exact.setdefault(key, code)
-    ordered = tuple(sorted(prefixes.items(), key=lambda kv: (-len(kv[0]), kv[0])))
-    return Matcher(exact, ordered, dict(abbreviations))
+    longest = max((p.count(" ") + 1 for p in prefixes), default=0)
+    return Matcher(exact, prefixes, dict(abbreviations), longest)
 
 
 def clashes(entries: Iterable[tuple[str, Iterable[str]]],
