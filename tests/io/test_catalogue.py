@@ -78,6 +78,14 @@ def test_every_title_can_be_proposed_through_the_template(tmp_path, rules):
                 nom.title_text)
             seen.add(nom.title)
     assert seen == set(rules.titles)
+    # consolidate counts each of them (the LibreOffice-recalculated copy, as a unit would send it)
+    folder = tmp_path / "cum"
+    folder.mkdir()
+    (folder / "a.xlsx").write_bytes((tmp_path / "lo" / "a.xlsx").read_bytes())
+    outcome = app.consolidate_folder(str(folder), str(tmp_path / "r.xlsx"), rules, "20/12/2024")
+    assert {i["code"] for i in outcome.payload["issues"]} <= {"quota_exceeded"}
+    assert {code: n["passed"] for code, n in outcome.payload["by_title"].items()} == {
+        code: len(_listed(code, t)) for code, t in rules.titles.items()}
     # The dropdowns offer every title of its kind, and every form.
     lists = recalculated["Danh mục"]
     offered = {c.value for row in lists.iter_rows(min_row=2) for c in row[:2] if c.value}
