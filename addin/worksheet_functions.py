@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from addin.domain import fields as F
-from addin.domain.forms import recognise_form
+from addin.domain.commendation_forms import recognise_form
 from addin.domain.legacy import detect_and_convert
 from addin.domain.quotas import quota_limit
 from addin.domain.rules import Rules

@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from addin.domain import fields as F
-from addin.domain.forms import recognise_forms
+from addin.domain.commendation_forms import recognise_forms
 from addin.domain.issues import Code, Issue, make_issue
 from addin.domain.models import Nomination, UnitInfo, UnitWorkbook
 from addin.domain.quotas import QuotaCheck, base_for, check_quota, count_for

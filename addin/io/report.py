@@ -18,7 +18,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from addin.domain import fields as F
 from addin.domain.cluster import ClusterResult
-from addin.domain.forms import group_commendations
+from addin.domain.commendation_forms import group_commendations
 from addin.domain.issues import Issue
 from addin.domain.models import Nomination
 from addin.domain.quotas import QuotaCheck

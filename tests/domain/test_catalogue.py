@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from addin.domain.forms import group_commendations, recognise_form, recognise_forms
+from addin.domain.commendation_forms import group_commendations, recognise_form, recognise_forms
 from addin.domain.models import Commendation, UnitWorkbook
 from addin.domain.rules import RulesError, merge, rules_from_mapping
 from addin.domain.titles import recognise_title
