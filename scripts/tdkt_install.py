@@ -54,6 +54,8 @@ VERSION_NOT_IN_WHEELHOUSE = "version_not_in_wheelhouse"
 DOES_NOT_RUN = "does_not_run"
 CHOSEN = "chosen"
 ACCEPTABLE = "acceptable"
+VERDICTS = (CHOSEN, ACCEPTABLE, NOT_CPYTHON, NOT_64BIT, STORE_BUILD, VERSION_NOT_IN_WHEELHOUSE,
+            DOES_NOT_RUN)
 
 
 def wheelhouse_pythons(names):
@@ -205,8 +207,8 @@ def cmd_verify(args):
 
 
 def with_variables(path, environ):
-    """C:\\Users\\Nguyễn\\AppData\\Local\\tdkt\\... -> %LOCALAPPDATA%\\tdkt\\...: the add-in expands
-    the variable itself, and the file stays ASCII whatever the user's name."""
+    """C:\\Users\\<name>\\AppData\\Local\\tdkt\\... -> %LOCALAPPDATA%\\tdkt\\...: the add-in
+    expands the variable itself, and the file stays ASCII whatever the user's name."""
     for variable in PATH_VARIABLES:
         base = environ.get(variable)
         if not base:
