@@ -75,6 +75,11 @@ def test_config_sheet_points_excel_at_the_udfs(xlam):
     assert "<t>UDF Modules</t>" in conf and "<t>addin.udfs</t>" in conf
     # a folder named "addin" beside a workbook must not shadow the package (issue 10, point 12)
     assert re.search(r"<t>ADD_WORKBOOK_TO_PYTHONPATH</t></is></c><c [^>]*><is><t>False</t>", conf)
+    # …nor a folder "addin" in Excel's working directory: the venv's packages come first
+    site = re.search(r"<t>PYTHONPATH</t></is></c><c [^>]*><is><t>([^<]+)</t>", conf)
+    installer = (ROOT / "scripts" / "install-tdkt.ps1").read_text(encoding="ascii")
+    venv = re.search(r'\$venv = Join-Path \$env:LOCALAPPDATA "([^"]+)"', installer)
+    assert site and venv and site.group(1) == f"%LOCALAPPDATA%\\{venv.group(1)}\\Lib\\site-packages"
     udfs = ast.parse((ROOT / "addin" / "udfs.py").read_text(encoding="utf-8"))
     names = {n.name for n in udfs.body if isinstance(n, ast.FunctionDef)}
     assert {"TDKT_TYLE", "TDKT_KETQUA", "TDKT_HANMUC", "TDKT_DANHHIEU", "TDKT_CHUANHOA",
@@ -238,3 +243,28 @@ def test_libreoffice_reads_the_vba_project(xlam, tmp_path):
     assert procedures(modules["RibbonTDKT"]) == ["HasWorkbook", "KiemTra", "LapTongHop", "TongHopCum"]
     assert set(procedures(modules["xlwings_udfs"])) == set(_udfs_declared())
     assert {"RunPython", "XLPy", "GetConfig"} <= set(procedures(modules["xlwings"]))
+
+
+def test_usb_folder_holds_what_the_guide_lists(tmp_path):
+    """docs/cai-dat-add-in.md §1: the installer finds everything beside itself."""
+    wheelhouse = tmp_path / "wh"
+    wheelhouse.mkdir()
+    for name in ["pywin32-312-cp311-cp311-win_amd64.whl", "pywin32-312-cp312-cp312-win_amd64.whl",
+                 "tdkt-0.1.0-py3-none-any.whl"]:
+        (wheelhouse / name).write_bytes(b"")
+    (wheelhouse / "requirements.txt").write_text("# pinned\n")
+    out = tmp_path / "usb"
+    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "build_usb.py"), "-o", str(out),
+                           "--wheelhouse", str(wheelhouse)], capture_output=True, text=True,
+                          check=False)
+    assert done.returncode == 0, done.stderr
+    for name in ("install-tdkt.ps1", "tdkt_install.py", "tdkt.xlam", "wheelhouse/requirements.txt",
+                 "mau/mau-don-vi.xlsx", "mau/mau-cum.xlsx",
+                 "demo/cum-thi-dua-so-3/ban-chqs-ea-kar.xlsx", "huong-dan/cai-dat-add-in.md",
+                 "huong-dan/kiem-tra-phat-hanh.md"):
+        assert (out / name).is_file(), name
+    readme = (out / "DOC-TRUOC.txt").read_bytes()
+    assert b"3.11, 3.12" in readme and b"\r\n" in readme and readme.isascii()
+    guide = (ROOT / "docs" / "cai-dat-add-in.md").read_text(encoding="utf-8")
+    for name in ("install-tdkt.ps1", "tdkt_install.py", "tdkt.xlam", "wheelhouse", "mau\\", "demo\\"):
+        assert name in guide, name
