@@ -23,7 +23,8 @@
 param(
   [string]$Wheelhouse = "",
   [string]$Addin = "",
-  [string]$Python = ""
+  [string]$Python = "",
+  [string]$Venv = ""
 )
 $ErrorActionPreference = "Stop"
 Set-StrictMode -Version 2
@@ -146,6 +147,9 @@ $py = $choice.chosen
 Write-Step "python_chosen" $py
 
 $venv = Join-Path $env:LOCALAPPDATA "tdkt\venv"
+# -Venv C:\tdkt\venv: for a Windows user name with letters outside the ANSI code page, which
+# xlwings' VBA passes to the DLL as ANSI text.
+if ($Venv) { $venv = $Venv }
 Write-Step "venv" $venv
 if ((Invoke-Visible $py @("-m", "venv", "--clear", $venv)) -ne 0) { Stop-Install "venv_failed" }
 $venvPy = Join-Path $venv "Scripts\python.exe"
