@@ -146,29 +146,29 @@ if (-not $choice.chosen) {
 $py = $choice.chosen
 Write-Step "python_chosen" $py
 
-$venv = Join-Path $env:LOCALAPPDATA "tdkt\venv"
 # -Venv C:\tdkt\venv: for a Windows user name with letters outside the ANSI code page, which
 # xlwings' VBA passes to the DLL as ANSI text.
-if ($Venv) { $venv = $Venv }
-Write-Step "venv" $venv
-if ((Invoke-Visible $py @("-m", "venv", "--clear", $venv)) -ne 0) { Stop-Install "venv_failed" }
-$venvPy = Join-Path $venv "Scripts\python.exe"
+$venvDir = $Venv
+if (-not $venvDir) { $venvDir = Join-Path $env:LOCALAPPDATA "tdkt\venv" }
+Write-Step "venv" $venvDir
+if ((Invoke-Visible $py @("-m", "venv", "--clear", $venvDir)) -ne 0) { Stop-Install "venv_failed" }
+$venvPy = Join-Path $venvDir "Scripts\python.exe"
 
 Write-Step "pip"
 $pipArgs = @("-m", "pip", "install", "--no-index", "--find-links", $Wheelhouse, "--require-hashes",
              "-r", $Requirements, "--disable-pip-version-check", "--no-warn-script-location")
 if ((Invoke-Visible $venvPy $pipArgs) -ne 0) { Stop-Install "pip_failed" }
 
-$result = Invoke-Native $venvPy @($Helper, "verify", "--venv", $venv)
+$result = Invoke-Native $venvPy @($Helper, "verify", "--venv", $venvDir)
 if ($result.Code -ne 0) {
-  $detail = $result.Output
-  if ($result.Code -eq 4) { $detail = (@(($result.Output | ConvertFrom-Json).missing) -join ", ") }
-  Stop-Install "dll_missing" $detail
+  $missing = $result.Output
+  if ($result.Code -eq 4) { $missing = (@(($result.Output | ConvertFrom-Json).missing) -join ", ") }
+  Stop-Install "dll_missing" $missing
 }
 Write-Step "dll_ok" ($result.Output | ConvertFrom-Json).xlwings
 
 $config = Join-Path $env:USERPROFILE ".tdkt\tdkt.conf"
-$result = Invoke-Native $venvPy @($Helper, "write-config", "--venv", $venv, "--config", $config)
+$result = Invoke-Native $venvPy @($Helper, "write-config", "--venv", $venvDir, "--config", $config)
 if ($result.Code -ne 0) { Stop-Install "config_failed" (" " + $result.Output) }
 Write-Step "config_written" $config
 

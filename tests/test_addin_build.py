@@ -78,7 +78,7 @@ def test_config_sheet_points_excel_at_the_udfs(xlam):
     # …nor a folder "addin" in Excel's working directory: the venv's packages come first
     site = re.search(r"<t>PYTHONPATH</t></is></c><c [^>]*><is><t>([^<]+)</t>", conf)
     installer = (ROOT / "scripts" / "install-tdkt.ps1").read_text(encoding="ascii")
-    venv = re.search(r'\$venv = Join-Path \$env:LOCALAPPDATA "([^"]+)"', installer)
+    venv = re.search(r'\$venvDir = Join-Path \$env:LOCALAPPDATA "([^"]+)"', installer)
     assert site and venv and site.group(1) == f"%LOCALAPPDATA%\\{venv.group(1)}\\Lib\\site-packages"
     udfs = ast.parse((ROOT / "addin" / "udfs.py").read_text(encoding="utf-8"))
     names = {n.name for n in udfs.body if isinstance(n, ast.FunctionDef)}

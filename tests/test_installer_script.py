@@ -116,6 +116,23 @@ def test_messages_are_escaped_vietnamese_and_all_used():
     assert unescape(table["excel_running"]).startswith("Excel đang mở")
 
 
+def variable_spellings(source: bytes) -> dict[str, set[str]]:
+    spellings: dict[str, set[str]] = {}
+    for node in _nodes(_tree(source).root_node):
+        if node.type == "variable" and not node.children:
+            name = source[node.start_byte:node.end_byte].decode().lstrip("$@")
+            if ":" not in name:
+                spellings.setdefault(name.lower(), set()).add(name)
+    return {k: v for k, v in spellings.items() if len(v) > 1}
+
+
+def test_no_variable_is_spelled_two_ways():
+    """PowerShell names are case-insensitive: `$venv = …` overwrote the parameter `-Venv`."""
+    assert variable_spellings(SCRIPT.read_bytes()) == {}
+    assert variable_spellings(b'param([string]$Venv = "")\n$venv = "x"\nif ($Venv) { }') == {
+        "venv": {"Venv", "venv"}}
+
+
 def test_native_programs_only_run_under_continue():
     """`py -3.13 … 2>$null` under "Stop" ended the script on a PC without 3.13 (point 3)."""
     source = SCRIPT.read_bytes()
