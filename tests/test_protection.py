@@ -83,3 +83,80 @@ def test_a_sheet_that_allows_formatting_is_left_alone(unit):
         assert allowed and book.book[PERSONS].protection.sheet  # still protected
         book.set_color(PERSONS, "A1", "#00FF00")
     assert protection(book.book) == before
+
+
+# Worksheet.Protect's parameters in order (Excel VBA reference); the COM call is positional.
+PROTECT_PARAMETERS = ("Password", "DrawingObjects", "Contents", "Scenarios", "UserInterfaceOnly",
+                      "AllowFormattingCells", "AllowFormattingColumns", "AllowFormattingRows",
+                      "AllowInsertingColumns", "AllowInsertingRows", "AllowInsertingHyperlinks",
+                      "AllowDeletingColumns", "AllowDeletingRows", "AllowSorting",
+                      "AllowFiltering", "AllowUsingPivotTables")
+
+
+class ComProtection:
+    def __init__(self, **allow: bool) -> None:
+        for name in PROTECT_PARAMETERS[5:]:
+            setattr(self, name, allow.get(name, False))
+
+
+class ComWorksheet:
+    """Stands in for Excel's COM Worksheet, which cannot run here: it keeps the state
+    Worksheet.Protect sets and refuses to unprotect without the password, as Excel does."""
+
+    def __init__(self, password: str = "", **allow: bool) -> None:
+        self.password = password
+        self.ProtectContents, self.ProtectDrawingObjects, self.ProtectScenarios = True, True, False
+        self.ProtectionMode, self.EnableSelection = False, 1  # xlUnlockedCells
+        self.Protection = ComProtection(**allow)
+        self.calls: list[str] = []
+
+    def Unprotect(self, password: str = "") -> None:
+        if password != self.password:
+            raise RuntimeError("The password you supplied is not correct.")
+        self.calls.append("Unprotect")
+        self.ProtectContents = False
+        self.EnableSelection = 0
+
+    def Protect(self, *args: object) -> None:
+        self.calls.append("Protect")
+        given = dict(zip(PROTECT_PARAMETERS, args, strict=True))
+        self.ProtectContents = given["Contents"]
+        self.ProtectDrawingObjects, self.ProtectScenarios = given["DrawingObjects"], given["Scenarios"]
+        self.ProtectionMode = given["UserInterfaceOnly"]
+        self.Protection = ComProtection(**{k: v for k, v in given.items() if k.startswith("Allow")})
+
+    def state(self) -> dict[str, object]:
+        return {**{k: v for k, v in vars(self).items() if k not in ("Protection", "calls")},
+                **vars(self.Protection)}
+
+
+class _Sheet:
+    def __init__(self, api: ComWorksheet) -> None:
+        self.api = api
+
+
+class _Book:
+    def __init__(self, api: ComWorksheet) -> None:
+        self.sheets = {PERSONS: _Sheet(api)}
+
+
+def test_excel_protection_is_put_back_with_the_same_options():
+    from addin.macros import XlwingsBook
+
+    api = ComWorksheet(AllowFormattingColumns=True, AllowSorting=True, AllowFiltering=True)
+    before = api.state()
+    with XlwingsBook(_Book(api)).formatting(PERSONS) as allowed:
+        assert allowed and not api.ProtectContents
+    assert api.calls == ["Unprotect", "Protect"] and api.state() == before
+
+
+def test_excel_sheet_with_a_password_or_allowing_formatting_is_not_touched():
+    from addin.macros import XlwingsBook
+
+    locked = ComWorksheet(password="bí mật")
+    with XlwingsBook(_Book(locked)).formatting(PERSONS) as allowed:
+        assert not allowed
+    open_to_format = ComWorksheet(AllowFormattingCells=True)
+    with XlwingsBook(_Book(open_to_format)).formatting(PERSONS) as allowed:
+        assert allowed
+    assert locked.calls == [] and open_to_format.calls == []
