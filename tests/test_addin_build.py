@@ -268,3 +268,17 @@ def test_usb_folder_holds_what_the_guide_lists(tmp_path):
     guide = (ROOT / "docs" / "cai-dat-add-in.md").read_text(encoding="utf-8")
     for name in ("install-tdkt.ps1", "tdkt_install.py", "tdkt.xlam", "wheelhouse", "mau\\", "demo\\"):
         assert name in guide, name
+
+
+def test_install_guide_and_release_checklist_cover_the_windows_pitfalls():
+    guide = (ROOT / "docs" / "cai-dat-add-in.md").read_text(encoding="utf-8")
+    for topic in ("không cần quyền quản trị", "Group Policy", "AppLocker", "Defender ASR",
+                  "vị trí tin cậy", "ký số", "Ctrl+Shift+Enter", "Office 32-bit", "Đóng Excel",
+                  "XLSTART", "=TDKT_TYLE(7;10)", "kiem-tra-phat-hanh.md"):
+        assert topic in guide, topic
+    assert "Import Functions" not in guide.split("## 3.")[0]  # no longer a step
+    checklist = (ROOT / "docs" / "kiem-tra-phat-hanh.md").read_text(encoding="utf-8")
+    for name in _udfs_declared():
+        assert f"={name}(" in checklist, name  # each function tried once in real Excel
+    for step in ("## A. Cài đặt", "## B. Add-in và ribbon", "## C. Hàm", "## E. Gỡ cài đặt"):
+        assert step in checklist

@@ -230,3 +230,28 @@ def test_helper_parses_with_old_pythons():
     """Any Python 3 on the PC may run the helper (only the chosen one must be 3.11+)."""
     ast.parse(HELPER.read_text(encoding="utf-8"), feature_version=(3, 7))
     HELPER.read_text(encoding="utf-8").encode("ascii")
+
+
+def test_choose_discovers_through_the_launcher(tmp_path):
+    """`py -0p` lists the interpreters; a listed one that is gone does not stop the choice."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    python = tmp_path / "Python 311" / "python.exe"  # the launcher lists .exe files
+    python.parent.mkdir()
+    python.symlink_to(sys.executable)
+    launcher = bin_dir / "py"
+    launcher.write_text("#!/bin/sh\nprintf ' -V:3.13 *        /gone/python.exe\\n"
+                        f" -V:3.11          {python}\\n'\n")
+    launcher.chmod(0o755)
+    wheelhouse = tmp_path / "wheelhouse"
+    wheelhouse.mkdir()
+    for name in binary("3.11", "3.12", "3.13") + PURE:
+        (wheelhouse / name).write_bytes(b"")
+    here = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    done = subprocess.run([sys.executable, str(HELPER), "choose", "--wheelhouse", str(wheelhouse)],
+                          capture_output=True, env={"PATH": str(bin_dir)}, check=False)
+    report = json.loads(done.stdout)
+    verdicts = [(c["path"], c["verdict"]) for c in report["candidates"]]
+    assert verdicts[0] == ("/gone/python.exe", helper.DOES_NOT_RUN)
+    assert verdicts[1] == (str(python), helper.CHOSEN if here in THREE
+                           else helper.VERSION_NOT_IN_WHEELHOUSE)
