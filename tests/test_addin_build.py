@@ -279,6 +279,7 @@ def test_install_guide_and_release_checklist_cover_the_windows_pitfalls():
     assert "Import Functions" not in guide.split("## 3.")[0]  # no longer a step
     checklist = (ROOT / "docs" / "kiem-tra-phat-hanh.md").read_text(encoding="utf-8")
     for name in _udfs_declared():
-        assert f"={name}(" in checklist, name  # each function tried once in real Excel
+        # each function is tried once in real Excel before a release
+        assert f"={name}(" in checklist, f"add a line for {name} to docs/kiem-tra-phat-hanh.md §C"
     for step in ("## A. Cài đặt", "## B. Add-in và ribbon", "## C. Hàm", "## E. Gỡ cài đặt"):
         assert step in checklist
