@@ -24,11 +24,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPTS = ROOT / "scripts"
 README = """\
-Bo cai tdkt (add-in TDKT cho Excel) - doc huong-dan/cai-dat-add-in.md truoc khi cai.
+Bộ cài tdkt (add-in TĐKT cho Excel): đọc huong-dan\\cai-dat-add-in.md trước khi cài.
 
-1. Chep them vao thu muc nay bo cai Python 64-bit cua python.org, mot trong cac phien ban
-   {versions} (vi du python-3.12.x-amd64.exe).
-2. Tren may can cai: cai Python (Install for me only), roi mo PowerShell tai thu muc nay va chay
+1. Chép thêm vào thư mục này bộ cài Python 64-bit của python.org, một trong các phiên bản
+   {versions} (ví dụ python-3.12.x-amd64.exe).
+2. Trên máy cần cài: đóng Excel, cài Python (Install for me only), rồi mở PowerShell tại thư mục
+   này và chạy
    powershell -NoProfile -ExecutionPolicy Bypass -File .\\install-tdkt.ps1
 """
 
@@ -60,7 +61,8 @@ def build(out: Path, wheelhouse: Path | None) -> Path:
 
     versions = wheelhouse_pythons([p.name for p in (out / "wheelhouse").glob("*.whl")])
     (out / "DOC-TRUOC.txt").write_bytes(
-        README.format(versions=", ".join(versions)).replace("\n", "\r\n").encode("ascii"))
+        # UTF-8 with a BOM: every Notepad reads it as UTF-8
+        README.format(versions=", ".join(versions)).replace("\n", "\r\n").encode("utf-8-sig"))
     return out
 
 

@@ -264,7 +264,8 @@ def test_usb_folder_holds_what_the_guide_lists(tmp_path):
                  "huong-dan/kiem-tra-phat-hanh.md"):
         assert (out / name).is_file(), name
     readme = (out / "DOC-TRUOC.txt").read_bytes()
-    assert b"3.11, 3.12" in readme and b"\r\n" in readme and readme.isascii()
+    assert readme.startswith(b"\xef\xbb\xbf") and b"\r\n" in readme
+    assert "một trong các phiên bản\r\n   3.11, 3.12" in readme.decode("utf-8-sig")
     guide = (ROOT / "docs" / "cai-dat-add-in.md").read_text(encoding="utf-8")
     for name in ("install-tdkt.ps1", "tdkt_install.py", "tdkt.xlam", "wheelhouse", "mau\\", "demo\\"):
         assert name in guide, name
