@@ -14,8 +14,9 @@ The rules for choosing (issue 10, point 3), all decided by data:
 - accepted versions are read from the wheelhouse's own wheel tags: a version is accepted when
   every binary distribution in it has a win_amd64 wheel for that CPython (pure wheels fit all);
   so Python 3.10 is never chosen from a wheelhouse built for 3.11-3.13;
-- CPython, 64-bit (32-bit Office still works with it: the add-in's 32-bit DLL starts the 64-bit
-  Python as a separate COM server), not the Microsoft Store build (path under WindowsApps);
+- CPython, 64-bit x64 (32-bit Office still works with it: the add-in's 32-bit DLL starts the
+  64-bit Python as a separate COM server), neither ARM64 nor the free-threaded 3.13t (the
+  wheels do not fit them), not the Microsoft Store build (path under WindowsApps);
 - among the acceptable ones the newest version wins; on a tie, the first one found.
 """
 
@@ -37,9 +38,13 @@ WHEEL_NAME = re.compile(r"^(?P<project>[^-]+)-(?P<version>[^-]+)(?:-\d[^-]*)?"
                         r"-(?P<python>[^-]+)-(?P<abi>[^-]+)-(?P<platform>[^-]+)\.whl$")
 PLATFORM = "win_amd64"
 STORE_MARK = "\\windowsapps\\"
-PROBE = ("import json, platform, struct, sys; print(json.dumps({'version': list(sys.version_info[:3]),"
-         " 'bits': struct.calcsize('P') * 8, 'implementation': platform.python_implementation(),"
-         " 'executable': sys.executable}))")
+PROBE = ("import json, platform, struct, sys, sysconfig; print(json.dumps({"
+         "'version': list(sys.version_info[:3]), 'bits': struct.calcsize('P') * 8,"
+         " 'implementation': platform.python_implementation(), 'executable': sys.executable,"
+         " 'platform': sysconfig.get_platform(),"
+         " 'free_threaded': bool(sysconfig.get_config_var('Py_GIL_DISABLED'))}))")
+# Windows builds the win_amd64 wheels do not fit although they are 64-bit.
+OTHER_WINDOWS_PLATFORMS = ("win-arm64",)
 CONFIG_NAME = "tdkt.conf"
 INTERPRETER_KEY = "Interpreter_Win"
 # Order matters: the most specific folder first, so a venv under %LOCALAPPDATA% is written as
@@ -52,10 +57,12 @@ NOT_64BIT = "not_64bit"
 STORE_BUILD = "store_build"
 VERSION_NOT_IN_WHEELHOUSE = "version_not_in_wheelhouse"
 DOES_NOT_RUN = "does_not_run"
+FREE_THREADED = "free_threaded"  # python3.13t: needs cp313t wheels, the wheelhouse has cp313
+WRONG_PLATFORM = "wrong_platform"
 CHOSEN = "chosen"
 ACCEPTABLE = "acceptable"
 VERDICTS = (CHOSEN, ACCEPTABLE, NOT_CPYTHON, NOT_64BIT, STORE_BUILD, VERSION_NOT_IN_WHEELHOUSE,
-            DOES_NOT_RUN)
+            DOES_NOT_RUN, FREE_THREADED, WRONG_PLATFORM)
 
 
 def wheelhouse_pythons(names):
@@ -118,6 +125,10 @@ def verdict(probe, accepted):
         return NOT_CPYTHON
     if probe["bits"] != 64:
         return NOT_64BIT
+    if probe.get("platform") in OTHER_WINDOWS_PLATFORMS:
+        return WRONG_PLATFORM
+    if probe.get("free_threaded"):
+        return FREE_THREADED
     if "{}.{}".format(*probe["version"][:2]) not in accepted:
         return VERSION_NOT_IN_WHEELHOUSE
     return ACCEPTABLE

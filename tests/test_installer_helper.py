@@ -109,6 +109,10 @@ P312_STORE_REAL = probe("C:\\U\\python.exe", "3.12.7", executable="C:\\Program F
                         "PythonSoftwareFoundation.Python.3.12\\python.exe")
 P313_32 = probe("C:\\U\\Programs\\Python\\Python313-32\\python.exe", "3.13.1", bits=32)
 PYPY = probe("C:\\pypy\\pypy3.exe", "3.11.9", implementation="PyPy")
+P313T = probe("C:\\U\\Programs\\Python\\Python313\\python3.13t.exe", "3.13.1")
+P313T[1]["free_threaded"] = True
+P312_ARM = probe("C:\\U\\Programs\\Python\\Python312-arm64\\python.exe", "3.12.7")
+P312_ARM[1]["platform"] = "win-arm64"
 BROKEN = ("C:\\gone\\python.exe", None)
 THREE = ["3.11", "3.12", "3.13"]
 
@@ -125,6 +129,8 @@ CHOICES = [
     ([P312_STORE_REAL], THREE, None),  # a Store build found through an alias
     ([P313_32, P311], THREE, P311[0]),  # 32-bit refused (point 9)
     ([PYPY, BROKEN], THREE, None),
+    ([P313T, P312], THREE, P312[0]),  # the free-threaded build needs cp313t wheels
+    ([P312_ARM, P311], THREE, P311[0]),  # 64-bit, but not x64
     ([BROKEN, P312], THREE, P312[0]),
     ([], THREE, None),
     ([P311, P312], [], None),  # an empty wheelhouse accepts nothing
@@ -140,10 +146,11 @@ def test_python_choice_table(installed, accepted, expected):
 
 
 def test_reasons_are_given_for_every_refusal():
-    _, judged = helper.choose([P310, P313_STORE, P313_32, PYPY, BROKEN, P312], THREE)
+    _, judged = helper.choose([P310, P313_STORE, P313_32, PYPY, BROKEN, P313T, P312_ARM, P312],
+                              THREE)
     assert [v for _, _, v in judged] == [
         helper.VERSION_NOT_IN_WHEELHOUSE, helper.STORE_BUILD, helper.NOT_64BIT, helper.NOT_CPYTHON,
-        helper.DOES_NOT_RUN, helper.CHOSEN]
+        helper.DOES_NOT_RUN, helper.FREE_THREADED, helper.WRONG_PLATFORM, helper.CHOSEN]
 
 
 def test_probe_runs_the_real_interpreter():
