@@ -151,7 +151,8 @@ Write-Step "python_chosen" $py
 # -Venv C:\tdkt\venv: for a Windows user name with letters outside the ANSI code page, which
 # xlwings' VBA passes to the DLL as ANSI text.
 $venvDir = $Venv
-if ($venvDir) { $venvDir = [System.IO.Path]::GetFullPath((Join-Path (Get-Location).Path $venvDir)) }
+# Path.Combine keeps a rooted path as it is (Join-Path would glue "C:\a" and "C:\b")
+if ($venvDir) { $venvDir = [System.IO.Path]::GetFullPath([System.IO.Path]::Combine((Get-Location).Path, $venvDir)) }
 if (-not $venvDir) { $venvDir = Join-Path $env:LOCALAPPDATA "tdkt\venv" }
 Write-Step "venv" $venvDir
 if ((Invoke-Visible $py @("-m", "venv", "--clear", $venvDir)) -ne 0) { Stop-Install "venv_failed" }
