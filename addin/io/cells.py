@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from decimal import Decimal
 from functools import lru_cache
 
 from addin.domain.issues import Code
@@ -44,7 +45,12 @@ def to_number(value: object) -> tuple[float | None, Code | None]:
         if _GROUPED.match(text):
             number = float(re.sub(r"[.,\s]", "", text))
         elif _NUMBER.match(text):
-            number = float(text.replace(",", "."))
+            exact = Decimal(text.replace(",", "."))
+            number = float(exact)
+            if number.is_integer() and exact != exact.to_integral_value():
+                # "1e-400" or "1.00000000000000000001": a fraction that the float rounds to a
+                # whole number (0 votes, 1 vote); never count it as one.
+                return None, Code.NOT_AN_INTEGER
         else:
             return None, Code.NOT_A_NUMBER
     if not math.isfinite(number) or abs(number) > MAX_COUNT:
