@@ -50,18 +50,20 @@ def _grid(value: Sequence[Any]) -> list[list[Any]] | None:
 def broadcast(fn: Callable[..., Any], *args: Any) -> Any:
     """Apply fn cell by cell. All scalars -> a scalar; otherwise the shape of the ranges given
     (a single value is repeated over the range)."""
-    grids = [_grid(a) if _is_range(a) else a for a in args]
-    if any(g is None for g, a in zip(grids, args, strict=True) if _is_range(a)):
-        return MSG_RAGGED
-    shapes = {(len(g), len(g[0]) if g else 0) for g, a in zip(grids, args, strict=True)
-              if _is_range(a)}
-    if not shapes:
+    grids: dict[int, list[list[Any]]] = {}
+    for i, arg in enumerate(args):
+        if _is_range(arg):
+            grid = _grid(arg)
+            if grid is None:
+                return MSG_RAGGED
+            grids[i] = grid
+    if not grids:
         return fn(*args)
+    shapes = {(len(g), len(g[0]) if g else 0) for g in grids.values()}
     if len(shapes) > 1:
         return MSG_SHAPE
     rows, cols = shapes.pop()
-    ranged = [_is_range(a) for a in args]
-    return [[fn(*(g[r][c] if is_range else g for g, is_range in zip(grids, ranged, strict=True)))
+    return [[fn(*(grids[i][r][c] if i in grids else a for i, a in enumerate(args)))
              for c in range(cols)] for r in range(rows)]
 
 

@@ -24,11 +24,11 @@ LISTED_SUFFIXES = WORKBOOK_SUFFIXES + tuple(UNSUPPORTED_SUFFIXES)
 
 def is_candidate(path: Path) -> bool:
     """A workbook staff put there: not an Excel lock file ("~$…"), not hidden, right suffix
-    (or a workbook kind tdkt lists as not read), a regular file (never a FIFO or device)."""
+    (or a workbook kind tdkt lists as not read). Anything so named that is not a regular file
+    (a FIFO, a link to a device, a folder) is listed too: the reader refuses it, without
+    opening it, and says why, rather than dropping it without a word."""
     name = path.name
-    return (not name.startswith(("~$", "."))
-            and path.suffix.lower() in LISTED_SUFFIXES
-            and safe_files.is_regular(path))
+    return not name.startswith(("~$", ".")) and path.suffix.lower() in LISTED_SUFFIXES
 
 
 def workbook_files(paths: Iterable[str], unlisted: list[tuple[str, str]] | None = None

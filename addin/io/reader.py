@@ -75,12 +75,13 @@ def unreadable(path: str, reason: str, sha256: str = "") -> UnitWorkbook:
 def read_unit_workbook(path: str | Path, display: str | None = None) -> UnitWorkbook:
     """Read one unit workbook. `display` is the path as the user gave it (used in issues)."""
     shown = safe_files.shown(display if display is not None else path)
-    if Path(path).suffix.lower() in UNSUPPORTED_SUFFIXES:
-        return unreadable(shown, UNSUPPORTED_SUFFIXES[Path(path).suffix.lower()])
     try:
         data = safe_files.read_regular(path, MAX_FILE_BYTES)  # FIFOs, devices: never opened
     except OSError as exc:
         return unreadable(shown, safe_files.describe(exc))
+    if Path(path).suffix.lower() in UNSUPPORTED_SUFFIXES:
+        return unreadable(shown, UNSUPPORTED_SUFFIXES[Path(path).suffix.lower()],
+                          hashlib.sha256(data).hexdigest())
     return read_unit_bytes(data, shown)
 
 

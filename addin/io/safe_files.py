@@ -56,13 +56,6 @@ def read_regular(path: str | Path, limit: int) -> bytes:
         os.close(fd)
 
 
-def is_regular(path: str | Path) -> bool:
-    try:
-        return stat.S_ISREG(os.stat(path).st_mode)
-    except (OSError, ValueError):
-        return False
-
-
 def shown(text: str | Path) -> str:
     """A path as a user should see it: undecodable bytes become "�", never an error later."""
     text = str(text)
@@ -88,6 +81,7 @@ _ERRNO_TEXT = {
     "EBUSY": "tệp đang bị chương trình khác sử dụng",
     "ETXTBSY": "tệp đang bị chương trình khác sử dụng",
     "EEXIST": "tệp đã tồn tại",
+    "EFBIG": "tệp vượt giới hạn dung lượng cho phép",
 }
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import atexit
 import ctypes
+import faulthandler
 import multiprocessing
 import os
 import signal
@@ -79,6 +80,7 @@ def _worker(conn: Connection, parent: int, memory: int) -> None:
     prepare_worker(parent)
     _limit_memory(memory)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the parent's to handle
+    faulthandler.disable()  # a test runner's crash dumps, like panics, are not for the console
     try:  # the native reader's panic messages are not for the user's console
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 2)
