@@ -30,6 +30,9 @@ class UsageProblem(click.ClickException):
     def __init__(self, message: str) -> None:
         super().__init__(shown(message))  # a path with undecodable bytes must still print
 
+    def show(self, file: Any = None) -> None:
+        click.echo(f"Lỗi: {self.format_message()}", file=file, err=True)  # not click's "Error:"
+
 
 _FORCE = click.option("--force", is_flag=True,
                       help="Ghi đè cả tệp đã có không do tdkt tạo ra.")

@@ -60,4 +60,7 @@ def rules_beside(path: str | Path) -> Path | None:
     p = Path(path)
     folder = p if p.is_dir() else p.parent
     candidate = folder / LOCAL_RULES_NAME
-    return candidate if candidate.is_file() else None
+    try:
+        return candidate if candidate.is_file() else None
+    except OSError:  # a folder that may not be read: its problem is reported where it is read
+        return None
