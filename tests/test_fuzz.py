@@ -7,6 +7,7 @@ import copy
 import datetime as dt
 import io
 import os
+import re
 import tempfile
 import zipfile
 from pathlib import Path
@@ -24,7 +25,7 @@ from addin.io.folders import read_all
 from addin.io.reader import read_unit_workbook
 from addin.io.report import cluster_report_bytes
 from addin.io.rules_file import default_mapping, load_rules
-from addin.io.sheet_scan import UnsafeWorkbook, scan_sheet_xml
+from addin.io.sheet_scan import UnsafeWorkbook, _parse_scan, _plain_scan, _Scan, scan_sheet_xml
 from tests.conftest import IND_HEADER, INFO_ROWS, TextLiteral, write_openpyxl
 
 # Bounded in CI; TDKT_FUZZ_EXAMPLES=2000 for a longer hunt.
@@ -255,3 +256,25 @@ def test_sheet_xml_never_escapes_the_scan_nor_aborts_the_reader(xml):
             if any(w in i.message for w in ("trình đọc bị dừng", "quá 60 giây",
                                             "lỗi khi đọc tệp", "không đủ bộ nhớ"))]
     assert not lost, (xml, lost)  # the pre-read checks must have caught what kills the reader
+
+
+def _verdict(check: Any) -> str:
+    try:
+        return "accepted" if check() is not False else "undecided"
+    except UnsafeWorkbook:
+        return "refused"
+
+
+@settings(max_examples=int(os.environ.get("TDKT_FUZZ_EXAMPLES", "25")) * 20, deadline=None)
+@given(sheet_xml(), st.booleans())
+def test_the_fast_path_never_accepts_what_the_parser_refuses(xml, plain):
+    """The regular-expression path serves plainly written sheets; on any input it either
+    declines or agrees with the XML parser."""
+    if plain:  # the way writers put it: one space, double quotes, the reference first
+        xml = re.sub(rb"\s+", b" ", xml).replace(b"'", b'"')
+        xml = re.sub(rb'<c( t="\w+")? r="([^"]*)"', rb'<c r="\2"\1', xml)
+    fast = _verdict(lambda: _plain_scan(_Scan("s"), xml))
+    if fast == "undecided":
+        return
+    slow = _verdict(lambda: _parse_scan("s", xml))
+    assert fast == slow, (xml, fast, slow)

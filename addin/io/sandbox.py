@@ -32,6 +32,8 @@ MEMORY_LIMIT = 2 * 1024**3
 # Seconds one file may take: a large unit workbook reads in well under a second.
 TIME_LIMIT = 120.0
 _PR_SET_PDEATHSIG = 1
+# Tasks sent ahead to each worker: the next file is there when one is done.
+QUEUED = 2
 
 Task = tuple[Callable[..., Any], tuple[Any, ...]]
 
@@ -116,8 +118,8 @@ class _Worker:
             target=_worker, args=(child, os.getpid(), memory), daemon=True)
         self.process.start()
         child.close()
-        self.task: int | None = None
-        self.started = 0.0
+        self.queue: deque[int] = deque()  # tasks sent, in order; the first is running
+        self.started = 0.0  # when the first of them started
 
     def stop(self, kill: bool = False) -> None:
         if not kill:
@@ -155,7 +157,9 @@ class WorkerPool:
     def run(self, tasks: Sequence[Task], workers: int, time_limit: float = TIME_LIMIT,
             done: Callable[[int], None] | None = None) -> list[Any | WorkerLost]:
         """Results in the order of `tasks`; a task whose worker died, overran or failed gives
-        a WorkerLost in its place."""
+        a WorkerLost in its place. Each worker holds up to QUEUED tasks so that it never waits
+        for this process; when it dies, its first task is the culprit and the others are
+        given to another worker."""
         results: list[Any | WorkerLost] = [None] * len(tasks)
         pending = deque(range(len(tasks)))
         busy: dict[Connection, _Worker] = {}
@@ -165,43 +169,55 @@ class WorkerPool:
             if done:
                 done(1)
 
+        def lose(worker: _Worker, why: str | None = None, fresh: bool = False) -> None:
+            del busy[worker.conn]
+            worker.stop(kill=True)  # reaped: its exit status is known from here on
+            if worker.queue:
+                finish(worker.queue.popleft(), WorkerLost(why or _death(worker.process.exitcode)))
+            elif fresh and pending:  # a new worker that cannot take a task: not retried forever
+                finish(pending.popleft(), WorkerLost(why or _death(worker.process.exitcode)))
+            pending.extendleft(reversed(worker.queue))  # not started: retried elsewhere
+
+        def feed(worker: _Worker) -> bool:
+            while pending and len(worker.queue) < QUEUED:
+                index = pending.popleft()
+                try:
+                    worker.conn.send((index, tasks[index]))
+                except (OSError, ValueError):
+                    pending.appendleft(index)
+                    return False
+                if not worker.queue:
+                    worker.started = time.monotonic()
+                worker.queue.append(index)
+            return True
+
         try:
             while pending or busy:
                 while pending and len(busy) < max(1, workers):
                     worker = self._take()
-                    index = pending.popleft()
-                    try:
-                        worker.conn.send((index, tasks[index]))
-                    except (OSError, ValueError):
-                        worker.stop(kill=True)
-                        pending.appendleft(index)
-                        continue
-                    worker.task, worker.started = index, time.monotonic()
                     busy[worker.conn] = worker
-                now = time.monotonic()
+                    if not feed(worker):
+                        lose(worker, "không khởi động được tiến trình đọc tệp", fresh=True)
                 deadline = min(w.started for w in busy.values()) + time_limit
                 waitables: list[Any] = [*busy, *(w.process.sentinel for w in busy.values())]
-                ready = set(wait(waitables, timeout=max(0.0, deadline - now)))
+                ready = set(wait(waitables, timeout=max(0.0, deadline - time.monotonic())))
                 for conn, worker in list(busy.items()):
-                    task = worker.task
-                    assert task is not None
                     if conn in ready or worker.process.sentinel in ready:
                         try:
-                            got, (status, value) = conn.recv()
+                            index, (status, value) = conn.recv()
                         except (EOFError, OSError):
-                            del busy[conn]
-                            worker.stop(kill=True)
-                            finish(task, WorkerLost(_death(worker.process.exitcode)))
+                            lose(worker)
                             continue
-                        del busy[conn]
-                        worker.task = None
-                        self.idle.append(worker)
-                        finish(got, value if status == "ok" else WorkerLost(value))
+                        worker.queue.popleft()
+                        worker.started = time.monotonic()
+                        finish(index, value if status == "ok" else WorkerLost(value))
+                        if not feed(worker):
+                            lose(worker)
+                        elif not worker.queue:
+                            del busy[conn]
+                            self.idle.append(worker)
                     elif time.monotonic() - worker.started > time_limit:
-                        del busy[conn]
-                        worker.stop(kill=True)
-                        finish(task, WorkerLost(
-                            f"đọc tệp quá {time_limit:g} giây, đã dừng (tệp bất thường)"))
+                        lose(worker, f"đọc tệp quá {time_limit:g} giây, đã dừng (tệp bất thường)")
         finally:
             for worker in busy.values():  # interrupted: nothing half-done is reused
                 worker.stop(kill=True)

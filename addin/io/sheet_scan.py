@@ -24,7 +24,6 @@ MAX_SHEET_CELLS = 5_000_000
 EXCEL_ROWS = 1_048_576
 EXCEL_COLUMNS = 16_384
 MAX_SHEET_BYTES = 256 * 1024 * 1024  # what a sheet part may inflate to, counted as it is read
-CHUNK = 1 << 16
 _REF = re.compile(r"([A-Z]{1,3})([1-9][0-9]{0,6})")
 _ROW = re.compile(r"[1-9][0-9]{0,6}")
 
@@ -139,10 +138,62 @@ def _no_dtd(*_args: object) -> None:
     raise UnsafeWorkbook("khai báo DTD/thực thể XML (không an toàn)")
 
 
+# The fast path: what Excel, openpyxl and XlsxWriter write (every cell's reference first, in
+# double quotes, no prefixed cell/row elements, no DTD, comment or CDATA). Its regular
+# expressions run in C; anything they do not fully account for goes to the parser above.
+_ANY_CELL = re.compile(rb"<c[\s/>]")
+_PLAIN_CELL = re.compile(rb'<c r="([A-Z]{1,3})([1-9][0-9]{0,6})"[\s/>]')
+_ANY_R = re.compile(rb"\sr\s*=")
+_ANY_ROW = re.compile(rb"<row[\s/>]")
+_PLAIN_ROW = re.compile(rb'<row r="([1-9][0-9]{0,6})"[\s/>]')
+_PREFIXED = re.compile(rb"</?[A-Za-z_][\w.\-]*:(?:c|row|dimension)[\s/>]")
+_ANY_DIMENSION = re.compile(rb"<dimension[\s/>]")
+_PLAIN_DIMENSION = re.compile(rb'<dimension ref="([^"]*)"')
+
+
+def _plain_scan(scan: _Scan, xml: bytes) -> bool:
+    """Check a plainly written sheet with regular expressions; False when the sheet is not
+    plain enough for them to be exact (the parser then decides)."""
+    if b"<!" in xml or b't="e"' in xml or _PREFIXED.search(xml):
+        return False
+    cells = _PLAIN_CELL.findall(xml)
+    if len(cells) != len(_ANY_CELL.findall(xml)):
+        return False  # a cell without r, with r elsewhere or quoted otherwise
+    rows = _PLAIN_ROW.findall(xml)
+    if len(rows) != len(_ANY_ROW.findall(xml)) or any(int(r) > EXCEL_ROWS for r in rows):
+        return False  # a row without r, or with an odd one
+    if len(_ANY_R.findall(xml)) != len(cells) + len(rows):
+        return False  # a second or unusual r attribute somewhere
+    dimensions = _PLAIN_DIMENSION.findall(xml)
+    if len(dimensions) != len(_ANY_DIMENSION.findall(xml)):
+        return False
+    for ref in dimensions:
+        scan.dimension(ref.decode("ascii", "replace"))
+    scan.cells = len(cells)
+    scan.max_row = max((int(row) for _, row in cells), default=0)
+    scan.max_col = max(map(_column_number, {col.decode() for col, _ in cells}), default=0)
+    if scan.max_row > EXCEL_ROWS or scan.max_col > EXCEL_COLUMNS:
+        raise scan.refuse("có ô nằm ngoài bảng tính Excel")
+    if scan.max_row * scan.max_col > MAX_SHEET_CELLS or scan.cells > MAX_SHEET_CELLS:
+        raise scan.too_large()
+    return True
+
+
 def scan_sheet_xml(sheet: str, stream: IO[bytes]) -> dict[tuple[int, str], str]:
     """Read a worksheet part once; raise UnsafeWorkbook if its grid is too large to hold, it
     places a cell off Excel's grid, declares a DTD, or is not XML. Returns its error cells:
     {(excel_row, column_letter): "#DIV/0!"}."""
+    scan = _Scan(sheet)
+    xml = stream.read(MAX_SHEET_BYTES + 1)
+    if len(xml) > MAX_SHEET_BYTES:
+        raise scan.refuse(f"quá lớn khi giải nén (> {MAX_SHEET_BYTES // 2**20} MB)")
+    if _plain_scan(scan, xml):
+        return {}
+    return _parse_scan(sheet, xml)
+
+
+def _parse_scan(sheet: str, xml: bytes) -> dict[tuple[int, str], str]:
+    """The exact path: an XML parser, whatever the writer did."""
     scan = _Scan(sheet)
     parser = expat.ParserCreate(namespace_separator=" ")
     parser.buffer_text = True
@@ -151,14 +202,8 @@ def scan_sheet_xml(sheet: str, stream: IO[bytes]) -> dict[tuple[int, str], str]:
     parser.CharacterDataHandler = scan.text
     parser.StartDoctypeDeclHandler = _no_dtd
     parser.EntityDeclHandler = _no_dtd
-    read = 0
     try:
-        while chunk := stream.read(CHUNK):
-            read += len(chunk)
-            if read > MAX_SHEET_BYTES:
-                raise scan.refuse(f"quá lớn khi giải nén (> {MAX_SHEET_BYTES // 2**20} MB)")
-            parser.Parse(chunk, False)
-        parser.Parse(b"", True)
+        parser.Parse(xml, True)
     except expat.ExpatError as exc:
         raise scan.refuse(f"không phải XML hợp lệ (lỗi ở dòng {exc.lineno}, cột {exc.offset})"
                           ) from exc
