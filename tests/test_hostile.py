@@ -555,3 +555,39 @@ def test_killing_the_parent_leaves_no_worker_behind(tmp_path):
     while time.monotonic() < deadline and any(_alive(p) for p in workers):
         time.sleep(0.05)
     assert not [p for p in workers if _alive(p)]
+
+
+def test_a_cluster_worker_killed_mid_run_costs_no_roll_up(tmp_path):
+    """The kernel's OOM killer (or anyone) kills one of report's cluster workers: the broken
+    pool's clusters are redone in the main process; every report and the roll-up are written,
+    and no BrokenProcessPool reaches the user."""
+    root = tmp_path / "root"
+    _make_root(root, clusters=6, files=8)
+    outdir = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "addin", "report", str(root), "-o",
+                             str(outdir), "--jobs", "2", "--json"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
+    victim = None
+    deadline = time.monotonic() + 60
+    while victim is None and time.monotonic() < deadline and proc.poll() is None:
+        children = [p for p in _descendants(proc.pid) if _parent(p) == proc.pid]
+        grandchildren = [p for p in _descendants(proc.pid) if _parent(p) != proc.pid]
+        if children and grandchildren:  # a cluster worker busy reading through its own worker
+            victim = _parent(grandchildren[0])
+        time.sleep(0.01)
+    assert victim is not None, "the run ended before a cluster worker could be seen"
+    os.kill(victim, signal.SIGKILL)
+    out, err = proc.communicate(timeout=300)
+    text = (out + err).decode("utf-8")
+    assert "BrokenProcessPool" not in text and "Traceback" not in text, text[-2000:]
+    assert proc.returncode in (0, 1)
+    data = json.loads(out)
+    assert len(data["clusters"]) == 6
+    assert len(list(outdir.glob("cum-*.xlsx"))) == 6 and (outdir / "tong-hop-cac-cum.xlsx").exists()
+
+
+def _parent(pid: int) -> int:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return -1
