@@ -133,7 +133,7 @@ def _maybe_pdf(path: str) -> None:
 
     try:
         produced = convert(path, Path(path).parent, "pdf")
-        click.echo(f"Đã xuất PDF: {produced}", err=True)
+        click.echo(shown(f"Đã xuất PDF: {produced}"), err=True)
     except (LibreOfficeError, OSError) as exc:
         raise UsageProblem(f"Không xuất được PDF: {exc}") from exc
 
@@ -299,7 +299,7 @@ def rules_show(rules_path: str | None, as_json: bool) -> None:
         _emit_json(rules_as_json(rules))
         return
     click.echo(f"Bộ quy tắc: {rules.label} ({rules.name}, phiên bản {rules.version})"
-               + (f" — ghi đè bởi {rules_path}" if rules_path else ""))
+               + (f" — ghi đè bởi {shown(rules_path)}" if rules_path else ""))
     if rules.note:
         click.echo(rules.note)
     click.echo("\nNgưỡng phiếu theo danh hiệu:")
@@ -354,14 +354,14 @@ def _demo(out: str) -> None:
     first = clusters[0]
     single = results / f"bao-cao-{first.name}.xlsx"
     outcome = app.consolidate_folder(str(first), str(single), rules)
-    click.echo(f"Cụm mẫu: {first} ({len(outcome.payload['files'])} tệp)")
+    click.echo(shown(f"Cụm mẫu: {first} ({len(outcome.payload['files'])} tệp)"))
     errors = sum(1 for i in outcome.payload["issues"] if i["severity"] == "error")
     warnings = sum(1 for i in outcome.payload["issues"] if i["severity"] == "warning")
-    click.echo(f"  tổng hợp: {single} — {outcome.payload['totals']['individuals']} cá nhân, "
-               f"{errors} lỗi, {warnings} cảnh báo (dữ liệu mẫu cố ý có lỗi)")
+    click.echo(shown(f"  tổng hợp: {single} — {outcome.payload['totals']['individuals']} cá nhân, "
+                     f"{errors} lỗi, {warnings} cảnh báo (dữ liệu mẫu cố ý có lỗi)"))
     rolled = app.report_root(str(root / "cac-cum"), str(results / "bao-cao"), None)
     click.echo(f"  lập báo cáo {len(clusters)} cụm: {rolled.payload.get('rollup')}")
-    click.echo(f"Xem kết quả trong thư mục {results}")
+    click.echo(shown(f"Xem kết quả trong thư mục {results}"))
 
 
 def _utf8_streams() -> None:

@@ -456,6 +456,10 @@ def test_names_that_are_not_utf8(tmp_path, good_book):
     data = json.loads(proc.stdout)
     assert proc.returncode == 0 and data["clusters"][0]["name"] == "c\ufffdm"
     assert (tmp_path / "reports" / "tong-hop-cac-cum.xlsx").exists()
+    for command in (["demo", "-o", os.fsdecode(bytes(tmp_path) + b"/d\xff")],
+                    ["template", "unit", "-o", os.fsdecode(bytes(tmp_path) + b"/\xff.xlsx")]):
+        proc = _tdkt(*command)
+        assert proc.returncode == 0 and "\ufffd" in _no_traceback(proc)
 
 
 POISON = ("shared-string-count-bomb.xlsx", "cells-without-reference.xlsx", "fifo.xlsx")
