@@ -194,10 +194,19 @@ class WorkerPool:
         try:
             while pending or busy:
                 while pending and len(busy) < max(1, workers):
-                    worker = self._take()
+                    try:
+                        worker = self._take()
+                    except OSError:  # no process can be started (limits, memory)
+                        if busy:
+                            break  # the running workers carry on with the rest
+                        index = pending.popleft()  # none at all: read here, uncontained
+                        finish(index, _in_process(tasks[index]))
+                        continue
                     busy[worker.conn] = worker
                     if not feed(worker):
                         lose(worker, "không khởi động được tiến trình đọc tệp", fresh=True)
+                if not busy:
+                    continue
                 deadline = min(w.started for w in busy.values()) + time_limit
                 waitables: list[Any] = [*busy, *(w.process.sentinel for w in busy.values())]
                 ready = set(wait(waitables, timeout=max(0.0, deadline - time.monotonic())))
@@ -228,6 +237,14 @@ class WorkerPool:
             return
         while self.idle:
             self.idle.pop().stop()
+
+
+def _in_process(task: Task) -> Any:
+    fn, args = task
+    try:
+        return fn(*args)
+    except Exception as exc:  # the same contract as a worker's answer
+        return WorkerLost(f"lỗi khi đọc tệp ({type(exc).__name__})")
 
 
 def _death(exitcode: int | None) -> str:
