@@ -89,3 +89,14 @@ def test_progress_counts_every_task_lost_or_not():
     finally:
         pool.close()
     assert sum(seen) == 3
+
+
+def test_files_queued_behind_a_dying_one_are_read_by_the_next_worker():
+    pool = WorkerPool()
+    try:  # one worker holds the abort and the file after it
+        results = pool.run([(_abort, ()), (_echo, (2,)), (_abort, ()), (_echo, (4,))],
+                           workers=1)
+    finally:
+        pool.close()
+    assert isinstance(results[0], WorkerLost) and isinstance(results[2], WorkerLost)
+    assert results[1::2] == [2, 4]
