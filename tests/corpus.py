@@ -308,6 +308,7 @@ def _counts_as_text(*values: str) -> Callable[[Path], None]:
 tiny_exponent = _counts_as_text("1e-400")  # the float is 0.0: it used to count as 0 votes
 fraction_rounding_to_whole = _counts_as_text("8.00000000000000000001")
 huge_exponent = _counts_as_text("1e400")
+exponent_past_any_number = _counts_as_text("1e99999999999999999999999999")
 
 
 def non_utf8_name(path: Path) -> None:
@@ -365,6 +366,8 @@ CASES: tuple[Case, ...] = (
     Case("fraction-rounding-to-whole.xlsx", fraction_rounding_to_whole,
          frozenset({"not_an_integer"}), 1),
     Case("huge-exponent.xlsx", huge_exponent, frozenset({"not_a_number"}), 1),
+    Case("exponent-past-any-number.xlsx", exponent_past_any_number,
+         frozenset({"not_a_number"}), 1),
     Case("bad-byte-\udcff-name.xlsx", non_utf8_name, frozenset(), 2),  # byte 0xFF in the name
 )
 

@@ -45,7 +45,10 @@ def to_number(value: object) -> tuple[float | None, Code | None]:
         if _GROUPED.match(text):
             number = float(re.sub(r"[.,\s]", "", text))
         elif _NUMBER.match(text):
-            exact = Decimal(text.replace(",", "."))
+            try:
+                exact = Decimal(text.replace(",", "."))
+            except ArithmeticError:  # an exponent beyond what any number type holds
+                return None, Code.NOT_A_NUMBER
             number = float(exact)
             if number.is_integer() and exact != exact.to_integral_value():
                 # "1e-400" or "1.00000000000000000001": a fraction that the float rounds to a
