@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from addin.app import meta_for
 from addin.domain.cluster import consolidate
 from addin.domain.rules import Rules, RulesError, rules_from_mapping
-from addin.domain.text import fold
+from addin.domain.text import clean, fold
 from addin.io.folders import read_all
 from addin.io.reader import read_unit_workbook
 from addin.io.report import cluster_report_bytes
@@ -278,3 +278,26 @@ def test_the_fast_path_never_accepts_what_the_parser_refuses(xml, plain):
         return
     slow = _verdict(lambda: _parse_scan("s", xml))
     assert fast == slow, (xml, fast, slow)
+
+
+@settings(max_examples=int(os.environ.get("TDKT_FUZZ_EXAMPLES", "25")) * 20, deadline=None)
+@given(st.one_of(st.text(max_size=40),
+                 st.from_regex(r"\A[+-]?\d{0,30}([.,]\d{0,30})?([eE][+-]?\d{1,30})?\Z")))
+def test_a_count_typed_as_any_text_is_a_count_or_a_code(text):
+    """Never an exception, never a fraction counted as whole votes."""
+    from decimal import Decimal, InvalidOperation
+
+    from addin.io.cells import to_count
+
+    number, code = to_count(text)
+    assert number is None or code is None
+    if number is not None:
+        plain = clean(text).replace("\u00a0", "")  # as the reader sees it
+        if re.fullmatch(r"[1-9]\d{0,2}(?:[.,\s]\d{3})+", plain):
+            assert number == int(re.sub(r"\D", "", plain))  # grouped thousands: "1.234"
+            return
+        try:
+            exact = Decimal(plain.replace(",", "."))
+        except InvalidOperation:
+            return
+        assert exact == number, (text, number)

@@ -14,7 +14,7 @@ from addin.domain.text import clean
 
 # Vote counts and headcounts above this are typing accidents, not numbers of people.
 MAX_COUNT = 10_000_000
-_GROUPED = re.compile(r"^\d{1,3}(?:[.,\s]\d{3})+$")
+_GROUPED = re.compile(r"^[1-9]\d{0,2}(?:[.,\s]\d{3})+$")  # "1.234", never "0.001"
 _NUMBER = re.compile(r"^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?$")
 
 
