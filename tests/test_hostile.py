@@ -315,6 +315,23 @@ def test_rules_path_that_is_not_a_regular_file(tmp_path, good_book, kind):
     assert proc.returncode == 2 and "không phải tệp thông thường" in out, out
 
 
+@pytest.mark.parametrize("kind", ["fifo", "broken-link"])
+def test_local_rules_file_that_cannot_be_read_is_not_ignored(tmp_path, good_book, kind):
+    folder = tmp_path / "cum"
+    folder.mkdir()
+    shutil.copy(good_book, folder / "a.xlsx")
+    local = folder / "tdkt-rules.toml"
+    if kind == "fifo":
+        os.mkfifo(local)
+    else:
+        local.symlink_to(tmp_path / "gone.toml")
+    for command in (["validate", str(folder)],
+                    ["consolidate", str(folder), "-o", str(tmp_path / "r.xlsx")]):
+        proc = _tdkt(*command, timeout=30)
+        out = _no_traceback(proc)
+        assert proc.returncode == 2 and "tdkt-rules.toml" in out and "Bộ quy tắc" in out, out
+
+
 @pytest.mark.parametrize("kind", ["fifo", "device"])
 def test_named_workbook_that_is_not_a_regular_file(tmp_path, good_book, kind):
     path = tmp_path / "unit.xlsx"

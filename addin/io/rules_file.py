@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from importlib import resources
@@ -61,6 +62,8 @@ def rules_beside(path: str | Path) -> Path | None:
     folder = p if p.is_dir() else p.parent
     candidate = folder / LOCAL_RULES_NAME
     try:
-        return candidate if candidate.is_file() else None
+        # Anything by that name counts, even a FIFO or a broken link: reading it then says what
+        # is wrong, rather than an override being ignored without a word.
+        return candidate if os.path.lexists(candidate) and not candidate.is_dir() else None
     except OSError:  # a folder that may not be read: its problem is reported where it is read
         return None
