@@ -139,8 +139,9 @@ class _Worker:
 class WorkerPool:
     """Persistent worker processes; `run` maps tasks to results in order, one task per file."""
 
-    def __init__(self, memory: int = MEMORY_LIMIT) -> None:
-        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    def __init__(self, memory: int = MEMORY_LIMIT, method: str | None = None) -> None:
+        # fork only where it is safe and cheap (Linux); macOS and Windows start fresh workers.
+        method = method or ("fork" if sys.platform.startswith("linux") else "spawn")
         self.context = multiprocessing.get_context(method)
         self.memory = memory
         self.idle: list[_Worker] = []

@@ -100,3 +100,13 @@ def test_files_queued_behind_a_dying_one_are_read_by_the_next_worker():
         pool.close()
     assert isinstance(results[0], WorkerLost) and isinstance(results[2], WorkerLost)
     assert results[1::2] == [2, 4]
+
+
+def test_fresh_workers_as_on_windows_and_macos():
+    """The "spawn" start method those systems use (no fork, no memory limit on Windows)."""
+    pool = WorkerPool(method="spawn")
+    try:
+        results = pool.run([(_echo, (1,)), (_abort, ()), (_echo, (3,))], workers=2)
+    finally:
+        pool.close()
+    assert results[0::2] == [1, 3] and isinstance(results[1], WorkerLost)
