@@ -80,8 +80,10 @@ def test_quota_counts_follow_the_family_unless_the_book_says_otherwise(rules):
     ({"families": {"x": {"name": "x", "titles": ["XYZ"], "source": "s", "verified": False}}},
      "families.x.titles"),
     ({"families": {"x": {"name": "x", "titles": ["DVQT"], "source": "s",
-                         "verified": False}}}, "families.x.titles: DVQT is already in families.don-vi"),
+                         "verified": False}}}, "families.x.titles: DVQT đã thuộc families.don-vi"),
     ({"forms": {"GK": {"order": "first"}}}, "forms.GK.order"),
+    ({"forms": {"GK": {"prefixs": ["Giấy khen"]}}}, "forms.GK.prefixs"),  # misspelt: refused
+    ({"families": {"don-vi": {"title": ["DVQT"]}}}, "families.don-vi.title"),
 ])
 def test_bad_catalogue_data_names_the_key(override, key):
     with pytest.raises(RulesError, match=key):
