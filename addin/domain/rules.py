@@ -85,6 +85,36 @@ class QuotaRule:
     verified: bool
 
 
+@dataclass(frozen=True)
+class Chain:
+    """Holding `requires` `count` times in a row (every `every` years) lets one be proposed
+    for `award` (a title code, or the name of a commendation form). Receiving a title of
+    `restart_on` starts the count again (the cycle of domain.md "Time")."""
+
+    id: str
+    kind: Kind
+    requires: str
+    counts_as: tuple[str, ...]  # titles that count as holding `requires` (the higher ones)
+    count: int
+    every: int
+    award: str
+    award_name: str
+    restart_on: tuple[str, ...]
+    source: str
+    verified: bool
+
+
+@dataclass(frozen=True)
+class Congress:
+    """Who the period report lists as "điển hình tiên tiến"."""
+
+    individual_title: str
+    min_individual_years: int
+    collective_title: str
+    source: str
+    verified: bool
+
+
 @dataclass(frozen=True, eq=False)  # identity hash: cached look-ups key on the book
 class Rules:
     name: str
@@ -97,6 +127,8 @@ class Rules:
     quotas: tuple[QuotaRule, ...]
     abbreviations: Mapping[str, str]
     votes: Mapping[str, VoteRule]
+    chains: tuple[Chain, ...] = ()
+    congress: Congress | None = None
 
     def title(self, code: str) -> Title:
         return self.titles[code]
@@ -279,6 +311,42 @@ def _quota(reader: _Reader, titles: Mapping[str, Title]) -> QuotaRule:
     )
 
 
+def _chain(reader: _Reader, titles: Mapping[str, Title]) -> Chain:
+    def known(code: str, name: str) -> str:
+        if code not in titles:
+            raise RulesError(f"{reader.key(name)}: unknown title code {code!r}")
+        return code
+
+    requires = known(reader.text("requires"), "requires")
+    award = reader.text("award")
+    return Chain(
+        id=reader.text("id"),
+        kind=titles[requires].kind,
+        requires=requires,
+        counts_as=tuple(known(c, "counts_as") for c in reader.str_list("counts_as", [requires])),
+        count=reader.integer("count", minimum=1),
+        every=reader.integer("every", 1, minimum=1),
+        award=award,
+        award_name=reader.text("award_name", titles[award].name if award in titles else award),
+        restart_on=tuple(known(c, "restart_on") for c in reader.str_list("restart_on", [])),
+        source=reader.text("source"),
+        verified=reader.flag("verified"),
+    )
+
+
+def _congress(reader: _Reader, titles: Mapping[str, Title]) -> Congress:
+    for name in ("individual_title", "collective_title"):
+        if reader.text(name) not in titles:
+            raise RulesError(f"{reader.key(name)}: unknown title code {reader.text(name)!r}")
+    return Congress(
+        individual_title=reader.text("individual_title"),
+        min_individual_years=reader.integer("min_individual_years", minimum=1),
+        collective_title=reader.text("collective_title"),
+        source=reader.text("source"),
+        verified=reader.flag("verified"),
+    )
+
+
 def rules_from_mapping(data: Mapping[str, Any]) -> Rules:
     """Build Rules from the merged TOML mapping; raise RulesError naming the bad key."""
     root = _Reader(data, "")
@@ -299,6 +367,13 @@ def rules_from_mapping(data: Mapping[str, Any]) -> Rules:
     ids = [q.id for q in quotas]
     if len(set(ids)) != len(ids):
         raise RulesError("quotas: two quotas share the same id")
+    chains_raw = root.raw("chains", [])
+    if not isinstance(chains_raw, list):
+        raise RulesError("chains: expected an array of tables [[chains]]")
+    chains = tuple(_chain(_Reader(c, f"chains[{i}]"), titles) for i, c in enumerate(chains_raw))
+    if len({c.id for c in chains}) != len(chains):
+        raise RulesError("chains: two chains share the same id")
+    congress = _congress(root.table("congress"), titles) if root.has("congress") else None
     return Rules(
         name=book.text("name"),
         label=book.text("label"),
@@ -310,6 +385,8 @@ def rules_from_mapping(data: Mapping[str, Any]) -> Rules:
         quotas=quotas,
         abbreviations=abbreviations,
         votes=votes,
+        chains=chains,
+        congress=congress,
     )
 
 
