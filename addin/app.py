@@ -18,6 +18,7 @@ from typing import Any
 
 from addin.domain.cluster import ClusterResult, consolidate
 from addin.domain.issues import Code, Issue, make_issue
+from addin.domain.models import UnitWorkbook
 from addin.domain.rules import Rules
 from addin.io.folders import read_all, workbook_files
 from addin.io.report import ReportMeta, cluster_report_bytes
@@ -145,12 +146,21 @@ def check_output(out: Path, inputs: list[Path]) -> None:
 
 
 # ----------------------------------------------------------------------------------------------
+def _consolidate(books: list[UnitWorkbook], rules: Rules, db: str | None) -> ClusterResult:
+    """consolidate, with the declared streaks checked against the history database (--db)."""
+    if not db:
+        return consolidate(books, rules)
+    from addin.history_app import streak_history
+
+    return consolidate(books, rules, streak_history(books, rules, db))
+
+
 def validate_paths(paths: list[str], rules: Rules, strict: bool = False,
-                   progress: Progress | None = None) -> Outcome:
+                   progress: Progress | None = None, db: str | None = None) -> Outcome:
     files = workbook_files(paths)
     if not files:
         return Outcome(payload([], rules, None), EXIT_NOTHING)
-    result = consolidate(read_all(files, progress), rules)
+    result = _consolidate(read_all(files, progress), rules, db)
     data = payload([result], rules, None)
     severities = {i["severity"] for i in data["issues"]}
     failed = "error" in severities or (strict and "warning" in severities)
@@ -158,12 +168,12 @@ def validate_paths(paths: list[str], rules: Rules, strict: bool = False,
 
 
 def consolidate_folder(folder: str, out: str, rules: Rules, date: str | None = None,
-                       progress: Progress | None = None) -> Outcome:
+                       progress: Progress | None = None, db: str | None = None) -> Outcome:
     check_output(Path(out), [Path(folder)])
     files = workbook_files([folder])
     if not files:
         return Outcome(payload([], rules, None), EXIT_NOTHING)
-    result = consolidate(read_all(files, progress), rules)
+    result = _consolidate(read_all(files, progress), rules, db)
     data = cluster_report_bytes(result, rules, meta_for(result, rules, date, Path(folder).name))
     write_atomic(out, data)
     return Outcome(payload([result], rules, out),
@@ -180,8 +190,8 @@ def report_name(folder_name: str) -> str:
     return f"{cleaned}.xlsx"
 
 
-def _cluster_job(folder: str, out: str, rules_path: str | None, date: str | None
-                 ) -> tuple[dict[str, Any], ClusterSummary | None, bool]:
+def _cluster_job(folder: str, out: str, rules_path: str | None, date: str | None,
+                 db: str | None = None) -> tuple[dict[str, Any], ClusterSummary | None, bool]:
     """One cluster, in a worker process: read, consolidate, write; return what the roll-up and
     the JSON need (the records themselves stay in the worker)."""
     rules = load_rules(rules_path)
@@ -193,7 +203,7 @@ def _cluster_job(folder: str, out: str, rules_path: str | None, date: str | None
         return payload([], rules, None, [issue]), None, True
     if not files:
         return payload([], rules, None), None, False
-    result = consolidate(read_all(files, jobs=1), rules)  # the clusters run in parallel instead
+    result = _consolidate(read_all(files, jobs=1), rules, db)  # the clusters run in parallel instead
     meta = meta_for(result, rules, date, Path(folder).name)
     write_atomic(out, cluster_report_bytes(result, rules, meta))
     summary = ClusterSummary.of(Path(folder).name, out, result, rules, meta)
@@ -206,7 +216,8 @@ def cluster_folders(root: str) -> list[Path]:
 
 
 def report_root(root: str, outdir: str, rules_path: str | None, jobs: int | None = None,
-                date: str | None = None, progress: Progress | None = None) -> Outcome:
+                date: str | None = None, progress: Progress | None = None,
+                db: str | None = None) -> Outcome:
     rules = load_rules(rules_path)
     out_dir = Path(outdir)
     check_output(out_dir / ROLLUP_NAME, [Path(root)])
@@ -222,12 +233,12 @@ def report_root(root: str, outdir: str, rules_path: str | None, jobs: int | None
                    for i, f in enumerate(folders)]
     if workers == 1:
         for folder, out in zip(folders, outputs, strict=True):
-            parts.append(_cluster_job(str(folder), out, rules_path, date))
+            parts.append(_cluster_job(str(folder), out, rules_path, date, db))
             if progress:
                 progress(1)
     else:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = [pool.submit(_cluster_job, str(f), o, rules_path, date)
+            futures = [pool.submit(_cluster_job, str(f), o, rules_path, date, db)
                        for f, o in zip(folders, outputs, strict=True)]
             for future in futures:
                 parts.append(future.result())

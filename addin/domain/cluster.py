@@ -33,10 +33,7 @@ class FileStatus:
 
     @property
     def counted(self) -> bool:
-        return self.status in (if TYPE_CHECKING:
-    from addin.domain.streaks import StreakHistory
-
-STATUS_OK, STATUS_ERRORS)
+        return self.status in (STATUS_OK, STATUS_ERRORS)
 
 
 @dataclass

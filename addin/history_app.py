@@ -1,0 +1,215 @@
+"""The history jobs (contracts.md §7): import, show, eligible, period report, and the streak
+check that `validate`, `consolidate` and `report` run with `--db`. Each returns data, never
+prints (the CLI front is addin/cli_history.py)."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from addin.domain.issues import Code, Issue, make_issue
+from addin.domain.models import UnitWorkbook
+from addin.domain.periods import Period, parse_period
+from addin.domain.persons import PersonRef, name_key, service_key
+from addin.domain.rules import Rules
+from addin.domain.streaks import StreakHistory, eligible
+from addin.domain.validation import validate_unit
+from addin.io import history_db as hdb
+from addin.io.folders import is_candidate, read_all, workbook_files
+
+EXIT_OK, EXIT_ERRORS, EXIT_NOTHING = 0, 1, 2
+
+
+class MissingDatabase(ValueError):
+    """--db names a file that does not exist (a read-only job never creates one)."""
+
+
+@dataclass
+class HistoryOutcome:
+    payload: dict[str, Any]
+    exit_code: int
+
+
+# ----------------------------------------------------------------------------------------------
+def history_files(paths: list[str]) -> list[tuple[Path, str]]:
+    """Workbooks of the given files and folders; a folder of cluster folders counts too."""
+    found: list[tuple[Path, str]] = []
+    for given in paths:
+        found.extend(workbook_files([given]))
+        p = Path(given)
+        if p.is_dir():
+            for sub in sorted(p.iterdir(), key=lambda c: c.name):
+                if sub.is_dir() and not sub.name.startswith("."):
+                    found.extend((real, shown) for real, shown in workbook_files([str(sub)])
+                                 if is_candidate(real))
+    return found
+
+
+def _sha256(path: Path) -> str | None:
+    try:
+        digest = hashlib.sha256()
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+        return digest.hexdigest()
+    except OSError:
+        return None
+
+
+def _file_entry(book: UnitWorkbook, status: str, period: Period | None) -> dict[str, Any]:
+    return {"path": book.path, "unit": book.info.unit or None,
+            "period": period.label if period else (book.info.period or None), "status": status,
+            "sha256": book.sha256 or None, "individuals": len(book.individuals),
+            "collectives": len(book.collectives), "replaced": None}
+
+
+def import_paths(paths: list[str], db: str, rules: Rules) -> HistoryOutcome:
+    """Unit workbooks and cluster folders → the database, in one transaction. A file already
+    in force (same SHA-256) is not even read again."""
+    files = history_files(paths)
+    if not files:
+        return HistoryOutcome({"files": [], "issues": [], "db": db}, EXIT_NOTHING)
+    conn = hdb.connect(db)
+    try:
+        hashes = {shown: _sha256(real) for real, shown in files}
+        known = hdb.known_hashes(conn, [h for h in hashes.values() if h])
+        entries: list[dict[str, Any]] = []
+        issues: list[Issue] = []
+        to_read = []
+        for real, shown in files:
+            if hashes[shown] in known:
+                entries.append({"path": shown, "unit": None, "period": None,
+                                "status": "unchanged", "sha256": hashes[shown],
+                                "individuals": None, "collectives": None, "replaced": None})
+            else:
+                to_read.append((real, shown))
+        prepared: list[hdb.PreparedBook] = []
+        by_path: dict[str, dict[str, Any]] = {}
+        for book in read_all(to_read):
+            if not book.readable:
+                issues.extend(book.issues)
+                entries.append(_file_entry(book, "unreadable", None))
+                continue
+            validate_unit(book, rules)  # the computed result of every row is what is stored
+            period = parse_period(book.info.period)
+            if not book.info.unit or period is None:
+                if period is None and book.info.period:
+                    issues.append(make_issue(Code.PERIOD_UNPARSED, f'"{book.info.period}"',
+                                             file=book.path, sheet=book.info.sheet,
+                                             row=book.info.rows.get("period"), column="B"))
+                else:
+                    field = "Kỳ báo cáo" if book.info.unit else "Đơn vị"
+                    issues.append(make_issue(Code.MISSING_VALUE, f'"{field}" (không nhập được)',
+                                             file=book.path, sheet=book.info.sheet))
+                entries.append(_file_entry(book, "skipped", period))
+                continue
+            entry = _file_entry(book, "imported", period)
+            entries.append(entry)
+            by_path[book.path] = entry
+            prepared.append(hdb.PreparedBook(book, period))
+        summary = hdb.import_books(conn, prepared)
+    finally:
+        conn.close()
+    for done in summary.files:
+        by_path[done.path]["status"] = done.status
+        by_path[done.path]["replaced"] = done.replaced
+    issues.extend(summary.issues)
+    failed = any(e["status"] in ("unreadable", "skipped") for e in entries)
+    return HistoryOutcome({"files": entries, "issues": [i.as_dict() for i in issues], "db": db},
+                          EXIT_ERRORS if failed else EXIT_OK)
+
+
+# ----------------------------------------------------------------------------------------------
+def open_existing(db: str) -> sqlite3.Connection:
+    if not Path(db).is_file():
+        raise MissingDatabase(f"chưa có cơ sở dữ liệu lịch sử {db} (chạy tdkt history import)")
+    return hdb.connect(db, readonly=True)
+
+
+def streak_history(books: list[UnitWorkbook], rules: Rules, db: str) -> StreakHistory:
+    """What the database proves about the people of these workbooks who declare a streak."""
+    refs = [PersonRef(n.name, b.info.unit, n.service_no, n.birth_year)
+            for b in books for n in b.individuals if n.streak is not None]
+    conn = open_existing(db)
+    try:
+        return hdb.streak_history(conn, refs, rules)
+    finally:
+        conn.close()
+
+
+# ----------------------------------------------------------------------------------------------
+def eligible_list(db: str, year: int, rules: Rules) -> list[dict[str, Any]]:
+    """Who may be proposed in `year` for the next title of each chain, with the proof."""
+    conn = open_existing(db)
+    try:
+        people, persons = hdb.person_records(conn)
+        groups, collectives = hdb.collective_records(conn)
+    finally:
+        conn.close()
+    rows: list[dict[str, Any]] = []
+    for kind, records, subjects in (("individual", people, persons),
+                                    ("collective", groups, collectives)):
+        chains = tuple(c for c in rules.chains if c.kind == kind)
+        for found in eligible(records, chains, year):
+            who = subjects[found.subject]
+            rows.append({
+                "kind": kind, "name": who.name, "unit": who.unit,
+                "service_no": who.service_no or None, "birth_year": who.birth_year,
+                "chain": found.chain.id, "requires": found.chain.requires,
+                "award": found.chain.award, "award_name": found.chain.award_name,
+                "years": list(found.years), "source": found.chain.source,
+                "verified": found.chain.verified})
+    rows.sort(key=lambda r: (r["kind"], r["chain"], r["unit"], r["name"], r["service_no"] or ""))
+    return rows
+
+
+# ----------------------------------------------------------------------------------------------
+def show(db: str, unit: str | None, person: str | None) -> dict[str, Any]:
+    """What the database holds: periods and units, or one unit's files, or a person's titles."""
+    conn = open_existing(db)
+    try:
+        data: dict[str, Any] = {"db": db, "schema_version": hdb.schema_version(conn)}
+        data["periods"] = [
+            {"period": label, "files": n} for label, n in conn.execute(
+                "SELECT p.label, COUNT(*) FROM imports i JOIN periods p ON p.id = i.period_id "
+                "WHERE i.active = 1 GROUP BY p.id ORDER BY p.year_from, p.year_to, p.kind")]
+        where, args = ("WHERE u.key = ?", [hdb.fold(unit)]) if unit else ("", [])
+        data["units"] = [
+            {"unit": name, "period": label, "file": path, "sha256": sha, "in_force": bool(active),
+             "imported_at": at} for name, label, path, sha, active, at in conn.execute(
+                "SELECT u.name, p.label, i.path, i.sha256, i.active, i.imported_at FROM imports i "
+                "JOIN units u ON u.id = i.unit_id JOIN periods p ON p.id = i.period_id "
+                f"{where} ORDER BY u.key, p.year_from, p.kind, i.active DESC, i.id", args)]
+        data["replacements"] = [
+            {"unit": name, "period": label, "old": old, "new": new, "at": at}
+            for name, label, old, new, at in conn.execute(
+                "SELECT u.name, p.label, o.path, n.path, r.replaced_at FROM replacements r "
+                "JOIN imports o ON o.id = r.old_import_id JOIN imports n ON n.id = r.new_import_id "
+                "JOIN units u ON u.id = o.unit_id JOIN periods p ON p.id = o.period_id "
+                f"{where} ORDER BY r.id", args)]
+        if person:
+            data["persons"] = _person_titles(conn, person)
+        return data
+    finally:
+        conn.close()
+
+
+def _person_titles(conn: sqlite3.Connection, text: str) -> list[dict[str, Any]]:
+    rows = conn.execute(
+        "SELECT id, name, COALESCE(service_no, ''), birth_year FROM persons "
+        "WHERE name_key = ? OR service_no = ? ORDER BY id",
+        (name_key(text), service_key(text) or None)).fetchall()
+    people = []
+    for pid, name, service, birth in rows:
+        titles = [{"period": label, "unit": unit, "title": title, "passed": bool(passed)}
+                  for label, unit, title, passed in conn.execute(
+                      "SELECT p.label, u.name, COALESCE(n.title, n.title_text), n.passed "
+                      "FROM nominations n JOIN imports i ON i.id = n.import_id AND i.active = 1 "
+                      "JOIN periods p ON p.id = i.period_id JOIN units u ON u.id = i.unit_id "
+                      "WHERE n.person_id = ? ORDER BY p.year_from, p.kind", (pid,))]
+        people.append({"name": name, "service_no": service or None, "birth_year": birth,
+                       "titles": titles})
+    return people
