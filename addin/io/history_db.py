@@ -158,7 +158,10 @@ def migrate(conn: sqlite3.Connection, upgrade_to: int = SCHEMA_VERSION) -> None:
             conn.execute("ROLLBACK")
             raise
 
-    if schema_version(conn) < upgrade_to:
+    version = schema_version(conn)
+    if version > SCHEMA_VERSION:
+        raise HistoryError(f"cơ sở dữ liệu thuộc phiên bản mới hơn ({version}); cần cập nhật tdkt")
+    if version < upgrade_to:
         retry(step)
 
 
