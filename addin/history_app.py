@@ -12,10 +12,11 @@ from typing import Any
 
 from addin.domain.issues import Code, Issue, make_issue
 from addin.domain.models import UnitWorkbook
-from addin.domain.periods import Period, parse_period
+from addin.domain.periods import Period, PeriodKind, parse_period
 from addin.domain.persons import PersonRef, name_key, service_key
 from addin.domain.rules import Rules
 from addin.domain.streaks import StreakHistory, eligible
+from addin.domain.text import fold
 from addin.domain.validation import validate_unit
 from addin.io import history_db as hdb
 from addin.io.folders import is_candidate, read_all, workbook_files
@@ -176,7 +177,7 @@ def show(db: str, unit: str | None, person: str | None) -> dict[str, Any]:
             {"period": label, "files": n} for label, n in conn.execute(
                 "SELECT p.label, COUNT(*) FROM imports i JOIN periods p ON p.id = i.period_id "
                 "WHERE i.active = 1 GROUP BY p.id ORDER BY p.year_from, p.year_to, p.kind")]
-        where, args = ("WHERE u.key = ?", [hdb.fold(unit)]) if unit else ("", [])
+        where, args = ("WHERE u.key = ?", [fold(unit)]) if unit else ("", [])
         data["units"] = [
             {"unit": name, "period": label, "file": path, "sha256": sha, "in_force": bool(active),
              "imported_at": at} for name, label, path, sha, active, at in conn.execute(
@@ -213,3 +214,49 @@ def _person_titles(conn: sqlite3.Connection, text: str) -> list[dict[str, Any]]:
         people.append({"name": name, "service_no": service or None, "birth_year": birth,
                        "titles": titles})
     return people
+
+
+# ----------------------------------------------------------------------------------------------
+def period_report(db: str, first: int, last: int, cluster: str | None, out: str, rules: Rules
+                  ) -> dict[str, Any]:
+    """The period workbook from the database: a five-year congress report, or one year (with
+    its 6-month report) when first == last."""
+    from addin.io.period_report import PeriodData, columns_for, period_report_bytes
+    from addin.io.xlsx_common import write_atomic
+
+    conn = open_existing(db)
+    try:
+        kinds: set[PeriodKind] = {"year"}
+        if first == last:
+            kinds |= {k for (k,) in conn.execute(
+                "SELECT DISTINCT kind FROM periods WHERE year_from = ? AND year_to = ?",
+                (first, first)) if k in ("h1", "h2")}
+        columns, previous = columns_for(first, last, kinds)
+        wanted = sorted({k for _, k in columns})
+        lo = min(y for y, _ in previous)
+        counts = hdb.report_counts(conn, lo, last, wanted, cluster)
+        commendations = hdb.report_commendations(conn, first, last, wanted, cluster)
+        congress = rules.congress
+        people: list[tuple[int, str, str, str, int | None, int]] = []
+        groups: list[tuple[int, str, str, str, int | None, int]] = []
+        if congress is not None:
+            people = hdb.report_held(conn, first, last, _and_above(congress.individual_title,
+                                                                   rules), "individual", cluster)
+            groups = hdb.report_held(conn, first, last, _and_above(congress.collective_title,
+                                                                   rules), "collective", cluster)
+    finally:
+        conn.close()
+    span = last - first + 1
+    need = min(congress.min_individual_years, span) if congress else span
+    data = PeriodData(first, last, cluster, columns, previous, counts, commendations, people,
+                      groups, need)
+    content, facts = period_report_bytes(data, rules)
+    write_atomic(out, content)
+    label = f"giai đoạn {first}–{last}" if first < last else f"năm {first}"
+    return {"period": label, "output": out, **facts}
+
+
+def _and_above(code: str, rules: Rules) -> list[str]:
+    """A title and the higher ones of its kind (a person is listed under the highest)."""
+    base = rules.title(code)
+    return [c for c, t in rules.titles.items() if t.kind == base.kind and t.order >= base.order]

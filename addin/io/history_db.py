@@ -497,3 +497,61 @@ def collective_records(conn: sqlite3.Connection) -> tuple[dict[int, Record], dic
         covered[cid] = set(unit_years.get(ukey, ()))
     held = conn.execute(_HELD.format(col="collective_id")).fetchall()
     return _records(held, covered), subjects
+
+
+# ---------------------------------------------------------------------------- period reports
+def _scope(first: int, last: int, kinds: Sequence[str], cluster: str | None
+           ) -> tuple[str, list[object]]:
+    where = (f"i.active = 1 AND p.year_from BETWEEN ? AND ? AND p.year_to = p.year_from "
+             f"AND p.kind IN ({','.join('?' * len(kinds))})")
+    args: list[object] = [first, last, *kinds]
+    if cluster:
+        where += " AND i.cluster_id = (SELECT id FROM clusters WHERE key = ?)"
+        args.append(fold(cluster))
+    return where, args
+
+
+def report_counts(conn: sqlite3.Connection, first: int, last: int, kinds: Sequence[str],
+                  cluster: str | None) -> list[tuple[str, int, str, str, int, int]]:
+    """(unit, year, period kind, title, proposed, passed), aggregated by SQLite (the report
+    pivots these; 2.5 M nominations become a few thousand rows here)."""
+    where, args = _scope(first, last, kinds, cluster)
+    rows = conn.execute(
+        "SELECT u.name, p.year_from, p.kind, n.title, COUNT(*), SUM(n.passed) FROM nominations n "
+        "JOIN imports i ON i.id = n.import_id JOIN periods p ON p.id = i.period_id "
+        f"JOIN units u ON u.id = i.unit_id WHERE {where} AND n.title IS NOT NULL "
+        "GROUP BY u.id, p.id, n.title", args).fetchall()
+    return [(str(a), int(b), str(c), str(d), int(e), int(f)) for a, b, c, d, e, f in rows]
+
+
+def report_commendations(conn: sqlite3.Connection, first: int, last: int, kinds: Sequence[str],
+                         cluster: str | None) -> list[tuple[int, str, str, str, int, int]]:
+    """(year, period kind, form, level, collectives, individuals) summed over the units."""
+    where, args = _scope(first, last, kinds, cluster)
+    rows = conn.execute(
+        "SELECT p.year_from, p.kind, c.form, c.level, SUM(COALESCE(c.collectives, 0)), "
+        "SUM(COALESCE(c.individuals, 0)) FROM commendations c "
+        "JOIN imports i ON i.id = c.import_id JOIN periods p ON p.id = i.period_id "
+        f"WHERE {where} GROUP BY p.id, c.form, c.level", args).fetchall()
+    return [(int(a), str(b), str(c), str(d), int(e), int(f)) for a, b, c, d, e, f in rows]
+
+
+def report_held(conn: sqlite3.Connection, first: int, last: int, titles: Sequence[str],
+                kind: str, cluster: str | None
+                ) -> list[tuple[int, str, str, str, int | None, int]]:
+    """(subject id, name, unit, service number, birth year, year) for each annual report of the
+    span in which a person (kind "individual") or collective holds one of `titles`."""
+    where, args = _scope(first, last, ("year",), cluster)
+    marks = ",".join("?" * len(titles))
+    if kind == "individual":
+        col, join, extra = ("n.person_id", "persons s ON s.id = n.person_id",
+                            "COALESCE(s.service_no, ''), s.birth_year")
+    else:
+        col, join, extra = ("n.collective_id", "collectives s ON s.id = n.collective_id",
+                            "'', NULL")
+    rows = conn.execute(
+        f"SELECT {col}, s.name, u.name, {extra}, p.year_from FROM nominations n "
+        f"JOIN imports i ON i.id = n.import_id JOIN periods p ON p.id = i.period_id "
+        f"JOIN units u ON u.id = i.unit_id JOIN {join} "
+        f"WHERE {where} AND n.passed = 1 AND n.title IN ({marks})", [*args, *titles]).fetchall()
+    return [(int(a), str(b), str(c), str(d), e, int(f)) for a, b, c, d, e, f in rows]
