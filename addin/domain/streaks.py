@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from addin.domain.issues import Code, Issue, make_issue
 from addin.domain.models import Nomination, UnitWorkbook
 from addin.domain.periods import parse_period
-from addin.domain.persons import PersonIndex, PersonRef, unit_key
+from addin.domain.persons import Match, PersonIndex, PersonRef, unit_key
 from addin.domain.rules import Chain, Rules, Title
 
 
@@ -76,6 +76,21 @@ class StreakHistory:
     rules: Rules
     checked: int = field(default=0)
 
+    def proven(self, ref: PersonRef, chain: Chain, year: int, limit: int | None = None
+               ) -> tuple[Match, Streak | None]:
+        """The streak the history proves for the person `ref` names (None: ambiguous). Someone
+        the history does not know has held nothing in the years their unit's reports cover."""
+        match = self.index.match(ref)
+        if match.ambiguous:
+            return match, None
+        unit_covered = self.unit_years.get(unit_key(ref.unit), frozenset())
+        if match.person_id is not None:
+            record = self.records.get(match.person_id, Record({}, frozenset()))
+            record = Record(record.years, record.covered | unit_covered)
+        else:
+            record = Record({}, unit_covered)
+        return match, proven_streak(record, chain, year, limit)
+
     def for_book(self, book: UnitWorkbook) -> tuple[BookStreaks | None, list[Issue]]:
         """The checker for one workbook's rows, or the reason there is none."""
         period = parse_period(book.info.period)
@@ -105,20 +120,13 @@ class BookStreaks:
         self.history.checked += 1
         column = nom.columns.get("streak")
         ref = PersonRef(nom.name, self.unit, nom.service_no, nom.birth_year)
-        match = self.history.index.match(ref)
-        if match.ambiguous:
+        match, streak = self.history.proven(ref, chain, self.year, limit=nom.streak)
+        if streak is None:
             return [make_issue(Code.AMBIGUOUS_PERSON,
                                f"({nom.name}: {len(match.candidates)} người cùng tên, năm sinh, "
                                f"đơn vị; cần ghi Số hiệu quân nhân hoặc Năm sinh)",
                                file=nom.file, sheet=nom.sheet, row=nom.row,
                                column=nom.columns.get("full_name"))]
-        if match.person_id is not None:
-            record = self.history.records.get(match.person_id, Record({}, frozenset()))
-            covered = record.covered | self.history.unit_years.get(unit_key(self.unit), frozenset())
-            record = Record(record.years, covered)
-        else:
-            record = Record({}, self.history.unit_years.get(unit_key(self.unit), frozenset()))
-        streak = proven_streak(record, chain, self.year, limit=nom.streak)
         if nom.streak <= streak.count:
             return []
         required = self.history.rules.title(chain.requires).name
