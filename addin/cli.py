@@ -327,6 +327,12 @@ def demo(out: str) -> None:
                f"{errors} lỗi, {warnings} cảnh báo (dữ liệu mẫu cố ý có lỗi)")
     rolled = app.report_root(str(root / "cac-cum"), str(results / "bao-cao"), None)
     click.echo(f"  lập báo cáo {len(clusters)} cụm: {rolled.payload.get('rollup')}")
+    from addin.demo_history import run as history_demo
+
+    done = history_demo(root, rules)
+    click.echo(f"  lịch sử 2019–2024: {done['files']} tệp vào {done['db']}; "
+               f"{len(done['claims'])} khai man số năm liên tục; "
+               f"{len(done['eligible'])} đủ điều kiện năm 2024; báo cáo đại hội: {done['report']}")
     click.echo(f"Xem kết quả trong thư mục {results}")
 
 
