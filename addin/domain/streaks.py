@@ -72,7 +72,9 @@ class StreakHistory:
 
     index: PersonIndex
     records: Mapping[int, Record]
-    unit_years: Mapping[str, frozenset[int]]  # unit key -> years of its annual reports held
+    # unit key -> years of its annual reports held; a person's record is covered by the years
+    # of every unit they were recorded in
+    unit_years: Mapping[str, frozenset[int]]
     rules: Rules
     checked: int = field(default=0)
 
@@ -86,6 +88,8 @@ class StreakHistory:
         unit_covered = self.unit_years.get(unit_key(ref.unit), frozenset())
         if match.person_id is not None:
             record = self.records.get(match.person_id, Record({}, frozenset()))
+            for unit in self.index.people[match.person_id].unit_keys:
+                unit_covered = unit_covered | self.unit_years.get(unit, frozenset())
             record = Record(record.years, record.covered | unit_covered)
         else:
             record = Record({}, unit_covered)

@@ -449,15 +449,18 @@ def streak_history(conn: sqlite3.Connection, rows: Iterable[PersonRef], rules: R
     conn.executemany("INSERT OR IGNORE INTO temp.wanted VALUES (?)", [(k,) for k in keys])
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS cand (id INTEGER PRIMARY KEY)")
     conn.execute("DELETE FROM temp.cand")
-    conn.execute("INSERT INTO temp.cand SELECT id FROM persons WHERE name_key IN "
-                 "(SELECT key FROM temp.wanted) OR service_no IN (SELECT key FROM temp.wanted)")
+    # Two index look-ups (an OR would scan every person).
+    conn.execute("INSERT OR IGNORE INTO temp.cand SELECT id FROM persons WHERE name_key IN "
+                 "(SELECT key FROM temp.wanted) UNION SELECT id FROM persons WHERE service_no IN "
+                 "(SELECT key FROM temp.wanted)")
     index = load_person_index(conn, "WHERE p.id IN (SELECT id FROM temp.cand)")
+    # Only the titles a chain looks at: a streak check never needs the CSTT rows.
+    titles = sorted({t for c in rules.chains for t in (*c.counts_as, *c.restart_on)})
     held = conn.execute(_HELD.format(col="person_id")
-                        + " AND n.person_id IN (SELECT id FROM temp.cand)").fetchall()
-    unit_years = _unit_years(conn)
-    covered = {pid: {y for u in p.unit_keys for y in unit_years.get(u, ())}
-               for pid, p in index.people.items()}
-    return StreakHistory(index, _records(held, covered), unit_years, rules)
+                        + f" AND n.title IN ({','.join('?' * len(titles))})"
+                        + " AND n.person_id IN (SELECT id FROM temp.cand)", titles).fetchall()
+    # The years each person's units cover are joined at look-up (StreakHistory.proven).
+    return StreakHistory(index, _records(held, {}), _unit_years(conn), rules)
 
 
 @dataclass(frozen=True)
