@@ -20,6 +20,7 @@ from addin.domain.text import fold
 from addin.domain.validation import validate_unit
 from addin.io import history_db as hdb
 from addin.io.folders import is_candidate, read_all, workbook_files
+from addin.io.report_reader import read_cluster_report
 
 EXIT_OK, EXIT_ERRORS, EXIT_NOTHING = 0, 1, 2
 
@@ -89,7 +90,17 @@ def import_paths(paths: list[str], db: str, rules: Rules) -> HistoryOutcome:
                 to_read.append((real, shown))
         prepared: list[hdb.PreparedBook] = []
         by_path: dict[str, dict[str, Any]] = {}
+        real_of = {shown: real for real, shown in to_read}
+        books: list[UnitWorkbook] = []
         for book in read_all(to_read):
+            # A tdkt cluster report has no "Thông tin": it holds its unit books instead.
+            inside = read_cluster_report(real_of[book.path], book.path) \
+                if book.readable and not book.info.unit else None
+            books.extend(inside if inside is not None else [book])
+        for book in books:
+            if book.sha256 in known:
+                entries.append(_file_entry(book, "unchanged", parse_period(book.info.period)))
+                continue
             if not book.readable:
                 issues.extend(book.issues)
                 entries.append(_file_entry(book, "unreadable", None))

@@ -54,3 +54,31 @@ def test_report_command_writes_the_workbook(tmp_path: Path) -> None:
 def test_the_command_line_does_not_load_pandas() -> None:
     code = "import sys, addin.cli; sys.exit('pandas' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT).returncode == 0
+
+
+def test_a_cluster_report_imports_as_its_unit_files(tmp_path: Path) -> None:
+    """tdkt consolidate's report → the same rows as the unit files; then the unit files
+    themselves change nothing (same SHA-256)."""
+    for unit in ("Đơn vị A", "Đơn vị B"):
+        unit_file(tmp_path / "cum" / f"{unit}.xlsx", unit, "Năm 2023",
+                  [P("Nguyễn Văn An", "CSTDCS"), P("Lê Văn Bình", agree=3)],
+                  [("Ban Tham mưu", "DVQT")])
+    runner = CliRunner()
+    report = tmp_path / "bao-cao.xlsx"
+    assert runner.invoke(cli, ["consolidate", str(tmp_path / "cum"), "-o", str(report)]
+                         ).exit_code in (0, 1)
+    db = str(tmp_path / "ls.sqlite")
+    result = runner.invoke(cli, ["history", "import", str(report), "--db", db, "--json"])
+    data = json.loads(result.output)
+    assert [(f["unit"], f["status"], f["individuals"], f["collectives"]) for f in data["files"]
+            ] == [("Đơn vị A", "imported", 2, 1), ("Đơn vị B", "imported", 2, 1)]
+    again = json.loads(runner.invoke(cli, ["history", "import", str(tmp_path / "cum"), "--db",
+                                           db, "--json"]).output)
+    assert [f["status"] for f in again["files"]] == ["unchanged", "unchanged"]
+    shown = json.loads(runner.invoke(cli, ["history", "show", "--db", db, "--person",
+                                           "Lê Văn Bình", "--json"]).output)
+    assert [(t["title"], t["passed"]) for p in shown["persons"] for t in p["titles"]] == [
+        ("CSTT", False), ("CSTT", False)]
+    cluster = json.loads(runner.invoke(cli, ["history", "eligible", "--year", "2024", "--db", db,
+                                             "--json"]).output)
+    assert cluster["eligible"] == []
