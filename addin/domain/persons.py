@@ -66,7 +66,9 @@ class PersonIndex:
     def __init__(self, people: Iterable[KnownPerson] = ()) -> None:
         self.people: dict[int, KnownPerson] = {}
         self._by_service: dict[str, int] = {}
-        self._by_name: dict[str, list[int]] = {}
+        # (name, unit) -> persons: common names repeat thousands of times army-wide, so the
+        # unit is part of the key, not a filter over every namesake.
+        self._by_name_unit: dict[tuple[str, str], list[int]] = {}
         for person in people:
             self.add(person)
 
@@ -74,9 +76,20 @@ class PersonIndex:
         self.people[person.id] = person
         if person.service_no:
             self._by_service[person.service_no] = person.id
-        ids = self._by_name.setdefault(person.name_key, [])
+        for unit in person.unit_keys:
+            self._index_unit(person, unit)
+
+    def _index_unit(self, person: KnownPerson, unit: str) -> None:
+        ids = self._by_name_unit.setdefault((person.name_key, unit), [])
         if person.id not in ids:
             ids.append(person.id)
+
+    def add_unit(self, person_id: int, unit: str) -> None:
+        """The person was recorded in `unit` too (a move, or a first record)."""
+        person = self.people[person_id]
+        if unit not in person.unit_keys:
+            person.unit_keys.add(unit)
+            self._index_unit(person, unit)
 
     def set_service_no(self, person_id: int, service_no: str) -> None:
         self.people[person_id].service_no = service_no
@@ -89,10 +102,8 @@ class PersonIndex:
             pid = self._by_service[service]
             return Match(pid, (pid,), moved=unit not in self.people[pid].unit_keys)
         candidates = []
-        for pid in self._by_name.get(name_key(ref.name), ()):
+        for pid in self._by_name_unit.get((name_key(ref.name), unit), ()):
             person = self.people[pid]
-            if unit not in person.unit_keys:
-                continue
             if service and person.service_no and person.service_no != service:
                 continue  # two service numbers: two people
             if (ref.birth_year is not None and person.birth_year is not None

@@ -291,7 +291,7 @@ class _Writer:
             if birth is not None and known.birth_year is None:
                 self.conn.execute("UPDATE persons SET birth_year = ? WHERE id = ?", (birth, pid))
                 known.birth_year = birth
-            known.unit_keys.add(unit_key(unit))
+            self.index.add_unit(pid, unit_key(unit))
         if (pid, unit_id) not in self.person_units:
             self.person_units.add((pid, unit_id))
             self.conn.execute("INSERT OR IGNORE INTO person_units VALUES (?, ?)", (pid, unit_id))
