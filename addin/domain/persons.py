@@ -96,18 +96,21 @@ class PersonIndex:
         self._by_service[service_no] = person_id
 
     def match(self, ref: PersonRef) -> Match:
-        service = service_key(ref.service_no)
-        unit = unit_key(ref.unit)
+        return self.match_keys(name_key(ref.name), unit_key(ref.unit), service_key(ref.service_no),
+                               ref.birth_year)
+
+    def match_keys(self, name: str, unit: str, service: str, birth_year: int | None) -> Match:
+        """match() on keys already normalised (the import computes them once per row)."""
         if service and service in self._by_service:
             pid = self._by_service[service]
             return Match(pid, (pid,), moved=unit not in self.people[pid].unit_keys)
         candidates = []
-        for pid in self._by_name_unit.get((name_key(ref.name), unit), ()):
+        for pid in self._by_name_unit.get((name, unit), ()):
             person = self.people[pid]
             if service and person.service_no and person.service_no != service:
                 continue  # two service numbers: two people
-            if (ref.birth_year is not None and person.birth_year is not None
-                    and ref.birth_year != person.birth_year):
+            if (birth_year is not None and person.birth_year is not None
+                    and birth_year != person.birth_year):
                 continue
             candidates.append(pid)
         if len(candidates) == 1:

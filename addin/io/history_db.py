@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from addin.domain.issues import Code, Issue, make_issue
-from addin.domain.models import UnitWorkbook
+from addin.domain.models import Nomination, UnitWorkbook
 from addin.domain.periods import Period
 from addin.domain.persons import KnownPerson, PersonIndex, PersonRef, name_key, service_key, unit_key
 from addin.domain.rules import Rules
@@ -263,39 +263,50 @@ class _Writer:
             (int(u), str(k)): int(i)
             for i, u, k in conn.execute("SELECT id, unit_id, key FROM collectives")}
         self.person_units: set[tuple[int, int]] = set()
+        self.new_persons: list[tuple[int, str | None, str, str, int | None]] = []
+        self.updates: list[tuple[str, tuple[object, ...]]] = []
+        self.new_person_units: list[tuple[int, int]] = []
         self.now = now_text()
 
-    def person(self, nom_name: str, service_no: str, birth: int | None, unit: str, unit_id: int,
-               book: UnitWorkbook, row: int, column: str | None) -> int | None:
-        ref = PersonRef(nom_name, unit, service_no, birth)
-        match = self.index.match(ref)
+    def person(self, nom: Nomination, unit: str, unit_id: int, book: UnitWorkbook) -> int | None:
+        nkey, skey = name_key(nom.name), service_key(nom.service_no)
+        birth = nom.birth_year
+        match = self.index.match_keys(nkey, unit, skey, birth)
         if match.ambiguous:
             self.summary.issues.append(make_issue(
-                Code.AMBIGUOUS_PERSON, f"({nom_name}: {len(match.candidates)} người; chưa ghép)",
-                file=book.path, sheet="Cá nhân", row=row, column=column))
+                Code.AMBIGUOUS_PERSON, f"({nom.name}: {len(match.candidates)} người; chưa ghép)",
+                file=book.path, sheet=nom.sheet, row=nom.row, column=nom.columns.get("full_name")))
             return None
-        service = service_key(service_no)
         if match.person_id is None:
             pid = self.next_person
             self.next_person += 1
-            self.conn.execute("INSERT INTO persons (id, service_no, name, name_key, birth_year) "
-                              "VALUES (?, ?, ?, ?, ?)",
-                              (pid, service or None, clean(nom_name), name_key(nom_name), birth))
-            self.index.add(KnownPerson(pid, service, name_key(nom_name), birth, {unit_key(unit)}))
+            self.new_persons.append((pid, skey or None, clean(nom.name), nkey, birth))
+            self.index.add(KnownPerson(pid, skey, nkey, birth, {unit}))
         else:
             pid = match.person_id
             known = self.index.people[pid]
-            if service and not known.service_no:
-                self.conn.execute("UPDATE persons SET service_no = ? WHERE id = ?", (service, pid))
-                self.index.set_service_no(pid, service)
+            if skey and not known.service_no:
+                self.updates.append(("UPDATE persons SET service_no = ? WHERE id = ?", (skey, pid)))
+                self.index.set_service_no(pid, skey)
             if birth is not None and known.birth_year is None:
-                self.conn.execute("UPDATE persons SET birth_year = ? WHERE id = ?", (birth, pid))
+                self.updates.append(("UPDATE persons SET birth_year = ? WHERE id = ?", (birth, pid)))
                 known.birth_year = birth
-            self.index.add_unit(pid, unit_key(unit))
+            self.index.add_unit(pid, unit)
         if (pid, unit_id) not in self.person_units:
             self.person_units.add((pid, unit_id))
-            self.conn.execute("INSERT OR IGNORE INTO person_units VALUES (?, ?)", (pid, unit_id))
+            self.new_person_units.append((pid, unit_id))
         return pid
+
+    def flush_persons(self) -> None:
+        """Persons and their units go in by batches (ids are given here, under the write lock)
+        before the nominations that refer to them."""
+        self.conn.executemany("INSERT INTO persons (id, service_no, name, name_key, birth_year) "
+                              "VALUES (?, ?, ?, ?, ?)", self.new_persons)
+        for sql, args in self.updates:
+            self.conn.execute(sql, args)
+        self.conn.executemany("INSERT OR IGNORE INTO person_units VALUES (?, ?)",
+                              self.new_person_units)
+        self.new_persons, self.updates, self.new_person_units = [], [], []
 
     def collective(self, name: str, unit_id: int) -> int:
         key = (unit_id, fold(name))
@@ -338,16 +349,17 @@ class _Writer:
                          "reason) VALUES (?, ?, ?, ?)",
                          (current[0], import_id, self.now, "tệp khác của cùng đơn vị và kỳ"))
         rows = []
+        unit = unit_key(info.unit)
         for nom in book.nominations:
             person_id = collective_id = None
             if nom.kind == "individual":
-                person_id = self.person(nom.name, nom.service_no, nom.birth_year, info.unit,
-                                        unit_id, book, nom.row, nom.columns.get("full_name"))
+                person_id = self.person(nom, unit, unit_id, book)
             else:
                 collective_id = self.collective(nom.name, unit_id)
             rows.append((import_id, nom.kind, person_id, collective_id, clean(nom.name),
                          nom.rank, nom.unit, nom.title, nom.title_text, nom.streak, nom.members,
                          nom.present, nom.agree, int(nom.passed), nom.row))
+        self.flush_persons()
         conn.executemany(
             "INSERT INTO nominations (import_id, kind, person_id, collective_id, name, rank, "
             "subunit, title, title_text, streak, members, present, agree, passed, row) "
