@@ -5,7 +5,9 @@ prints (the CLI front is addin/cli_history.py)."""
 from __future__ import annotations
 
 import hashlib
+import os
 import sqlite3
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,7 +21,8 @@ from addin.domain.streaks import StreakHistory, eligible
 from addin.domain.text import fold
 from addin.domain.validation import validate_unit
 from addin.io import history_db as hdb
-from addin.io.folders import is_candidate, read_all, workbook_files
+from addin.io.folders import PARALLEL_FROM, is_candidate, workbook_files
+from addin.io.reader import read_unit_workbook
 from addin.io.report_reader import read_cluster_report
 
 EXIT_OK, EXIT_ERRORS, EXIT_NOTHING = 0, 1, 2
@@ -68,9 +71,55 @@ def _file_entry(book: UnitWorkbook, status: str, period: Period | None) -> dict[
             "collectives": len(book.collectives), "replaced": None}
 
 
+def _prepare_book(book: UnitWorkbook, rules: Rules
+                  ) -> tuple[dict[str, Any], list[Issue], hdb.PreparedBook | None]:
+    """Validate one book and keep what the database stores, or say why it cannot go in."""
+    if not book.readable:
+        return _file_entry(book, "unreadable", None), list(book.issues), None
+    validate_unit(book, rules)  # the computed result of every row is what is stored
+    period = parse_period(book.info.period)
+    if book.info.unit and period is not None:
+        return _file_entry(book, "imported", period), [], hdb.prepare(book, period)
+    if period is None and book.info.period:
+        issue = make_issue(Code.PERIOD_UNPARSED, f'"{book.info.period}"', file=book.path,
+                           sheet=book.info.sheet, row=book.info.rows.get("period"), column="B")
+    else:
+        field = "Kỳ báo cáo" if book.info.unit else "Đơn vị"
+        issue = make_issue(Code.MISSING_VALUE, f'"{field}" (không nhập được)', file=book.path,
+                           sheet=book.info.sheet)
+    return _file_entry(book, "skipped", period), [issue], None
+
+
+def _prepare_files(files: list[tuple[Path, str]], rules: Rules
+                   ) -> list[tuple[dict[str, Any], list[Issue], hdb.PreparedBook | None]]:
+    """Read, validate and slim some files (in a worker process: only the slim rows travel)."""
+    out = []
+    for real, shown in files:
+        book = read_unit_workbook(real, shown)
+        # A tdkt cluster report has no "Thông tin": it holds its unit books instead.
+        inside = read_cluster_report(real, shown) if book.readable and not book.info.unit else None
+        for one in inside if inside is not None else [book]:
+            out.append(_prepare_book(one, rules))
+    return out
+
+
+def _prepare_all(files: list[tuple[Path, str]], rules: Rules
+                 ) -> list[tuple[dict[str, Any], list[Issue], hdb.PreparedBook | None]]:
+    workers = max(1, min(os.cpu_count() or 1, len(files) // PARALLEL_FROM))
+    if workers == 1:
+        return _prepare_files(files, rules)
+    size = max(1, min(16, len(files) // (workers * 4)))
+    chunks = [files[i:i + size] for i in range(0, len(files), size)]
+    done: list[tuple[dict[str, Any], list[Issue], hdb.PreparedBook | None]] = []
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        for part in pool.map(_prepare_files, chunks, [rules] * len(chunks)):
+            done.extend(part)
+    return done
+
+
 def import_paths(paths: list[str], db: str, rules: Rules) -> HistoryOutcome:
-    """Unit workbooks and cluster folders → the database, in one transaction. A file already
-    in force (same SHA-256) is not even read again."""
+    """Unit workbooks, cluster folders and cluster reports → the database, in one transaction.
+    A file already in force (same SHA-256) is not even read again."""
     files = history_files(paths)
     if not files:
         return HistoryOutcome({"files": [], "issues": [], "db": db}, EXIT_NOTHING)
@@ -90,39 +139,13 @@ def import_paths(paths: list[str], db: str, rules: Rules) -> HistoryOutcome:
                 to_read.append((real, shown))
         prepared: list[hdb.PreparedBook] = []
         by_path: dict[str, dict[str, Any]] = {}
-        real_of = {shown: real for real, shown in to_read}
-        books: list[UnitWorkbook] = []
-        for book in read_all(to_read):
-            # A tdkt cluster report has no "Thông tin": it holds its unit books instead.
-            inside = read_cluster_report(real_of[book.path], book.path) \
-                if book.readable and not book.info.unit else None
-            books.extend(inside if inside is not None else [book])
-        for book in books:
-            if book.sha256 in known:
-                entries.append(_file_entry(book, "unchanged", parse_period(book.info.period)))
-                continue
-            if not book.readable:
-                issues.extend(book.issues)
-                entries.append(_file_entry(book, "unreadable", None))
-                continue
-            validate_unit(book, rules)  # the computed result of every row is what is stored
-            period = parse_period(book.info.period)
-            if not book.info.unit or period is None:
-                if period is None and book.info.period:
-                    issues.append(make_issue(Code.PERIOD_UNPARSED, f'"{book.info.period}"',
-                                             file=book.path, sheet=book.info.sheet,
-                                             row=book.info.rows.get("period"), column="B"))
-                else:
-                    field = "Kỳ báo cáo" if book.info.unit else "Đơn vị"
-                    issues.append(make_issue(Code.MISSING_VALUE, f'"{field}" (không nhập được)',
-                                             file=book.path, sheet=book.info.sheet))
-                entries.append(_file_entry(book, "skipped", period))
-                continue
-            entry = _file_entry(book, "imported", period)
+        for entry, found, book in _prepare_all(to_read, rules):
             entries.append(entry)
-            by_path[book.path] = entry
-            prepared.append(hdb.PreparedBook(book, period))
-        summary = hdb.import_books(conn, prepared)
+            issues.extend(found)
+            if book is not None:
+                by_path[book.path] = entry
+                prepared.append(book)
+        summary = hdb.import_books(conn, prepared) if prepared else hdb.ImportSummary()
     finally:
         conn.close()
     for done in summary.files:

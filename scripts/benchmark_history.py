@@ -47,16 +47,18 @@ TITLES = ("Chiến sĩ tiên tiến",) * 8 + ("Chiến sĩ thi đua cơ sở",) 
 def peak_rss_of(cmd: list[str], env: dict[str, str]) -> tuple[float, int, str]:
     """Wall time, peak resident memory (bytes) of the process tree, and its stdout."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True)
-    peak = 0
-    while proc.poll() is None:
-        peak = max(peak, _tree_rss(proc.pid))
-        time.sleep(0.05)
-    out, err = proc.communicate()
-    if proc.returncode not in (0, 1):
-        raise SystemExit(f"failed: {cmd}\n{err}")
-    return time.perf_counter() - start, peak, out
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        # Files, not pipes: a full pipe nobody reads yet would stall the child.
+        proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=err, text=True)
+        peak = 0
+        while proc.poll() is None:
+            peak = max(peak, _tree_rss(proc.pid))
+            time.sleep(0.05)
+        out.seek(0)
+        err.seek(0)
+        if proc.returncode not in (0, 1):
+            raise SystemExit(f"failed: {cmd}\n{err.read()}")
+        return time.perf_counter() - start, peak, out.read()
 
 
 def _tree_rss(pid: int) -> int:
@@ -149,8 +151,8 @@ def bench_import(data: Path, scale: float) -> None:
     t3 = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
         conn = hdb.connect(Path(tmp) / "split.sqlite")
-        hdb.import_books(conn, [hdb.PreparedBook(b, parse_period(b.info.period) or
-                                                 Period(2024, 2024, "year")) for b in books])
+        hdb.import_books(conn, [hdb.prepare(b, parse_period(b.info.period) or
+                                            Period(2024, 2024, "year")) for b in books])
         conn.close()
     t4 = time.perf_counter()
     print(f"  split: hash {t1 - t0:.1f} s, read (calamine, {os.cpu_count()} cores) "
@@ -159,7 +161,7 @@ def bench_import(data: Path, scale: float) -> None:
 
 # ----------------------------------------------------------------------------------------------
 def synthetic_books(units: int, people: int, year: int, rng: random.Random
-                    ) -> list[hdb.PreparedBook]:
+                    ) -> list[UnitWorkbook]:
     """Validated-looking unit books straight in memory: the same people every year (service
     numbers), a CSTĐCS for roughly one in ten, DVQT for one collective in three."""
     books = []
@@ -184,7 +186,7 @@ def synthetic_books(units: int, people: int, year: int, rng: random.Random
                              name=f"Đại đội {c + 1}", title_text=title)
             nom.title, nom.passed = title, True
             book.collectives.append(nom)
-        books.append(hdb.PreparedBook(book, Period(year, year, "year")))
+        books.append(book)
     return books
 
 
@@ -197,7 +199,8 @@ def filled_db(data: Path, scale: float) -> Path:
     conn = hdb.connect(db)
     t = time.perf_counter()
     for year in range(2019, 2024):
-        hdb.import_books(conn, synthetic_books(units, people, year, rng))
+        hdb.import_books(conn, [hdb.prepare(b, Period(year, year, "year"))
+                                for b in synthetic_books(units, people, year, rng)])
     conn.close()
     print(f"  filled {db.name}: {units * people * 5:,} nominations in "
           f"{time.perf_counter() - t:.1f} s ({db.stat().st_size / 2**20:.0f} MB)")
@@ -221,7 +224,7 @@ def bench_streak(data: Path, scale: float) -> None:
     rules = load_rules()
     units, people = 20, 1000  # a 20,000-person cluster proposing for 2024
     rng = random.Random(7)
-    books = [p.book for p in synthetic_books(units, people, 2024, rng)]
+    books = synthetic_books(units, people, 2024, rng)
     for book in books:
         for nom in book.individuals:
             nom.title_text, nom.streak, nom.initiative = "CSTDTQ", 3, "Sáng kiến"

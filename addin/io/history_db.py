@@ -15,10 +15,10 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from addin.domain.issues import Code, Issue, make_issue
-from addin.domain.models import Nomination, UnitWorkbook
+from addin.domain.models import UnitInfo, UnitWorkbook
 from addin.domain.periods import Period
 from addin.domain.persons import KnownPerson, PersonIndex, PersonRef, name_key, service_key, unit_key
 from addin.domain.rules import Rules
@@ -183,12 +183,51 @@ def now_text() -> str:
 
 
 # ----------------------------------------------------------------------------------------------
+class Row(NamedTuple):
+    """One nomination as stored: what the import keeps of a validated row (a Nomination object
+    weighs ~2 KB; half a million of them would not fit the memory budget)."""
+
+    kind: str
+    name: str
+    rank: str
+    subunit: str
+    title: str | None
+    title_text: str
+    streak: int | None
+    members: int | None
+    present: int | None
+    agree: int | None
+    passed: bool
+    row: int
+    sheet: str
+    name_column: str | None
+    service_no: str
+    birth_year: int | None
+
+
 @dataclass
 class PreparedBook:
     """A read and validated unit workbook, with its parsed period, ready to import."""
 
-    book: UnitWorkbook
+    path: str
+    sha256: str
+    info: UnitInfo
     period: Period
+    rows: list[Row]
+    commendations: list[tuple[str, str, str, int | None, int | None, int]]
+
+
+def prepare(book: UnitWorkbook, period: Period) -> PreparedBook:
+    """The slim form of a validated book (the book itself can then be dropped)."""
+    rows = [Row(n.kind, clean(n.name), n.rank, n.unit, n.title, n.title_text, n.streak,
+                n.members, n.present, n.agree, n.passed, n.row, n.sheet,
+                n.columns.get("full_name"), n.service_no, n.birth_year)
+            for n in book.nominations]
+    info = UnitInfo(unit=book.info.unit, cluster=book.info.cluster, period=book.info.period,
+                    headcount=book.info.headcount)
+    return PreparedBook(book.path, book.sha256, info, period, rows,
+                        [(clean(c.form), clean(c.kind), clean(c.level), c.collectives,
+                          c.individuals, c.row) for c in book.commendations])
 
 
 @dataclass
@@ -268,14 +307,14 @@ class _Writer:
         self.new_person_units: list[tuple[int, int]] = []
         self.now = now_text()
 
-    def person(self, nom: Nomination, unit: str, unit_id: int, book: UnitWorkbook) -> int | None:
+    def person(self, nom: Row, unit: str, unit_id: int, path: str) -> int | None:
         nkey, skey = name_key(nom.name), service_key(nom.service_no)
         birth = nom.birth_year
         match = self.index.match_keys(nkey, unit, skey, birth)
         if match.ambiguous:
             self.summary.issues.append(make_issue(
                 Code.AMBIGUOUS_PERSON, f"({nom.name}: {len(match.candidates)} người; chưa ghép)",
-                file=book.path, sheet=nom.sheet, row=nom.row, column=nom.columns.get("full_name")))
+                file=path, sheet=nom.sheet, row=nom.row, column=nom.name_column))
             return None
         if match.person_id is None:
             pid = self.next_person
@@ -317,7 +356,7 @@ class _Writer:
         return self.collectives[key]
 
     def write(self, prepared: PreparedBook) -> None:
-        conn, book, info = self.conn, prepared.book, prepared.book.info
+        conn, book, info = self.conn, prepared, prepared.info
         old = conn.execute("SELECT id, active, path FROM imports WHERE sha256 = ?",
                            (book.sha256,)).fetchone()
         if old is not None and old[1]:
@@ -350,15 +389,15 @@ class _Writer:
                          (current[0], import_id, self.now, "tệp khác của cùng đơn vị và kỳ"))
         rows = []
         unit = unit_key(info.unit)
-        for nom in book.nominations:
+        for nom in book.rows:
             person_id = collective_id = None
             if nom.kind == "individual":
-                person_id = self.person(nom, unit, unit_id, book)
+                person_id = self.person(nom, unit, unit_id, book.path)
             else:
                 collective_id = self.collective(nom.name, unit_id)
-            rows.append((import_id, nom.kind, person_id, collective_id, clean(nom.name),
-                         nom.rank, nom.unit, nom.title, nom.title_text, nom.streak, nom.members,
-                         nom.present, nom.agree, int(nom.passed), nom.row))
+            rows.append((import_id, nom.kind, person_id, collective_id, nom.name,
+                         nom.rank, nom.subunit, nom.title, nom.title_text, nom.streak,
+                         nom.members, nom.present, nom.agree, int(nom.passed), nom.row))
         self.flush_persons()
         conn.executemany(
             "INSERT INTO nominations (import_id, kind, person_id, collective_id, name, rank, "
@@ -367,8 +406,7 @@ class _Writer:
         conn.executemany(
             "INSERT INTO commendations (import_id, form, kind, level, collectives, individuals, "
             "row) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [(import_id, clean(c.form), clean(c.kind), clean(c.level), c.collectives,
-              c.individuals, c.row) for c in book.commendations])
+            [(import_id, *c) for c in book.commendations])
         status = "replaced" if current is not None else "imported"
         self.summary.files.append(ImportedFile(book.path, book.sha256, status,
                                                current[1] if current is not None else None))

@@ -115,7 +115,7 @@ for b in books:
 
 def slow():
     for i, b in enumerate(books):
-        yield hdb.PreparedBook(b, parse_period(b.info.period))
+        yield hdb.prepare(b, parse_period(b.info.period))
         if i == 1:
             Path(marker).write_text("inside the transaction")
             time.sleep(60)
@@ -210,3 +210,17 @@ def test_newer_schema_is_refused(tmp_path: Path) -> None:
     conn.close()
     with pytest.raises(hdb.HistoryError):
         hdb.connect(db)
+
+
+def test_many_files_are_prepared_in_worker_processes(tmp_path: Path, rules: Rules) -> None:
+    """Enough files for the process pool (os.cpu_count() workers): the same result as one
+    process would give."""
+    for i in range(happ.PARALLEL_FROM * 2 + 2):
+        unit_file(tmp_path / "in" / f"u-{i:02d}.xlsx", f"Đơn vị {i:02d}", "Năm 2023",
+                  [P("Nguyễn Văn An", "CSTDCS"), P("Lê Văn Bình")])
+    (tmp_path / "in" / "hong.xlsx").write_bytes(b"PK\x03\x04 broken")
+    out = happ.import_paths([str(tmp_path / "in")], str(tmp_path / "ls.sqlite"), rules)
+    statuses = [f["status"] for f in out.payload["files"]]
+    assert statuses.count("imported") == happ.PARALLEL_FROM * 2 + 2
+    assert statuses.count("unreadable") == 1
+    assert counts(tmp_path / "ls.sqlite")["nominations"] == 2 * (happ.PARALLEL_FROM * 2 + 2)
