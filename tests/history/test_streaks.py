@@ -189,3 +189,18 @@ def test_show_a_person_and_ambiguous_rows_at_import(tmp_path: Path, rules: Rules
               [P("Trần Văn Hải", "CSTT")])
     out = happ.import_paths([str(tmp_path / "amb")], str(db), rules)
     assert [i["code"] for i in out.payload["issues"]] == ["ambiguous_person"]
+
+
+def test_report_and_consolidate_check_streaks_with_db(tmp_path: Path, rules: Rules) -> None:
+    db = history(tmp_path, rules)
+    unit_file(tmp_path / "root" / "cum-1" / "a.xlsx", "Đơn vị A", "Năm 2024",
+              [P("Lê Văn Bình", "CSTDTQ", streak=3)])
+    code, data = run(["report", str(tmp_path / "root"), "-o", str(tmp_path / "out"), "--db",
+                      str(db), "--json"])
+    assert code == 1 and [i["code"] for i in data["issues"]].count("streak_mismatch") == 1
+    code, data = run(["consolidate", str(tmp_path / "root" / "cum-1"), "-o",
+                      str(tmp_path / "c.xlsx"), "--db", str(db), "--json"])
+    assert code == 1 and [i["code"] for i in data["issues"]].count("streak_mismatch") == 1
+    code, data = run(["consolidate", str(tmp_path / "root" / "cum-1"), "-o",
+                      str(tmp_path / "c2.xlsx"), "--json"])
+    assert "streak_mismatch" not in [i["code"] for i in data["issues"]]
