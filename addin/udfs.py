@@ -115,11 +115,11 @@ def history_db_for(caller: Any = None) -> str | None:
 @xw.arg("full_name", ndim=2, doc="Họ và tên")
 @xw.arg("title", ndim=2, doc="Danh hiệu đề nghị")
 @xw.arg("period", doc="Kỳ báo cáo, vd. Năm 2024")
-@xw.arg("service_no", ndim=2, doc="Số hiệu quân nhân (có thể để trống)")
-@xw.arg("birth_year", ndim=2, doc="Năm sinh (có thể để trống)")
+@xw.arg("service_no", ndim=2, doc="Số hiệu quân nhân (\"\" khi không có)")
+@xw.arg("birth_year", ndim=2, doc="Năm sinh (\"\" khi không có)")
 @xw.arg("unit", ndim=2, doc="Đơn vị")
-def TDKT_CHUOINAM(full_name: Any, title: Any, period: Any, service_no: Any = "",
-                  birth_year: Any = "", unit: Any = "", caller: Any = None) -> Any:
+def TDKT_CHUOINAM(full_name: Any, title: Any, period: Any, service_no: Any, birth_year: Any,
+                  unit: Any, caller: Any = None) -> Any:
     """Số năm liên tục đạt danh hiệu trước (điều kiện của danh hiệu đề nghị) mà cơ sở dữ liệu
     lịch sử chứng minh được."""
     return _safely(lambda: wf.proven_streak(full_name, title, period, service_no, birth_year,

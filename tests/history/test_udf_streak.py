@@ -19,9 +19,10 @@ from tests.history.builders import P, unit_file
 
 def test_without_a_database_the_cell_says_so(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
     monkeypatch.setenv("TDKT_DB", str(tmp_path / "khong-co.sqlite"))
-    assert TDKT_CHUOINAM("Nguyễn Văn An", "CSTDTQ", "Năm 2024") == \
+    assert TDKT_CHUOINAM("Nguyễn Văn An", "CSTDTQ", "Năm 2024", "", "", "") == \
         "Chưa có cơ sở dữ liệu lịch sử (khong-co.sqlite)"
-    assert TDKT_CHUOINAM([["A"], ["B"]], "CSTDTQ", "Năm 2024")[1][0].startswith("Chưa có")
+    assert TDKT_CHUOINAM([["A"], ["B"]], "CSTDTQ", "Năm 2024", "", "", "")[1][0].startswith(
+        "Chưa có")
     assert not (tmp_path / "khong-co.sqlite").exists()
 
 
