@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -104,17 +105,17 @@ def _prepare_files(files: list[tuple[Path, str]], rules: Rules
 
 
 def _prepare_all(files: list[tuple[Path, str]], rules: Rules
-                 ) -> list[tuple[dict[str, Any], list[Issue], hdb.PreparedBook | None]]:
+                 ) -> Iterator[tuple[dict[str, Any], list[Issue], hdb.PreparedBook | None]]:
+    """The prepared files, in order, as the worker processes finish them."""
     workers = max(1, min(os.cpu_count() or 1, len(files) // PARALLEL_FROM))
     if workers == 1:
-        return _prepare_files(files, rules)
+        yield from _prepare_files(files, rules)
+        return
     size = max(1, min(16, len(files) // (workers * 4)))
     chunks = [files[i:i + size] for i in range(0, len(files), size)]
-    done: list[tuple[dict[str, Any], list[Issue], hdb.PreparedBook | None]] = []
     with ProcessPoolExecutor(max_workers=workers) as pool:
         for part in pool.map(_prepare_files, chunks, [rules] * len(chunks)):
-            done.extend(part)
-    return done
+            yield from part
 
 
 def import_paths(paths: list[str], db: str, rules: Rules) -> HistoryOutcome:
@@ -137,15 +138,19 @@ def import_paths(paths: list[str], db: str, rules: Rules) -> HistoryOutcome:
                                 "individuals": None, "collectives": None, "replaced": None})
             else:
                 to_read.append((real, shown))
-        prepared: list[hdb.PreparedBook] = []
         by_path: dict[str, dict[str, Any]] = {}
-        for entry, found, book in _prepare_all(to_read, rules):
-            entries.append(entry)
-            issues.extend(found)
-            if book is not None:
-                by_path[book.path] = entry
-                prepared.append(book)
-        summary = hdb.import_books(conn, prepared) if prepared else hdb.ImportSummary()
+
+        def prepared() -> Iterator[hdb.PreparedBook]:
+            # Written as the readers deliver them: reading and writing overlap, and only one
+            # batch of slim rows is in memory at a time.
+            for entry, found, book in _prepare_all(to_read, rules):
+                entries.append(entry)
+                issues.extend(found)
+                if book is not None:
+                    by_path[book.path] = entry
+                    yield book
+
+        summary = hdb.import_books(conn, prepared()) if to_read else hdb.ImportSummary()
     finally:
         conn.close()
     for done in summary.files:

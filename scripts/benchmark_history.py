@@ -143,7 +143,7 @@ def bench_import(data: Path, scale: float) -> None:
     for real, _ in found:
         history_app._sha256(real)
     t1 = time.perf_counter()
-    prepared = [b for _, _, b in history_app._prepare_all(found, rules) if b is not None]
+    prepared = [b for _, _, b in history_app._prepare_all(found, rules) if b is not None]  # noqa: E501
     t2 = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
         conn = hdb.connect(Path(tmp) / "split.sqlite")

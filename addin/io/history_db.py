@@ -417,23 +417,20 @@ class _Writer:
 
 
 def import_books(conn: sqlite3.Connection, books: Iterable[PreparedBook]) -> ImportSummary:
-    """Write the books in ONE transaction (all or nothing), waiting for other writers. A list
-    is retried when the lock stays busy; books produced while the transaction is open (a
-    generator) cannot be replayed, so they get one attempt."""
-    def attempt() -> ImportSummary:
-        summary = ImportSummary()
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            writer = _Writer(conn, summary)
-            for prepared in books:
-                writer.write(prepared)
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        return summary
-
-    return retry(attempt, WRITE_ATTEMPTS if isinstance(books, list) else 1)
+    """Write the books in ONE transaction (all or nothing). Taking the write lock waits for
+    other writers (busy timeout, then retries); `books` may be produced while the transaction is
+    open (a generator fed by the readers), since nothing is consumed before the lock is held."""
+    retry(lambda: conn.execute("BEGIN IMMEDIATE"))
+    summary = ImportSummary()
+    try:
+        writer = _Writer(conn, summary)
+        for prepared in books:
+            writer.write(prepared)
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return summary
 
 
 def write_score(conn: sqlite3.Connection, unit: str, period: Period, cluster: str,
