@@ -490,20 +490,27 @@ def streak_history(conn: sqlite3.Connection, rows: Iterable[PersonRef], rules: R
     """What the database knows of the persons that `rows` may be: a fixed handful of queries
     for the whole run (a temporary table of the wanted names and service numbers), never one
     per person."""
-    conn.execute("CREATE TEMP TABLE IF NOT EXISTS wanted (key TEXT PRIMARY KEY) WITHOUT ROWID")
-    conn.execute("DELETE FROM temp.wanted")
-    keys = set()
-    for ref in rows:
-        keys.add(name_key(ref.name))
-        if service_key(ref.service_no):
-            keys.add(service_key(ref.service_no))
-    conn.executemany("INSERT OR IGNORE INTO temp.wanted VALUES (?)", [(k,) for k in keys])
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS wanted_name (name TEXT, unit TEXT, "
+                 "PRIMARY KEY (name, unit)) WITHOUT ROWID")
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS wanted_service (key TEXT PRIMARY KEY) "
+                 "WITHOUT ROWID")
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS cand (id INTEGER PRIMARY KEY)")
-    conn.execute("DELETE FROM temp.cand")
-    # Two index look-ups (an OR would scan every person).
-    conn.execute("INSERT OR IGNORE INTO temp.cand SELECT id FROM persons WHERE name_key IN "
-                 "(SELECT key FROM temp.wanted) UNION SELECT id FROM persons WHERE service_no IN "
-                 "(SELECT key FROM temp.wanted)")
+    for table in ("wanted_name", "wanted_service", "cand"):
+        conn.execute(f"DELETE FROM temp.{table}")
+    names, services = set(), set()
+    for ref in rows:
+        names.add((name_key(ref.name), unit_key(ref.unit)))
+        if key := service_key(ref.service_no):
+            services.add((key,))
+    conn.executemany("INSERT INTO temp.wanted_name VALUES (?, ?)", names)
+    conn.executemany("INSERT INTO temp.wanted_service VALUES (?)", services)
+    # Namesakes in other units are not candidates (army-wide, common names repeat thousands of
+    # times); a service number is matched wherever its owner served. Index look-ups only.
+    conn.execute(
+        "INSERT OR IGNORE INTO temp.cand SELECT p.id FROM temp.wanted_name w "
+        "JOIN persons p ON p.name_key = w.name JOIN person_units pu ON pu.person_id = p.id "
+        "JOIN units u ON u.id = pu.unit_id AND u.key = w.unit "
+        "UNION SELECT p.id FROM temp.wanted_service s JOIN persons p ON p.service_no = s.key")
     index = load_person_index(conn, "WHERE p.id IN (SELECT id FROM temp.cand)")
     # Only the titles a chain looks at: a streak check never needs the CSTT rows.
     titles = sorted({t for c in rules.chains for t in (*c.counts_as, *c.restart_on)})
