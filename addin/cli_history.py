@@ -8,8 +8,11 @@ from typing import Any
 
 import click
 
+from pathlib import Path
+
+from addin import app
 from addin import history_app as happ
-from addin.cli import UsageProblem, _emit_json, _rules
+from addin.cli import _FORCE, UsageProblem, _emit_json, _rules
 from addin.io.history_db import DEFAULT_DB, HistoryError
 from addin.io.xlsx_common import write_atomic
 
@@ -27,8 +30,14 @@ def _db(command: Any) -> Any:
 def _guard(action: Any) -> Any:
     try:
         return action()
-    except (happ.MissingDatabase, HistoryError) as exc:
+    except (happ.MissingDatabase, HistoryError, app.RefusedOutput) as exc:
         raise UsageProblem(str(exc)) from exc
+
+
+def _writable(out: str | None, force: bool) -> None:
+    """As every tdkt output: never over a file tdkt did not write, unless --force."""
+    if out:
+        _guard(lambda: app.check_overwrite([Path(out)], force))
 
 
 @click.group("history")
@@ -95,10 +104,12 @@ def show_cmd(db: str, unit: str | None, person: str | None, as_json: bool) -> No
 @click.option("-o", "--output", "out", type=click.Path(dir_okay=False), help="Ghi bảng tính .xlsx.")
 @click.option("--rules", "rules_path", type=click.Path(dir_okay=False), help="Tệp quy tắc (TOML).")
 @click.option("--json", "as_json", is_flag=True, help="In dạng JSON.")
+@_FORCE
 def eligible_cmd(year: int, db: str, out: str | None, rules_path: str | None,
-                 as_json: bool) -> None:
+                 as_json: bool, force: bool) -> None:
     """Ai đủ số năm liên tục để được đề nghị danh hiệu tiếp theo trong năm Y."""
     rules = _rules(rules_path)
+    _writable(out, force)
     rows = _guard(lambda: happ.eligible_list(db, year, rules))
     if out:
         from addin.io.history_sheets import eligible_workbook_bytes
@@ -123,11 +134,13 @@ def eligible_cmd(year: int, db: str, out: str | None, rules_path: str | None,
 @_db
 @click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False))
 @click.option("--rules", "rules_path", type=click.Path(dir_okay=False), help="Tệp quy tắc (TOML).")
+@_FORCE
 def report_cmd(year_from: int, year_to: int, cluster: str | None, db: str, out: str,
-               rules_path: str | None) -> None:
+               rules_path: str | None, force: bool) -> None:
     """Báo cáo giai đoạn (Đại hội Thi đua Quyết thắng), hoặc một năm khi --from = --to."""
     if year_to < year_from:
         raise UsageProblem("--to phải từ --from trở đi")
     rules = _rules(rules_path)
+    _writable(out, force)
     written = _guard(lambda: happ.period_report(db, year_from, year_to, cluster, out, rules))
     click.echo(f"Đã ghi báo cáo {written['period']}: {out} ({written['nominations']} đề nghị)")

@@ -8,7 +8,6 @@ import hashlib
 import os
 import sqlite3
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,9 +21,10 @@ from addin.domain.streaks import StreakHistory, eligible
 from addin.domain.text import fold
 from addin.domain.validation import validate_unit
 from addin.io import history_db as hdb
-from addin.io.folders import PARALLEL_FROM, is_candidate, workbook_files
-from addin.io.reader import read_unit_workbook
+from addin.io.folders import is_candidate, workbook_files
+from addin.io.reader import read_unit_workbook, unreadable
 from addin.io.report_reader import read_cluster_report
+from addin.io.sandbox import TIME_LIMIT, WorkerLost, shared_pool
 
 EXIT_OK, EXIT_ERRORS, EXIT_NOTHING = 0, 1, 2
 
@@ -91,31 +91,35 @@ def _prepare_book(book: UnitWorkbook, rules: Rules
     return _file_entry(book, "skipped", period), [issue], None
 
 
-def _prepare_files(files: list[tuple[Path, str]], rules: Rules
-                   ) -> list[tuple[dict[str, Any], list[Issue], hdb.PreparedBook | None]]:
-    """Read, validate and slim some files (in a worker process: only the slim rows travel)."""
-    out = []
-    for real, shown in files:
-        book = read_unit_workbook(real, shown)
-        # A tdkt cluster report has no "Thông tin": it holds its unit books instead.
-        inside = read_cluster_report(real, shown) if book.readable and not book.info.unit else None
-        for one in inside if inside is not None else [book]:
-            out.append(_prepare_book(one, rules))
-    return out
+def _prepare_file(real: Path, shown: str, rules: Rules
+                  ) -> list[tuple[dict[str, Any], list[Issue], hdb.PreparedBook | None]]:
+    """Read, validate and slim one file (in a contained reading worker: only slim rows travel
+    back). A tdkt cluster report has no "Thông tin": it holds its unit books instead."""
+    book = read_unit_workbook(real, shown)
+    inside = read_cluster_report(real, shown) if book.readable and not book.info.unit else None
+    return [_prepare_book(one, rules) for one in (inside if inside is not None else [book])]
+
+
+# Files per round of the reading workers: the rows of one round are written before the next
+# is read, so memory holds one round of slim rows, not the whole import.
+ROUND = 64
 
 
 def _prepare_all(files: list[tuple[Path, str]], rules: Rules
                  ) -> Iterator[tuple[dict[str, Any], list[Issue], hdb.PreparedBook | None]]:
-    """The prepared files, in order, as the worker processes finish them."""
-    workers = max(1, min(os.cpu_count() or 1, len(files) // PARALLEL_FROM))
-    if workers == 1:
-        yield from _prepare_files(files, rules)
-        return
-    size = max(1, min(16, len(files) // (workers * 4)))
-    chunks = [files[i:i + size] for i in range(0, len(files), size)]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        for part in pool.map(_prepare_files, chunks, [rules] * len(chunks)):
-            yield from part
+    """The prepared files, in order. Each file is read in the reading workers of
+    addin/io/sandbox.py (memory and time limits: a hostile file costs only itself)."""
+    workers = max(1, min(os.cpu_count() or 1, len(files)))
+    for first in range(0, len(files), ROUND):
+        chunk = files[first:first + ROUND]
+        tasks = [(_prepare_file, (real, shown, rules)) for real, shown in chunk]
+        for (real, shown), result in zip(chunk, shared_pool().run(tasks, workers, TIME_LIMIT),
+                                         strict=True):
+            if isinstance(result, WorkerLost):
+                lost = unreadable(shown, str(result), _sha256(real) or "")
+                yield _file_entry(lost, "unreadable", None), list(lost.issues), None
+            else:
+                yield from result
 
 
 def import_paths(paths: list[str], db: str, rules: Rules) -> HistoryOutcome:

@@ -49,6 +49,11 @@ def test_report_command_writes_the_workbook(tmp_path: Path) -> None:
     bad = runner.invoke(cli, ["history", "report", "--from", "2024", "--to", "2023", "--db", db,
                               "-o", str(out)])
     assert bad.exit_code == 2
+    mine = tmp_path / "cua-toi.xlsx"
+    mine.write_bytes(b"a staff officer's own file")
+    refused = runner.invoke(cli, ["history", "report", "--from", "2023", "--to", "2024", "--db",
+                                  db, "-o", str(mine)])
+    assert refused.exit_code == 2 and mine.read_bytes() == b"a staff officer's own file"
 
 
 def test_the_command_line_does_not_load_pandas() -> None:
