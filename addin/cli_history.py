@@ -4,11 +4,10 @@ addin.history_app. The database is --db F, else $TDKT_DB, else tdkt-lich-su.sqli
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Any
 
 import click
-
-from pathlib import Path
 
 from addin import app
 from addin import history_app as happ
