@@ -11,11 +11,13 @@ import click
 
 from addin import app
 from addin import history_app as happ
-from addin.cli import _FORCE, UsageProblem, _emit_json, _rules
+from addin.cli import UsageProblem, _emit_json, _rules
 from addin.io.history_db import DEFAULT_DB, HistoryError
 from addin.io.xlsx_common import write_atomic
 
 _DB_HELP = f"Cơ sở dữ liệu lịch sử (mặc định: biến TDKT_DB, hoặc {DEFAULT_DB} ở thư mục hiện tại)."
+# As --force of consolidate/report (defined here too: addin.cli imports this module).
+_FORCE = click.option("--force", is_flag=True, help="Ghi đè cả tệp đã có không do tdkt tạo ra.")
 STATUS_LABEL = {"imported": "đã nhập", "replaced": "đã nhập, thay tệp cũ",
                 "unchanged": "không đổi (đã có)", "unreadable": "không đọc được",
                 "skipped": "không nhập được"}
