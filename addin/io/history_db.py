@@ -9,6 +9,7 @@ one transaction: killed at any moment, the file is as it was before.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import sqlite3
 import time
@@ -490,27 +491,23 @@ def streak_history(conn: sqlite3.Connection, rows: Iterable[PersonRef], rules: R
     """What the database knows of the persons that `rows` may be: a fixed handful of queries
     for the whole run (a temporary table of the wanted names and service numbers), never one
     per person."""
-    conn.execute("CREATE TEMP TABLE IF NOT EXISTS wanted_name (name TEXT, unit TEXT, "
-                 "PRIMARY KEY (name, unit)) WITHOUT ROWID")
-    conn.execute("CREATE TEMP TABLE IF NOT EXISTS wanted_service (key TEXT PRIMARY KEY) "
-                 "WITHOUT ROWID")
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS cand (id INTEGER PRIMARY KEY)")
-    for table in ("wanted_name", "wanted_service", "cand"):
-        conn.execute(f"DELETE FROM temp.{table}")
+    conn.execute("DELETE FROM temp.cand")
     names, services = set(), set()
     for ref in rows:
         names.add((name_key(ref.name), unit_key(ref.unit)))
         if key := service_key(ref.service_no):
-            services.add((key,))
-    conn.executemany("INSERT INTO temp.wanted_name VALUES (?, ?)", names)
-    conn.executemany("INSERT INTO temp.wanted_service VALUES (?)", services)
-    # Namesakes in other units are not candidates (army-wide, common names repeat thousands of
-    # times); a service number is matched wherever its owner served. Index look-ups only.
+            services.add(key)
+    # The wanted keys travel as one JSON parameter each (json_each), not row by row. Namesakes
+    # in other units are not candidates (army-wide, common names repeat thousands of times); a
+    # service number is matched wherever its owner served. Index look-ups only.
     conn.execute(
-        "INSERT OR IGNORE INTO temp.cand SELECT p.id FROM temp.wanted_name w "
-        "JOIN persons p ON p.name_key = w.name JOIN person_units pu ON pu.person_id = p.id "
-        "JOIN units u ON u.id = pu.unit_id AND u.key = w.unit "
-        "UNION SELECT p.id FROM temp.wanted_service s JOIN persons p ON p.service_no = s.key")
+        "INSERT OR IGNORE INTO temp.cand SELECT p.id FROM json_each(?) w "
+        "JOIN persons p ON p.name_key = json_extract(w.value, '$[0]') "
+        "JOIN person_units pu ON pu.person_id = p.id "
+        "JOIN units u ON u.id = pu.unit_id AND u.key = json_extract(w.value, '$[1]') "
+        "UNION SELECT p.id FROM json_each(?) s JOIN persons p ON p.service_no = s.value",
+        (json.dumps(sorted(names), ensure_ascii=False), json.dumps(sorted(services))))
     index = load_person_index(conn, "WHERE p.id IN (SELECT id FROM temp.cand)")
     # Only the titles a chain looks at: a streak check never needs the CSTT rows.
     titles = sorted({t for c in rules.chains for t in (*c.counts_as, *c.restart_on)})
