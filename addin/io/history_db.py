@@ -489,8 +489,7 @@ _HELD = ("SELECT n.{col}, p.year_from, n.title FROM nominations n "
 def streak_history(conn: sqlite3.Connection, rows: Iterable[PersonRef], rules: Rules
                    ) -> StreakHistory:
     """What the database knows of the persons that `rows` may be: a fixed handful of queries
-    for the whole run (a temporary table of the wanted names and service numbers), never one
-    per person."""
+    for the whole run (the candidates, their units, their titles), never one per person."""
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS cand (id INTEGER PRIMARY KEY)")
     conn.execute("DELETE FROM temp.cand")
     names, services = set(), set()
