@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +22,7 @@ from addin.domain.issues import Code, Issue, make_issue
 from addin.domain.models import Commendation, Nomination, UnitInfo, UnitWorkbook
 from addin.domain.rules import Kind
 from addin.domain.text import fold
-from addin.io import layout
+from addin.io import forms, layout
 from addin.io.cells import column_letter, is_blank, to_count, to_number, to_text
 from addin.io.package import UnsafeWorkbook, check_package, scan_sheets, sniff
 
@@ -31,7 +30,6 @@ WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 HEADER_SCAN_ROWS = 30
 # Above this size a file is not a unit workbook (and not read into memory).
 MAX_FILE_BYTES = 100 * 1024 * 1024
-_NUMBERING = re.compile(r"^\(?\d{1,2}\)?$")
 _REQUIRED_SHEETS = ("info", "individuals", "collectives")
 _NOT_DATA = {"seq", "percent", "result"}
 
@@ -233,26 +231,6 @@ def _find_header(rows: list[list[Any]], index: dict[str, str], required: tuple[s
     return best[0], best[2], best[3]
 
 
-def _is_numbering_row(row: list[Any]) -> bool:
-    filled = [v for v in row if not is_blank(v)]
-    return len(filled) >= 3 and all(_NUMBERING.match(str(v).strip().removesuffix(".0"))
-                                    for v in filled)
-
-
-_TOTAL_MAX_LEN = 2 * max(len(w) for w in layout.TOTAL_ROW_WORDS)
-
-
-def _is_total_row(row: list[Any]) -> bool:
-    for value in row:
-        if is_blank(value) or isinstance(value, int | float):
-            continue
-        if not isinstance(value, str) or len(value) > _TOTAL_MAX_LEN:
-            return False  # a name, a date…: only a short label closes a table
-        folded = fold(value)
-        return folded in layout.TOTAL_WORDS or folded.startswith("tong cong")
-    return False
-
-
 def _read_table(ctx: _SheetContext, key: str, rows: list[list[Any]]) -> None:
     index, labels, required = layout.TABLES[key]
     found = _find_header(rows, index, required)
@@ -264,32 +242,61 @@ def _read_table(ctx: _SheetContext, key: str, rows: list[list[Any]]) -> None:
     for c, text in unknown:
         ctx.book.issues.append(ctx.issue(Code.UNEXPECTED_COLUMN, f'"{text}"', header_r + 1,
                                          column_letter(c)))
-    for name in required:
-        if name not in mapping.values():
-            ctx.book.issues.append(ctx.issue(Code.MISSING_COLUMN, f'"{labels[name]}"',
-                                             header_r + 1))
     columns = {k: column_letter(c) for c, k in mapping.items()}
+    sections: tuple[str, ...] = ()
+    in_footer = seen_record = False
     for r in range(header_r + 1, len(rows)):
         row = rows[r]
         if all(is_blank(v) for v in row):
             continue
-        if r == header_r + 1 and _is_numbering_row(row):
+        if not seen_record and forms.is_numbering_row(row):
             continue
-        if _is_total_row(row):
-            continue
-        values = {k: row[c] if c < len(row) else None for c, k in mapping.items()}
-        if all(is_blank(v) for k, v in values.items() if k not in _NOT_DATA) and not any(
-            (r + 1, column_letter(c)) in ctx.errors for c in mapping
-        ):
-            # Nothing but a pre-typed STT or a formula's output, or text outside the table's
-            # columns (a signature line, a remark): not a record.
-            continue
-        ctx.book.rows_read += 1
-        if key == "commendations":
-            ctx.book.commendations.append(_commendation(ctx, r + 1, values, columns))
-        else:
-            nom = _nomination(ctx, key, r + 1, values, columns)
-            (ctx.book.individuals if key == "individuals" else ctx.book.collectives).append(nom)
+        kind = forms.classify(row, mapping, in_footer)
+        if kind is None:
+            values = {k: row[c] if c < len(row) else None for c, k in mapping.items()}
+            if not (all(is_blank(v) for k, v in values.items() if k not in _NOT_DATA) and not any(
+                    (r + 1, column_letter(c)) in ctx.errors for c in mapping)):
+                seen_record = True
+                ctx.book.rows_read += 1
+                _record(ctx, key, r + 1, values, columns, sections)
+                continue
+            if not forms.has_text(row):
+                continue  # a pre-typed STT or a formula's empty output: not a row at all
+            kind = "footer" if in_footer else "other"  # text outside the table's columns
+        elif kind == "section":
+            section = forms.section_of(row, [c for c, k in mapping.items()
+                                             if k in ("full_name", "name", "form")])
+            sections = (*sections, section.text if section else forms.row_text(row))
+        elif kind == "total" and seen_record and forms.is_grand_total(
+                forms.first_text(row)[1]):  # type: ignore[index]
+            in_footer = True  # a grand total closes the table: what follows is the footer
+        in_footer = in_footer or kind == "footer"
+        _skip(ctx, r, row)
+    for name in required:
+        if name not in mapping.values() and not (name == "title" and sections):
+            ctx.book.issues.append(ctx.issue(Code.MISSING_COLUMN, f'"{labels[name]}"',
+                                             header_r + 1))
+
+
+def _skip(ctx: _SheetContext, r: int, row: list[Any]) -> None:
+    """A row that is not a record: listed once, quoting its text (contracts.md §6)."""
+    ctx.book.rows_read += 1
+    ctx.book.rows_skipped += 1
+    first = forms.first_text(row)
+    column = column_letter(first[0]) if first else None
+    text = forms.row_text([ctx.text(v, r + 1, column_letter(c)) if isinstance(v, str) else v
+                           for c, v in enumerate(row)])
+    ctx.book.issues.append(ctx.issue(Code.SKIPPED_ROW, f'"{text}"', r + 1, column))
+
+
+def _record(ctx: _SheetContext, key: str, excel_row: int, values: dict[str, Any],
+            columns: dict[str, str], sections: tuple[str, ...]) -> None:
+    if key == "commendations":
+        ctx.book.commendations.append(_commendation(ctx, excel_row, values, columns))
+        return
+    nom = _nomination(ctx, key, excel_row, values, columns)
+    nom.sections = sections
+    (ctx.book.individuals if key == "individuals" else ctx.book.collectives).append(nom)
 
 
 def _convert(ctx: _SheetContext, excel_row: int, values: dict[str, Any], columns: dict[str, str],
@@ -337,8 +344,9 @@ def _commendation(ctx: _SheetContext, excel_row: int, values: dict[str, Any],
                   columns: dict[str, str]) -> Commendation:
     item = Commendation(file=ctx.book.path, sheet=ctx.sheet, row=excel_row)
     issues: list[Issue] = []
-    out = _convert(ctx, excel_row, values, columns, F.COMMENDATION_LABELS, issues, set())
-    if not out.get("form"):
+    invalid: set[str] = set()
+    out = _convert(ctx, excel_row, values, columns, F.COMMENDATION_LABELS, issues, invalid)
+    if not out.get("form") and "form" not in invalid:
         issues.append(ctx.issue(Code.MISSING_VALUE, f'"{F.COMMENDATION_LABELS["form"]}"',
                                 excel_row, columns.get("form")))
     for name, value in out.items():
