@@ -284,8 +284,8 @@ def _skip(ctx: _SheetContext, r: int, row: list[Any]) -> None:
     ctx.book.rows_skipped += 1
     first = forms.first_text(row)
     column = column_letter(first[0]) if first else None
-    text = forms.row_text([ctx.text(v, r + 1, column_letter(c)) if isinstance(v, str) else v
-                           for c, v in enumerate(row)])
+    text = forms.row_text([ctx.text(v, r + 1, column_letter(c)) if isinstance(v, str)
+                           else to_text(v)[0] for c, v in enumerate(row)])
     ctx.book.issues.append(ctx.issue(Code.SKIPPED_ROW, f'"{text}"', r + 1, column))
 
 
