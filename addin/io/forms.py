@@ -21,7 +21,7 @@ from addin.domain import fields as F
 from addin.domain.text import clean, fold
 from addin.io.cells import is_blank, to_number
 
-RowKind = Literal["section", "total", "footer"]
+RowKind = Literal["section", "total", "footer", "other"]
 
 _NUMBERING = re.compile(r"^\(?\d{1,2}\)?$")
 # "I.", "II -", "A)", "1.", "a/": the numbering of a section row.
