@@ -8,7 +8,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from addin.domain.models import UnitWorkbook
-from addin.io.reader import WORKBOOK_SUFFIXES, read_unit_workbook
+from addin.io.reader import WORKBOOK_SUFFIXES, read_inputs
 
 
 def is_candidate(path: Path) -> bool:
@@ -44,18 +44,19 @@ PARALLEL_FROM = 16
 
 
 def _read_chunk(chunk: list[tuple[Path, str]]) -> list[UnitWorkbook]:
-    return [read_unit_workbook(real, shown) for real, shown in chunk]
+    return [book for real, shown in chunk for book in read_inputs(real, shown)]
 
 
 def read_all(files: list[tuple[Path, str]], progress: Callable[[int], None] | None = None,
              jobs: int | None = None) -> list[UnitWorkbook]:
-    """Read every file, in order. Many files are read by a pool of processes (reading is
-    CPU-bound Python around the Rust parser, so threads would not help)."""
+    """Read every file, in order (a cluster report gives the units it contains). Many files
+    are read by a pool of processes (reading is CPU-bound Python around the Rust parser, so
+    threads would not help)."""
     workers = max(1, min(jobs or os.cpu_count() or 1, len(files) // (PARALLEL_FROM // 2)))
     if workers == 1 or len(files) < PARALLEL_FROM:
         books = []
         for real, shown in files:
-            books.append(read_unit_workbook(real, shown))
+            books.extend(read_inputs(real, shown))
             if progress:
                 progress(1)
         return books
@@ -63,8 +64,8 @@ def read_all(files: list[tuple[Path, str]], progress: Callable[[int], None] | No
     chunks = [files[i:i + size] for i in range(0, len(files), size)]
     books = []
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        for chunk_books in pool.map(_read_chunk, chunks):
+        for chunk, chunk_books in zip(chunks, pool.map(_read_chunk, chunks), strict=True):
             books.extend(chunk_books)
             if progress:
-                progress(len(chunk_books))
+                progress(len(chunk))
     return books

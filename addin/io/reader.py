@@ -22,7 +22,7 @@ from addin.domain.issues import Code, Issue, make_issue
 from addin.domain.models import Commendation, Nomination, UnitInfo, UnitWorkbook
 from addin.domain.rules import Kind
 from addin.domain.text import fold
-from addin.io import forms, layout
+from addin.io import forms, layout, report_input
 from addin.io.cells import column_letter, is_blank, to_count, to_number, to_text
 from addin.io.package import UnsafeWorkbook, check_package, scan_sheets, sniff
 
@@ -78,7 +78,37 @@ def read_unit_workbook(path: str | Path, display: str | None = None) -> UnitWork
     return read_unit_bytes(data, shown)
 
 
-def read_unit_bytes(data: bytes, shown: str) -> UnitWorkbook:
+def read_inputs(path: str | Path, display: str | None = None) -> list[UnitWorkbook]:
+    """The unit workbooks in one input file: the unit itself, or, for a cluster report made
+    by tdkt, every unit it contains (addin.io.report_input)."""
+    shown = display if display is not None else str(path)
+    try:
+        size = Path(path).stat().st_size
+        if size > MAX_FILE_BYTES:
+            return [unreadable(shown, f"tệp quá lớn ({size // 2**20} MB)")]
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        return [unreadable(shown, exc.strerror or str(exc))]
+    opened = _open(data, shown)
+    if isinstance(opened, UnitWorkbook):
+        return [opened]
+    digest, workbook = opened
+    names = [m.name for m in workbook.sheets_metadata]
+    if not report_input.is_cluster_report(names):
+        return [_unit_book(data, shown, digest, workbook)]
+
+    def load(name: str) -> list[list[Any]]:
+        rows: list[list[Any]] = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        return rows
+
+    try:
+        return report_input.expand_report(shown, digest, names, load)
+    except Exception as exc:  # a damaged sheet part of the report
+        return [unreadable(shown, f"báo cáo cụm bị hỏng ({type(exc).__name__})", digest)]
+
+
+def _open(data: bytes, shown: str) -> UnitWorkbook | tuple[str, Any]:
+    """(SHA-256, calamine workbook), or the unreadable book saying why not."""
     digest = hashlib.sha256(data).hexdigest()
     kind = sniff(data)
     if kind == "encrypted":
@@ -91,6 +121,17 @@ def read_unit_bytes(data: bytes, shown: str) -> UnitWorkbook:
     except Exception as exc:  # calamine raises several types for non-workbooks and damage
         reason = "không phải tệp Excel hoặc tệp bị hỏng"
         return unreadable(shown, f"{reason} ({type(exc).__name__})", digest)
+    return digest, workbook
+
+
+def read_unit_bytes(data: bytes, shown: str) -> UnitWorkbook:
+    opened = _open(data, shown)
+    if isinstance(opened, UnitWorkbook):
+        return opened
+    return _unit_book(data, shown, *opened)
+
+
+def _unit_book(data: bytes, shown: str, digest: str, workbook: Any) -> UnitWorkbook:
     book = UnitWorkbook(path=shown, sha256=digest)
     try:
         _read_sheets(book, workbook, data)
@@ -146,6 +187,16 @@ def read_sheets(book: UnitWorkbook, names: list[tuple[str, bool]],
         else:
             _read_table(ctx, key, rows)
         ctx.flush_legacy()
+
+
+def read_table_rows(rows: list[list[Any]], key: str, file: str = "", sheet: str = ""
+                    ) -> UnitWorkbook:
+    """One table ("individuals", "collectives" or "commendations"), header row included."""
+    book = UnitWorkbook(path=file)
+    ctx = _SheetContext(book, sheet, {})
+    _read_table(ctx, key, rows)
+    ctx.flush_legacy()
+    return book
 
 
 def read_table(rows: list[list[Any]], kind: str, file: str = "", sheet: str = "") -> UnitWorkbook:

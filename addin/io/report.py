@@ -24,6 +24,12 @@ from addin.domain.quotas import QuotaCheck
 from addin.domain.rules import Rules, Title, format_ratio
 from addin.io.cells import column_letter
 from addin.io.fast_rows import BulkRows, splice_rows
+from addin.io.report_chain import (
+    UNIT_FACTS,
+    commendation_detail_sheet,
+    unit_fact_headers,
+    write_unit_facts,
+)
 from addin.io.xlsx_common import (
     Styles,
     finish,
@@ -347,10 +353,12 @@ def _sources_sheet(workbook: Workbook, styles: Styles, result: ClusterResult,
     headers = ["STT", "Tệp", "Đơn vị", "Kỳ báo cáo", "SHA-256", "Số dòng đọc", "Cá nhân",
                "Tập thể", "Khen thưởng", "Dòng trong báo cáo", "Đối chiếu", "Tình trạng",
                "Số lỗi", "Số cảnh báo"]
+    facts_c = len(headers)
+    headers += unit_fact_headers()  # what the next level reads back (addin.io.report_chain)
     header_block(sheet, styles, "CÁC TỆP ĐÃ ĐỌC", meta, len(headers))
     header_row = 4
     table_header(sheet, styles, header_row, headers,
-                  [5, 28, 20, 16, 66, 9, 9, 9, 9, 10, 10, 14, 8, 10])
+                  [5, 28, 20, 16, 66, 9, 9, 9, 9, 10, 10, 14, 8, 10] + [14] * len(UNIT_FACTS))
     for r, status in enumerate(result.files, start=header_row + 1):
         book = status.book
         counted = status.counted
@@ -378,6 +386,7 @@ def _sources_sheet(workbook: Workbook, styles: Styles, result: ClusterResult,
                            styles.int)
         sheet.write_number(r, 13, sum(1 for i in status.issues if i.severity == "warning"),
                            styles.int)
+        write_unit_facts(sheet, styles, r, facts_c, book)
     sheet.freeze_panes(header_row + 1, 2)
     print_setup(sheet, header_row, header_row)
 
@@ -391,6 +400,9 @@ def cluster_report_bytes(result: ClusterResult, rules: Rules, meta: ReportMeta) 
     bulks = [_nominations_sheet(workbook, styles, result, "individual", meta),
              _nominations_sheet(workbook, styles, result, "collective", meta)]
     _commendations_sheet(workbook, styles, result, meta)
+    commendation_detail_sheet(workbook, styles, result,
+                              lambda sheet, title, width: header_block(sheet, styles, title, meta,
+                                                                       width))
     _quota_sheet(workbook, styles, result, rules, meta)
     _issues_sheet(workbook, styles, result.issues, meta)
     _sources_sheet(workbook, styles, result, meta)
