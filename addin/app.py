@@ -22,7 +22,7 @@ from addin.domain.rules import Rules
 from addin.io.folders import read_all, workbook_files
 from addin.io.report import ReportMeta, cluster_report_bytes
 from addin.io.rollup import ClusterSummary, rollup_bytes
-from addin.io.rules_file import load_rules
+from addin.io.rules_file import load_rules, rules_beside
 from addin.io.xlsx_common import write_atomic
 
 Progress = Callable[[int], None]
@@ -200,6 +200,13 @@ def _cluster_job(folder: str, out: str, rules_path: str | None, date: str | None
     return payload([result], rules, out), summary, result.has_errors
 
 
+def cluster_rules(root: str, folder: str | Path, explicit: str | None) -> str | None:
+    """The rules file of one cluster of `tdkt report`: --rules, else the cluster folder's own
+    tdkt-rules.toml, else the one in ROOT, else none (the shipped book)."""
+    found = explicit or rules_beside(folder) or rules_beside(root)
+    return str(found) if found else None
+
+
 def cluster_folders(root: str) -> list[Path]:
     return sorted((p for p in Path(root).iterdir() if p.is_dir() and not p.name.startswith(".")),
                   key=lambda p: p.name)
@@ -207,7 +214,8 @@ def cluster_folders(root: str) -> list[Path]:
 
 def report_root(root: str, outdir: str, rules_path: str | None, jobs: int | None = None,
                 date: str | None = None, progress: Progress | None = None) -> Outcome:
-    rules = load_rules(rules_path)
+    """`rules_path` is --rules; without it each cluster uses its own folder's rules file."""
+    rules = load_rules(cluster_rules(root, root, rules_path))  # the roll-up's
     out_dir = Path(outdir)
     check_output(out_dir / ROLLUP_NAME, [Path(root)])
     folders = cluster_folders(root)
@@ -222,12 +230,14 @@ def report_root(root: str, outdir: str, rules_path: str | None, jobs: int | None
                    for i, f in enumerate(folders)]
     if workers == 1:
         for folder, out in zip(folders, outputs, strict=True):
-            parts.append(_cluster_job(str(folder), out, rules_path, date))
+            parts.append(_cluster_job(str(folder), out, cluster_rules(root, folder, rules_path),
+                                      date))
             if progress:
                 progress(1)
     else:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = [pool.submit(_cluster_job, str(f), o, rules_path, date)
+            futures = [pool.submit(_cluster_job, str(f), o, cluster_rules(root, f, rules_path),
+                                   date)
                        for f, o in zip(folders, outputs, strict=True)]
             for future in futures:
                 parts.append(future.result())

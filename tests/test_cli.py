@@ -130,7 +130,8 @@ def test_consolidate_clean_cluster(clean_cluster, tmp_path):
                              "Kiểm tra", "Nguồn"]
     summary = wb["Tổng hợp"]
     assert "Cụm thi đua số 3" in summary["A2"].value and "11/12/2024" in summary["A3"].value
-    assert "14 dòng dữ liệu đọc từ 2 tệp = 14 dòng" in summary["A4"].value
+    assert "14 dòng có nội dung đọc từ 2 tệp = 14 dòng trong báo cáo + 0 dòng" in summary["A4"].value
+    assert "KHÔNG KHỚP" not in summary["A4"].value
     assert summary["B8"].value == "Ban CHQS huyện Ea Kar"
     assert str(summary["E10"].value).startswith("=SUM(E8:E9)")
     people = wb["Cá nhân"]

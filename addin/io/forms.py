@@ -68,7 +68,9 @@ def row_text(row: Sequence[Any], limit: int = 160) -> str:
 
 
 def has_text(row: Sequence[Any]) -> bool:
-    return any(isinstance(v, str) and v.strip() for v in row)
+    """Text someone typed: not a formula (a workbook read through openpyxl gives the
+    template's formulas as their text)."""
+    return any(isinstance(v, str) and v.strip() and not v.startswith("=") for v in row)
 
 
 def first_text(row: Sequence[Any]) -> tuple[int, str] | None:

@@ -3,7 +3,8 @@
 tdkt's own cluster summary (contracts.md §5) is recognised by its sheets, not by its name. Each
 unit counted in it becomes one UnitWorkbook again, with the path "cum-3.xlsx › cum-3/ea-kar.xlsx"
 (the report as given, then the "Tệp nguồn" it recorded), the unit's rows at their original
-"Dòng nguồn", its facts from "Nguồn" and its commendation lines from "Chi tiết khen thưởng".
+"Dòng nguồn", its facts from "Nguồn" and its commendation lines from the per-unit table of
+"Khen thưởng".
 The rest of the pipeline is unchanged, so a province report consolidates at the military region
 exactly as the units would, and the provenance chain grows one link per level.
 """
@@ -18,7 +19,7 @@ from addin.domain.issues import Code, make_issue
 from addin.domain.models import UnitWorkbook
 from addin.domain.text import fold
 from addin.io.cells import to_count, to_text
-from addin.io.report_chain import DETAIL_SHEET, SOURCE_FILE, SOURCE_ROW, UNIT_FACTS
+from addin.io.report_chain import DETAIL_TITLE, SOURCE_FILE, SOURCE_ROW, UNIT_FACTS
 
 CHAIN = " › "
 SOURCES_SHEET, SUMMARY_SHEET = "Nguồn", "Tổng hợp"
@@ -84,11 +85,14 @@ def expand_report(shown: str, digest: str, sheet_names: list[str],
                     else to_text(value)[0])
         books[path] = book
     tables = (("individuals", F.SHEET_INDIVIDUALS), ("collectives", F.SHEET_COLLECTIVES),
-              ("commendations", DETAIL_SHEET))
+              ("commendations", F.SHEET_COMMENDATIONS))
     for key, sheet in tables:
         if fold(sheet) not in by_fold:
             continue
         rows = load(by_fold[fold(sheet)])
+        if key == "commendations":  # the per-unit table under the totals
+            rows = rows[next((r + 1 for r, row in enumerate(rows)
+                              if row and fold(row[0]) == fold(DETAIL_TITLE)), len(rows)):]
         _distribute(rows, key, read_table_rows(rows, key, shown, sheet), books)
     for book in books.values():
         book.rows_read = len(book.individuals) + len(book.collectives) + len(book.commendations)
