@@ -224,7 +224,7 @@ def test_nothing_to_read(tmp_path):
 def test_output_never_over_an_input(clean_cluster, tmp_path):
     before = digest_tree(clean_cluster)
     code, out = run("consolidate", str(clean_cluster), "-o", str(clean_cluster / "u0.xlsx"))
-    assert code == 2 and "trùng" in out or "nằm trong" in out
+    assert code == 2 and ("trùng" in out or "nằm trong" in out)
     code, out = run("consolidate", str(clean_cluster), "-o", str(clean_cluster / "new.xlsx"))
     assert code == 2 and "nằm trong thư mục đầu vào" in out
     assert digest_tree(clean_cluster) == before

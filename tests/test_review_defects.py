@@ -101,3 +101,64 @@ def test_reconciliation_compares_rows_seen_with_rows_written(tmp_path, rules):
     wb = _report_sheets([lost], rules)
     assert _sources_row(wb, str(path))["Đối chiếu"] == "KHÔNG KHỚP"
     assert "KHÔNG KHỚP" in wb["Tổng hợp"]["A4"].value
+
+
+def test_formula_error_in_khen_thuong_is_one_issue(tmp_path):
+    import xlsxwriter
+
+    from addin.io.reader import read_unit_workbook
+
+    sheets = unit_sheets([person()])
+    path = tmp_path / "k.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    for name, rows in sheets.items():
+        ws = wb.add_worksheet(name)
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                if value is not None:
+                    ws.write(r, c, value)
+    ws = wb.get_worksheet_by_name("Khen thưởng")
+    ws.write_formula(2, 0, "=VLOOKUP(1,Z1:Z2,2,0)", None, "#N/A")  # the form: an error
+    ws.write_number(2, 3, 1)
+    wb.close()
+    book = read_unit_workbook(path)
+    found = [(str(i.code), i.sheet, i.row, i.column) for i in book.all_issues()]
+    assert found == [("formula_error", "Khen thưởng", 3, "A")]
+
+
+def test_the_workbooks_own_result_is_compared(tmp_path, rules):
+    from addin.domain.cluster import consolidate
+    from addin.io.reader import read_unit_workbook
+
+    rows = [person(seq=1, agree=8), person(name="Trần B", seq=2, agree=3),
+            person(name="Lê C", seq=3, agree=9), person(name="Phạm D", seq=4, agree=2)]
+    rows[0][10] = "Đạt"  # right
+    rows[1][10] = "Đạt"  # wrong: 3 of 10 is below 50%
+    rows[2][10] = "KHONG DAT"  # wrong, typed without diacritics
+    rows[3][10] = "Không đạt (không đủ phiếu)"  # right, with a remark
+    book = read_unit_workbook(write_openpyxl(tmp_path / "r.xlsx", unit_sheets(rows)))
+    result = consolidate([book], rules)
+    found = [(i.row, i.column, i.severity) for i in result.issues if i.code == "result_mismatch"]
+    assert found == [(6, "K", "warning"), (7, "K", "warning")]
+
+
+def test_macro_summary_text_has_no_literal_apostrophe(tmp_path):
+    import shutil
+
+    import openpyxl
+
+    from addin.io.rules_file import load_rules
+    from addin.macros import SUMMARY_SHEET, write_summary
+    from addin.workbooks import FileBook
+
+    demo = Path(__file__).resolve().parents[1] / "workbooks" / "demo" / "cum-thi-dua-so-3"
+    path = tmp_path / "s.xlsx"
+    shutil.copy(demo / "ban-chqs-ea-kar.xlsx", path)
+    override = tmp_path / "r.toml"
+    override.write_text('[titles.LDTT]\nname = "-Lao động tiên tiến (thử)"\n', encoding="utf-8")
+    book = FileBook(path)
+    write_summary(book, load_rules(override))
+    book.save()
+    sheet = openpyxl.load_workbook(path)[SUMMARY_SHEET]
+    cell = next(c for row in sheet.iter_rows() for c in row if c.value and "(thử)" in str(c.value))
+    assert cell.value == "-Lao động tiên tiến (thử)" and cell.data_type == "s"

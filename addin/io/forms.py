@@ -112,7 +112,8 @@ class Section:
 def section_of(row: Sequence[Any], data_columns: Sequence[int]) -> Section | None:
     """A section row: one text (often merged across the table), numbered "I.", "A.", "1." or
     written as "Danh hiệu …", or a number-like mark in one cell and the text in the next; or a
-    lone text standing in a column that holds no name (the STT column)."""
+    lone text in a column that holds no typed data (the STT column, a column outside the
+    table). `data_columns`: the columns whose text belongs to a record (name, rank, title…)."""
     filled = [(c, v) for c, v in enumerate(row) if not is_blank(v)]
     if not filled or len(filled) > 2 or any(not isinstance(v, str) for _, v in filled):
         return None
@@ -145,14 +146,19 @@ def classify(row: Sequence[Any], columns: dict[int, str], in_footer: bool) -> Ro
         return None
     if in_footer or (columns.get(first[0]) not in _TEXT_FIELDS and is_footer(first[1])):
         return "footer"
-    name_columns = [c for c, key in columns.items() if key in ("full_name", "name", "form")]
-    if section_of(row, name_columns) is not None:
+    if section_of(row, data_columns(columns)) is not None:
         return "section"
     return None
 
 
 # Data columns whose text may legitimately start like a footer line ("Ghi chú: …").
 _TEXT_FIELDS = ("note", "initiative", "position", "rank", "unit", "title", "kind", "level")
+
+
+def data_columns(columns: dict[int, str]) -> list[int]:
+    """Columns whose text is part of a record (everything mapped but STT and the template's
+    computed columns)."""
+    return [c for c, key in columns.items() if key not in ("seq", "percent", "result")]
 
 
 def _total_label(row: Sequence[Any]) -> bool:

@@ -332,8 +332,7 @@ def _read_table(ctx: _SheetContext, key: str, rows: list[list[Any]]) -> None:
                 continue  # a pre-typed STT or a formula's empty output: not a row at all
             kind = "footer" if in_footer else "other"  # text outside the table's columns
         elif kind == "section":
-            section = forms.section_of(row, [c for c, k in mapping.items()
-                                             if k in ("full_name", "name", "form")])
+            section = forms.section_of(row, forms.data_columns(mapping))
             sections = (*sections, section.text if section else forms.row_text(row))
         elif kind == "total" and seen_record and forms.is_grand_total(
                 forms.first_text(row)[1]):  # type: ignore[index]
