@@ -4,12 +4,12 @@ no exception escapes, every row with data is counted, and the report always open
 from __future__ import annotations
 
 import copy
-import re
-import tomllib
 import datetime as dt
 import io
 import os
+import re
 import tempfile
+import tomllib
 from pathlib import Path
 from typing import Any
 

@@ -162,3 +162,24 @@ def test_macro_summary_text_has_no_literal_apostrophe(tmp_path):
     sheet = openpyxl.load_workbook(path)[SUMMARY_SHEET]
     cell = next(c for row in sheet.iter_rows() for c in row if c.value and "(thử)" in str(c.value))
     assert cell.value == "-Lao động tiên tiến (thử)" and cell.data_type == "s"
+
+
+def test_fast_rows_carry_their_styles(tmp_path, rules):
+    from addin.io.reader import read_unit_workbook
+
+    people = [person(seq=1, agree=8), person(name="Trần B", seq=2, agree=3),
+              person(name="Lê C", seq=3, agree=11)]
+    book = read_unit_workbook(write_openpyxl(tmp_path / "s.xlsx", unit_sheets(people)))
+    sheet = _report_sheets([book], rules)["Cá nhân"]
+    header = [c.value for c in sheet[5]]
+    result_c, status_c = header.index("Kết quả") + 1, header.index("Tình trạng") + 1
+
+    def fill(row: int, col: int) -> str:
+        return sheet.cell(row, col).fill.fgColor.rgb[-6:]
+
+    assert [sheet.cell(r, result_c).value for r in (6, 7, 8)] == ["Đạt", "Không đạt", "Không đạt"]
+    assert [fill(r, result_c) for r in (6, 7, 8)] == ["C6EFCE", "FFC7CE", "FFC7CE"]
+    assert [sheet.cell(r, status_c).value for r in (6, 7, 8)] == [None, "Cảnh báo", "Lỗi"]
+    assert [fill(r, status_c) for r in (7, 8)] == ["FFE699", "F8CBAD"]
+    name = sheet.cell(6, 2)
+    assert name.border.left.style == "thin" and name.font.name == "Times New Roman"
