@@ -80,7 +80,12 @@ def first_text(row: Sequence[Any]) -> tuple[int, str] | None:
     return None
 
 
+_TOTAL_FIRST = frozenset("tTcC")  # every total word starts so: most names are ruled out at once
+
+
 def is_total(text: str) -> bool:
+    if text.lstrip()[:1] not in _TOTAL_FIRST:
+        return False
     lowered = clean(text).lower()
     if _TOTAL.match(lowered):
         return True
