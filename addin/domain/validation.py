@@ -5,6 +5,7 @@ Nothing here raises on bad data; a row with an error is kept, marked, and does n
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 
@@ -72,10 +73,27 @@ def _section_title(nom: Nomination, rules: Rules) -> str:
     """The title named by the nearest section row above the record (contracts.md §6), as its
     canonical name; "" when no section names one (a section like "A. Khối cơ quan" only groups)."""
     for text in reversed(nom.sections):
-        code = recognise_title(text, rules)
-        if code is not None:
-            return rules.title(code).name
+        for candidate in _section_candidates(text):
+            code = recognise_title(candidate, rules)
+            if code is not None:
+                return rules.title(code).name
     return ""
+
+
+_SECTION_COUNT = re.compile(r"\s*[(:,;-].*$")  # "(gồm 05 đồng chí)", ": 02 đồng chí"
+_SECTION_ASK = re.compile(r"^(?:de nghi|xet tang|tang|danh hieu|ve|cac)\s+")
+
+
+def _section_candidates(text: str) -> list[str]:
+    """A section's text, then what it names once counts and asking words are dropped:
+    "CHIẾN SĨ TIÊN TIẾN (gồm 05 đồng chí)", "Đề nghị tặng danh hiệu Chiến sĩ tiên tiến"."""
+    candidates = [text, _SECTION_COUNT.sub("", text)]
+    if ":" in text:
+        candidates.append(text.split(":", 1)[1])
+    folded = fold(candidates[1])
+    while (shorter := _SECTION_ASK.sub("", folded)) != folded:
+        folded = shorter
+    return [*candidates, folded]
 
 
 def _check_result(nom: Nomination) -> None:
