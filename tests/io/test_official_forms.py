@@ -71,3 +71,32 @@ def test_official_form_is_read_exactly(corpus, rules, variant: Variant):
     # Every row with content is accounted for: a record or a listed skipped row.
     records = len(book.individuals) + len(book.collectives) + len(book.commendations)
     assert book.rows_read == records + len(expected_skips)
+
+
+@needs_libreoffice
+@pytest.mark.libreoffice
+def test_consolidating_official_forms_exits_clean(corpus, tmp_path):
+    """The issue's first experience: a cluster of units sending official forms (.xls, .ods,
+    NFD text) with no real mistake consolidates with exit 0, nobody invented, nothing lost."""
+    import json
+
+    from click.testing import CliRunner
+
+    from addin.cli import cli
+
+    folder = tmp_path / "cum"
+    folder.mkdir()
+    for name in ("trung-doan.xls", "don-bien-phong.ods", "khong-dau.xlsx"):
+        shutil.copy(corpus[name], folder / name)
+    result = CliRunner().invoke(cli, ["consolidate", str(folder), "-o", str(tmp_path / "r.xlsx"),
+                                      "--json"], catch_exceptions=False)
+    data = json.loads(result.output)
+    assert result.exit_code == 0, [i for i in data["issues"] if i["severity"] == "error"]
+    assert data["totals"] == {"files": 3, "individuals": 5 + 3 + 2, "collectives": 2}
+    assert data["by_title"] == {"CSTT": {"proposed": 5, "passed": 5},
+                                "CSTDCS": {"proposed": 5, "passed": 5},
+                                "DVTT": {"proposed": 1, "passed": 1},
+                                "DVQT": {"proposed": 1, "passed": 1}}
+    skipped = [i for i in data["issues"] if i["code"] == "skipped_row"]
+    assert len(skipped) == sum(len(v.expected_skipped()) for v in VARIANTS
+                               if f"{v.name}{v.suffix}" in {p.name for p in folder.iterdir()})
