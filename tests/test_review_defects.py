@@ -183,3 +183,15 @@ def test_fast_rows_carry_their_styles(tmp_path, rules):
     assert [fill(r, status_c) for r in (7, 8)] == ["FFE699", "F8CBAD"]
     name = sheet.cell(6, 2)
     assert name.border.left.style == "thin" and name.font.name == "Times New Roman"
+
+
+def test_a_name_that_folds_like_a_total_is_a_person_in_kiemtra(rules):
+    from addin.worksheet_functions import check_table
+
+    table = [["STT", "Họ và tên", "Danh hiệu đề nghị", "Tổng số thành viên", "Số có mặt",
+              "Số phiếu đồng ý"],
+             [1, "Tống Công Thành", "Chiến sĩ tiên tiến", 10, 10, 12],
+             [2, "Tong Cong Minh", "Chiến sĩ tiên tiến", 10, 10, 8],
+             ["Tổng cộng", None, None, 20, 20, 20]]
+    assert check_table(table, rules) == [["Số phiếu đồng ý lớn hơn số có mặt (12 > 10)"], [""],
+                                         [""]]
