@@ -313,12 +313,13 @@ def _read_table(ctx: _SheetContext, key: str, rows: list[list[Any]]) -> None:
     columns = {k: column_letter(c) for c, k in mapping.items()}
     sections: tuple[str, ...] = ()
     in_footer = seen_record = False
+    rows_before = ctx.book.rows_read
     for r in range(header_r + 1, len(rows)):
         row = rows[r]
         if all(is_blank(v) for v in row):
             continue
-        if not seen_record and forms.is_numbering_row(row):
-            continue
+        if ctx.book.rows_read == rows_before and forms.is_numbering_row(row):
+            continue  # a column-number row, under the header before anything else
         kind = forms.classify(row, mapping, in_footer)
         if kind is None:
             values = {k: row[c] if c < len(row) else None for c, k in mapping.items()}
