@@ -204,7 +204,9 @@ NOMINATION_COLUMNS = {
                    ("Đơn vị", 18), ("Danh hiệu đề nghị", 24), ("Mã danh hiệu", 9),
                    ("Tổng số thành viên", 10), ("Số có mặt", 9), ("Số phiếu đồng ý", 10),
                    ("Tỷ lệ (%)", 9), ("Kết quả", 10), ("Sáng kiến, đề tài", 24),
-                   ("Số năm liên tục đạt", 9), ("Ghi chú", 16), ("Tình trạng", 10),
+                   ("Số năm liên tục đạt", 9), ("Ghi chú", 16),
+                   # identity across levels and periods (contracts.md §6)
+                   ("Số hiệu quân nhân", 12), ("Năm sinh", 7), ("Tình trạng", 10),
                    ("Tệp nguồn", 22), ("Dòng nguồn", 8)],
     "collective": [("STT", 5), ("Tên tập thể", 26), ("Đơn vị báo cáo", 18),
                    ("Danh hiệu đề nghị", 24), ("Mã danh hiệu", 9), ("Quân số", 8),
@@ -224,7 +226,8 @@ def _nomination_values(nom: Nomination, unit: str) -> list[object]:
     if nom.kind == "individual":
         return [_seq(nom.seq), nom.name, nom.rank, nom.position, nom.unit, nom.title_text,
                 nom.title or "", nom.members, nom.present, nom.agree, nom.percent, result,
-                nom.initiative, nom.streak, nom.note, _row_status(nom), nom.file, nom.row]
+                nom.initiative, nom.streak, nom.note, nom.service_no, nom.birth_year,
+                _row_status(nom), nom.file, nom.row]
     return [_seq(nom.seq), nom.name, unit, nom.title_text, nom.title or "", nom.headcount, nom.cstt,
             nom.cstdcs, nom.disciplined, nom.members, nom.present, nom.agree, nom.percent,
             result, nom.note, _row_status(nom), nom.file, nom.row]

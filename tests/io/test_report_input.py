@@ -104,6 +104,25 @@ def test_provenance_chain_back_to_the_unit_file_and_row(levels, tmp_path):
     assert {r[row_c] for r in rows} == set(range(5, 12))
 
 
+def test_identity_columns_travel_up_the_levels(tmp_path):
+    """Số hiệu quân nhân and Năm sinh (contracts.md §6) reach the next level's report."""
+    units, level1, level2 = (tmp_path / n for n in ("cum", "tinh", "vung"))
+    for folder in (units, level1, level2):
+        folder.mkdir()
+    sheets = unit_sheets([person()])
+    sheets["Cá nhân"][3] = [*sheets["Cá nhân"][3], "Số hiệu quân nhân", "Năm sinh"]
+    sheets["Cá nhân"][4] = [*sheets["Cá nhân"][4], "12-345-678", 1990]
+    write_openpyxl(units / "u.xlsx", sheets)
+    consolidate_folder(str(units), str(level1 / "cum.xlsx"), RULES)
+    consolidate_folder(str(level1), str(level2 / "tinh.xlsx"), RULES)
+    consolidate_folder(str(level2), str(tmp_path / "vung.xlsx"), RULES)
+    sheet = openpyxl.load_workbook(tmp_path / "vung.xlsx")["Cá nhân"]
+    header = [c.value for c in sheet[5]]
+    row = [c.value for c in sheet[6]]
+    assert (row[header.index("Số hiệu quân nhân")], row[header.index("Năm sinh")]) == (
+        "12-345-678", 1990)
+
+
 def test_a_unit_and_a_report_containing_it_count_it_once(levels, tmp_path):
     folder = tmp_path / "mixed"
     folder.mkdir()
