@@ -199,6 +199,9 @@ def ban_chqs() -> dict[str, list[Row]]:
              "Đề nghị tặng danh hiệu Lao động tiên tiến"),
         Rec((None, "Hà Thị Thu", 1992, "CNQP", "Nhân viên", "Ban Hậu cần", None, 12, 11, 9),
             "LDTT"),
+        # A surname that starts like a footer word ("Lưu: VT"), no vote typed yet: a person.
+        Rec((None, "Lưu Văn Hùng", 1991, "Trung sĩ", "Tiểu đội trưởng", "Ban Hậu cần",
+             "Lao động tiên tiến"), "LDTT", frozenset({"missing_value"})),
         Skip(("Cộng", None, None, None, None, None, None, 60, 44, 33), "Cộng | 60 | 44 | 33"),
         Plain(),
         Skip(("Nơi nhận:", None, None, None, None, None, None, None, "CHỈ HUY TRƯỞNG"),

@@ -39,15 +39,18 @@ _TOTAL = re.compile(rf"^(?:{_TOTAL_WORDS}){_TOTAL_TAIL}")
 # number after it), so that "Tong Cong Thanh" stays a person.
 _TOTAL_ASCII = re.compile(r"^(?:tong cong|cong tong|tong so|cong)(?:$|\s*[:(\-–=]|\s+\d|\s+muc\b)")
 _GRAND_TOTAL = re.compile(r"^(?:tổng cộng|cộng tổng|tổng số|tong cong|cong tong|tong so)")
-# The signature, date and notes block under a table (compared folded: these are phrases,
-# never a person's name).
+# The signature, date and notes block under a table (compared folded): phrases that are never
+# a person's name…
 _FOOTER_STARTS = (
     "nguoi lap", "nguoi ke khai", "nguoi tong hop", "thu truong", "chi huy truong", "chinh uy",
-    "chinh tri vien", "chu tich", "pho chu tich", "truong ban", "pho truong ban", "ky ghi ro",
-    "ky ten", "ky va ghi", "ky dong dau", "xac nhan", "noi nhan", "ghi chu", "t m ", "tm ",
-    "k t ", "kt ", "q ", "luu ", "luu vt", "duyet", "thay mat", "dai dien", "hoi dong thi dua",
-    "bang chu", "danh sach nay co", "danh sach gom", "can bo lap",
+    "chinh tri vien", "ky ghi ro", "ky ten", "ky va ghi", "ky dong dau", "xac nhan", "noi nhan",
+    "ghi chu", "t m ", "k t ", "luu vt", "hoi dong thi dua", "danh sach nay co",
+    "danh sach gom", "can bo lap",
 )
+# …and signers' titles that could also begin a name ("Trương Bân", "Chu Tịch…", "Lưu Văn…"):
+# only when written in capitals, as forms print them ("TRƯỞNG BAN", "TM. BAN CHỈ HUY").
+_FOOTER_CAPITALS = ("chu tich", "pho chu tich", "truong ban", "pho truong ban", "duyet",
+                    "thay mat", "dai dien", "bang chu", "tm ", "kt ", "q ", "luu ")
 _FOOTER_EXACT = {"luu", "tm", "kt", "nguoi lap bieu", "thu truong don vi"}
 _DATE = re.compile(r"\bngay\s+\d{1,2}\s+thang\s+\d{1,2}\s+nam\s+\d{4}\b|"
                    r"ngay\s+thang\s+nam\s*$")
@@ -102,8 +105,12 @@ def is_footer(text: str) -> bool:
         return False
     if folded in _FOOTER_EXACT or _DATE.search(folded):
         return True
-    return any(folded.startswith(start) for start in _FOOTER_STARTS) or (
-        clean(text).startswith("(") and folded.startswith(("ky", "da ky")))
+    if any(folded.startswith(start) for start in _FOOTER_STARTS):
+        return True
+    cleaned = clean(text)
+    if cleaned == cleaned.upper() and folded.startswith(_FOOTER_CAPITALS):
+        return True
+    return cleaned.startswith("(") and folded.startswith(("ky", "da ky"))
 
 
 @dataclass(frozen=True)

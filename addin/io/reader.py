@@ -336,7 +336,7 @@ def _read_table(ctx: _SheetContext, key: str, rows: list[list[Any]]) -> None:
             section = forms.section_of(row, forms.data_columns(mapping))
             sections = (*sections, section.text if section else forms.row_text(row))
         elif kind == "total" and seen_record and forms.is_grand_total(
-                forms.first_text(row)[1]):  # type: ignore[index]
+                (forms.first_text(row) or (0, ""))[1]):
             in_footer = True  # a grand total closes the table: what follows is the footer
         in_footer = in_footer or kind == "footer"
         _skip(ctx, r, row)
