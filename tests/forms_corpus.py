@@ -195,6 +195,7 @@ def ban_chqs() -> dict[str, list[Row]]:
             codes=("missing_value",)),
         # A name alone: a person whose row is unfinished, not a section.
         Rec((None, "Nguyễn Thị Lan"), None, frozenset({"missing_value"})),
+        Rec((None, "Y-Bhăm Êban"), None, frozenset({"missing_value"})),  # not "Y-" a section
         Skip(("Đề nghị tặng danh hiệu Lao động tiên tiến",),
              "Đề nghị tặng danh hiệu Lao động tiên tiến"),
         Rec((None, "Hà Thị Thu", 1992, "CNQP", "Nhân viên", "Ban Hậu cần", None, 12, 11, 9),

@@ -26,7 +26,9 @@ RowKind = Literal["section", "total", "footer", "other"]
 _NUMBERING = re.compile(r"^\(?\d{1,2}\)?$")
 # "I.", "II -", "A)", "1.", "a/": the numbering of a section row.
 _SECTION_MARK = r"(?:[IVXLC]{1,6}|[A-ZĐa-zđ]|\d{1,2}(?:\.\d{1,2})?)"
-_SECTION_PREFIX = re.compile(rf"^{_SECTION_MARK}\s*[.):/\-–]\s*(?=\S)")
+# A letter takes only "." or ")" ("A. Khối cơ quan"): "Y-Bhăm Êban" is a name.
+_SECTION_PREFIX = re.compile(r"^(?:(?:[IVXLC]{1,6}|\d{1,2}(?:\.\d{1,2})?)\s*[.):/\-–]"
+                             r"|[A-ZĐa-zđ]\s*[.)])\s*(?=\S)")
 _SECTION_ALONE = re.compile(rf"^{_SECTION_MARK}[.):/]?$")
 # A section row naming a title usually says so ("Danh hiệu ...").
 _SECTION_WORDS = ("danh hieu ",)
