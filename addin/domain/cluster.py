@@ -96,8 +96,12 @@ def consolidate(books: list[UnitWorkbook], rules: Rules) -> ClusterResult:
             continue
         key = (fold(book.info.unit), fold(book.info.period))
         twin = seen_sha.get(book.sha256) or (seen_unit.get(key) if all(key) else None)
-        if twin is not None and (book.source_report or twin.source_report):
-            issue = make_issue(  # the same unit twice through a report: counted once
+        same_copy = twin is not None and twin.sha256 == book.sha256
+        if twin is not None and (book.source_report or twin.source_report) and not (
+                same_copy and book.source_report and twin.source_report):
+            # A unit's own file and a report holding it, or two reports holding different
+            # versions of it (the same copy in two reports is a duplicate_file below).
+            issue = make_issue(
                 Code.DUPLICATE_UNIT,
                 f"{book.info.unit} — {book.info.period} (đã có ở {twin.path}; không tính lại)",
                 file=book.path)

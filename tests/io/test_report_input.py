@@ -150,3 +150,14 @@ def test_report_command_takes_folders_of_reports(levels, tmp_path):
     assert outcome.payload["totals"]["individuals"] == 28
     assert [c["name"] for c in outcome.payload["clusters"]] == ["tinh-a"]
 
+
+
+def test_the_same_report_twice_is_a_duplicate_file(levels, tmp_path):
+    folder = tmp_path / "twice"
+    folder.mkdir()
+    shutil.copy(levels / "tinh" / "cum-2.xlsx", folder / "cum-2.xlsx")
+    shutil.copy(levels / "tinh" / "cum-2.xlsx", folder / "cum-2 (1).xlsx")  # sent twice
+    outcome = consolidate_folder(str(folder), str(tmp_path / "t.xlsx"), RULES)
+    codes = [i["code"] for i in outcome.payload["issues"] if i["code"].startswith("duplicate")]
+    assert codes == ["duplicate_file", "duplicate_file"]  # one per unit of the copy
+    assert outcome.payload["totals"]["individuals"] == 14
