@@ -102,7 +102,7 @@ def read_inputs(path: str | Path, display: str | None = None) -> list[UnitWorkbo
         return rows
 
     try:
-        return report_input.expand_report(shown, digest, names, load)
+        return report_input.expand_report(shown, digest, names, load, _report_table)
     except Exception as exc:  # a damaged sheet part of the report
         return [unreadable(shown, f"báo cáo cụm bị hỏng ({type(exc).__name__})", digest)]
 
@@ -189,31 +189,13 @@ def read_sheets(book: UnitWorkbook, names: list[tuple[str, bool]],
         ctx.flush_legacy()
 
 
-def read_table_rows(rows: list[list[Any]], key: str, file: str = "", sheet: str = ""
-                    ) -> UnitWorkbook:
-    """One table ("individuals", "collectives" or "commendations"), header row included."""
+def _report_table(rows: list[list[Any]], key: str, file: str, sheet: str) -> UnitWorkbook:
+    """A table of tdkt's own report: every row under the header is a record (a person named
+    like a total or a footer line stays one; the report has no form rows)."""
     book = UnitWorkbook(path=file)
     ctx = _SheetContext(book, sheet, {})
-    _read_table(ctx, key, rows)
-    ctx.flush_legacy()
+    _read_table(ctx, key, rows, official_form=False)
     return book
-
-
-def table_kind(rows: list[list[Any]]) -> Kind | None:
-    """Whether rows hold a "Cá nhân" or a "Tập thể" table, by the reader's own header
-    detection: the table whose header is found with its name column and the most columns."""
-    best: tuple[bool, int] | None = None
-    chosen: Kind | None = None
-    for kind, key, name in (("individual", "individuals", "full_name"),
-                            ("collective", "collectives", "name")):
-        index, _, required = layout.TABLES[key]
-        found = _find_header(rows, index, required)
-        if found is None:
-            continue
-        score = (name in found[1].values(), len(found[1]))
-        if best is None or score > best:
-            best, chosen = score, kind  # type: ignore[assignment]
-    return chosen
 
 
 def read_table(rows: list[list[Any]], kind: str, file: str = "", sheet: str = "") -> UnitWorkbook:
@@ -299,7 +281,10 @@ def _find_header(rows: list[list[Any]], index: dict[str, str], required: tuple[s
     return best[0], best[2], best[3]
 
 
-def _read_table(ctx: _SheetContext, key: str, rows: list[list[Any]]) -> None:
+def _read_table(ctx: _SheetContext, key: str, rows: list[list[Any]],
+                official_form: bool = True) -> None:
+    """Records of one table; with `official_form`, the rows of official forms that are not
+    records (addin.io.forms) are recognised and listed as skipped_row."""
     index, labels, required = layout.TABLES[key]
     found = _find_header(rows, index, required)
     if found is None:
@@ -320,7 +305,7 @@ def _read_table(ctx: _SheetContext, key: str, rows: list[list[Any]]) -> None:
             continue
         if ctx.book.rows_read == rows_before and forms.is_numbering_row(row):
             continue  # a column-number row, under the header before anything else
-        kind = forms.classify(row, mapping, in_footer)
+        kind = forms.classify(row, mapping, in_footer) if official_form else None
         if kind is None:
             values = {k: row[c] if c < len(row) else None for c, k in mapping.items()}
             if not (all(is_blank(v) for k, v in values.items() if k not in _NOT_DATA) and not any(

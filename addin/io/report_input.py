@@ -49,11 +49,14 @@ def _cell(row: list[Any], column: int | None) -> Any:
     return row[column] if column is not None and column < len(row) else None
 
 
-def expand_report(shown: str, digest: str, sheet_names: list[str],
-                  load: Callable[[str], list[list[Any]]]) -> list[UnitWorkbook]:
-    """The unit workbooks a cluster report contains (see the module's docstring)."""
-    from addin.io.reader import read_table_rows  # the reader's own table reading
+TableReader = Callable[[list[list[Any]], str, str, str], UnitWorkbook]
 
+
+def expand_report(shown: str, digest: str, sheet_names: list[str],
+                  load: Callable[[str], list[list[Any]]], read_table: TableReader
+                  ) -> list[UnitWorkbook]:
+    """The unit workbooks a cluster report contains (see the module's docstring).
+    `read_table(rows, key, file, sheet)` is the reader's own reading of one table."""
     by_fold = {fold(n): n for n in sheet_names}
     books: dict[str, UnitWorkbook] = {}
     sources = load(by_fold[fold(SOURCES_SHEET)])
@@ -93,7 +96,7 @@ def expand_report(shown: str, digest: str, sheet_names: list[str],
         if key == "commendations":  # the per-unit table under the totals
             rows = rows[next((r + 1 for r, row in enumerate(rows)
                               if row and fold(row[0]) == fold(DETAIL_TITLE)), len(rows)):]
-        _distribute(rows, key, read_table_rows(rows, key, shown, sheet), books)
+        _distribute(rows, key, read_table(rows, key, shown, sheet), books)
     for book in books.values():
         book.rows_read = len(book.individuals) + len(book.collectives) + len(book.commendations)
     return list(books.values())
