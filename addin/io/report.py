@@ -80,9 +80,9 @@ def table_header(sheet: Worksheet, styles: Styles, row: int, headers: Sequence[s
 
 
 def _written_by_file(bulks: Sequence[BulkRows], result: ClusterResult) -> Counter[str]:
-    # bulks: the "Cá nhân" rows, then the "Tập thể" rows
     """Rows this report writes per source file, counted on the rows themselves (the "Tệp
-    nguồn" cell of each nomination row, each commendation line), not on the reader's lists."""
+    nguồn" cell of each nomination row, each commendation line), not on the reader's lists.
+    `bulks`: the "Cá nhân" rows, then the "Tập thể" rows."""
     written: Counter[str] = Counter()
     for kind, bulk in zip(("individual", "collective"), bulks, strict=True):
         file_c = [h for h, _ in NOMINATION_COLUMNS[kind]].index("Tệp nguồn")
