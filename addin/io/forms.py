@@ -150,14 +150,14 @@ def classify(row: Sequence[Any], columns: dict[int, str], in_footer: bool) -> Ro
     """What a non-blank row under a table header is, when it is not a record (None: a record).
 
     `columns` maps the table's column indices to field keys."""
-    counts = [c for c, key in columns.items() if key in F.COUNT_FIELDS]
-    if _total_label(row):
-        return "total"
-    if any(c < len(row) and to_number(row[c])[0] is not None for c in counts):
-        return None  # a row carrying a count is a record, whatever else it says
     first = first_text(row)
     if first is None:
-        return None
+        return None  # numbers only: a record, or nothing (decided by the reader)
+    if is_total(first[1]):
+        return "total"
+    if any(c < len(row) and to_number(row[c])[0] is not None
+           for c, key in columns.items() if key in F.COUNT_FIELDS):
+        return None  # a row carrying a count is a record, whatever else it says
     if in_footer or (columns.get(first[0]) not in _TEXT_FIELDS and is_footer(first[1])):
         return "footer"
     if section_of(row, data_columns(columns)) is not None:
@@ -173,9 +173,3 @@ def data_columns(columns: dict[int, str]) -> list[int]:
     """Columns whose text is part of a record (everything mapped but STT and the template's
     computed columns)."""
     return [c for c, key in columns.items() if key not in ("seq", "percent", "result")]
-
-
-def _total_label(row: Sequence[Any]) -> bool:
-    """The first text of the row is a total's label ("Cộng", "Tổng cộng: 16 đồng chí")."""
-    first = first_text(row)
-    return first is not None and is_total(first[1])
