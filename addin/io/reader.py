@@ -189,6 +189,23 @@ def read_sheets(book: UnitWorkbook, names: list[tuple[str, bool]],
         ctx.flush_legacy()
 
 
+def table_kind(rows: list[list[Any]]) -> Kind | None:
+    """Whether rows hold a "Cá nhân" or a "Tập thể" table, by the reader's own header
+    detection: the table whose header is found with its name column and the most columns."""
+    best: tuple[bool, int] | None = None
+    chosen: Kind | None = None
+    for kind, key, name in (("individual", "individuals", "full_name"),
+                            ("collective", "collectives", "name")):
+        index, _, required = layout.TABLES[key]
+        found = _find_header(rows, index, required)
+        if found is None:
+            continue
+        score = (name in found[1].values(), len(found[1]))
+        if best is None or score > best:
+            best, chosen = score, kind  # type: ignore[assignment]
+    return chosen
+
+
 def _report_table(rows: list[list[Any]], key: str, file: str, sheet: str) -> UnitWorkbook:
     """A table of tdkt's own report: every row under the header is a record (a person named
     like a total or a footer line stays one; the report has no form rows)."""
