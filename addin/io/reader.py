@@ -22,11 +22,16 @@ from addin.domain.issues import Code, Issue, make_issue
 from addin.domain.models import Commendation, Nomination, UnitInfo, UnitWorkbook
 from addin.domain.rules import Kind
 from addin.domain.text import fold
-from addin.io import forms, layout, report_input
+from addin.io import forms, layout, report_input, safe_files
 from addin.io.cells import column_letter, is_blank, to_count, to_number, to_text
-from addin.io.package import UnsafeWorkbook, check_package, scan_sheets, sniff
+from addin.io.package import check_package, scan_sheets, sniff
+from addin.io.sheet_scan import UnsafeWorkbook
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+# Workbooks a folder may hold that are not read: listed as unreadable with the reason, never
+# skipped without a word.
+UNSUPPORTED_SUFFIXES = {".xlsb": "bảng tính dạng nhị phân (.xlsb) chưa được hỗ trợ; hãy mở "
+                                 "bằng Excel và lưu lại dạng .xlsx"}
 HEADER_SCAN_ROWS = 30
 # Above this size a file is not a unit workbook (and not read into memory).
 MAX_FILE_BYTES = 100 * 1024 * 1024
@@ -65,30 +70,32 @@ def unreadable(path: str, reason: str, sha256: str = "") -> UnitWorkbook:
     return book
 
 
+def _file_bytes(path: str | Path, shown: str) -> bytes | UnitWorkbook:
+    """The file's bytes, or the unreadable book saying why not."""
+    try:
+        data = safe_files.read_regular(path, MAX_FILE_BYTES)  # FIFOs, devices: never opened
+    except OSError as exc:
+        return unreadable(shown, safe_files.describe(exc))
+    if Path(path).suffix.lower() in UNSUPPORTED_SUFFIXES:
+        return unreadable(shown, UNSUPPORTED_SUFFIXES[Path(path).suffix.lower()],
+                          hashlib.sha256(data).hexdigest())
+    return data
+
+
 def read_unit_workbook(path: str | Path, display: str | None = None) -> UnitWorkbook:
     """Read one unit workbook. `display` is the path as the user gave it (used in issues)."""
-    shown = display if display is not None else str(path)
-    try:
-        size = Path(path).stat().st_size
-        if size > MAX_FILE_BYTES:
-            return unreadable(shown, f"tệp quá lớn ({size // 2**20} MB)")
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        return unreadable(shown, exc.strerror or str(exc))
-    return read_unit_bytes(data, shown)
+    shown = safe_files.shown(display if display is not None else path)
+    data = _file_bytes(path, shown)
+    return data if isinstance(data, UnitWorkbook) else read_unit_bytes(data, shown)
 
 
 def read_inputs(path: str | Path, display: str | None = None) -> list[UnitWorkbook]:
     """The unit workbooks in one input file: the unit itself, or, for a cluster report made
     by tdkt, every unit it contains (addin.io.report_input)."""
-    shown = display if display is not None else str(path)
-    try:
-        size = Path(path).stat().st_size
-        if size > MAX_FILE_BYTES:
-            return [unreadable(shown, f"tệp quá lớn ({size // 2**20} MB)")]
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        return [unreadable(shown, exc.strerror or str(exc))]
+    shown = safe_files.shown(display if display is not None else path)
+    data = _file_bytes(path, shown)
+    if isinstance(data, UnitWorkbook):
+        return [data]
     opened = _open(data, shown)
     if isinstance(opened, UnitWorkbook):
         return [opened]
