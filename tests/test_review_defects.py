@@ -195,3 +195,16 @@ def test_a_name_that_folds_like_a_total_is_a_person_in_kiemtra(rules):
              ["Tổng cộng", None, None, 20, 20, 20]]
     assert check_table(table, rules) == [["Số phiếu đồng ý lớn hơn số có mặt (12 > 10)"], [""],
                                          [""]]
+
+
+def test_kiemtra_reads_an_official_form_range(rules):
+    from addin.worksheet_functions import check_table
+
+    table = [["STT", "Họ và tên", "Tổng số", "Có mặt", "Đồng ý", "Sáng kiến, đề tài"],
+             ["I. CHIẾN SĨ THI ĐUA CƠ SỞ", None, None, None, None, None],
+             [1, "Nguyễn Văn An", 10, 10, 8, "Sáng kiến A"],
+             [2, "Trần Văn Bình", 10, 10, 8, None],
+             ["Cộng", None, 20, 20, 16, None]]
+    messages = check_table(table, rules)
+    assert messages[0] == [""] and messages[1] == [""] and messages[3] == [""]
+    assert "sáng kiến" in messages[2][0]  # CSTĐCS from the section needs an initiative
