@@ -103,10 +103,11 @@ def consolidate(books: list[UnitWorkbook], rules: Rules, history: StreakHistory 
         key = (fold(book.info.unit), fold(book.info.period))
         twin = seen_sha.get(book.sha256) or (seen_unit.get(key) if all(key) else None)
         same_copy = twin is not None and twin.sha256 == book.sha256
-        if twin is not None and (book.source_report or twin.source_report) and not (
-                same_copy and book.source_report and twin.source_report):
+        if (twin is not None and twin.source_report != book.source_report
+                and not (same_copy and book.source_report and twin.source_report)):
             # A unit's own file and a report holding it, or two reports holding different
-            # versions of it (the same copy in two reports is a duplicate_file below).
+            # versions of it (the same copy in two reports is a duplicate_file below; two
+            # units of one report were judged by that report's level, and are again here).
             issue = make_issue(
                 Code.DUPLICATE_UNIT,
                 f"{book.info.unit} — {book.info.period} (đã có ở {twin.path}; không tính lại)",

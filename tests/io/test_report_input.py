@@ -63,7 +63,10 @@ def _comparable(payload: dict) -> dict:
         "by_title": payload["by_title"],
         "quotas": sorted((q["unit"] or "", q["quota"], q["base"], q["limit"], q["counted"],
                           q["ok"]) for q in payload["quotas"]),
-        "issues": sorted((last_link(i["file"]), i["sheet"], i["row"], i["code"])
+        # Where: file, sheet and row; the unit's "Thông tin" rows are not in a report, so an
+        # issue there keeps its file only at the next level.
+        "issues": sorted((last_link(i["file"]) or "", *(("", 0) if i["sheet"] in (
+            None, "Thông tin") else (i["sheet"], i["row"] or 0)), i["code"])
                          for i in payload["issues"]),
         "units": sorted(u for u in unit_of.values() if u),
     }
@@ -161,3 +164,17 @@ def test_the_same_report_twice_is_a_duplicate_file(levels, tmp_path):
     codes = [i["code"] for i in outcome.payload["issues"] if i["code"].startswith("duplicate")]
     assert codes == ["duplicate_file", "duplicate_file"]  # one per unit of the copy
     assert outcome.payload["totals"]["individuals"] == 14
+
+
+def test_a_clash_inside_one_report_is_judged_as_at_its_own_level(tmp_path):
+    """Two different files of one unit in a cluster: both counted with duplicate_unit at the
+    cluster, and the same at the next level (the totals stay identical)."""
+    cluster, up = tmp_path / "cum", tmp_path / "tinh"
+    up.mkdir()
+    cluster.mkdir()
+    _unit(cluster / "a.xlsx", "Ban CHQS huyện Ea Kar", "cum", 0)
+    _unit(cluster / "b.xlsx", "Ban CHQS huyện Ea Kar", "cum", 1)  # same unit, other content
+    level_n = consolidate_folder(str(cluster), str(up / "cum.xlsx"), RULES)
+    level_n1 = consolidate_folder(str(up), str(tmp_path / "t.xlsx"), RULES)
+    assert _comparable(level_n1.payload) == _comparable(level_n.payload)
+    assert [i["code"] for i in level_n1.payload["issues"]].count("duplicate_unit") == 1
