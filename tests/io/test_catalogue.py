@@ -123,7 +123,11 @@ def test_a_cluster_proposing_every_title_in_common_spellings_is_counted_and_grou
     assert [h for h in heads if h in {t.name for t in rules.titles.values()}] == [
         t.name for t in rules.titles.values()]  # every title, in catalogue order
     sheet = report["Khen thưởng"]
-    lines = [[c.value for c in row] for row in sheet.iter_rows(min_row=6) if row[7].value]
+    lines = []
+    for row in sheet.iter_rows(min_row=6):  # the totals, down to "Tổng cộng" (details below)
+        if row[0].value == "Tổng cộng":
+            break
+        lines.append([c.value for c in row])
     by_code = {line[7]: line for line in lines}
     assert list(by_code) == [*rules.forms, "?"]  # catalogue order, the unknown form last
     assert by_code["BKBQP"][1] == "Bằng khen của Bộ trưởng Bộ Quốc phòng"
