@@ -10,7 +10,10 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any, Literal, TypeGuard
+from typing import TYPE_CHECKING, Any, Literal, TypeGuard
+
+if TYPE_CHECKING:
+    from addin.domain.covenant import Covenant
 
 Comparison = Literal[">=", ">"]
 Denominator = Literal["present", "members"]
@@ -97,6 +100,7 @@ class Rules:
     quotas: tuple[QuotaRule, ...]
     abbreviations: Mapping[str, str]
     votes: Mapping[str, VoteRule]
+    covenant: Covenant | None = None  # a cluster's [covenant] (contracts.md §8), if it has one
 
     def title(self, code: str) -> Title:
         return self.titles[code]
@@ -310,7 +314,14 @@ def rules_from_mapping(data: Mapping[str, Any]) -> Rules:
         quotas=quotas,
         abbreviations=abbreviations,
         votes=votes,
+        covenant=_covenant(root),
     )
+
+
+def _covenant(root: _Reader) -> Covenant | None:
+    from addin.domain.covenant import covenant_from_reader  # covenant builds on this module
+
+    return covenant_from_reader(root.table("covenant")) if root.has("covenant") else None
 
 
 def _is_id_list(value: object) -> TypeGuard[list[Mapping[str, Any]]]:
