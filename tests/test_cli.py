@@ -127,7 +127,7 @@ def test_consolidate_clean_cluster(clean_cluster, tmp_path):
     assert digest_tree(clean_cluster) == before  # inputs untouched
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames == ["Tổng hợp", "Cá nhân", "Tập thể", "Khen thưởng", "Hạn mức",
-                             "Kiểm tra", "Nguồn"]
+                             "Xếp hạng", "Kiểm tra", "Nguồn"]
     summary = wb["Tổng hợp"]
     assert "Cụm thi đua số 3" in summary["A2"].value and "11/12/2024" in summary["A3"].value
     assert "14 dòng dữ liệu đọc từ 2 tệp = 14 dòng" in summary["A4"].value

@@ -26,6 +26,7 @@ TIE_CRITERION = "criterion:"
 TIE_PENALTY = "penalty"
 TIE_DVQT = "dvqt"
 TIE_VOTE = "vote"
+DVQT_CODE = "DVQT"  # the title the "dvqt" step counts (code of the rules book)
 TIE_LABEL = {TIE_PENALTY: "ít điểm trừ hơn", TIE_DVQT: "nhiều kết quả Đơn vị Quyết thắng hơn",
              TIE_VOTE: "biểu quyết tại hội nghị"}
 MAX_SCORE = Fraction(10_000)  # a covenant maximum above this is a typing accident

@@ -51,6 +51,7 @@ class ScoreLine:
     self_score: Fraction | None = None
     cluster_score: Fraction | None = None
     evidence: str = ""
+    kind: CriterionKind | None = None  # the sheet's own "Loại điểm", used without a covenant
     columns: Mapping[str, str] = field(default_factory=dict)  # key -> Excel column letter
     invalid: frozenset[str] = frozenset()  # cells that could not be read (already reported)
 
@@ -91,16 +92,12 @@ class UnitScore:
         return self.used is not None and not has_errors(list(self.issues))
 
 
-def _kind_of(code: str, covenant: Covenant | None) -> CriterionKind:
-    found = covenant.criterion(code) if covenant else None
-    return found.kind if found else "criterion"
-
-
-def _totals(values: Mapping[str, Fraction], covenant: Covenant | None) -> Totals:
+def _totals(values: Mapping[str, Fraction], kinds: Mapping[str, CriterionKind],
+            covenant: Covenant | None) -> Totals:
     sums: dict[CriterionKind, Fraction] = {"criterion": Fraction(0), "bonus": Fraction(0),
                                            "penalty": Fraction(0)}
     for code, value in values.items():
-        sums[_kind_of(code, covenant)] += value
+        sums[kinds[code]] += value
     bonus, penalty = sums["bonus"], sums["penalty"]
     if covenant is not None:
         bonus, penalty = min(bonus, covenant.bonus_cap), min(penalty, covenant.penalty_cap)
@@ -119,7 +116,11 @@ def score_unit(sheet: ScoreSheet, covenant: Covenant | None) -> UnitScore:
         issues.append(make_issue(code, detail, file=sheet.file, sheet=sheet.sheet,
                                  row=line.row if line else None, column=column))
 
+    if not any(line.self_score is not None or line.cluster_score is not None or line.invalid
+               for line in sheet.lines):
+        return UnitScore(None, None, None, tuple(issues))  # not scored yet (a blank template)
     seen: dict[str, ScoreLine] = {}
+    kinds: dict[str, CriterionKind] = {}
     self_values: dict[str, Fraction] = {}
     cluster_values: dict[str, Fraction] = {}
     any_cluster = any(line.cluster_score is not None for line in sheet.lines)
@@ -141,17 +142,19 @@ def score_unit(sheet: ScoreSheet, covenant: Covenant | None) -> UnitScore:
         if maximum is None and "max" not in line.invalid:
             issue(Code.MISSING_VALUE, f'"{SCORE_LABELS["max"]}" của tiêu chí {code}', line, "max")
         step = covenant.step if covenant else None
-        kind = criterion.kind if criterion else "criterion"
+        kind = criterion.kind if criterion else (line.kind or "criterion")
+        kinds[code] = kind
         for key, value, into in (("self", line.self_score, self_values),
                                  ("cluster", line.cluster_score, cluster_values)):
             if value is None:
                 if key in line.invalid or key == "cluster":
                     continue  # reported already / the cluster kept the unit's own score
-                if kind == "criterion":
+                if kind == "criterion" and covenant is not None:
                     issue(Code.MISSING_VALUE, f'"{SCORE_LABELS["self"]}" của tiêu chí {code}',
                           line, "self")
                     continue
-                value = Fraction(0)  # a blank bonus or penalty row: none
+                value = Fraction(0)  # a blank bonus or penalty row (or, without a covenant,
+                # any row): no points
             label = f"{SCORE_LABELS[key]} {format_points(value)}, tiêu chí {code}"
             if value < 0:
                 issue(Code.NEGATIVE_SCORE, f"({label})", line, key)
@@ -171,14 +174,12 @@ def score_unit(sheet: ScoreSheet, covenant: Covenant | None) -> UnitScore:
                 issues.append(make_issue(Code.MISSING_CRITERION,
                                          f"{criterion.code} — {criterion.text}",
                                          file=sheet.file, sheet=sheet.sheet))
-    if not sheet.lines:
-        return UnitScore(None, None, None, tuple(issues))
-    self_totals = _totals(self_values, covenant)
+    self_totals = _totals(self_values, kinds, covenant)
     cluster_totals = None
     used = self_totals
     if any_cluster:
         used_values = {**self_values, **cluster_values}
-        cluster_totals = _totals(used_values, covenant)
+        cluster_totals = _totals(used_values, kinds, covenant)
         used = cluster_totals
     return UnitScore(self_totals, cluster_totals, used, tuple(issues))
 

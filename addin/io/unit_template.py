@@ -22,7 +22,9 @@ from addin.domain.models import Nomination
 from addin.domain.rules import Rules, Title, format_ratio
 from addin.domain.validation import validate_nomination
 from addin.io.cells import column_letter, to_count, to_number, to_text
+from addin.io.covenant_file import covenant_or_sample
 from addin.io.layout import HELPER_HEADERS
+from addin.io.scores_template import write_scores_sheet
 from addin.io.xlsx_common import Styles, finish, new_workbook, print_setup, write_text
 
 TEMPLATE_ROWS = 600  # data rows prefilled with formulas: enough for a large unit
@@ -75,6 +77,7 @@ class UnitData:
     individuals: Sequence[Mapping[str, Any]] = ()
     collectives: Sequence[Mapping[str, Any]] = ()
     commendations: Sequence[Mapping[str, Any]] = ()
+    scores: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # code -> self, cluster…
 
 
 def _rule_row(title: Title) -> dict[str, Any]:
@@ -497,6 +500,7 @@ def unit_workbook_bytes(rules: Rules, data: UnitData | None = None, cached: bool
     for sheet_name, title, kind, columns, labels, rows in order:
         _write_table(workbook, styles, rules, sheet_name, title, kind, columns, labels, rows,
                      refs, cached)
+    write_scores_sheet(workbook, styles, *covenant_or_sample(rules), data.scores)
     _write_rules_sheet(workbook, styles, rules)
     _write_lists_sheet(workbook, lists, rules)
     workbook.worksheets()[1].activate()
