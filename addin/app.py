@@ -19,6 +19,7 @@ from typing import Any
 from addin.domain.cluster import ClusterResult, consolidate
 from addin.domain.issues import Code, Issue, make_issue
 from addin.domain.rules import Rules
+from addin.io.covenant_file import cluster_rules
 from addin.io.folders import read_all, workbook_files
 from addin.io.report import ReportMeta, cluster_report_bytes
 from addin.io.rollup import ClusterSummary, rollup_bytes
@@ -184,7 +185,7 @@ def _cluster_job(folder: str, out: str, rules_path: str | None, date: str | None
                  ) -> tuple[dict[str, Any], ClusterSummary | None, bool]:
     """One cluster, in a worker process: read, consolidate, write; return what the roll-up and
     the JSON need (the records themselves stay in the worker)."""
-    rules = load_rules(rules_path)
+    rules = cluster_rules(rules_path, folder)  # the cluster folder's covenant, if it has one
     try:
         files = workbook_files([folder])
     except OSError as exc:  # the folder cannot be listed: say so, the other clusters go on

@@ -51,7 +51,7 @@ def cluster_rules(rules_path: str | None, folder: str | Path) -> Rules:
 
 
 def covenant_or_sample(rules: Rules) -> tuple[Covenant, bool]:
-    """The covenant to pre-fill a template with: the rules' own, else the sample (True)."""
-    if rules.covenant is not None:
-        return rules.covenant, False
-    return sample_covenant(), True
+    """The covenant to pre-fill a template with (the rules' own, else the shipped sample), and
+    whether it is a sample the sheet must say so about."""
+    covenant = rules.covenant if rules.covenant is not None else sample_covenant()
+    return covenant, covenant.sample

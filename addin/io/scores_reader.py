@@ -93,11 +93,14 @@ def read_scores(rows: list[list[Any]], file: str, sheet: str,
             continue
         code = text(values.get("code"), excel_row, columns.get("code", ""))
         label = text(values.get("text"), excel_row, columns.get("text", ""))
+        numbers_blank = all(is_blank(values.get(k)) and (excel_row, columns.get(k)) not in errors
+                            for k in NUMBERS)
         if not code:
             first = fold(label or next((str(v) for v in row if isinstance(v, str)), ""))
-            numbers = [values.get(k) for k in ("self", "cluster")]
-            if first.startswith(SUMMARY_WORDS) or all(is_blank(v) for v in numbers):
+            if first.startswith(SUMMARY_WORDS) or numbers_blank:
                 continue  # the total block, or a group heading
+        elif not label and numbers_blank:
+            continue  # a group heading typed in the code column ("I. Nhiệm vụ quân sự")
         invalid: set[str] = set()
         points: dict[str, Fraction | None] = {}
         for key in NUMBERS:
