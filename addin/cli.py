@@ -309,7 +309,7 @@ def demo(out: str) -> None:
     results = root / "ket-qua"
     first = clusters[0]
     single = results / f"bao-cao-{first.name}.xlsx"
-    outcome = app.consolidate_folder(str(first), str(single), rules)
+    outcome = app.consolidate_folder(str(first), str(single), _rules(None, str(first)))
     click.echo(f"Cụm mẫu: {first} ({len(outcome.payload['files'])} tệp)")
     errors = sum(1 for i in outcome.payload["issues"] if i["severity"] == "error")
     warnings = sum(1 for i in outcome.payload["issues"] if i["severity"] == "warning")

@@ -423,7 +423,8 @@ def _ranked(row: _Row) -> Ranked:
     usable = score is not None and score.self_totals is not None
     return Ranked(
         unit=row.cand.unit, file=row.cand.file,
-        self_total=score.self_totals.total if usable and score and score.self_totals else None,
+        self_total=(score.self_totals.total if usable and score and score.self_totals
+                    and score.valid else None),  # a sheet with errors has no total to show
         cluster_total=(score.cluster_totals.total if score and score.cluster_totals else None),
         used_total=score.used.total if score and score.used and score.valid else None,
         rank=row.rank, tie_note=row.tie_note, vote_needed=row.vote_needed,

@@ -62,8 +62,7 @@ def write_ranking_sheet(workbook: Workbook, styles: Styles, result: ClusterResul
         write_number(sheet, r, 0, unit.rank, styles.center)
         write_text(sheet, r, 1, unit.unit, styles.cell_wrap)
         for c, value in ((2, unit.self_total), (3, unit.cluster_total), (4, unit.used_total)):
-            write_number(sheet, r, c, _points(value), styles.pct if value is not None and
-                         value.denominator != 1 else styles.int)
+            write_number(sheet, r, c, _points(value), styles.cell)  # General: 98 and 98.5
         write_text(sheet, r, 5, unit.tie_note, styles.warning if unit.vote_needed
                    else styles.cell_wrap)
         proposal = unit.proposal + (" (biểu quyết)" if unit.proposal and unit.vote_needed else "")
@@ -71,6 +70,7 @@ def write_ranking_sheet(workbook: Workbook, styles: Styles, result: ClusterResul
                    else styles.warning)
         write_text(sheet, r, 7, unit.reason, styles.cell_wrap)
         write_text(sheet, r, 8, unit.suy_ton, styles.cell_wrap)
+        sheet.set_row(r, _height(unit.unit, unit.tie_note, proposal, unit.reason, unit.suy_ton))
     last = first + len(ranking.units) - 1
     r = max(last, header_row) + 2
     lines = list(ranking.notes)
@@ -87,19 +87,28 @@ def write_ranking_sheet(workbook: Workbook, styles: Styles, result: ClusterResul
             lines.append("Kết quả suy tôn: chưa nhập số phiếu của hội nghị.")
     for text in lines:
         sheet.merge_range(r, 0, r, width - 1, text, styles.wrap)
-        sheet.set_row(r, 30 if len(text) > 120 else None)
+        sheet.set_row(r, 30 if len(text) > 120 else 16)
         r += 1
     r += 1
     sheet.merge_range(r, 5, r, 8, "CỤM TRƯỞNG", styles.title)
     sheet.merge_range(r + 1, 5, r + 1, 8, "(Ký, ghi rõ họ tên, đóng dấu)", styles.subtitle)
-    _chart(workbook, sheet, first, last, ranking, r + 6)
+    _chart(workbook, sheet, first, ranking, r + 6)
     sheet.freeze_panes(first, 2)
     print_setup(sheet, header_row, header_row)
     return ranking
 
 
-def _chart(workbook: Workbook, sheet: Worksheet, first: int, last: int, ranking: Ranking,
-           anchor: int) -> None:
+def _height(*texts: str) -> float:
+    """Row height for wrapped texts (LibreOffice and Excel do not grow rows written by
+    XlsxWriter): enough lines for the longest text in its column."""
+    widths = (WIDTHS[1], WIDTHS[5], WIDTHS[6], WIDTHS[7], WIDTHS[8])
+    lines = max(-(-len(text) // max(1, int(width * 1.2))) for text, width in zip(texts, widths,
+                                                                            strict=True))
+    return 15.0 * max(1, lines) + 2
+
+
+def _chart(workbook: Workbook, sheet: Worksheet, first: int, ranking: Ranking, anchor: int
+           ) -> None:
     scored = [u for u in ranking.units if u.used_total is not None]
     if not scored:
         return
@@ -116,6 +125,8 @@ def _chart(workbook: Workbook, sheet: Worksheet, first: int, last: int, ranking:
                      "name_font": {"name": "Times New Roman", "size": 12}})
     chart.set_legend({"none": True})
     chart.set_y_axis({"reverse": True, "num_font": {"name": "Times New Roman", "size": 9}})
-    chart.set_x_axis({"min": 0, "num_font": {"name": "Times New Roman", "size": 9}})
+    top = ranking.covenant.base_max + ranking.covenant.bonus_cap if ranking.covenant else None
+    chart.set_x_axis({"min": 0, "num_font": {"name": "Times New Roman", "size": 9},
+                      **({"max": float(top)} if top else {})})
     chart.set_size({"width": 820, "height": 60 + 36 * len(scored)})
     sheet.insert_chart(anchor, 1, chart)
