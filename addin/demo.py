@@ -7,9 +7,9 @@ import random
 from pathlib import Path
 from typing import Any
 
+from addin.demo_scores import cluster_rules_text, scores_for
 from addin.domain.legacy import encode_tcvn3, encode_vni
 from addin.domain.rules import Rules
-from addin.demo_scores import cluster_rules_text, scores_for
 from addin.io.rules_file import LOCAL_RULES_NAME, load_rules
 from addin.io.unit_template import UnitData, unit_workbook_bytes
 from addin.io.xlsx_common import write_atomic

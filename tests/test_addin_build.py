@@ -36,7 +36,8 @@ def test_ribbon_has_the_three_macros(xlam):
     assert tab is not None and tab.get("label") == "TĐKT"
     buttons = {b.get("label"): b.get("onAction") for b in ribbon.iter(f"{NS}button")}
     assert buttons == {"Kiểm tra": "RibbonTDKT.KiemTra", "Lập tổng hợp": "RibbonTDKT.LapTongHop",
-                       "Tổng hợp cụm": "RibbonTDKT.TongHopCum"}
+                       "Tổng hợp cụm": "RibbonTDKT.TongHopCum",
+                       "Xếp hạng cụm": "RibbonTDKT.XepHangCum"}
 
 
 def test_vba_modules_call_existing_macros(xlam):
@@ -50,9 +51,9 @@ def test_vba_modules_call_existing_macros(xlam):
     finally:
         book.close()
     subs = re.findall(r"Sub (\w+)\(control As IRibbonControl\)", ribbon)
-    assert subs == ["KiemTra", "LapTongHop", "TongHopCum"]
+    assert subs == ["KiemTra", "LapTongHop", "TongHopCum", "XepHangCum"]
     calls = re.findall(r'RunPython "import ([\w.]+); \1\.(\w+)\(\)"', ribbon)
-    assert [c[1] for c in calls] == ["kiem_tra", "lap_tong_hop", "tong_hop_cum"]
+    assert [c[1] for c in calls] == ["kiem_tra", "lap_tong_hop", "tong_hop_cum", "xep_hang_cum"]
     for module, function in calls:
         assert callable(getattr(importlib.import_module(module), function))
     assert 'PROJECT_NAME As String = "tdkt"' in xlwings_vba
@@ -70,7 +71,7 @@ def test_config_sheet_points_excel_at_the_udfs(xlam):
     udfs = ast.parse((ROOT / "addin" / "udfs.py").read_text(encoding="utf-8"))
     names = {n.name for n in udfs.body if isinstance(n, ast.FunctionDef)}
     assert {"TDKT_TYLE", "TDKT_KETQUA", "TDKT_HANMUC", "TDKT_DANHHIEU", "TDKT_CHUANHOA",
-            "TDKT_KIEMTRA"} <= names
+            "TDKT_KIEMTRA", "TDKT_DIEM"} <= names
 
 
 def test_vba_source_is_ascii():

@@ -265,7 +265,7 @@ def test_report_many_clusters(tmp_path, clean_cluster, messy_cluster):
     assert data["totals"]["individuals"] == 10 + 18
     assert data["by_title"]["CSTT"]["proposed"] == 10 + 11 + 3
     rollup = openpyxl.load_workbook(outdir / "tong-hop-cac-cum.xlsx")
-    assert rollup.sheetnames == ["Các cụm", "Theo danh hiệu", "Hạn mức các cụm"]
+    assert rollup.sheetnames == ["Các cụm", "Theo danh hiệu", "Hạn mức các cụm", "Đơn vị dẫn đầu"]
     lines = rollup["Các cụm"]
     assert [lines["C6"].value, lines["C7"].value] == ["cum-1", "cum-2"]
     assert lines["G8"].value == "=SUM(G6:G7)"
@@ -297,6 +297,7 @@ def test_demo_workbooks_round_trip_to_the_expected_issues():
         ("ban-chqs-krong-bong.xlsx", "below_threshold"),
         ("ban-chqs-krong-bong.xlsx", "duplicate_person"),
         ("ban-chqs-krong-bong.xlsx", "quorum_not_met"),
+        ("ban-chqs-krong-bong.xlsx", "score_exceeds_max"),
         ("ban-chqs-mdrak.xlsx", "legacy_encoding"),
     ]
     assert data["totals"]["files"] == 5

@@ -13,8 +13,8 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from addin.domain.issues import Code, make_issue
 from addin.domain.covenant import CriterionKind
+from addin.domain.issues import Code, make_issue
 from addin.domain.scoring import SCORE_LABELS, SCORE_REQUIRED, ScoreLine, ScoreSheet
 from addin.domain.text import fold
 from addin.io.cells import column_letter, is_blank, to_number, to_text
@@ -34,9 +34,10 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 NUMBERS = ("max", "self", "cluster")
 # The template's hidden "Loại điểm" column: which rows add, which subtract (without a covenant).
 KIND_HEADER = "Loại điểm"
-KINDS: dict[str, CriterionKind] = {fold(k): v for k, v in (
+_KIND_WORDS: tuple[tuple[str, CriterionKind], ...] = (
     ("TC", "criterion"), ("Tiêu chí", "criterion"), ("CG", "bonus"), ("Điểm cộng", "bonus"),
-    ("Cộng", "bonus"), ("TR", "penalty"), ("Điểm trừ", "penalty"), ("Trừ", "penalty"))}
+    ("Cộng", "bonus"), ("TR", "penalty"), ("Điểm trừ", "penalty"), ("Trừ", "penalty"))
+KINDS: dict[str, CriterionKind] = {fold(k): v for k, v in _KIND_WORDS}
 # Rows without a criterion code whose label starts so: the total block of the sheet.
 SUMMARY_WORDS = tuple(fold(w) for w in ("Tổng", "Cộng", "Điểm cộng", "Điểm trừ", "Xếp loại",
                                         "Điểm xếp hạng", "Điểm dùng"))

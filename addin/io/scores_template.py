@@ -9,7 +9,7 @@ sheet says so.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from fractions import Fraction
 from typing import Any
 
@@ -18,7 +18,15 @@ from xlsxwriter.worksheet import Worksheet
 
 from addin.domain import fields as F
 from addin.domain.covenant import KIND_LABEL, Covenant, format_points
-from addin.domain.scoring import SCORE_LABELS, SHEET_SCORES, ScoreLine, ScoreSheet, score_unit
+from addin.domain.scoring import (
+    SCORE_LABELS,
+    SHEET_SCORES,
+    ScoreLine,
+    ScoreSheet,
+    Totals,
+    UnitScore,
+    score_unit,
+)
 from addin.io.cells import to_number
 from addin.io.scores_reader import to_points
 from addin.io.xlsx_common import Styles, print_setup, write_text
@@ -137,38 +145,43 @@ def _validation(sheet: Worksheet, styles: Styles, covenant: Covenant, first: int
 
 
 def _totals(sheet: Worksheet, styles: Styles, covenant: Covenant, r: int, first: int, last: int,
-            cached: Any) -> None:
+            cached: UnitScore) -> None:
     f, lst = first + 1, last + 1
     kind_col, used_col = "G", "H"
 
     def summed(col: str, code: str) -> str:
         return f'SUMIF(${kind_col}${f}:${kind_col}${lst},"{code}",{col}${f}:{col}${lst})'
 
-    rows = (
-        ("Cộng điểm các tiêu chí", lambda c: summed(c, "TC"),
-         "base"),
+    def part(totals: Totals | None, attr: str) -> Fraction:
+        if totals is None:
+            return Fraction(0)
+        value: Fraction = getattr(totals, attr)
+        return value
+
+    rows: tuple[tuple[str, Callable[[str], str], str, Fraction], ...] = (
+        ("Cộng điểm các tiêu chí", lambda c: summed(c, "TC"), "base", covenant.base_max),
         (f"Điểm cộng (tối đa {format_points(covenant.bonus_cap)})",
-         lambda c: f"MIN({_decimal(covenant.bonus_cap)},{summed(c, 'CG')})", "bonus"),
+         lambda c: f"MIN({_decimal(covenant.bonus_cap)},{summed(c, 'CG')})", "bonus",
+         covenant.bonus_cap),
         (f"Điểm trừ (tối đa {format_points(covenant.penalty_cap)})",
-         lambda c: f"MIN({_decimal(covenant.penalty_cap)},{summed(c, 'TR')})", "penalty"),
+         lambda c: f"MIN({_decimal(covenant.penalty_cap)},{summed(c, 'TR')})", "penalty",
+         covenant.penalty_cap),
     )
     sheet.write_string(r - 1, 1, "Tổng hợp điểm", styles.header)
     sheet.write_string(r - 1, 2, "Tối đa", styles.header)
     sheet.write_string(r - 1, 3, "Tự chấm", styles.header)
     sheet.write_string(r - 1, 4, "Điểm dùng", styles.header)
-    for i, (label, formula, attr) in enumerate(rows):
+    for i, (label, formula, attr, top) in enumerate(rows):
         sheet.write_string(r + i, 1, label, styles.total_label)
-        top = {"base": covenant.base_max, "bonus": covenant.bonus_cap,
-               "penalty": covenant.penalty_cap}[attr]
         sheet.write_number(r + i, 2, _num(top), styles.total)
         for c, col, totals in ((3, "D", cached.self_totals), (4, used_col, cached.used)):
-            value = getattr(totals, attr) if totals is not None else 0
-            sheet.write_formula(r + i, c, "=" + formula(col), styles.total, _num(value))
+            sheet.write_formula(r + i, c, "=" + formula(col), styles.total,
+                                _num(part(totals, attr)))
     end = r + len(rows)
     sheet.write_string(end, 1, "TỔNG ĐIỂM", styles.total_label)
     sheet.write_number(end, 2, _num(covenant.base_max + covenant.bonus_cap), styles.total)
     for c, letter, totals in ((3, "D", cached.self_totals), (4, "E", cached.used)):
-        value = totals.total if totals is not None else 0
+        value = totals.total if totals is not None else Fraction(0)
         sheet.write_formula(end, c, f"={letter}{r + 1}+{letter}{r + 2}-{letter}{r + 3}",
                             styles.total, _num(value))
     sheet.write_string(end + 1, 1, "“Điểm dùng”: điểm cụm chấm nếu có, nếu không là điểm tự chấm.",

@@ -15,3 +15,7 @@ End Sub
 Sub TongHopCum(control As IRibbonControl)
     RunPython "import addin.macros; addin.macros.tong_hop_cum()"
 End Sub
+
+Sub XepHangCum(control As IRibbonControl)
+    RunPython "import addin.macros; addin.macros.xep_hang_cum()"
+End Sub
