@@ -83,3 +83,47 @@ def test_a_broken_covenant_sheet_is_a_message_not_a_crash(tmp_path):
     assert rank_folder(book, tmp_path / "cum") is None
     rows = [r[0] for r in book.book[RANKING_SHEET].iter_rows(values_only=True)]
     assert any(str(r).startswith("Lỗi giao ước thi đua: Giao ước.step") for r in rows)
+
+
+REMOTE = r"""
+import json, sys
+import python_calamine, xlwings as xw
+from addin.macros import xep_hang_cum
+
+template, folder = sys.argv[1], sys.argv[2]
+wb = python_calamine.CalamineWorkbook.from_path(template)
+sheets = []
+for name in wb.sheet_names:
+    rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False) or [[""]]
+    width = max(len(r) for r in rows)
+    sheets.append({"name": name, "pictures": [], "tables": [], "visibility": "Visible",
+                   "values": [[("" if v is None else v) for v in r] + [""] * (width - len(r))
+                              for r in rows]})
+book = xw.Book(json={"client": "Microsoft Office Scripts", "version": xw.__version__,
+                     "book": {"name": "cum.xlsx", "active_sheet_index": 0, "selection": "A1"},
+                     "names": [], "sheets": sheets})
+print(json.dumps({"sheet": xep_hang_cum(book, folder=folder), "actions": book.json()["actions"]},
+                 ensure_ascii=False, default=str))
+"""
+
+
+def test_xep_hang_cum_through_xlwings_remote_engine(tmp_path):
+    import json
+    import os
+    import subprocess
+    import sys
+
+    template = tmp_path / "cum.xlsx"
+    template.write_bytes(cluster_template_bytes(load_rules(DEMO / "tdkt-rules.toml")))
+    env = {**os.environ, "XLWINGS_LICENSE_KEY": "noncommercial"}
+    result = subprocess.run([sys.executable, "-c", REMOTE, str(template), str(DEMO)], env=env,
+                            capture_output=True, text=True, check=False, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout)
+    assert out["sheet"] == RANKING_SHEET
+    added = [a for a in out["actions"] if a["func"] == "addSheet"]
+    assert added and RANKING_SHEET in json.dumps(added, ensure_ascii=False)
+    values = next(a["values"] for a in out["actions"] if a["func"] == "setValues")
+    ranked = [(r[0], r[1]) for r in values if r and r[0] not in ("", None) and r[1]]
+    assert ("1", "Ban CHQS huyện Lắk") in {(str(int(a)) if isinstance(a, float) else str(a), b)
+                                          for a, b in ranked}
