@@ -33,7 +33,7 @@ def test_tdkt_diem_totals_under_the_covenant(tmp_path):
     (tmp_path / "tdkt-rules.toml").write_text(sample_text(), encoding="utf-8")
     caller = _Caller(tmp_path)
     codes = [[c] for c in CODES]
-    scores = [[v] for v in (15, 12, 10, 12, 10, 10, 10, 8, 8, 5, 3, 3, 4, 0)]
+    scores = [[v] for v in (15, 12, 10, 12, 10, 10, 8, 5, 10, 8, 3, 3, 4, 0)]
     assert TDKT_DIEM(codes, scores, caller=caller) == 100 + 5 - 4  # bonus 6 capped at 5
     reviewed = [[None]] * 13 + [[1.5]]
     assert TDKT_DIEM(codes, scores, reviewed, caller=caller) == 100 + 5 - 5.5
