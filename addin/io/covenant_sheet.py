@@ -69,9 +69,10 @@ def criteria_first_row(covenant: Covenant) -> int:
 
 def write_covenant_sheet(workbook: Workbook, styles: Styles, covenant: Covenant) -> Worksheet:
     sheet = workbook.add_worksheet(SHEET_COVENANT)
-    sheet.set_column(0, 0, 44)
-    sheet.set_column(1, 1, 60)
-    sheet.set_column(2, 4, 16)
+    sheet.set_column(0, 0, 40)
+    sheet.set_column(1, 1, 62)
+    sheet.set_column(2, 2, 32)
+    sheet.set_column(3, 4, 11)
     sheet.merge_range(0, 0, 0, 4, "GIAO ƯỚC THI ĐUA CỦA CỤM", styles.title)
     sheet.merge_range(1, 0, 1, 4, "Sửa ô màu vàng theo giao ước đã ký. Danh sách ngăn cách bằng "
                       "dấu “;”. Phân định khi bằng điểm: criterion:<mã> (điểm tiêu chí cao hơn), "

@@ -211,6 +211,9 @@ def _write_guide(workbook: Workbook, styles: Styles, rules: Rules) -> None:
         ("7. “Kết quả” = Đạt khi: đủ túc số dự họp, số phiếu đồng ý đạt ngưỡng của danh hiệu "
          "(tính chính xác, không làm tròn), số liệu hợp lệ và đủ điều kiện của danh hiệu. Tỷ lệ "
          "hiển thị làm tròn 2 chữ số thập phân.", styles.wrap),
+        ("8. Trang “Chấm điểm”: chấm từng tiêu chí theo giao ước thi đua của cụm (ô màu vàng, "
+         "từ 0 đến điểm tối đa, theo bước điểm của giao ước); điểm trừ ghi số dương. Tổng điểm "
+         "tự tính, điểm cộng và điểm trừ không vượt mức tối đa.", styles.wrap),
         (f"Bộ quy tắc: {rules.label}, phiên bản {rules.version}. {rules.note}", styles.wrap),
     ]
     for r, (text, fmt) in enumerate(lines):
