@@ -59,6 +59,7 @@ def test_xep_hang_cum_writes_the_ranking_into_the_open_workbook(tmp_path):
         (2, "Ban CHQS huyện Krông Ana", 94, "Bằng khen"),
         (3, "Ban CHQS huyện Ea Kar", 94, "Bằng khen")]
     assert any("Giao ước" in str(r[0]) and "trang" in str(r[0]) for r in rows[:4])
+    assert table[0][8].startswith("Được suy tôn: 5/5")  # the ballot typed on "Giao ước"
 
     # the chair edits the covenant on the sheet: one Bằng khen only -> Ea Kar drops out
     sheet = book.book["Giao ước"]

@@ -42,6 +42,10 @@ FIELDS: tuple[tuple[str, str, str], ...] = (
     ("suy_ton.verified", "Căn cứ suy tôn đã đối chiếu", "flag"),
     ("rotation", "Thứ tự luân phiên Cụm trưởng", "list"),
     ("chair", "Cụm trưởng năm nay", "text"),
+    # the conference's suy tôn ballot: left blank until the vote
+    ("ballot.members", "Suy tôn: số đại biểu", "ballot"),
+    ("ballot.present", "Suy tôn: số đại biểu có mặt", "ballot"),
+    ("ballot.votes", "Suy tôn: số phiếu (đơn vị: số phiếu; …)", "votes"),
 )
 CRITERIA_HEADERS = ("Mã tiêu chí", "Nội dung tiêu chí", "Nhóm", "Loại", "Điểm tối đa")
 FIRST_FIELD_ROW = 3  # 0-based
@@ -55,6 +59,12 @@ def _number(value: Fraction) -> int | float:
 
 def _field_value(covenant: Covenant, key: str) -> Any:
     head, _, tail = key.partition(".")
+    if head == "ballot":
+        if covenant.ballot is None:
+            return None
+        if tail == "votes":
+            return f"{LIST_SEPARATOR} ".join(f"{unit}: {n}" for unit, n in
+                                             covenant.ballot.votes.items())
     obj: Any = getattr(covenant, head)
     value = getattr(obj, tail) if tail else obj
     if key.startswith("suy_ton.") and tail in ("threshold", "quorum"):
@@ -89,6 +99,8 @@ def write_covenant_sheet(workbook: Workbook, styles: Styles, covenant: Covenant)
             write_text(sheet, r, 1, f"{LIST_SEPARATOR} ".join(value), styles.input)
         elif kind in ("points", "integer"):
             sheet.write_number(r, 1, _number(Fraction(value)), styles.input)
+        elif kind == "ballot" and value is not None:
+            sheet.write_number(r, 1, value, styles.input_int)
         else:
             write_text(sheet, r, 1, value, styles.input)
     top = criteria_first_row(covenant) - 1
@@ -119,11 +131,22 @@ def _convert(kind: str, value: Any, where: str) -> Any:
         raise RulesError(f"{where}: ghi “{YES}” hoặc “{NO}”, không phải {value!r}")
     if kind == "list":
         return [p.strip() for p in to_text(value)[0].split(LIST_SEPARATOR) if p.strip()]
-    if kind == "integer" and isinstance(value, float) and value.is_integer():
+    if kind == "votes":
+        votes: dict[str, Any] = {}
+        for part in to_text(value)[0].split(LIST_SEPARATOR):
+            unit, sep, count = part.rpartition(":")
+            if not part.strip():
+                continue
+            if not sep or not unit.strip():
+                raise RulesError(f"{where}: ghi “tên đơn vị: số phiếu”, không phải {part!r}")
+            number = count.strip()
+            votes[unit.strip()] = int(number) if number.isdigit() else number
+        return votes
+    if kind in ("integer", "ballot") and isinstance(value, float) and value.is_integer():
         return int(value)
     if kind == "ratio" and isinstance(value, float) and 0 <= value <= 1:
         return f"{Fraction(str(value)) * 100}%"  # Excel turned "50%" into 0.5
-    if kind in ("points", "integer", "ratio") and isinstance(value, int | float):
+    if kind in ("points", "integer", "ratio", "ballot") and isinstance(value, int | float):
         return value
     return to_text(value)[0]
 
@@ -154,6 +177,8 @@ def covenant_mapping_from_rows(rows: list[list[Any]], sheet: str = SHEET_COVENAN
             continue
         if first in _LABELS:
             key, kind = _LABELS[first]
+            if kind in ("ballot", "votes") and is_blank(cells[1]):
+                continue  # no vote held yet
             value = _convert(kind, cells[1], where)
             head, _, tail = key.partition(".")
             if tail:

@@ -125,6 +125,7 @@ def test_giao_uoc_sheet_and_toml_give_the_same_covenant(tmp_path, covenant_rules
     data["rotation"] = ["Cục Kỹ thuật", "Cục Chính trị", "Cục Hậu cần"]
     data["chair"] = "Cục Kỹ thuật"
     data["tie_break"] = ["penalty", "criterion:TC04"]
+    data["ballot"] = {"members": 3, "present": 3, "votes": {"Cục Kỹ thuật": 3, "Cục Hậu cần": 1}}
     toml = tmp_path / "r.toml"
     toml.write_text(_as_toml(data), encoding="utf-8")
     rules = load_rules(toml)
@@ -133,12 +134,15 @@ def test_giao_uoc_sheet_and_toml_give_the_same_covenant(tmp_path, covenant_rules
         "Giao ước").to_python()
     assert covenant_from_rows(rows) == rules.covenant
     assert rules.covenant.next_chair() == "Cục Chính trị"
+    assert rules.covenant.ballot.votes_for("cục kỹ thuật") == 3
 
 
 def _as_toml(data: dict) -> str:
     import json
 
     def value(v: object) -> str:
+        if isinstance(v, dict):  # an inline table
+            return "{ " + ", ".join(f"{value(k)} = {value(x)}" for k, x in v.items()) + " }"
         return json.dumps(v, ensure_ascii=False)
 
     lines = ["[covenant]"]
