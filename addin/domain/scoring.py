@@ -105,6 +105,19 @@ def _totals(values: Mapping[str, Fraction], kinds: Mapping[str, CriterionKind],
                   penalty_points=sums["penalty"], by_code=dict(values))
 
 
+def _problem(value: Fraction, maximum: Fraction | None, step: Fraction | None, label: str
+             ) -> tuple[Code, str] | None:
+    """Why a score cannot count (below zero, above the criterion's maximum, off the step)."""
+    if value < 0:
+        return Code.NEGATIVE_SCORE, f"({label})"
+    if maximum is not None and value > maximum:
+        return Code.SCORE_EXCEEDS_MAX, f"({label}, tối đa {format_points(maximum)})"
+    if step is not None and (value / step).denominator != 1:
+        # no §9 code for an off-step score: it is not a number the covenant accepts
+        return Code.NOT_A_NUMBER, f"{label}: điểm chấm theo bước {format_points(step)}"
+    return None
+
+
 def score_unit(sheet: ScoreSheet, covenant: Covenant | None) -> UnitScore:
     """Validate one unit's sheet against the covenant (or, without one, against the sheet's own
     maxima) and add it up. Every problem becomes an issue; one pass collects them all."""
@@ -153,21 +166,13 @@ def score_unit(sheet: ScoreSheet, covenant: Covenant | None) -> UnitScore:
                     issue(Code.MISSING_VALUE, f'"{SCORE_LABELS["self"]}" của tiêu chí {code}',
                           line, "self")
                     continue
-                value = Fraction(0)  # a blank bonus or penalty row (or, without a covenant,
-                # any row): no points
-            label = f"{SCORE_LABELS[key]} {format_points(value)}, tiêu chí {code}"
-            if value < 0:
-                issue(Code.NEGATIVE_SCORE, f"({label})", line, key)
-                continue
-            if maximum is not None and value > maximum:
-                issue(Code.SCORE_EXCEEDS_MAX, f"({label}, tối đa {format_points(maximum)})",
-                      line, key)
-                continue
-            if step is not None and (value / step).denominator != 1:
-                issue(Code.NOT_A_NUMBER, f"{label}: điểm chấm theo bước {format_points(step)}",
-                      line, key)
-                continue
-            into[code] = value
+                value = Fraction(0)  # blank bonus/penalty row, or any row without a covenant
+            problem = _problem(value, maximum, step,
+                               f"{SCORE_LABELS[key]} {format_points(value)}, tiêu chí {code}")
+            if problem is not None:
+                issue(*problem, line, key)
+            else:
+                into[code] = value
     if covenant is not None:
         for criterion in covenant.criteria:
             if fold(criterion.code) not in seen:
@@ -420,13 +425,16 @@ def rank_units(candidates: Sequence[Candidate], covenant: Covenant | None) -> Ra
 
 def _ranked(row: _Row) -> Ranked:
     score = row.cand.score
-    usable = score is not None and score.self_totals is not None
+    shown = score if score is not None and score.valid else None  # a sheet with errors: no totals
+
+    def total(totals: Totals | None) -> Fraction | None:
+        return totals.total if totals is not None else None
+
     return Ranked(
         unit=row.cand.unit, file=row.cand.file,
-        self_total=(score.self_totals.total if usable and score and score.self_totals
-                    and score.valid else None),  # a sheet with errors has no total to show
-        cluster_total=(score.cluster_totals.total if score and score.cluster_totals else None),
-        used_total=score.used.total if score and score.used and score.valid else None,
+        self_total=total(shown.self_totals) if shown else None,
+        cluster_total=total(shown.cluster_totals) if shown else None,
+        used_total=total(shown.used) if shown else None,
         rank=row.rank, tie_note=row.tie_note, vote_needed=row.vote_needed,
         proposal=row.proposal, reason=row.reason, suy_ton=row.suy_ton,
     )
