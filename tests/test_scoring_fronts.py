@@ -128,3 +128,22 @@ def test_xep_hang_cum_through_xlwings_remote_engine(tmp_path):
     ranked = [(r[0], r[1]) for r in values if r and r[0] not in ("", None) and r[1]]
     assert ("1", "Ban CHQS huyện Lắk") in {(str(int(a)) if isinstance(a, float) else str(a), b)
                                           for a, b in ranked}
+
+
+def test_rules_show_prints_the_covenant():
+    from click.testing import CliRunner
+
+    from addin.cli import cli
+
+    runner = CliRunner()
+    local = str(DEMO / "tdkt-rules.toml")
+    shown = runner.invoke(cli, ["rules", "show", "--rules", local])
+    assert shown.exit_code == 0 and "Giao ước thi đua: Giao ước thi đua Cụm thi đua số 3" in (
+        shown.output)
+    assert "năm tới: Ban CHQS huyện Lắk" in shown.output
+    data = runner.invoke(cli, ["rules", "show", "--rules", local, "--json"])
+    import json
+
+    covenant = json.loads(data.output)["covenant"]
+    assert covenant["next_chair"] == "Ban CHQS huyện Lắk" and len(covenant["criteria"]) == 14
+    assert json.loads(runner.invoke(cli, ["rules", "show", "--json"]).output)["covenant"] is None

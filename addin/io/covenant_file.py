@@ -4,12 +4,13 @@ tdkt-rules.toml layered over the rules given on the command line."""
 from __future__ import annotations
 
 import tomllib
+from fractions import Fraction
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from addin.domain.covenant import Covenant, covenant_from_mapping
-from addin.domain.rules import Rules, RulesError, merge, rules_from_mapping
+from addin.domain.covenant import KIND_LABEL, Covenant, covenant_from_mapping, format_points
+from addin.domain.rules import Rules, RulesError, format_ratio, merge, rules_from_mapping
 from addin.io.rules_file import default_mapping, read_override, rules_beside
 
 SAMPLE_FILE = "giao-uoc-mau.toml"
@@ -55,3 +56,50 @@ def covenant_or_sample(rules: Rules) -> tuple[Covenant, bool]:
     whether it is a sample the sheet must say so about."""
     covenant = rules.covenant if rules.covenant is not None else sample_covenant()
     return covenant, covenant.sample
+
+
+def _points(value: Fraction) -> int | float:
+    return int(value) if value.denominator == 1 else float(value)
+
+
+def covenant_json(covenant: Covenant | None) -> dict[str, Any] | None:
+    """The covenant for `tdkt rules show --json` (None: the rules have none)."""
+    if covenant is None:
+        return None
+    return {
+        "name": covenant.name, "sample": covenant.sample, "source": covenant.source,
+        "verified": covenant.verified, "step": _points(covenant.step),
+        "bonus_cap": _points(covenant.bonus_cap), "penalty_cap": _points(covenant.penalty_cap),
+        "tie_break": list(covenant.tie_break),
+        "flag": {"count": covenant.flag.count, "min_score": _points(covenant.flag.min_score)},
+        "merit": {"count": covenant.merit.count, "min_score": _points(covenant.merit.min_score)},
+        "suy_ton": {"threshold": format_ratio(covenant.suy_ton.threshold),
+                    "comparison": covenant.suy_ton.comparison,
+                    "denominator": covenant.suy_ton.denominator,
+                    "quorum": format_ratio(covenant.suy_ton.quorum)},
+        "rotation": list(covenant.rotation), "chair": covenant.chair or None,
+        "next_chair": covenant.next_chair(),
+        "criteria": [{"code": c.code, "text": c.text, "max": _points(c.max), "group": c.group,
+                      "kind": c.kind} for c in covenant.criteria],
+    }
+
+
+def covenant_lines(covenant: Covenant | None) -> list[str]:
+    """The covenant for `tdkt rules show` (human text, Vietnamese)."""
+    if covenant is None:
+        return ["", "Giao ước thi đua: chưa có (mục [covenant] trong tdkt-rules.toml của cụm)."]
+    mark = "đã kiểm chứng" if covenant.verified else "CẦN KIỂM TRA"
+    lines = ["", f"Giao ước thi đua: {covenant.name}" + (" (MẪU)" if covenant.sample else ""),
+             f"  nguồn: {covenant.source} [{mark}]",
+             f"  bước {format_points(covenant.step)}; điểm cộng tối đa "
+             f"{format_points(covenant.bonus_cap)}, điểm trừ tối đa "
+             f"{format_points(covenant.penalty_cap)}; bằng điểm: {', '.join(covenant.tie_break)}",
+             f"  Cờ thi đua: {covenant.flag.count} (từ {format_points(covenant.flag.min_score)} "
+             f"điểm); Bằng khen: {covenant.merit.count} (từ "
+             f"{format_points(covenant.merit.min_score)} điểm)"]
+    for c in covenant.criteria:
+        lines.append(f"  {c.code:<6} {format_points(c.max):>5}  {KIND_LABEL[c.kind]:<9} {c.text}")
+    if covenant.chair:
+        lines.append(f"  Cụm trưởng năm nay: {covenant.chair}; năm tới: "
+                     f"{covenant.next_chair() or '—'}")
+    return lines
