@@ -19,7 +19,7 @@ from typing import Any
 from addin.domain.cluster import ClusterResult, consolidate
 from addin.domain.issues import Code, Issue, make_issue
 from addin.domain.rules import Rules
-from addin.io.covenant_file import cluster_rules
+from addin.io.covenant_file import cluster_rules_checked
 from addin.io.folders import read_all, workbook_files
 from addin.io.report import ReportMeta, cluster_report_bytes
 from addin.io.rollup import ClusterSummary, rollup_bytes
@@ -185,7 +185,7 @@ def _cluster_job(folder: str, out: str, rules_path: str | None, date: str | None
                  ) -> tuple[dict[str, Any], ClusterSummary | None, bool]:
     """One cluster, in a worker process: read, consolidate, write; return what the roll-up and
     the JSON need (the records themselves stay in the worker)."""
-    rules = cluster_rules(rules_path, folder)  # the cluster folder's covenant, if it has one
+    rules, bad_covenant = cluster_rules_checked(rules_path, folder)  # the folder's covenant
     try:
         files = workbook_files([folder])
     except OSError as exc:  # the folder cannot be listed: say so, the other clusters go on
@@ -195,6 +195,7 @@ def _cluster_job(folder: str, out: str, rules_path: str | None, date: str | None
     if not files:
         return payload([], rules, None), None, False
     result = consolidate(read_all(files, jobs=1), rules)  # the clusters run in parallel instead
+    result.cluster_issues.extend(bad_covenant)
     meta = meta_for(result, rules, date, Path(folder).name)
     write_atomic(out, cluster_report_bytes(result, rules, meta))
     summary = ClusterSummary.of(Path(folder).name, out, result, rules, meta)

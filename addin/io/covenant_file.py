@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from addin.domain.covenant import KIND_LABEL, Covenant, covenant_from_mapping, format_points
+from addin.domain.issues import Code, Issue, make_issue
 from addin.domain.rules import Rules, RulesError, format_ratio, merge, rules_from_mapping
-from addin.io.rules_file import default_mapping, read_override, rules_beside
+from addin.io.rules_file import default_mapping, load_rules, read_override, rules_beside
 
 SAMPLE_FILE = "giao-uoc-mau.toml"
 
@@ -49,6 +50,21 @@ def cluster_rules(rules_path: str | None, folder: str | Path) -> Rules:
                 raise
             raise RulesError(f"{layer}: {exc}") from exc
     return rules_from_mapping(mapping)
+
+
+def cluster_rules_checked(rules_path: str | None, folder: str | Path
+                          ) -> tuple[Rules, list[Issue]]:
+    """cluster_rules for one cluster among many: a broken tdkt-rules.toml in the cluster's folder
+    is an issue of that cluster (its report is made without it), not the end of the run."""
+    try:
+        return cluster_rules(rules_path, folder), []
+    except RulesError as exc:
+        local = rules_beside(folder)
+        if local is None:
+            raise  # the rules given for every cluster are broken: the caller refuses early
+        issue = make_issue(Code.UNREADABLE_FILE, f"tệp quy tắc/giao ước của cụm bị sai, không "
+                           f"dùng: {exc}", file=str(local))
+        return load_rules(rules_path), [issue]
 
 
 def covenant_or_sample(rules: Rules) -> tuple[Covenant, bool]:

@@ -284,3 +284,18 @@ def test_report_uses_each_cluster_folders_covenant(tmp_path, rules):
     assert [(r[1], r[2]) for r in leaders] == [("Cụm thi đua số 3", "Đơn vị cum-1"),
                                                ("Cụm thi đua số 3", "Đơn vị cum-2")]
 
+
+
+def test_a_broken_cluster_covenant_is_an_issue_of_that_cluster(tmp_path, rules):
+    root = tmp_path / "root"
+    for name in ("cum-1", "cum-2"):
+        (root / name).mkdir(parents=True)
+        scored_unit(root / name, rules, f"Đơn vị {name}", sample_scores())
+    (root / "cum-1" / "tdkt-rules.toml").write_text(
+        sample_text().replace("step = 0.5", "step = -1"), encoding="utf-8")
+    outcome = app.report_root(str(root), str(tmp_path / "out"), None, jobs=1)
+    bad = [i for i in outcome.payload["issues"] if i["code"] == "unreadable_file"]
+    assert len(bad) == 1 and bad[0]["file"].endswith("cum-1/tdkt-rules.toml")
+    assert "covenant.step" in bad[0]["message"]
+    assert outcome.exit_code == app.EXIT_ERRORS
+    assert (tmp_path / "out" / "cum-1.xlsx").is_file() and (tmp_path / "out" / "cum-2.xlsx").is_file()
