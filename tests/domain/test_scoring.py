@@ -8,6 +8,8 @@ from fractions import Fraction as Q
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from addin.domain.covenant import covenant_from_mapping
 from addin.domain.issues import Code
@@ -281,3 +283,36 @@ def test_the_shipped_sample_covenant():
     assert cov.sample and not cov.verified
     assert cov.base_max == 100 and 8 <= len(cov.of_kind("criterion")) <= 12
     assert cov.bonus_cap <= 5 and cov.of_kind("penalty") and cov.penalty_cap > 0
+
+
+# -- properties --------------------------------------------------------------------------------
+
+_HALVES = st.integers(min_value=0, max_value=10).map(lambda n: n / 2)
+_UNIT = st.fixed_dictionaries({"a": _HALVES, "b": _HALVES, "x": st.sampled_from([0, 1, 3]),
+                               "p": st.sampled_from([0, 1, 2.5]),
+                               "dvqt": st.integers(min_value=0, max_value=2)})
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_UNIT, min_size=1, max_size=7), st.randoms(use_true_random=False))
+def test_ranking_properties(units, rnd):
+    cov = covenant()
+    cands = [cand(f"U{i}", full(a=u["a"], b=u["b"], c=0, x=u["x"], p=u["p"]), u["dvqt"], cov)
+             for i, u in enumerate(units)]
+    ranking = rank_units(cands, cov)
+    shuffled = list(cands)
+    rnd.shuffle(shuffled)
+    assert rank_units(shuffled, cov) == ranking  # never file order
+    by = {u.unit: u for u in ranking.units}
+    keys = {c.unit: (c.score.used.total, c.score.used.by_code["A"], -c.score.used.penalty_points,
+                     c.dvqt) for c in cands}
+    for name, unit in by.items():
+        ahead = sum(1 for other in keys.values() if other > keys[name])
+        assert unit.rank == 1 + ahead
+        tied = sum(1 for other in keys.values() if other == keys[name]) > 1
+        assert unit.vote_needed == tied  # no ballot here: only a full tie needs a vote
+    flags = [u for u in ranking.units if u.proposal == "Cờ thi đua" and not u.vote_needed]
+    merits = [u for u in ranking.units if u.proposal == "Bằng khen" and not u.vote_needed]
+    assert len(flags) <= cov.flag.count and len(merits) <= cov.merit.count
+    assert all(u.used_total >= cov.flag.min_score for u in flags)
+    assert all(u.used_total >= cov.merit.min_score for u in merits)
