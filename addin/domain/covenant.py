@@ -164,7 +164,7 @@ def _tie_break(reader: _Reader, criteria: tuple[Criterion, ...]) -> tuple[str, .
 
 def _ballot(reader: _Reader) -> Ballot:
     votes_t = reader.table("votes")
-    votes = {name: votes_t.integer(name) for name in votes_t.data}
+    votes = {name: votes_t.integer(name) for name in votes_t.names()}
     members, present = reader.integer("members"), reader.integer("present")
     if present > members:
         raise RulesError(f"{reader.key('present')}: số có mặt ({present}) lớn hơn tổng số "
@@ -178,12 +178,11 @@ def _ballot(reader: _Reader) -> Ballot:
 
 def covenant_from_reader(reader: _Reader) -> Covenant:
     step = _score(reader, "step", 1, positive=True)
-    raw = reader.raw("criteria")
-    if not isinstance(raw, list) or not raw:
+    items = reader.tables("criteria")  # each criterion's keys are checked like the rest
+    if not items:
         raise RulesError(f"{reader.key('criteria')}: giao ước phải có ít nhất một tiêu chí "
                          "([[covenant.criteria]])")
-    criteria = tuple(_criterion(_Reader(item, f"{reader.key('criteria')}[{i}]"), step)
-                     for i, item in enumerate(raw))
+    criteria = tuple(_criterion(item, step) for item in items)
     seen: set[str] = set()
     for i, c in enumerate(criteria):
         if fold(c.code) in seen:
@@ -227,7 +226,10 @@ def covenant_from_reader(reader: _Reader) -> Covenant:
 
 def covenant_from_mapping(data: Mapping[str, Any], path: str = "covenant") -> Covenant:
     """A covenant from the mapping of a `[covenant]` table; RulesError names the bad key."""
-    return covenant_from_reader(_Reader(data, path))
+    reader = _Reader(data, path)
+    covenant = covenant_from_reader(reader)
+    reader.check_unknown()  # a misspelt key would otherwise do nothing
+    return covenant
 
 
 def format_points(value: Fraction) -> str:

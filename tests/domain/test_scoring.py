@@ -267,6 +267,9 @@ def test_next_chair_follows_the_rotation_and_wraps():
     ({"criteria": [{"code": "A", "text": "a", "max": 5, "kind": "extra"}]},
      "covenant.criteria[0].kind"),
     ({"flag": {"count": -1}}, "covenant.flag.count"),
+    ({"bonus_capp": 5}, "covenant.bonus_capp"),
+    ({"criteria": [{"code": "A", "text": "a", "max": 5, "maxi": 6}]},
+     "covenant.criteria[0].maxi"),
     ({"ballot": {"members": 3, "present": 4, "votes": {}}}, "covenant.ballot.present"),
     ({"ballot": {"members": 5, "present": 4, "votes": {"X": 5}}}, "covenant.ballot.votes.X"),
 ])
