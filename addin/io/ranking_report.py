@@ -16,7 +16,7 @@ from addin.domain.rules import Rules
 from addin.domain.scoring import Ranking
 from addin.io.live_ranking import LiveRanking, write_live_sheets
 from addin.io.report import ReportMeta, header_block, table_header
-from addin.io.xlsx_common import Styles, print_setup, write_number, write_text
+from addin.io.xlsx_common import FONT, Styles, print_setup, write_number, write_text
 
 SHEET_RANKING = "Xếp hạng"
 HEADERS = ("Hạng", "Đơn vị", "Điểm tự chấm", "Điểm cụm chấm", "Điểm xếp hạng", "Bằng điểm",
@@ -58,16 +58,18 @@ def write_ranking_sheet(workbook: Workbook, styles: Styles, result: ClusterResul
     table_header(sheet, styles, header_row, HEADERS, WIDTHS)
     first = header_row + 1
     proposal_style = {"Cờ thi đua": styles.ok, "Bằng khen": styles.ok, "": styles.cell_wrap}
+    vote_style = workbook.add_format({"font_name": FONT, "font_size": 11, "text_wrap": True,
+                                      "border": 1, "valign": "vcenter", "bg_color": "#FFE699"})
     for r, unit in enumerate(ranking.units, start=first):
         write_number(sheet, r, 0, unit.rank, styles.center)
         write_text(sheet, r, 1, unit.unit, styles.cell_wrap)
         for c, value in ((2, unit.self_total), (3, unit.cluster_total), (4, unit.used_total)):
             write_number(sheet, r, c, _points(value), styles.cell)  # General: 98 and 98.5
-        write_text(sheet, r, 5, unit.tie_note, styles.warning if unit.vote_needed
+        write_text(sheet, r, 5, unit.tie_note, vote_style if unit.vote_needed
                    else styles.cell_wrap)
         proposal = unit.proposal + (" (biểu quyết)" if unit.proposal and unit.vote_needed else "")
         write_text(sheet, r, 6, proposal, proposal_style[unit.proposal] if not unit.vote_needed
-                   else styles.warning)
+                   else vote_style)
         write_text(sheet, r, 7, unit.reason, styles.cell_wrap)
         write_text(sheet, r, 8, unit.suy_ton, styles.cell_wrap)
         sheet.set_row(r, _height(unit.unit, unit.tie_note, proposal, unit.reason, unit.suy_ton))
