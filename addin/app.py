@@ -171,6 +171,14 @@ def _consolidate(books: list[UnitWorkbook], rules: Rules, db: str | None) -> Clu
     return consolidate(books, rules, streak_history(books, rules, db))
 
 
+def _store_ranking(db: str | None, result: ClusterResult, rules: Rules) -> None:
+    """With --db, the cluster's scores and ranks are kept with the period (contracts.md §8)."""
+    if db:
+        from addin.ranking_history import store_ranking
+
+        store_ranking(db, result, rules)
+
+
 def validate_paths(paths: list[str], rules: Rules, strict: bool = False,
                    progress: Progress | None = None, db: str | None = None) -> Outcome:
     unlisted: list[tuple[str, str]] = []
@@ -195,6 +203,7 @@ def consolidate_folder(folder: str, out: str, rules: Rules, date: str | None = N
     if not files:
         return Outcome(payload([], rules, None), EXIT_NOTHING)
     result = _consolidate(read_all(files, progress), rules, db)
+    _store_ranking(db, result, rules)
     data = cluster_report_bytes(result, rules, meta_for(result, rules, date,
                                                          shown(Path(folder).name)))
     write_atomic(out, data)
@@ -227,6 +236,7 @@ def _cluster_job(folder: str, out: str, rules_path: str | None, date: str | None
         return payload([], rules, None), None, False
     result = _consolidate(read_all(files, jobs=1), rules, db)  # the clusters run in parallel instead
     result.cluster_issues.extend(bad_covenant)
+    _store_ranking(db, result, rules)
     name = shown(Path(folder).name)
     meta = meta_for(result, rules, date, name)
     write_atomic(out, cluster_report_bytes(result, rules, meta))

@@ -299,3 +299,30 @@ def test_a_broken_cluster_covenant_is_an_issue_of_that_cluster(tmp_path, rules):
     assert "covenant.step" in bad[0]["message"]
     assert outcome.exit_code == app.EXIT_ERRORS
     assert (tmp_path / "out" / "cum-1.xlsx").is_file() and (tmp_path / "out" / "cum-2.xlsx").is_file()
+
+
+def test_scores_and_ranks_are_kept_with_the_period_when_a_database_is_given(tmp_path):
+    import shutil
+    import sqlite3
+
+    from addin.io import history_db as hdb
+    from addin.io.covenant_file import cluster_rules
+
+    demo = Path(__file__).resolve().parents[2] / "workbooks" / "demo"
+    folder = tmp_path / "cum-3"
+    shutil.copytree(demo / "cum-thi-dua-so-3", folder)
+    db = str(tmp_path / "lich-su.sqlite")
+    hdb.connect(db).close()  # an empty database of the current schema
+    rules = cluster_rules(None, folder)
+    app.consolidate_folder(str(folder), str(tmp_path / "a.xlsx"), rules, db=db)
+    app.consolidate_folder(str(folder), str(tmp_path / "b.xlsx"), rules, db=db)  # replaces
+    rows = sqlite3.connect(db).execute(
+        "SELECT u.name, p.year_from, s.self_score, s.cluster_score, s.score_used, s.rank "
+        "FROM scores s JOIN units u ON u.id = s.unit_id JOIN periods p ON p.id = s.period_id "
+        "ORDER BY s.rank IS NULL, s.rank, u.name").fetchall()
+    assert rows == [
+        ("Ban CHQS huyện Lắk", 2024, 98.5, 98.0, 98.0, 1),
+        ("Ban CHQS huyện Krông Ana", 2024, 94.0, None, 94.0, 2),
+        ("Ban CHQS huyện Ea Kar", 2024, 94.0, None, 94.0, 3),
+        ("Ban CHQS huyện M'Đrắk", 2024, 86.0, 85.5, 85.5, 4),
+    ]
