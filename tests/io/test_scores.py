@@ -326,3 +326,13 @@ def test_scores_and_ranks_are_kept_with_the_period_when_a_database_is_given(tmp_
         ("Ban CHQS huyện Ea Kar", 2024, 94.0, None, 94.0, 3),
         ("Ban CHQS huyện M'Đrắk", 2024, 86.0, 85.5, 85.5, 4),
     ]
+    # the period report shows each unit's rank by year
+    from addin import history_app
+
+    out = tmp_path / "ky.xlsx"
+    history_app.period_report(db, 2023, 2024, None, str(out), rules)
+    sheet = openpyxl.load_workbook(out)["Xếp hạng theo năm"]
+    table = {r[1]: r for r in sheet.iter_rows(min_row=5, values_only=True) if r[1]}
+    assert table["Ban CHQS huyện Lắk"] == ("Cụm thi đua số 3", "Ban CHQS huyện Lắk", None, None,
+                                          1, 98)
+    assert table["Ban CHQS huyện Ea Kar"][4:] == (3, 94)
