@@ -64,7 +64,8 @@ def cluster_rules_checked(rules_path: str | None, folder: str | Path
             raise  # the rules given for every cluster are broken: the caller refuses early
         issue = make_issue(Code.UNREADABLE_FILE, f"tệp quy tắc/giao ước của cụm bị sai, không "
                            f"dùng: {exc}", file=str(local))
-        return load_rules(rules_path), [issue]
+        same = rules_path is not None and Path(rules_path).resolve() == local.resolve()
+        return load_rules(None if same else rules_path), [issue]
 
 
 def covenant_or_sample(rules: Rules) -> tuple[Covenant, bool]:
