@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from addin import __version__, app
+from addin.cli_vi import ViGroup, os_error_vi
 from addin.domain.rules import Rules, RulesError, format_ratio
 from addin.io.rules_file import load_rules, rules_beside
 from addin.io.xlsx_common import write_atomic
@@ -97,10 +98,11 @@ def _finish(outcome: app.Outcome, as_json: bool, what: str) -> None:
     sys.exit(outcome.exit_code)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="tdkt")
+# ViGroup: click's own words (usage, errors) in Vietnamese for every command, added later too.
+@click.group(cls=ViGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="tdkt", message="%(prog)s, phiên bản %(version)s")
 def cli() -> None:
-    """tdkt — kiểm tra, tổng hợp báo cáo thi đua, khen thưởng (thi đua, khen thưởng workbooks)."""
+    """tdkt — kiểm tra, tổng hợp báo cáo thi đua, khen thưởng từ các bảng tính Excel."""
 
 
 @cli.command()
@@ -124,7 +126,8 @@ def _maybe_pdf(path: str) -> None:
         produced = convert(path, Path(path).parent, "pdf")
         click.echo(f"Đã xuất PDF: {produced}", err=True)
     except (LibreOfficeError, OSError) as exc:
-        raise UsageProblem(f"Không xuất được PDF: {exc}") from exc
+        detail = os_error_vi(exc) if isinstance(exc, OSError) else str(exc)
+        raise UsageProblem(f"Không xuất được PDF: {detail}") from exc
 
 
 @cli.command()
@@ -146,7 +149,7 @@ def consolidate(folder: str, out: str, rules_path: str | None, as_json: bool, da
     except app.RefusedOutput as exc:
         raise UsageProblem(str(exc)) from exc
     except OSError as exc:
-        raise UsageProblem(f"Không ghi được {out}: {exc.strerror or exc}") from exc
+        raise UsageProblem(f"Không ghi được {out}: {os_error_vi(exc)}") from exc
     if pdf and outcome.payload.get("output"):
         _maybe_pdf(out)
     _finish(outcome, as_json, "tổng hợp")
@@ -162,7 +165,7 @@ def consolidate(folder: str, out: str, rules_path: str | None, as_json: bool, da
 @click.option("--date", "date", help="Ngày lập báo cáo.")
 def report(root: str, outdir: str, jobs: int | None, rules_path: str | None, as_json: bool,
            date: str | None) -> None:
-    """Lập báo cáo cho mọi cụm (mỗi thư mục con của ROOT là một cụm) và bản tổng hợp các cụm."""
+    """Lập báo cáo cho mọi cụm (mỗi thư mục con là một cụm) và bản tổng hợp các cụm."""
     chosen = rules_path or (str(f) if (f := rules_beside(root)) else None)
     _rules(chosen)  # fail early, in this process, on a bad rules file
     folders = app.cluster_folders(root)
@@ -172,7 +175,7 @@ def report(root: str, outdir: str, jobs: int | None, rules_path: str | None, as_
     except app.RefusedOutput as exc:
         raise UsageProblem(str(exc)) from exc
     except OSError as exc:
-        raise UsageProblem(f"Không ghi được vào {outdir}: {exc.strerror or exc}") from exc
+        raise UsageProblem(f"Không ghi được vào {outdir}: {os_error_vi(exc)}") from exc
     if as_json:
         _emit_json(outcome.payload)
         sys.exit(outcome.exit_code)
