@@ -13,6 +13,7 @@ import click
 
 from addin import __version__, app
 from addin.cli_vi import ViGroup, os_error_vi
+from addin.domain import vi_format as vi
 from addin.domain.rules import Rules, RulesError, format_ratio
 from addin.io.rules_file import load_rules, rules_beside
 from addin.io.xlsx_common import write_atomic
@@ -59,6 +60,11 @@ def _location(issue: dict[str, Any]) -> str:
     return where
 
 
+def _totals(totals: dict[str, int]) -> str:
+    return (f"{vi.count(totals['files'], 'tệp')}, {vi.count(totals['individuals'], 'cá nhân')}, "
+            f"{vi.count(totals['collectives'], 'tập thể')}")
+
+
 def _print_human(data: dict[str, Any]) -> None:
     by_file: dict[str | None, list[dict[str, Any]]] = {}
     for issue in data["issues"]:
@@ -69,7 +75,8 @@ def _print_human(data: dict[str, Any]) -> None:
             head += f" — {f['unit']}"
         if f["period"]:
             head += f" — {f['period']}"
-        click.echo(f"{head}: {f['individuals']} cá nhân, {f['collectives']} tập thể — "
+        click.echo(f"{head}: {vi.count(f['individuals'], 'cá nhân')}, "
+                   f"{vi.count(f['collectives'], 'tập thể')} — "
                    f"{STATUS_LABEL[f['status']]}")
         for issue in by_file.pop(f["path"], []):
             click.echo(f"  [{SEVERITY_LABEL[issue['severity']]}] {_location(issue)} "
@@ -80,9 +87,9 @@ def _print_human(data: dict[str, Any]) -> None:
             click.echo(f"  [{SEVERITY_LABEL[issue['severity']]}] {_location(issue)} "
                        f"({issue['code']}): {issue['message']}")
     counts = {s: sum(1 for i in data["issues"] if i["severity"] == s) for s in SEVERITY_LABEL}
-    click.echo(f"Tổng: {data['totals']['files']} tệp, {data['totals']['individuals']} cá nhân, "
-               f"{data['totals']['collectives']} tập thể; {counts['error']} lỗi, "
-               f"{counts['warning']} cảnh báo, {counts['info']} thông tin.")
+    click.echo(f"Tổng: {_totals(data['totals'])}; {vi.count(counts['error'], 'lỗi')}, "
+               f"{vi.count(counts['warning'], 'cảnh báo')}, "
+               f"{vi.count(counts['info'], 'thông tin')}.")
 
 
 def _finish(outcome: app.Outcome, as_json: bool, what: str) -> None:
@@ -185,9 +192,7 @@ def report(root: str, outdir: str, jobs: int | None, rules_path: str | None, as_
     for cluster in outcome.payload.get("clusters", []):
         click.echo(f"{cluster['name']}: {cluster['output']}")
     errors = sum(1 for i in outcome.payload["issues"] if i["severity"] == "error")
-    click.echo(f"Tổng: {outcome.payload['totals']['files']} tệp, "
-               f"{outcome.payload['totals']['individuals']} cá nhân, "
-               f"{outcome.payload['totals']['collectives']} tập thể; {errors} lỗi.")
+    click.echo(f"Tổng: {_totals(outcome.payload['totals'])}; {vi.count(errors, 'lỗi')}.")
     click.echo(f"Bản tổng hợp các cụm: {outcome.payload.get('rollup')}")
     sys.exit(outcome.exit_code)
 
