@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from addin import __version__, app
+from addin.cli_params import DAY, WORKBOOK
 from addin.cli_vi import ViGroup, os_error_vi
 from addin.domain import vi_format as vi
 from addin.domain.rules import Rules, RulesError, format_ratio
@@ -139,11 +140,12 @@ def _maybe_pdf(path: str) -> None:
 
 @cli.command()
 @click.argument("folder", type=click.Path(exists=True, file_okay=False))
-@click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False),
+@click.option("-o", "--output", "out", required=True, type=WORKBOOK,
               help="Tệp báo cáo tổng hợp cụm (.xlsx).")
 @click.option("--rules", "rules_path", type=click.Path(dir_okay=False), help="Tệp quy tắc (TOML).")
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
-@click.option("--date", "date", help="Ngày lập báo cáo (mặc định: ngày lập mới nhất của các tệp).")
+@click.option("--date", "date", type=DAY,
+              help="Ngày lập báo cáo, dd/mm/yyyy (mặc định: ngày lập mới nhất của các tệp).")
 @click.option("--pdf", is_flag=True, help="Xuất thêm PDF để in (cần LibreOffice).")
 def consolidate(folder: str, out: str, rules_path: str | None, as_json: bool, date: str | None,
                 pdf: bool) -> None:
@@ -169,7 +171,7 @@ def consolidate(folder: str, out: str, rules_path: str | None, as_json: bool, da
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Số tiến trình (mặc định: số lõi).")
 @click.option("--rules", "rules_path", type=click.Path(dir_okay=False), help="Tệp quy tắc (TOML).")
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
-@click.option("--date", "date", help="Ngày lập báo cáo.")
+@click.option("--date", "date", type=DAY, help="Ngày lập báo cáo, dd/mm/yyyy.")
 def report(root: str, outdir: str, jobs: int | None, rules_path: str | None, as_json: bool,
            date: str | None) -> None:
     """Lập báo cáo cho mọi cụm (mỗi thư mục con là một cụm) và bản tổng hợp các cụm."""
@@ -203,7 +205,7 @@ def template() -> None:
 
 
 @template.command("unit")
-@click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False))
+@click.option("-o", "--output", "out", required=True, type=WORKBOOK)
 @click.option("--rules", "rules_path", type=click.Path(dir_okay=False), help="Tệp quy tắc (TOML).")
 def template_unit(out: str, rules_path: str | None) -> None:
     """Mẫu báo cáo của đơn vị (có danh sách chọn, công thức tự tính)."""
@@ -214,7 +216,7 @@ def template_unit(out: str, rules_path: str | None) -> None:
 
 
 @template.command("cluster")
-@click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False))
+@click.option("-o", "--output", "out", required=True, type=WORKBOOK)
 @click.option("--rules", "rules_path", type=click.Path(dir_okay=False), help="Tệp quy tắc (TOML).")
 def template_cluster(out: str, rules_path: str | None) -> None:
     """Mẫu báo cáo tổng hợp của cụm (trống)."""
