@@ -275,6 +275,8 @@ def describe(exc: click.ClickException) -> str:
         return f"Không có lệnh {exc.command_name!r}.{_possibilities(exc.possibilities)}"
     if isinstance(exc, click.FileError):
         return f"Không mở được tệp {exc.ui_filename!r} ({exc.message})."
+    if not type(exc).__module__.startswith("click"):
+        return exc.format_message()  # tdkt's own (e.g. cli.UsageProblem): already Vietnamese
     return translate_message(exc.format_message())
 
 

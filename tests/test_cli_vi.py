@@ -76,7 +76,8 @@ ERRORS = {
     "missing directory": (["consolidate", "{dir}/khong-co", "-o", "x.xlsx"],
                           "Thư mục '{dir}/khong-co' không tồn tại."),
     "file for directory": (["consolidate", "{file}", "-o", "x.xlsx"], "là một tệp, cần một thư mục"),
-    "directory for file": (["template", "unit", "-o", "{dir}"], "là một thư mục, cần một tệp"),
+    "directory for file": (["template", "unit", "-o", "{dir}/thu-muc.xlsx"],
+                           "là một thư mục, cần một tệp"),
     "option without value": (["consolidate", "{dir}", "-o"], "Tùy chọn '-o' cần một giá trị"),
     "extra argument": (["consolidate", "{dir}", "-o", "x.xlsx", "thua"],
                        "Thừa tham số không dùng đến: thua."),
@@ -97,6 +98,7 @@ ERRORS = {
 def test_every_click_error_is_vietnamese(kind, tmp_path):
     args, expected = ERRORS[kind]
     (tmp_path / "a.txt").write_text("không phải TOML = = =", encoding="utf-8")
+    (tmp_path / "thu-muc.xlsx").mkdir()
     args = [a.format(dir=tmp_path, file=tmp_path / "a.txt") for a in args]
     code, out = run(*args)
     assert code == 2, out  # click's usage exit code is kept
@@ -192,3 +194,35 @@ def test_human_totals_are_written_the_vietnamese_way(capsys):
     out = capsys.readouterr().out
     assert "u0.xlsx — Đơn vị 0 — Năm 2024: 24.000 cá nhân, 1.250 tập thể — hợp lệ" in out
     assert "Tổng: 2 tệp, 48.000 cá nhân, 2.500 tập thể; 0 lỗi, 0 cảnh báo, 0 thông tin." in out
+
+
+def test_own_messages_are_left_as_written():
+    class Refused(click.ClickException):
+        exit_code = 2
+
+    @click.group(cls=ViGroup)
+    def root() -> None:
+        """Gốc."""
+
+    @root.command()
+    def go() -> None:
+        # English cause after the Vietnamese sentence, shaped like one of click's messages
+        raise Refused("Không đọc được tệp quy tắc: key is not valid.")
+
+    result = CliRunner().invoke(root, ["go"])
+    assert result.exit_code == 2
+    assert result.output == "Lỗi: Không đọc được tệp quy tắc: key is not valid.\n"
+
+
+def test_unknown_click_english_keeps_its_words_after_a_vietnamese_sentence():
+    @click.group(cls=ViGroup)
+    def root() -> None:
+        """Gốc."""
+
+    @root.command()
+    def go() -> None:
+        raise click.UsageError("Something new in a future click.")
+
+    result = CliRunner().invoke(root, ["go"])
+    assert result.exit_code == 2
+    assert "Lỗi: Lệnh gọi không hợp lệ (chi tiết: Something new in a future click.)" in result.output
