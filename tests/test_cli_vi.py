@@ -226,3 +226,13 @@ def test_unknown_click_english_keeps_its_words_after_a_vietnamese_sentence():
     result = CliRunner().invoke(root, ["go"])
     assert result.exit_code == 2
     assert "Lỗi: Lệnh gọi không hợp lệ (chi tiết: Something new in a future click.)" in result.output
+
+
+def test_messages_read_numbers_and_rules_the_vietnamese_way():
+    demo = Path(__file__).resolve().parents[1] / "workbooks" / "demo" / "cum-thi-dua-so-3"
+    code, out = run("validate", str(demo))
+    assert code == 1
+    assert "(36,36 %; Chiến sĩ tiên tiến cần từ 50 % số có mặt trở lên)" in out
+    assert "(5/10 có mặt, cần từ 2/3 trở lên)" in out
+    assert "không quá 10 % của 74 = 7" in out
+    assert ">=" not in out and "36.36" not in out and "10%" not in out

@@ -59,6 +59,15 @@ def share(ratio: Fraction, decimals: int = 2, *, trim: bool = True) -> str:
     return percent(ratio * 100, decimals, trim=trim)
 
 
+def ratio(value: Fraction) -> str:
+    """A rules-book ratio as written in Vietnamese: 7/10 → "70 %", 1/8 → "12,5 %", 2/3 → "2/3"
+    (a share with no short decimal form stays a fraction, as the texts write a quorum)."""
+    pct = value * 100
+    if (pct * 100).denominator == 1:
+        return percent(pct, 2)
+    return f"{value.numerator}/{value.denominator}"
+
+
 def part_of(part: int, whole: int, decimals: int = 2) -> str:
     """part/whole as a percentage, "—" when there is no whole (nobody to count)."""
     return "—" if whole <= 0 else share(Fraction(part, whole), decimals)

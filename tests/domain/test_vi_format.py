@@ -71,3 +71,10 @@ def test_words_and_title_names(rules):
     assert vi.title_name(rules, "CSTDCS") == rules.titles["CSTDCS"].name
     assert vi.title_name(rules, "CSTDCS") != "CSTDCS"
     assert vi.title_name(rules, "XYZ") == "XYZ"
+
+
+def test_rules_book_ratios():
+    assert vi.ratio(Fraction(7, 10)) == "70 %"
+    assert vi.ratio(Fraction(1, 8)) == "12,5 %"
+    assert vi.ratio(Fraction(2, 3)) == "2/3"
+    assert vi.ratio(Fraction(1, 1)) == "100 %"
