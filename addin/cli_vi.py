@@ -16,7 +16,6 @@ The tree is walked at `main()`, so commands that other modules add later (decora
 
 from __future__ import annotations
 
-import errno
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -24,6 +23,8 @@ from typing import IO, Any
 
 import click
 from click.exceptions import NoArgsIsHelpError
+
+from addin.domain import vi_format as vi
 
 USAGE_PREFIX = "Cách dùng: "
 ERROR_PREFIX = "Lỗi: "
@@ -354,26 +355,9 @@ def _in_vietnamese() -> Iterator[None]:
         raise _Interrupted("Đã dừng theo yêu cầu, chưa làm xong.") from exc
 
 
-# Common causes of a failed file operation; the system's own words follow, for support.
-OS_ERRORS = {
-    errno.ENOENT: "không tìm thấy tệp hoặc thư mục",
-    errno.EACCES: "không có quyền truy cập",
-    errno.EPERM: "hệ thống không cho phép thao tác này",
-    errno.EROFS: "ổ đĩa chỉ cho phép đọc",
-    errno.ENOSPC: "ổ đĩa đã đầy",
-    errno.EISDIR: "đây là một thư mục, cần một tệp",
-    errno.ENOTDIR: "một phần của đường dẫn không phải thư mục",
-    errno.EEXIST: "đã có tệp hoặc thư mục trùng tên",
-    errno.ENAMETOOLONG: "tên tệp quá dài",
-    errno.EBUSY: "tệp đang được chương trình khác sử dụng",
-}
-
-
 def os_error_vi(exc: OSError) -> str:
     """A failed file operation in Vietnamese, the system's English cause kept in brackets."""
-    vietnamese = OS_ERRORS.get(exc.errno or -1, "lỗi hệ thống khi đọc hoặc ghi tệp")
-    cause = exc.strerror or str(exc)
-    return f"{vietnamese} ({cause})" if cause else vietnamese
+    return vi.os_cause(exc.errno, exc.strerror or str(exc))
 
 
 def walk(command: click.Command, path: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:

@@ -236,3 +236,12 @@ def test_messages_read_numbers_and_rules_the_vietnamese_way():
     assert "(5/10 có mặt, cần từ 2/3 trở lên)" in out
     assert "không quá 10 % của 74 = 7" in out
     assert ">=" not in out and "36.36" not in out and "10%" not in out
+
+
+def test_a_file_that_cannot_be_read_is_explained_in_vietnamese_first(tmp_path):
+    from addin.io.reader import read_unit_workbook
+
+    book = read_unit_workbook(tmp_path / "khong-co.xlsx")
+    (issue,) = book.issues
+    assert issue.code == "unreadable_file"
+    assert "không tìm thấy tệp hoặc thư mục (No such file or directory)" in issue.message
