@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from addin.domain import vi_format as vi
 from addin.domain.cluster import ClusterResult, consolidate
 from addin.domain.issues import Code, Issue, make_issue
 from addin.domain.rules import Rules
@@ -189,8 +188,8 @@ def _cluster_job(folder: str, out: str, rules_path: str | None, date: str | None
     try:
         files = workbook_files([folder])
     except OSError as exc:  # the folder cannot be listed: say so, the other clusters go on
-        cause = vi.os_cause(exc.errno, exc.strerror or str(exc))
-        issue = make_issue(Code.UNREADABLE_FILE, f"không đọc được thư mục: {cause}", file=folder)
+        issue = make_issue(Code.UNREADABLE_FILE, f"không đọc được thư mục ({exc.strerror or exc})",
+                           file=folder)
         return payload([], rules, None, [issue]), None, True
     if not files:
         return payload([], rules, None), None, False

@@ -13,7 +13,7 @@ import click
 
 from addin import __version__, app
 from addin.cli_params import DAY, WORKBOOK
-from addin.cli_vi import ViGroup, os_error_vi
+from addin.cli_vi import ViGroup
 from addin.domain import vi_format as vi
 from addin.domain.rules import Rules, RulesError, format_ratio
 from addin.io.rules_file import load_rules, rules_beside
@@ -134,8 +134,7 @@ def _maybe_pdf(path: str) -> None:
         produced = convert(path, Path(path).parent, "pdf")
         click.echo(f"Đã xuất PDF: {produced}", err=True)
     except (LibreOfficeError, OSError) as exc:
-        detail = os_error_vi(exc) if isinstance(exc, OSError) else str(exc)
-        raise UsageProblem(f"Không xuất được PDF: {detail}") from exc
+        raise UsageProblem(f"Không xuất được PDF: {exc}") from exc
 
 
 @cli.command()
@@ -158,7 +157,7 @@ def consolidate(folder: str, out: str, rules_path: str | None, as_json: bool, da
     except app.RefusedOutput as exc:
         raise UsageProblem(str(exc)) from exc
     except OSError as exc:
-        raise UsageProblem(f"Không ghi được {out}: {os_error_vi(exc)}") from exc
+        raise UsageProblem(f"Không ghi được {out}: {exc.strerror or exc}") from exc
     if pdf and outcome.payload.get("output"):
         _maybe_pdf(out)
     _finish(outcome, as_json, "tổng hợp")
@@ -184,7 +183,7 @@ def report(root: str, outdir: str, jobs: int | None, rules_path: str | None, as_
     except app.RefusedOutput as exc:
         raise UsageProblem(str(exc)) from exc
     except OSError as exc:
-        raise UsageProblem(f"Không ghi được vào {outdir}: {os_error_vi(exc)}") from exc
+        raise UsageProblem(f"Không ghi được vào {outdir}: {exc.strerror or exc}") from exc
     if as_json:
         _emit_json(outcome.payload)
         sys.exit(outcome.exit_code)

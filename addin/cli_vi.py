@@ -24,8 +24,6 @@ from typing import IO, Any
 import click
 from click.exceptions import NoArgsIsHelpError
 
-from addin.domain import vi_format as vi
-
 USAGE_PREFIX = "Cách dùng: "
 ERROR_PREFIX = "Lỗi: "
 
@@ -353,11 +351,6 @@ def _in_vietnamese() -> Iterator[None]:
         raise translated from exc
     except (click.Abort, KeyboardInterrupt, EOFError) as exc:
         raise _Interrupted("Đã dừng theo yêu cầu, chưa làm xong.") from exc
-
-
-def os_error_vi(exc: OSError) -> str:
-    """A failed file operation in Vietnamese, the system's English cause kept in brackets."""
-    return vi.os_cause(exc.errno, exc.strerror or str(exc))
 
 
 def walk(command: click.Command, path: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import errno
 import re
 from pathlib import Path
 
@@ -11,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from addin.cli import cli
-from addin.cli_vi import ViGroup, os_error_vi, walk
+from addin.cli_vi import ViGroup, walk
 
 # English that click writes by itself (help layout, built-in options, placeholders, errors).
 CLICK_ENGLISH = (
@@ -163,17 +162,6 @@ def test_ctrl_c_is_said_in_vietnamese():
     assert "Đã dừng theo yêu cầu" in result.output and english_in(result.output) == []
 
 
-def test_os_errors_in_vietnamese_keep_the_cause_for_support(tmp_path):
-    try:
-        (tmp_path / "khong-co" / "x").read_bytes()
-    except OSError as exc:
-        text = os_error_vi(exc)
-    assert text.startswith("không tìm thấy tệp hoặc thư mục (")
-    assert "No such file" in text  # the system's words, after ours
-    assert os_error_vi(OSError(errno.EACCES, "Permission denied")).startswith(
-        "không có quyền truy cập")
-
-
 def test_write_refused_is_vietnamese(tmp_path):
     Path(tmp_path / "cum").mkdir()
     blocker = tmp_path / "tep"
@@ -237,11 +225,3 @@ def test_messages_read_numbers_and_rules_the_vietnamese_way():
     assert "không quá 10 % của 74 = 7" in out
     assert ">=" not in out and "36.36" not in out and "10%" not in out
 
-
-def test_a_file_that_cannot_be_read_is_explained_in_vietnamese_first(tmp_path):
-    from addin.io.reader import read_unit_workbook
-
-    book = read_unit_workbook(tmp_path / "khong-co.xlsx")
-    (issue,) = book.issues
-    assert issue.code == "unreadable_file"
-    assert "không tìm thấy tệp hoặc thư mục (No such file or directory)" in issue.message

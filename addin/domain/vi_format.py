@@ -8,7 +8,6 @@ reads (CLI lines, messages, printed pages).
 
 from __future__ import annotations
 
-import errno
 import re
 from collections.abc import Mapping
 from datetime import date
@@ -149,24 +148,3 @@ def title_name(rules: Rules, code: str) -> str:
     title = rules.titles.get(code)
     return title.name if title is not None else code
 
-
-# Common causes of a failed file operation (errno), in words a staff officer understands.
-OS_CAUSES = {
-    errno.ENOENT: "không tìm thấy tệp hoặc thư mục",
-    errno.EACCES: "không có quyền truy cập",
-    errno.EPERM: "hệ thống không cho phép thao tác này",
-    errno.EROFS: "ổ đĩa chỉ cho phép đọc",
-    errno.ENOSPC: "ổ đĩa đã đầy",
-    errno.EISDIR: "đây là một thư mục, cần một tệp",
-    errno.ENOTDIR: "một phần của đường dẫn không phải thư mục",
-    errno.EEXIST: "đã có tệp hoặc thư mục trùng tên",
-    errno.ENAMETOOLONG: "tên tệp quá dài",
-    errno.EBUSY: "tệp đang được chương trình khác sử dụng",
-}
-
-
-def os_cause(code: int | None, system_words: str = "") -> str:
-    """Why a file operation failed, in Vietnamese; the system's own (English) words follow in
-    brackets, for support: "không tìm thấy tệp hoặc thư mục (No such file or directory)"."""
-    words = OS_CAUSES.get(code if code is not None else -1, "lỗi hệ thống khi đọc hoặc ghi tệp")
-    return f"{words} ({system_words})" if system_words else words

@@ -19,7 +19,6 @@ from typing import Any
 import python_calamine
 
 from addin.domain import fields as F
-from addin.domain import vi_format as vi
 from addin.domain.issues import Code, Issue, make_issue
 from addin.domain.models import Commendation, Nomination, UnitInfo, UnitWorkbook
 from addin.domain.rules import Kind
@@ -77,7 +76,7 @@ def read_unit_workbook(path: str | Path, display: str | None = None) -> UnitWork
             return unreadable(shown, f"tệp quá lớn ({size // 2**20} MB)")
         data = Path(path).read_bytes()
     except OSError as exc:
-        return unreadable(shown, vi.os_cause(exc.errno, exc.strerror or str(exc)))
+        return unreadable(shown, exc.strerror or str(exc))
     return read_unit_bytes(data, shown)
 
 

@@ -7,7 +7,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from addin.domain import vi_format as vi
 from addin.domain.rules import Rules, RulesError, merge, rules_from_mapping
 
 DEFAULT_BOOK = "quan-doi"
@@ -25,15 +24,13 @@ def read_override(path: str | Path) -> dict[str, Any]:
     try:
         data = p.read_bytes()
     except OSError as exc:
-        cause = vi.os_cause(exc.errno, exc.strerror or str(exc))
-        raise RulesError(f"{p}: không đọc được tệp quy tắc: {cause}") from exc
+        raise RulesError(f"{p}: cannot read the rules file ({exc.strerror or exc})") from exc
     try:
         return tomllib.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
-        raise RulesError(f"{p}: tệp quy tắc không phải văn bản UTF-8 (hãy lưu với bảng mã UTF-8)"
-                         ) from exc
+        raise RulesError(f"{p}: the rules file is not UTF-8 text") from exc
     except tomllib.TOMLDecodeError as exc:
-        raise RulesError(f"{p}: tệp quy tắc sai cú pháp TOML ({exc})") from exc
+        raise RulesError(f"{p}: not valid TOML ({exc})") from exc
 
 
 def load_rules(override: str | Path | None = None) -> Rules:

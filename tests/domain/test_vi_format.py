@@ -79,12 +79,3 @@ def test_rules_book_ratios():
     assert vi.ratio(Fraction(2, 3)) == "2/3"
     assert vi.ratio(Fraction(1, 1)) == "100 %"
 
-
-def test_os_causes_in_vietnamese_with_the_system_words_after():
-    import errno
-
-    assert vi.os_cause(errno.ENOENT, "No such file or directory") == (
-        "không tìm thấy tệp hoặc thư mục (No such file or directory)")
-    assert vi.os_cause(errno.EPERM, "Operation not permitted").startswith(
-        "hệ thống không cho phép")
-    assert vi.os_cause(None) == "lỗi hệ thống khi đọc hoặc ghi tệp"
