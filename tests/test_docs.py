@@ -75,12 +75,3 @@ def test_links_point_to_what_exists(doc):
 def test_readme_cites_no_document_outside_the_repository():
     assert "contracts.md" not in text(ROOT / "README.md")
 
-
-def test_the_add_in_guide_lists_on_the_usb_what_it_tells_the_user_to_open():
-    body = text(DOCS / "cai-dat-add-in.md")
-    usb = next(line for line in body.splitlines() if "USB:" in line)
-    usb_block = body[body.index(usb):body.index("## 2.")]
-    for needed in ("templates", "workbooks/demo", "tdkt.xlam", "install-tdkt.ps1", "wheelhouse"):
-        assert needed in usb_block, needed
-    # what section 3 opens must come from that list
-    assert "templates/mau-don-vi.xlsx" in body and "workbooks/demo/" in body
