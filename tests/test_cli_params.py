@@ -27,7 +27,11 @@ def cluster(tmp_path) -> Path:
 
 
 def report_date_line(path: Path) -> str:
-    return str(openpyxl.load_workbook(path, read_only=True)["Tổng hợp"]["A3"].value)
+    book = openpyxl.load_workbook(path, read_only=True)
+    try:
+        return str(book["Tổng hợp"]["A3"].value)
+    finally:
+        book.close()
 
 
 @pytest.mark.parametrize("bad", ["hom-qua", "31/02/2024", "12/2024", "15/12/24", "2024"])
