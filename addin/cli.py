@@ -329,7 +329,17 @@ def demo(out: str) -> None:
     click.echo(f"Xem kết quả trong thư mục {results}")
 
 
+def _utf8_streams() -> None:
+    """Vietnamese text must survive `tdkt … > file` on Windows, where a pipe or file gets the ANSI
+    code page (cp1252 cannot encode "ồ"): always write UTF-8, whatever the console."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(encoding="utf-8")
+
+
 def main() -> None:
+    _utf8_streams()
     cli(prog_name="tdkt")
 
 

@@ -8,6 +8,8 @@ otherwise use xw.Book.caller(), called inside the function as xlwings requires.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -42,11 +44,26 @@ def read_book(port: BookPort) -> UnitWorkbook:
     return book
 
 
-def _clear_old_marks(port: BookPort) -> None:
+class _Formatting:
+    """The template protects its sheets without allowing cell formatting, and Excel refuses to
+    colour a cell there: lift each sheet's protection once, when a cell of it is first coloured,
+    and put it back (same options) when the run ends."""
+
+    def __init__(self, port: BookPort, stack: ExitStack) -> None:
+        self._port, self._stack = port, stack
+        self.allowed: dict[str, bool] = {}
+
+    def can_colour(self, sheet: str) -> bool:
+        if sheet not in self.allowed:
+            self.allowed[sheet] = self._stack.enter_context(self._port.formatting(sheet))
+        return self.allowed[sheet]
+
+
+def _clear_old_marks(port: BookPort, formatting: _Formatting) -> None:
     if CHECK_SHEET not in {name for name, _ in port.sheet_names()}:
         return
     for row in port.values(CHECK_SHEET)[1:]:
-        if len(row) >= 9 and row[6] and row[7]:
+        if len(row) >= 9 and row[6] and row[7] and formatting.can_colour(str(row[6])):
             color = None if row[8] in (None, "", NO_COLOR) else str(row[8])
             port.set_color(str(row[6]), str(row[7]), color)
 
@@ -55,7 +72,13 @@ def check_workbook(port: BookPort, rules: Rules | None = None) -> list[Issue]:
     """Validate the workbook; write the "Kiểm tra" sheet (with links to the cells) and mark the
     offending cells, after restoring the cells marked by the previous run."""
     rules = rules or rules_near(port)
-    _clear_old_marks(port)
+    with ExitStack() as stack:
+        formatting = _Formatting(port, stack)
+        _clear_old_marks(port, formatting)
+        return _check(port, rules, formatting)
+
+
+def _check(port: BookPort, rules: Rules, formatting: _Formatting) -> list[Issue]:
     book = read_book(port)
     validate_unit(book, rules)
     issues = book.all_issues()
@@ -65,7 +88,8 @@ def check_workbook(port: BookPort, rules: Rules | None = None) -> list[Issue]:
     for n, issue in enumerate(issues, start=1):
         cell = f"{issue.column}{issue.row}" if issue.column and issue.row else ""
         mark_sheet, mark_cell, old = "", "", ""
-        if cell and issue.sheet and issue.severity in MARK_COLORS and (issue.sheet, cell) not in marked:
+        if cell and issue.sheet and issue.severity in MARK_COLORS and (issue.sheet, cell) not in marked \
+                and formatting.can_colour(issue.sheet):
             marked.add((issue.sheet, cell))
             before: Color = port.cell_color(issue.sheet, cell)
             port.set_color(issue.sheet, cell, MARK_COLORS[issue.severity])
@@ -77,6 +101,9 @@ def check_workbook(port: BookPort, rules: Rules | None = None) -> list[Issue]:
             links.append(Link(row=n + 1, column=3, target=f"'{issue.sheet}'!{cell}", text=cell))
     if len(rows) == 1:
         rows.append(["", "", "", "", "", "Không phát hiện vấn đề nào.", "", "", ""])
+    for sheet in sorted(name for name, ok in formatting.allowed.items() if not ok):
+        rows.append(["", sheet, "", "", "", f"Trang “{sheet}” được bảo vệ bằng mật khẩu: các ô có "
+                     "vấn đề không được tô màu, hãy dùng liên kết ở cột “Ô”.", "", "", ""])
     port.replace_sheet(CHECK_SHEET, rows, links, {1: 5, 2: 12, 3: 8, 4: 22, 5: 10, 6: 80},
                        hidden=(7, 8, 9))  # bookkeeping for the next run: which cells to restore
     return issues
@@ -184,6 +211,36 @@ class XlwingsBook:
 
     def set_color(self, sheet: str, cell: str, color: Color) -> None:
         self.book.sheets[sheet][cell].color = color
+
+    @contextmanager
+    def formatting(self, sheet: str) -> Iterator[bool]:
+        try:
+            api = self.book.sheets[sheet].api  # desktop Excel: the COM Worksheet
+            locked = bool(api.ProtectContents) and not bool(api.Protection.AllowFormattingCells)
+        except Exception:  # engines without COM have no protection to lift
+            yield True
+            return
+        if not locked:
+            yield True
+            return
+        p = api.Protection
+        # Worksheet.Protect's positional parameters after Password, read back before unprotecting
+        options = (api.ProtectDrawingObjects, True, api.ProtectScenarios, api.ProtectionMode,
+                   p.AllowFormattingCells, p.AllowFormattingColumns, p.AllowFormattingRows,
+                   p.AllowInsertingColumns, p.AllowInsertingRows, p.AllowInsertingHyperlinks,
+                   p.AllowDeletingColumns, p.AllowDeletingRows, p.AllowSorting, p.AllowFiltering,
+                   p.AllowUsingPivotTables)
+        selection = api.EnableSelection
+        try:
+            api.Unprotect("")
+        except Exception:  # protected with a password: leave the sheet as it is
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            api.Protect("", *options)
+            api.EnableSelection = selection
 
 
 def _caller(book: Any) -> XlwingsBook:

@@ -1,6 +1,6 @@
 """Excel functions (xlwings UDFs). Each one converts, calls addin.worksheet_functions, converts
-back. Import them into Excel with the xlwings add-in ("Import Functions", UDF Modules =
-addin.udfs); on Linux the decorators are inert and the functions are plain Python.
+back. tdkt.xlam carries their VBA wrappers, generated at build time from these decorators
+(scripts/build_addin.py); on Linux the decorators are inert and the functions are plain Python.
 
 Every function takes a single cell or a whole range (and then returns an array of the same
 shape); bad input gives a message in the cell, never a Python error.

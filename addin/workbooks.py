@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -48,6 +51,17 @@ class BookPort(Protocol):
     def cell_color(self, sheet: str, cell: str) -> Color: ...
 
     def set_color(self, sheet: str, cell: str, color: Color) -> None: ...
+
+    def formatting(self, sheet: str) -> AbstractContextManager[bool]:
+        """Inside the block, cells of `sheet` can be coloured: a protection that forbids
+        formatting is lifted and put back with the same options on exit. Yields False when it
+        cannot be lifted (a password tdkt does not know)."""
+        ...
+
+
+class ProtectedSheetError(RuntimeError):
+    """Formatting a cell of a protected sheet that does not allow it: Excel refuses it (a COM
+    error), so the file-based book refuses it too, and tests catch the macro that tries."""
 
 
 class FileBook:
@@ -100,12 +114,32 @@ class FileBook:
         return f"#{rgb[-6:]}" if rgb else None
 
     def set_color(self, sheet: str, cell: str, color: Color) -> None:
+        protection = self.book[sheet].protection
+        if protection.sheet and protection.formatCells:  # formatCells: "formatting is locked"
+            raise ProtectedSheetError(f"{sheet}!{cell}: trang được bảo vệ, không cho định dạng ô")
         target = self.book[sheet][cell]
         if color is None:
             target.fill = PatternFill(fill_type=None)
         else:
             hex6 = color.lstrip("#")
             target.fill = PatternFill(fill_type="solid", fgColor="FF" + hex6, bgColor="FF" + hex6)
+
+    @contextmanager
+    def formatting(self, sheet: str) -> Iterator[bool]:
+        ws = self.book[sheet]
+        protection = ws.protection
+        if not (protection.sheet and protection.formatCells):
+            yield True
+            return
+        if protection.password:  # Excel would ask for it; the macro must not guess
+            yield False
+            return
+        saved = copy.copy(protection)
+        protection.sheet = False
+        try:
+            yield True
+        finally:
+            ws.protection = saved
 
     def save(self, path: str | Path | None = None) -> None:
         import io
