@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,9 @@ from addin.io.folders import read_all, workbook_files
 from addin.io.report import ReportMeta, cluster_report_bytes
 from addin.io.rollup import ClusterSummary, rollup_bytes
 from addin.io.rules_file import load_rules
-from addin.io.xlsx_common import write_atomic
+from addin.io.safe_files import describe, shown
+from addin.io.sandbox import prepare_worker
+from addin.io.xlsx_common import write_atomic, written_by_tdkt
 
 Progress = Callable[[int], None]
 ROLLUP_NAME = "tong-hop-cac-cum.xlsx"
@@ -144,29 +147,46 @@ def check_output(out: Path, inputs: list[Path]) -> None:
             raise RefusedOutput(f"tệp kết quả {out} nằm trong thư mục đầu vào {given}")
 
 
+def check_overwrite(outputs: list[Path], force: bool) -> None:
+    """Refuse to replace an existing file tdkt did not write (a user's own workbook given as
+    -o by mistake), unless forced. An empty file holds nothing to lose."""
+    for out in outputs:
+        if force or not os.path.lexists(out):
+            continue
+        if out.is_file() and (out.stat().st_size == 0 or written_by_tdkt(out)):
+            continue
+        raise RefusedOutput(f"{shown(out)} đã tồn tại và không phải tệp do tdkt tạo ra: không ghi "
+                            "đè (chọn tên khác, hoặc thêm --force nếu chắc chắn muốn ghi đè)")
+
+
 # ----------------------------------------------------------------------------------------------
 def validate_paths(paths: list[str], rules: Rules, strict: bool = False,
                    progress: Progress | None = None) -> Outcome:
-    files = workbook_files(paths)
+    unlisted: list[tuple[str, str]] = []
+    files = workbook_files(paths, unlisted)
+    listing = [make_issue(Code.UNREADABLE_FILE, f"không đọc được thư mục ({why})", file=folder)
+               for folder, why in unlisted]
     if not files:
-        return Outcome(payload([], rules, None), EXIT_NOTHING)
+        return Outcome(payload([], rules, None, listing), EXIT_ERRORS if listing else EXIT_NOTHING)
     result = consolidate(read_all(files, progress), rules)
-    data = payload([result], rules, None)
+    data = payload([result], rules, None, listing)
     severities = {i["severity"] for i in data["issues"]}
     failed = "error" in severities or (strict and "warning" in severities)
     return Outcome(data, EXIT_ERRORS if failed else EXIT_OK)
 
 
 def consolidate_folder(folder: str, out: str, rules: Rules, date: str | None = None,
-                       progress: Progress | None = None) -> Outcome:
+                       progress: Progress | None = None, force: bool = False) -> Outcome:
     check_output(Path(out), [Path(folder)])
+    check_overwrite([Path(out)], force)
     files = workbook_files([folder])
     if not files:
         return Outcome(payload([], rules, None), EXIT_NOTHING)
     result = consolidate(read_all(files, progress), rules)
-    data = cluster_report_bytes(result, rules, meta_for(result, rules, date, Path(folder).name))
+    data = cluster_report_bytes(result, rules, meta_for(result, rules, date,
+                                                         shown(Path(folder).name)))
     write_atomic(out, data)
-    return Outcome(payload([result], rules, out),
+    return Outcome(payload([result], rules, shown(out)),
                    EXIT_ERRORS if result.has_errors else EXIT_OK)
 
 
@@ -188,16 +208,17 @@ def _cluster_job(folder: str, out: str, rules_path: str | None, date: str | None
     try:
         files = workbook_files([folder])
     except OSError as exc:  # the folder cannot be listed: say so, the other clusters go on
-        issue = make_issue(Code.UNREADABLE_FILE, f"không đọc được thư mục ({exc.strerror or exc})",
-                           file=folder)
+        issue = make_issue(Code.UNREADABLE_FILE, f"không đọc được thư mục ({describe(exc)})",
+                           file=shown(folder))
         return payload([], rules, None, [issue]), None, True
     if not files:
         return payload([], rules, None), None, False
     result = consolidate(read_all(files, jobs=1), rules)  # the clusters run in parallel instead
-    meta = meta_for(result, rules, date, Path(folder).name)
+    name = shown(Path(folder).name)
+    meta = meta_for(result, rules, date, name)
     write_atomic(out, cluster_report_bytes(result, rules, meta))
-    summary = ClusterSummary.of(Path(folder).name, out, result, rules, meta)
-    return payload([result], rules, out), summary, result.has_errors
+    summary = ClusterSummary.of(name, shown(out), result, rules, meta)
+    return payload([result], rules, shown(out)), summary, result.has_errors
 
 
 def cluster_folders(root: str) -> list[Path]:
@@ -206,7 +227,8 @@ def cluster_folders(root: str) -> list[Path]:
 
 
 def report_root(root: str, outdir: str, rules_path: str | None, jobs: int | None = None,
-                date: str | None = None, progress: Progress | None = None) -> Outcome:
+                date: str | None = None, progress: Progress | None = None,
+                force: bool = False) -> Outcome:
     rules = load_rules(rules_path)
     out_dir = Path(outdir)
     check_output(out_dir / ROLLUP_NAME, [Path(root)])
@@ -220,17 +242,23 @@ def report_root(root: str, outdir: str, rules_path: str | None, jobs: int | None
     if len(set(outputs)) != len(outputs):  # two folder names cleaned to the same file name
         outputs = [str(out_dir / f"{i + 1:03d}-{report_name(f.name)}")
                    for i, f in enumerate(folders)]
+    check_overwrite([Path(o) for o in outputs] + [out_dir / ROLLUP_NAME], force)
     if workers == 1:
         for folder, out in zip(folders, outputs, strict=True):
             parts.append(_cluster_job(str(folder), out, rules_path, date))
             if progress:
                 progress(1)
     else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        # Workers die with this process; each reads its files in contained workers of its own.
+        with ProcessPoolExecutor(max_workers=workers, initializer=prepare_worker,
+                                 initargs=(os.getpid(),)) as pool:
             futures = [pool.submit(_cluster_job, str(f), o, rules_path, date)
                        for f, o in zip(folders, outputs, strict=True)]
-            for future in futures:
-                parts.append(future.result())
+            for future, folder, out in zip(futures, folders, outputs, strict=True):
+                try:
+                    parts.append(future.result())
+                except BrokenProcessPool:  # a worker died (killed, out of memory): redo here
+                    parts.append(_cluster_job(str(folder), out, rules_path, date))
                 if progress:
                     progress(1)
     summaries = [s for _, s, _ in parts if s is not None]
@@ -238,8 +266,8 @@ def report_root(root: str, outdir: str, rules_path: str | None, jobs: int | None
         return Outcome(merge_payloads([p for p, _, _ in parts], rules, None), EXIT_NOTHING)
     rollup_path = out_dir / ROLLUP_NAME
     write_atomic(rollup_path, rollup_bytes(summaries, rules, date))
-    data = merge_payloads([p for p, _, _ in parts], rules, str(out_dir))
+    data = merge_payloads([p for p, _, _ in parts], rules, shown(out_dir))
     data["clusters"] = [{"name": s.name, "output": s.output} for s in summaries]
-    data["rollup"] = str(rollup_path)
+    data["rollup"] = shown(rollup_path)
     any_errors = any(e for _, _, e in parts)
     return Outcome(data, EXIT_ERRORS if any_errors else EXIT_OK)

@@ -17,6 +17,7 @@ from addin.cli_vi import ViGroup
 from addin.domain import vi_format as vi
 from addin.domain.rules import Rules, RulesError, format_ratio
 from addin.io.rules_file import load_rules, rules_beside
+from addin.io.safe_files import describe, shown
 from addin.io.xlsx_common import write_atomic
 
 SEVERITY_LABEL = {"error": "Lỗi", "warning": "Cảnh báo", "info": "Thông tin"}
@@ -28,6 +29,16 @@ class UsageProblem(click.ClickException):
     """A problem with what the user asked for (bad rules file, refused output): exit 2."""
 
     exit_code = 2
+
+    def __init__(self, message: str) -> None:
+        super().__init__(shown(message))  # a path with undecodable bytes must still print
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"Lỗi: {self.format_message()}", file=file, err=True)  # not click's "Error:"
+
+
+_FORCE = click.option("--force", is_flag=True,
+                      help="Ghi đè cả tệp đã có không do tdkt tạo ra.")
 
 
 def _rules(path: str | None, near: str | None = None) -> Rules:
@@ -49,7 +60,7 @@ def _progress(total: int, label: str, quiet: bool) -> Iterator[Callable[[int], N
 
 
 def _emit_json(data: dict[str, Any]) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False))
+    click.echo(shown(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False)))
 
 
 def _location(issue: dict[str, Any]) -> str:
@@ -121,7 +132,7 @@ def cli() -> None:
 def validate(paths: tuple[str, ...], rules_path: str | None, as_json: bool, strict: bool) -> None:
     """Kiểm tra các bảng tính đơn vị (tệp hoặc thư mục)."""
     rules = _rules(rules_path, paths[0])
-    files = app.workbook_files(list(paths))
+    files = app.workbook_files(list(paths), [])  # unlistable folders: reported by validate_paths
     with _progress(len(files), "Đang kiểm tra", as_json) as progress:
         outcome = app.validate_paths(list(paths), rules, strict, progress)
     _finish(outcome, as_json, "kiểm tra")
@@ -132,7 +143,7 @@ def _maybe_pdf(path: str) -> None:
 
     try:
         produced = convert(path, Path(path).parent, "pdf")
-        click.echo(f"Đã xuất PDF: {produced}", err=True)
+        click.echo(shown(f"Đã xuất PDF: {produced}"), err=True)
     except (LibreOfficeError, OSError) as exc:
         raise UsageProblem(f"Không xuất được PDF: {exc}") from exc
 
@@ -146,18 +157,22 @@ def _maybe_pdf(path: str) -> None:
 @click.option("--date", "date", type=DAY,
               help="Ngày lập báo cáo, dd/mm/yyyy (mặc định: ngày lập mới nhất của các tệp).")
 @click.option("--pdf", is_flag=True, help="Xuất thêm PDF để in (cần LibreOffice).")
+@_FORCE
 def consolidate(folder: str, out: str, rules_path: str | None, as_json: bool, date: str | None,
-                pdf: bool) -> None:
+                pdf: bool, force: bool) -> None:
     """Tổng hợp các bảng tính đơn vị trong một thư mục cụm thành báo cáo cụm."""
     rules = _rules(rules_path, folder)
-    files = app.workbook_files([folder])
+    try:
+        files = app.workbook_files([folder])
+    except OSError as exc:
+        raise UsageProblem(f"Không đọc được thư mục {folder}: {describe(exc)}") from exc
     try:
         with _progress(len(files), "Đang tổng hợp", as_json) as progress:
-            outcome = app.consolidate_folder(folder, out, rules, date, progress)
+            outcome = app.consolidate_folder(folder, out, rules, date, progress, force)
     except app.RefusedOutput as exc:
         raise UsageProblem(str(exc)) from exc
     except OSError as exc:
-        raise UsageProblem(f"Không ghi được {out}: {exc.strerror or exc}") from exc
+        raise UsageProblem(f"Không ghi được {out}: {describe(exc)}") from exc
     if pdf and outcome.payload.get("output"):
         _maybe_pdf(out)
     _finish(outcome, as_json, "tổng hợp")
@@ -171,19 +186,23 @@ def consolidate(folder: str, out: str, rules_path: str | None, as_json: bool, da
 @click.option("--rules", "rules_path", type=click.Path(dir_okay=False), help="Tệp quy tắc (TOML).")
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
 @click.option("--date", "date", type=DAY, help="Ngày lập báo cáo, dd/mm/yyyy.")
+@_FORCE
 def report(root: str, outdir: str, jobs: int | None, rules_path: str | None, as_json: bool,
-           date: str | None) -> None:
+           date: str | None, force: bool) -> None:
     """Lập báo cáo cho mọi cụm (mỗi thư mục con là một cụm) và bản tổng hợp các cụm."""
     chosen = rules_path or (str(f) if (f := rules_beside(root)) else None)
     _rules(chosen)  # fail early, in this process, on a bad rules file
-    folders = app.cluster_folders(root)
+    try:
+        folders = app.cluster_folders(root)
+    except OSError as exc:
+        raise UsageProblem(f"Không đọc được thư mục {root}: {describe(exc)}") from exc
     try:
         with _progress(len(folders), "Đang lập báo cáo", as_json) as progress:
-            outcome = app.report_root(root, outdir, chosen, jobs, date, progress)
+            outcome = app.report_root(root, outdir, chosen, jobs, date, progress, force)
     except app.RefusedOutput as exc:
         raise UsageProblem(str(exc)) from exc
     except OSError as exc:
-        raise UsageProblem(f"Không ghi được vào {outdir}: {exc.strerror or exc}") from exc
+        raise UsageProblem(f"Không ghi được vào {outdir}: {describe(exc)}") from exc
     if as_json:
         _emit_json(outcome.payload)
         sys.exit(outcome.exit_code)
@@ -203,26 +222,42 @@ def template() -> None:
     """Ghi mẫu trống (đơn vị hoặc cụm)."""
 
 
+def _write_output(out: str, data: Callable[[], bytes], force: bool) -> None:
+    """Write a template, refusing to replace a file tdkt did not write; disk problems (read-only,
+    full) are messages, not tracebacks."""
+    try:
+        app.check_overwrite([Path(out)], force)
+        write_atomic(out, data())
+    except app.RefusedOutput as exc:
+        raise UsageProblem(str(exc)) from exc
+    except OSError as exc:
+        raise UsageProblem(f"Không ghi được {out}: {describe(exc)}") from exc
+
+
 @template.command("unit")
 @click.option("-o", "--output", "out", required=True, type=WORKBOOK)
 @click.option("--rules", "rules_path", type=click.Path(dir_okay=False), help="Tệp quy tắc (TOML).")
-def template_unit(out: str, rules_path: str | None) -> None:
+@_FORCE
+def template_unit(out: str, rules_path: str | None, force: bool) -> None:
     """Mẫu báo cáo của đơn vị (có danh sách chọn, công thức tự tính)."""
     from addin.io.unit_template import unit_workbook_bytes
 
-    write_atomic(out, unit_workbook_bytes(_rules(rules_path)))
-    click.echo(f"Đã ghi mẫu đơn vị: {out}")
+    rules = _rules(rules_path)
+    _write_output(out, lambda: unit_workbook_bytes(rules), force)
+    click.echo(shown(f"Đã ghi mẫu đơn vị: {out}"))
 
 
 @template.command("cluster")
 @click.option("-o", "--output", "out", required=True, type=WORKBOOK)
 @click.option("--rules", "rules_path", type=click.Path(dir_okay=False), help="Tệp quy tắc (TOML).")
-def template_cluster(out: str, rules_path: str | None) -> None:
+@_FORCE
+def template_cluster(out: str, rules_path: str | None, force: bool) -> None:
     """Mẫu báo cáo tổng hợp của cụm (trống)."""
     from addin.io.cluster_template import cluster_template_bytes
 
-    write_atomic(out, cluster_template_bytes(_rules(rules_path)))
-    click.echo(f"Đã ghi mẫu cụm: {out}")
+    rules = _rules(rules_path)
+    _write_output(out, lambda: cluster_template_bytes(rules), force)
+    click.echo(shown(f"Đã ghi mẫu cụm: {out}"))
 
 
 @cli.group("rules")
@@ -273,7 +308,7 @@ def rules_show(rules_path: str | None, as_json: bool) -> None:
         _emit_json(rules_as_json(rules))
         return
     click.echo(f"Bộ quy tắc: {rules.label} ({rules.name}, phiên bản {rules.version})"
-               + (f" — ghi đè bởi {rules_path}" if rules_path else ""))
+               + (f" — ghi đè bởi {shown(rules_path)}" if rules_path else ""))
     if rules.note:
         click.echo(rules.note)
     click.echo("\nNgưỡng phiếu theo danh hiệu:")
@@ -310,6 +345,15 @@ def rules_show(rules_path: str | None, as_json: bool) -> None:
               type=click.Path(file_okay=False), help="Thư mục ghi dữ liệu mẫu và kết quả.")
 def demo(out: str) -> None:
     """Tạo cụm thi đua mẫu rồi chạy tổng hợp và lập báo cáo trên đó."""
+    try:
+        _demo(out)
+    except app.RefusedOutput as exc:
+        raise UsageProblem(str(exc)) from exc
+    except OSError as exc:  # a read-only or full disk: a message, not a traceback
+        raise UsageProblem(f"Không ghi được dữ liệu mẫu vào {out}: {describe(exc)}") from exc
+
+
+def _demo(out: str) -> None:
     from addin.demo import write_demo
 
     rules = _rules(None)
@@ -319,14 +363,14 @@ def demo(out: str) -> None:
     first = clusters[0]
     single = results / f"bao-cao-{first.name}.xlsx"
     outcome = app.consolidate_folder(str(first), str(single), rules)
-    click.echo(f"Cụm mẫu: {first} ({len(outcome.payload['files'])} tệp)")
+    click.echo(shown(f"Cụm mẫu: {first} ({len(outcome.payload['files'])} tệp)"))
     errors = sum(1 for i in outcome.payload["issues"] if i["severity"] == "error")
     warnings = sum(1 for i in outcome.payload["issues"] if i["severity"] == "warning")
-    click.echo(f"  tổng hợp: {single} — {outcome.payload['totals']['individuals']} cá nhân, "
-               f"{errors} lỗi, {warnings} cảnh báo (dữ liệu mẫu cố ý có lỗi)")
+    click.echo(shown(f"  tổng hợp: {single} — {outcome.payload['totals']['individuals']} cá nhân, "
+                     f"{errors} lỗi, {warnings} cảnh báo (dữ liệu mẫu cố ý có lỗi)"))
     rolled = app.report_root(str(root / "cac-cum"), str(results / "bao-cao"), None)
     click.echo(f"  lập báo cáo {len(clusters)} cụm: {rolled.payload.get('rollup')}")
-    click.echo(f"Xem kết quả trong thư mục {results}")
+    click.echo(shown(f"Xem kết quả trong thư mục {results}"))
 
 
 def _utf8_streams() -> None:

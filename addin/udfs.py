@@ -16,7 +16,7 @@ from typing import Any
 import xlwings as xw
 
 from addin import worksheet_functions as wf
-from addin.domain.rules import Rules
+from addin.domain.rules import Rules, RulesError
 from addin.io.rules_file import LOCAL_RULES_NAME, load_rules
 
 CATEGORY = "TĐKT"
@@ -45,8 +45,10 @@ def rules_for(caller: Any = None) -> Rules:
 def _safely(compute: Any) -> Any:
     try:
         return compute()
-    except Exception as exc:  # a broken rules file must show in the cell, not crash Excel
-        return f"Lỗi: {exc}"
+    except RulesError as exc:  # a broken rules file must show in the cell, not crash Excel
+        return f"Lỗi: {exc}"  # the rules parser speaks Vietnamese
+    except Exception as exc:  # Python's own (English) text is never shown in a cell
+        return f"Lỗi: không tính được ({type(exc).__name__})"
 
 
 @xw.func(category=CATEGORY)

@@ -27,21 +27,44 @@ MSG_NO_QUOTA = "Lỗi: danh hiệu không có tỷ lệ xét tặng"
 MSG_NOT_TABLE = "Lỗi: không nhận ra bảng Cá nhân/Tập thể (cần cả dòng tiêu đề)"
 
 
+MSG_RAGGED = "Lỗi: vùng không phải hình chữ nhật (các dòng dài ngắn khác nhau)"
+
+
 def _is_range(value: Any) -> bool:
-    return isinstance(value, list | tuple) and (not value or isinstance(value[0], list | tuple))
+    return isinstance(value, list | tuple)
+
+
+def _grid(value: Sequence[Any]) -> list[list[Any]] | None:
+    """A range as rows of cells: a flat list is one row; None when the rows are ragged or mix
+    cells and rows (Python callers can pass such lists; Excel never does)."""
+    if all(not _is_range(v) for v in value):
+        return [list(value)]
+    if not all(_is_range(v) for v in value):
+        return None
+    rows = [list(v) for v in value]
+    if len({len(r) for r in rows}) > 1 or any(_is_range(c) for r in rows for c in r):
+        return None
+    return rows
 
 
 def broadcast(fn: Callable[..., Any], *args: Any) -> Any:
     """Apply fn cell by cell. All scalars -> a scalar; otherwise the shape of the ranges given
     (a single value is repeated over the range)."""
-    shapes = {(len(a), len(a[0]) if a else 0) for a in args if _is_range(a)}
-    if not shapes:
+    grids: dict[int, list[list[Any]]] = {}
+    for i, arg in enumerate(args):
+        if _is_range(arg):
+            grid = _grid(arg)
+            if grid is None:
+                return MSG_RAGGED
+            grids[i] = grid
+    if not grids:
         return fn(*args)
+    shapes = {(len(g), len(g[0]) if g else 0) for g in grids.values()}
     if len(shapes) > 1:
         return MSG_SHAPE
     rows, cols = shapes.pop()
-    return [[fn(*(a[r][c] if _is_range(a) else a for a in args)) for c in range(cols)]
-            for r in range(rows)]
+    return [[fn(*(grids[i][r][c] if i in grids else a for i, a in enumerate(args)))
+             for c in range(cols)] for r in range(rows)]
 
 
 def _count(value: Any, label: str) -> tuple[int | None, str | None]:
@@ -145,9 +168,9 @@ def normalise(text: Any) -> Any:
 def check_table(table: Sequence[Sequence[Any]], rules: Rules, unit: str = "") -> list[list[str]]:
     """TDKT_KIEMTRA: one message per data row of a "Cá nhân" or "Tập thể" table ("" when the
     row is fine). The table includes its header row; the result has one row per data row."""
-    if not _is_range(table) or len(table) < 1:
+    if not _is_range(table) or len(table) < 1 or not all(_is_range(r) for r in table):
         return [[MSG_NOT_TABLE]]
-    rows = [list(r) for r in table]
+    rows = [list(r) for r in table]  # ragged rows are fine: short ones are read as blanks
     headers = {clean(h).lower() for h in rows[0] if h is not None}
     kind = "collective" if any("tập thể" in h for h in headers) else "individual"
     book = read_table(rows, kind)

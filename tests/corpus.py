@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import re
 import shutil
 import sys
@@ -39,6 +40,8 @@ class Case:
     make: Callable[[Path], None]
     codes: frozenset[str]  # issue codes the file must produce (at least these)
     counted: int | None  # individuals counted from it; None when the file is unreadable
+    hashed: bool = True  # a regular file (FIFOs, links to devices are never read, not even here)
+    message: str = ""  # what the unreadable_file message must say
 
 
 def _good(path: Path, people: int = 2) -> Path:
@@ -211,11 +214,117 @@ def not_a_zip_at_all(path: Path) -> None:
     path.write_bytes(bytes(range(256)) * 4)
 
 
+# -- round two (issue 11): the sheet-extent check, read the way an XML parser reads -------------
+def _far_cells(cells: bytes, row: bytes = b'<row r="1048576">') -> Callable[[Path], None]:
+    """A good workbook whose people sheet ends with `cells` in `row`."""
+    def make(path: Path) -> None:
+        _good(path)
+        _patch(path, PEOPLE_SHEET, lambda xml: xml.replace(
+            b"</sheetData>", row + cells + b"</row></sheetData>"))
+    return make
+
+
+NS_MAIN = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+tab_before_reference = _far_cells(b'<c\tr="XFD1048576"><v>1</v></c>')
+newline_in_cell_tag = _far_cells(b'<c\n t="n"\n r="XFD1048576"\n><v>1</v></c>')
+namespaced_cell = _far_cells(b'<x:c xmlns:x="' + NS_MAIN + b'" r="XFD1048576"><x:v>1</x:v></x:c>')
+single_quoted_reference = _far_cells(b"<c r='XFD1048576'><v>1</v></c>")
+cells_without_reference = _far_cells(b"<c><v>1</v></c>" * 300)  # columns A..KN of row 1048576
+eight_digit_row = _far_cells(b'<c r="N99999999"><v>1</v></c>', b'<row r="99999999">')
+lowercase_reference = _far_cells(b'<c r="xfd1048576"><v>1</v></c>')
+# Rows without r follow the previous one: this one is past Excel's last row.
+row_past_the_grid = _far_cells(b"<c><v>1</v></c>", b'<row r="1048576"></row><row>')
+
+
+def declared_dimension_only(path: Path) -> None:
+    """No far cell at all, only a declared extent (the reader may reserve room for it)."""
+    _good(path)
+    _patch(path, PEOPLE_SHEET, lambda xml: re.sub(rb'<dimension ref="[^"]*"\s*/>',
+                                                  b'<dimension ref="A1:XFD1048576"/>', xml))
+
+
+def dtd_after_padding(path: Path) -> None:
+    """A DTD after 8 KB of comment: past the 4 KB head a quick check would look at."""
+    _good(path)
+    padded = LAUGHS.replace(b"<!DOCTYPE", b"<!--" + b" " * 8192 + b"-->\n<!DOCTYPE", 1)
+    _patch(path, PEOPLE_SHEET, lambda xml: padded + _without_declaration(xml))
+
+
+def undefined_entity(path: Path) -> None:
+    _good(path)
+    _patch(path, PEOPLE_SHEET, lambda xml: xml.replace(b"</sheetData>",
+                                                       b"<row><c><v>&xxe;</v></c></row></sheetData>"))
+
+
+def malformed_sheet(path: Path) -> None:
+    _good(path)
+    _patch(path, PEOPLE_SHEET, lambda xml: xml.replace(b"</sheetData>", b"<row><c></sheetData>"))
+
+
+def shared_string_count_bomb(path: Path) -> None:
+    """Passes every check made before reading; the native reader then tries to reserve 96 GB
+    for the declared string count and aborts its process (exit 134 on the old main)."""
+    _good_with_shared_strings(path)
+    _patch(path, "xl/sharedStrings.xml", lambda xml: re.sub(
+        rb'uniqueCount="\d+"', b'uniqueCount="4000000000"',
+        re.sub(rb' count="\d+"', b' count="4000000000"', xml)))
+
+
+# -- not regular files, never opened ------------------------------------------------------------
+def fifo(path: Path) -> None:
+    os.mkfifo(path)
+
+
+def link_to_device(path: Path) -> None:
+    path.symlink_to("/dev/zero")
+
+
+def link_loop(path: Path) -> None:
+    path.symlink_to(path.name)
+
+
+def folder_named_like_a_workbook(path: Path) -> None:
+    path.mkdir()
+
+
+def zero_bytes(path: Path) -> None:
+    path.write_bytes(b"")
+
+
+# -- silent losses --------------------------------------------------------------------------------
+def xlsb(path: Path) -> None:
+    """An Excel binary workbook (content is irrelevant: the kind is listed, never skipped)."""
+    _good(path.with_suffix(".tmp.xlsx")).rename(path)
+
+
+def _counts_as_text(*values: str) -> Callable[[Path], None]:
+    def make(path: Path) -> None:
+        rows = [person(name=f"Số {i}", seq=i + 1, agree=TextLiteral(v))
+                for i, v in enumerate(values)]
+        write_openpyxl(path, unit_sheets(rows))
+    return make
+
+
+tiny_exponent = _counts_as_text("1e-400")  # the float is 0.0: it used to count as 0 votes
+fraction_rounding_to_whole = _counts_as_text("8.00000000000000000001")
+huge_exponent = _counts_as_text("1e400")
+exponent_past_any_number = _counts_as_text("1e99999999999999999999999999")
+
+
+def non_utf8_name(path: Path) -> None:
+    _good(path)
+
+
+def _unreadable(name: str, make: Callable[[Path], None], message: str, hashed: bool = True
+                ) -> Case:
+    return Case(name, make, frozenset({"unreadable_file"}), None, hashed, message)
+
+
 CASES: tuple[Case, ...] = (
-    Case("truncated.xlsx", truncated, frozenset({"unreadable_file"}), None),
-    Case("csv-named.xlsx", csv_named_xlsx, frozenset({"unreadable_file"}), None),
-    Case("encrypted.xlsx", encrypted, frozenset({"unreadable_file"}), None),
-    Case("binary-noise.xlsx", not_a_zip_at_all, frozenset({"unreadable_file"}), None),
+    _unreadable("truncated.xlsx", truncated, "hỏng"),
+    _unreadable("csv-named.xlsx", csv_named_xlsx, "không phải tệp Excel"),
+    _unreadable("encrypted.xlsx", encrypted, "mật khẩu"),
+    _unreadable("binary-noise.xlsx", not_a_zip_at_all, "không phải tệp Excel"),
     Case("xls-named.xlsx", xls_named_xlsx, frozenset(), 2),
     Case("empty.xlsx", empty_workbook, frozenset({"missing_sheet"}), 0),
     Case("headers-only.xlsx", headers_only, frozenset({"missing_value"}), 0),
@@ -224,15 +333,42 @@ CASES: tuple[Case, ...] = (
     Case("dates-booleans-huge.xlsx", dates_booleans_huge, frozenset({"not_a_number"}), 3),
     Case("emoji-scripts.xlsx", emoji_and_scripts, frozenset(), 8),
     Case("long-text.xlsx", long_text, frozenset(), 2),
-    Case("zip-bomb.xlsx", zip_bomb, frozenset({"unreadable_file"}), None),
-    Case("xxe.xlsx", external_entity, frozenset({"unreadable_file"}), None),
-    Case("billion-laughs.xlsx", billion_laughs, frozenset({"unreadable_file"}), None),
-    Case("entity-in-sheet.xlsx", entity_in_sheet, frozenset({"unreadable_file"}), None),
-    Case("absurd-dimension.xlsx", absurd_dimension, frozenset({"unreadable_file"}), None),
-    Case("absurd-dimension-reordered.xlsx", absurd_dimension_reordered,
-         frozenset({"unreadable_file"}), None),
+    _unreadable("zip-bomb.xlsx", zip_bomb, "bom nén"),
+    _unreadable("xxe.xlsx", external_entity, "không an toàn"),
+    _unreadable("billion-laughs.xlsx", billion_laughs, "không an toàn"),
+    _unreadable("entity-in-sheet.xlsx", entity_in_sheet, "DTD"),
+    _unreadable("absurd-dimension.xlsx", absurd_dimension, "kích thước bất thường"),
+    _unreadable("absurd-dimension-reordered.xlsx", absurd_dimension_reordered,
+                "kích thước bất thường"),
     Case("relationship-escape.xlsx", relationship_escape, frozenset({"unreadable_file"}), 0),
     Case("macro.xlsm", macro_workbook, frozenset(), 1),
+    # round two (issue 11)
+    _unreadable("tab-before-reference.xlsx", tab_before_reference, "kích thước bất thường"),
+    _unreadable("newline-in-cell-tag.xlsx", newline_in_cell_tag, "kích thước bất thường"),
+    _unreadable("namespaced-cell.xlsx", namespaced_cell, "kích thước bất thường"),
+    _unreadable("single-quoted-reference.xlsx", single_quoted_reference, "kích thước bất thường"),
+    _unreadable("cells-without-reference.xlsx", cells_without_reference, "kích thước bất thường"),
+    _unreadable("eight-digit-row.xlsx", eight_digit_row, "số dòng không hợp lệ"),
+    _unreadable("lowercase-reference.xlsx", lowercase_reference, "tham chiếu ô không hợp lệ"),
+    _unreadable("row-past-the-grid.xlsx", row_past_the_grid, "kích thước bất thường"),
+    _unreadable("declared-dimension.xlsx", declared_dimension_only, "vùng dữ liệu quá lớn"),
+    _unreadable("dtd-after-padding.xlsx", dtd_after_padding, "DTD"),
+    _unreadable("undefined-entity.xlsx", undefined_entity, "không phải XML hợp lệ"),
+    _unreadable("malformed-sheet.xlsx", malformed_sheet, "không phải XML hợp lệ"),
+    _unreadable("shared-string-count-bomb.xlsx", shared_string_count_bomb, "trình đọc bị dừng bất thường"),
+    _unreadable("fifo.xlsx", fifo, "không phải tệp thông thường", hashed=False),
+    _unreadable("link-to-device.xlsx", link_to_device, "không phải tệp thông thường", hashed=False),
+    _unreadable("link-loop.xlsx", link_loop, "liên kết", hashed=False),
+    _unreadable("folder.xlsx", folder_named_like_a_workbook, "thư mục", hashed=False),
+    _unreadable("zero-bytes.xlsx", zero_bytes, "không phải tệp Excel"),
+    _unreadable("binary.xlsb", xlsb, ".xlsb"),
+    Case("tiny-exponent.xlsx", tiny_exponent, frozenset({"not_an_integer"}), 1),
+    Case("fraction-rounding-to-whole.xlsx", fraction_rounding_to_whole,
+         frozenset({"not_an_integer"}), 1),
+    Case("huge-exponent.xlsx", huge_exponent, frozenset({"not_a_number"}), 1),
+    Case("exponent-past-any-number.xlsx", exponent_past_any_number,
+         frozenset({"not_a_number"}), 1),
+    Case("bad-byte-\udcff-name.xlsx", non_utf8_name, frozenset(), 2),  # byte 0xFF in the name
 )
 
 

@@ -7,7 +7,9 @@ import copy
 import datetime as dt
 import io
 import os
+import re
 import tempfile
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -18,10 +20,12 @@ from hypothesis import strategies as st
 from addin.app import meta_for
 from addin.domain.cluster import consolidate
 from addin.domain.rules import Rules, RulesError, rules_from_mapping
-from addin.domain.text import fold
+from addin.domain.text import clean, fold
+from addin.io.folders import read_all
 from addin.io.reader import read_unit_workbook
 from addin.io.report import cluster_report_bytes
 from addin.io.rules_file import default_mapping, load_rules
+from addin.io.sheet_scan import UnsafeWorkbook, _parse_scan, _plain_scan, _Scan, scan_sheet_xml
 from tests.conftest import IND_HEADER, INFO_ROWS, TextLiteral, write_openpyxl
 
 # Bounded in CI; TDKT_FUZZ_EXAMPLES=2000 for a longer hunt.
@@ -158,3 +162,142 @@ def test_rules_file_of_any_bytes_is_a_rules_error_or_rules(content):
             load_rules(path)
         except RulesError:
             pass
+
+
+# ----------------------------------------------------------------------------------------------
+# Sheet XML as a crafted file may write it: namespaces, whitespace, attribute order and quotes,
+# rows and cells with or without their reference, numbers near and past Excel's grid. No
+# exception may escape the pre-read scan, and no file it lets through may abort the reader.
+_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_space = st.sampled_from([" ", "\t", "\n", " \r\n\t "])
+_quote = st.sampled_from(['"', "'"])
+
+
+def _mostly(valid: st.SearchStrategy[Any], invalid: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    """Nine in ten draws valid: a file refused for a bad reference never reaches the reader."""
+    return st.integers(0, 9).flatmap(lambda k: invalid if k == 0 else valid)
+
+
+_row_number = _mostly(st.one_of(st.integers(1, 40), st.integers(1_048_560, 1_048_576)),
+                      st.one_of(st.just(0), st.integers(1_048_577, 100_000_000)))
+_letters = _mostly(st.one_of(st.sampled_from(["A", "B", "N", "Z", "AA", "KN", "XFA", "XFD"]),
+                             st.text(st.sampled_from("ABCXYZ"), min_size=1, max_size=2)),
+                   st.sampled_from(["XFE", "ZZZ", "AAAA", "a", ""]))
+
+
+@st.composite
+def _attrs(draw: st.DrawFn, pairs: list[tuple[str, str]]) -> str:
+    pairs = draw(st.permutations(pairs))
+    return "".join(f"{draw(_space)}{k}={(q := draw(_quote))}{v}{q}" for k, v in pairs)
+
+
+@st.composite
+def sheet_xml(draw: st.DrawFn) -> bytes:
+    p = draw(st.sampled_from(["", "x:"]))
+    declare = f' xmlns:x="{_NS}"' if p else f' xmlns="{_NS}"'
+    parts = [f"<{p}worksheet{declare}>"]
+    if draw(st.booleans()):
+        ref = f"A1:{draw(_letters)}{draw(_row_number)}"
+        parts.append(f"<{p}dimension{draw(_attrs([('ref', ref)]))}/>")
+    parts.append(f"<{p}sheetData>")
+    for _ in range(draw(st.integers(0, 5))):
+        row = draw(_row_number)
+        row_attrs = [("r", str(row))] if draw(st.booleans()) else []
+        if draw(st.booleans()):
+            row_attrs.append(("spans", "1:14"))
+        parts.append(f"<{p}row{draw(_attrs(row_attrs))}>")
+        for _ in range(draw(st.integers(0, 4))):
+            cell: list[tuple[str, str]] = []
+            if draw(st.booleans()):
+                cell.append(("r", f"{draw(_letters)}{draw(st.one_of(st.just(row), _row_number))}"))
+            kind = draw(st.sampled_from([None, "n", "e", "str", "b"]))
+            if kind:
+                cell.append(("t", kind))
+            value = {"e": "#DIV/0!", "str": "chữ", "b": "1"}.get(kind or "", "12")
+            parts.append(f"<{p}c{draw(_attrs(cell))}><{p}v>{value}</{p}v></{p}c>")
+        parts.append(f"</{p}row>")
+    parts.append(f"</{p}sheetData></{p}worksheet>")
+    return "".join(parts).encode()
+
+
+_FUZZ_BASE: dict[str, bytes] = {}
+
+
+def _workbook_with_people_sheet(xml: bytes) -> bytes:
+    from tests.corpus import PEOPLE_SHEET, person, unit_sheets
+
+    if "base" not in _FUZZ_BASE:
+        buffer = io.BytesIO()
+        with tempfile.TemporaryDirectory() as tmp:
+            path = write_openpyxl(Path(tmp) / "base.xlsx", unit_sheets([person()]))
+            buffer.write(path.read_bytes())
+        _FUZZ_BASE["base"] = buffer.getvalue()
+    source = zipfile.ZipFile(io.BytesIO(_FUZZ_BASE["base"]))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            target.writestr(info.filename, xml if info.filename == PEOPLE_SHEET else data)
+    return out.getvalue()
+
+
+@FUZZ
+@given(sheet_xml())
+def test_sheet_xml_never_escapes_the_scan_nor_aborts_the_reader(xml):
+    try:
+        scan_sheet_xml("Cá nhân", io.BytesIO(xml))
+    except UnsafeWorkbook as exc:
+        assert str(exc).startswith('trang "Cá nhân"')
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "fuzz.xlsx"
+        path.write_bytes(_workbook_with_people_sheet(xml))
+        [book] = read_all([(path, "fuzz.xlsx")], time_limit=60)
+    lost = [i.message for i in book.issues  # what only the reading worker's guard catches
+            if any(w in i.message for w in ("trình đọc bị dừng", "quá 60 giây",
+                                            "lỗi khi đọc tệp", "không đủ bộ nhớ"))]
+    assert not lost, (xml, lost)  # the pre-read checks must have caught what kills the reader
+
+
+def _verdict(check: Any) -> str:
+    try:
+        return "accepted" if check() is not False else "undecided"
+    except UnsafeWorkbook:
+        return "refused"
+
+
+@settings(max_examples=int(os.environ.get("TDKT_FUZZ_EXAMPLES", "25")) * 20, deadline=None)
+@given(sheet_xml(), st.booleans())
+def test_the_fast_path_never_accepts_what_the_parser_refuses(xml, plain):
+    """The regular-expression path serves plainly written sheets; on any input it either
+    declines or agrees with the XML parser."""
+    if plain:  # the way writers put it: one space, double quotes, the reference first
+        xml = re.sub(rb"\s+", b" ", xml).replace(b"'", b'"')
+        xml = re.sub(rb'<c( t="\w+")? r="([^"]*)"', rb'<c r="\2"\1', xml)
+    fast = _verdict(lambda: _plain_scan(_Scan("s"), xml))
+    if fast == "undecided":
+        return
+    slow = _verdict(lambda: _parse_scan("s", xml))
+    assert fast == slow, (xml, fast, slow)
+
+
+@settings(max_examples=int(os.environ.get("TDKT_FUZZ_EXAMPLES", "25")) * 20, deadline=None)
+@given(st.one_of(st.text(max_size=40),
+                 st.from_regex(r"\A[+-]?\d{0,30}([.,]\d{0,30})?([eE][+-]?\d{1,30})?\Z")))
+def test_a_count_typed_as_any_text_is_a_count_or_a_code(text):
+    """Never an exception, never a fraction counted as whole votes."""
+    from decimal import Decimal, InvalidOperation
+
+    from addin.io.cells import to_count
+
+    number, code = to_count(text)
+    assert number is None or code is None
+    if number is not None:
+        plain = clean(text).replace("\u00a0", "")  # as the reader sees it
+        if re.fullmatch(r"[1-9]\d{0,2}(?:[.,\s]\d{3})+", plain):
+            assert number == int(re.sub(r"\D", "", plain))  # grouped thousands: "1.234"
+            return
+        try:
+            exact = Decimal(plain.replace(",", "."))
+        except InvalidOperation:
+            return
+        assert exact == number, (text, number)

@@ -6,6 +6,8 @@ A bad rules book raises RulesError naming the key, e.g. "titles.CSTT.vote: ...".
 
 from __future__ import annotations
 
+import difflib
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -97,6 +99,7 @@ class Rules:
     quotas: tuple[QuotaRule, ...]
     abbreviations: Mapping[str, str]
     votes: Mapping[str, VoteRule]
+    display_verified: bool = True
 
     def title(self, code: str) -> Title:
         return self.titles[code]
@@ -107,12 +110,26 @@ class Rules:
 
 # ----------------------------------------------------------------------------------------------
 _RATIO = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*%\s*$|^\s*(\d+)\s*/\s*(\d+)\s*$")
+# Bounds of the whole numbers a rules book may set (a count of people, of years, of decimals):
+# far above any real value, low enough that nothing downstream overflows or stalls.
+MAX_WHOLE = 10_000_000
+MAX_YEARS = 100
+MAX_DECIMALS = 10
+_RATIO_HINT = 'cần một tỷ lệ như "70%" hoặc "2/3"'
+_TYPE_NAMES = {bool: "true/false", int: "số nguyên", float: "số thực", str: "văn bản",
+               list: "danh sách", dict: "bảng"}
+
+
+def _kind_of(value: object) -> str:
+    return _TYPE_NAMES.get(type(value), type(value).__name__)
 
 
 def parse_ratio(value: object, key: str) -> Fraction:
     """'50%' -> 1/2, '2/3' -> 2/3, 70 -> 7/10 (a bare number is a percentage)."""
     if isinstance(value, bool):
-        raise RulesError(f"{key}: expected a ratio such as \"70%\" or \"2/3\", got {value!r}")
+        raise RulesError(f"{key}: {_RATIO_HINT}, nhận được {value!r}")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise RulesError(f"{key}: {value!r} không phải một số hữu hạn; {_RATIO_HINT}")
     if isinstance(value, int | float):
         result = Fraction(str(value)) / 100
     elif isinstance(value, str) and (m := _RATIO.match(value)):
@@ -120,12 +137,12 @@ def parse_ratio(value: object, key: str) -> Fraction:
             result = Fraction(m.group(1)) / 100
         else:
             if int(m.group(3)) == 0:
-                raise RulesError(f"{key}: denominator of {value!r} is zero")
+                raise RulesError(f"{key}: mẫu số của {value!r} bằng 0")
             result = Fraction(int(m.group(2)), int(m.group(3)))
     else:
-        raise RulesError(f"{key}: expected a ratio such as \"70%\" or \"2/3\", got {value!r}")
+        raise RulesError(f"{key}: {_RATIO_HINT}, nhận được {value!r}")
     if not 0 <= result <= 1:
-        raise RulesError(f"{key}: {value!r} is outside 0–100%")
+        raise RulesError(f"{key}: {value!r} nằm ngoài khoảng 0–100%")
     return result
 
 
@@ -140,49 +157,67 @@ def format_ratio(value: Fraction) -> str:
 
 
 class _Reader:
-    """Typed access to one table of the mapping, with key paths in every error."""
+    """Typed access to one table of the mapping, with key paths in every error.
+
+    Every key the parser asks for (present or defaulted) is recorded; `check_unknown` then
+    rejects any other key, naming the nearest known one ("treshold" -> "threshold"). A new
+    key is therefore accepted just by reading it through these accessors.
+    """
 
     def __init__(self, data: object, path: str) -> None:
         if not isinstance(data, Mapping):
-            raise RulesError(f"{path}: expected a table, got {type(data).__name__}")
+            raise RulesError(f"{path}: cần một bảng, nhận được {_kind_of(data)}")
         self.data: Mapping[str, Any] = data
         self.path = path
+        self.asked: set[str] = set()
+        self.children: list[_Reader] = []
 
     def key(self, name: str) -> str:
         return f"{self.path}.{name}" if self.path else name
 
     def has(self, name: str) -> bool:
+        self.asked.add(name)
         return name in self.data
 
     def raw(self, name: str, default: Any = ...) -> Any:
+        self.asked.add(name)
         if name in self.data:
             return self.data[name]
         if default is ...:
-            raise RulesError(f"{self.key(name)}: required key is missing")
+            raise RulesError(f"{self.key(name)}: thiếu khóa bắt buộc")
         return default
+
+    def names(self) -> list[str]:
+        """The keys of a table keyed by id ([votes], [titles], [abbreviations]): all known."""
+        self.asked.update(self.data)
+        return list(self.data)
 
     def text(self, name: str, default: Any = ...) -> str:
         value = self.raw(name, default)
         if not isinstance(value, str):
-            raise RulesError(f"{self.key(name)}: expected text, got {value!r}")
+            raise RulesError(f"{self.key(name)}: cần văn bản, nhận được {value!r}")
         return value
 
     def flag(self, name: str, default: Any = ...) -> bool:
         value = self.raw(name, default)
         if not isinstance(value, bool):
-            raise RulesError(f"{self.key(name)}: expected true or false, got {value!r}")
+            raise RulesError(f"{self.key(name)}: cần true hoặc false, nhận được {value!r}")
         return value
 
-    def integer(self, name: str, default: Any = ..., minimum: int = 0) -> int:
+    def integer(self, name: str, default: Any = ..., minimum: int = 0,
+                maximum: int = MAX_WHOLE) -> int:
         value = self.raw(name, default)
-        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-            raise RulesError(f"{self.key(name)}: expected a whole number ≥ {minimum}, got {value!r}")
+        if isinstance(value, bool) or not isinstance(value, int) or not (
+                minimum <= value <= maximum):
+            raise RulesError(f"{self.key(name)}: cần một số nguyên từ {minimum} đến {maximum}, "
+                             f"nhận được {value!r}")
         return value
 
     def choice(self, name: str, options: tuple[str, ...], default: Any = ...) -> Any:
         value = self.raw(name, default)
         if value not in options:
-            raise RulesError(f"{self.key(name)}: expected one of {', '.join(options)}, got {value!r}")
+            raise RulesError(f"{self.key(name)}: cần một trong các giá trị {', '.join(options)}; "
+                             f"nhận được {value!r}")
         return value
 
     def ratio(self, name: str) -> Fraction:
@@ -191,11 +226,33 @@ class _Reader:
     def str_list(self, name: str, default: Any = ...) -> tuple[str, ...]:
         value = self.raw(name, default)
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise RulesError(f"{self.key(name)}: expected a list of texts, got {value!r}")
+            raise RulesError(f"{self.key(name)}: cần một danh sách văn bản, nhận được {value!r}")
         return tuple(value)
 
     def table(self, name: str, default: Any = ...) -> _Reader:
-        return _Reader(self.raw(name, default), self.key(name))
+        child = _Reader(self.raw(name, default), self.key(name))
+        self.children.append(child)
+        return child
+
+    def tables(self, name: str) -> list[_Reader]:
+        """An array of tables ([[quotas]]), each read by its own reader."""
+        value = self.raw(name, [])
+        if not isinstance(value, list):
+            raise RulesError(f"{self.key(name)}: cần một mảng bảng [[{name}]]")
+        found = [_Reader(item, f"{self.key(name)}[{i}]") for i, item in enumerate(value)]
+        self.children.extend(found)
+        return found
+
+    def check_unknown(self) -> None:
+        """Reject keys nobody asked for: a misspelt override would otherwise do nothing."""
+        for name in self.data:
+            if name not in self.asked:
+                near = difflib.get_close_matches(str(name), sorted(self.asked), n=1, cutoff=0.6)
+                hint = f' (có phải "{near[0]}"?)' if near else ""
+                raise RulesError(f"{self.key(str(name))}: khóa không có trong bộ quy tắc, "
+                                 f"sẽ không có tác dụng{hint}")
+        for child in self.children:
+            child.check_unknown()
 
 
 def _vote(reader: _Reader, vote_id: str) -> VoteRule:
@@ -226,7 +283,7 @@ def _criteria(reader: _Reader) -> Criteria:
 def _title(reader: _Reader, code: str, votes: Mapping[str, VoteRule]) -> Title:
     vote_id = reader.text("vote")
     if vote_id not in votes:
-        raise RulesError(f"{reader.key('vote')}: no vote rule [votes.{vote_id}]")
+        raise RulesError(f"{reader.key('vote')}: không có quy tắc phiếu [votes.{vote_id}]")
     min_streak = reader.raw("min_streak", None)
     return Title(
         code=code,
@@ -236,7 +293,8 @@ def _title(reader: _Reader, code: str, votes: Mapping[str, VoteRule]) -> Title:
         vote=votes[vote_id],
         synonyms=reader.str_list("synonyms", []),
         requires_initiative=reader.flag("requires_initiative", False),
-        min_streak=None if min_streak is None else reader.integer("min_streak"),
+        min_streak=None if min_streak is None else reader.integer("min_streak",
+                                                                  maximum=MAX_YEARS),
         criteria=_criteria(reader.table("criteria")) if reader.has("criteria") else None,
         source=reader.text("source"),
         verified=reader.flag("verified"),
@@ -247,22 +305,24 @@ def _quota(reader: _Reader, titles: Mapping[str, Title]) -> QuotaRule:
     def known(codes: tuple[str, ...], name: str) -> tuple[str, ...]:
         for code in codes:
             if code not in titles:
-                raise RulesError(f"{reader.key(name)}: unknown title code {code!r}")
+                raise RulesError(f"{reader.key(name)}: không có danh hiệu mã {code!r}")
         return codes
 
     has_share, has_count = reader.has("max"), reader.has("max_count")
     if has_share == has_count:
-        raise RulesError(f"{reader.path}: give exactly one of 'max' (a ratio) or 'max_count'")
+        raise RulesError(f"{reader.path}: cần đúng một trong hai khóa 'max' (tỷ lệ) hoặc "
+                         "'max_count' (số lượng)")
     base = reader.choice("base", BASES, "none" if has_count else ...)
     if has_share and base == "none":
-        raise RulesError(f"{reader.key('base')}: a 'max' ratio needs a base")
+        raise RulesError(f"{reader.key('base')}: tỷ lệ 'max' cần có cơ sở tính (base)")
     base_titles = known(reader.str_list("base_titles", []), "base_titles")
     if base == "titles" and not base_titles:
-        raise RulesError(f"{reader.key('base_titles')}: base \"titles\" needs base_titles")
+        raise RulesError(f"{reader.key('base_titles')}: base \"titles\" cần base_titles")
     scopes = reader.str_list("scopes", list(SCOPES))
     for scope in scopes:
         if scope not in SCOPES:
-            raise RulesError(f"{reader.key('scopes')}: unknown scope {scope!r}")
+            raise RulesError(f"{reader.key('scopes')}: phạm vi {scope!r} không hợp lệ "
+                             f"(cần {', '.join(SCOPES)})")
     return QuotaRule(
         id=reader.text("id"),
         title=known((reader.text("title"),), "title")[0],
@@ -285,32 +345,32 @@ def rules_from_mapping(data: Mapping[str, Any]) -> Rules:
     book = root.table("book")
     display = root.table("display")
     votes_t = root.table("votes")
-    votes = {vid: _vote(votes_t.table(vid), vid) for vid in votes_t.data}
+    votes = {vid: _vote(votes_t.table(vid), vid) for vid in votes_t.names()}
     titles_t = root.table("titles")
-    titles = {code: _title(titles_t.table(code), code, votes) for code in titles_t.data}
+    titles = {code: _title(titles_t.table(code), code, votes) for code in titles_t.names()}
     if not titles:
-        raise RulesError("titles: the rules book defines no title")
+        raise RulesError("titles: bộ quy tắc không có danh hiệu nào")
     abbreviations_t = root.table("abbreviations", {})
-    abbreviations = {k: abbreviations_t.text(k) for k in abbreviations_t.data}
-    quotas_raw = root.raw("quotas", [])
-    if not isinstance(quotas_raw, list):
-        raise RulesError("quotas: expected an array of tables [[quotas]]")
-    quotas = tuple(_quota(_Reader(q, f"quotas[{i}]"), titles) for i, q in enumerate(quotas_raw))
+    abbreviations = {k: abbreviations_t.text(k) for k in abbreviations_t.names()}
+    quotas = tuple(_quota(q, titles) for q in root.tables("quotas"))
     ids = [q.id for q in quotas]
     if len(set(ids)) != len(ids):
-        raise RulesError("quotas: two quotas share the same id")
-    return Rules(
+        raise RulesError("quotas: hai hạn mức trùng id")
+    rules = Rules(
         name=book.text("name"),
         label=book.text("label"),
         version=book.text("version"),
         note=book.text("note", ""),
-        percent_decimals=display.integer("percent_decimals"),
+        percent_decimals=display.integer("percent_decimals", maximum=MAX_DECIMALS),
         display_source=display.text("source", ""),
         titles=dict(sorted(titles.items(), key=lambda kv: kv[1].order)),
         quotas=quotas,
         abbreviations=abbreviations,
         votes=votes,
+        display_verified=display.flag("verified", True),
     )
+    root.check_unknown()  # after everything was read: what is left is unknown
+    return rules
 
 
 def _is_id_list(value: object) -> TypeGuard[list[Mapping[str, Any]]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from decimal import Decimal
 from functools import lru_cache
 
 from addin.domain.issues import Code
@@ -13,7 +14,7 @@ from addin.domain.text import clean
 
 # Vote counts and headcounts above this are typing accidents, not numbers of people.
 MAX_COUNT = 10_000_000
-_GROUPED = re.compile(r"^\d{1,3}(?:[.,\s]\d{3})+$")
+_GROUPED = re.compile(r"^[1-9]\d{0,2}(?:[.,\s]\d{3})+$")  # "1.234", never "0.001"
 _NUMBER = re.compile(r"^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?$")
 
 
@@ -44,7 +45,15 @@ def to_number(value: object) -> tuple[float | None, Code | None]:
         if _GROUPED.match(text):
             number = float(re.sub(r"[.,\s]", "", text))
         elif _NUMBER.match(text):
-            number = float(text.replace(",", "."))
+            try:
+                exact = Decimal(text.replace(",", "."))
+            except ArithmeticError:  # an exponent beyond what any number type holds
+                return None, Code.NOT_A_NUMBER
+            number = float(exact)
+            if number.is_integer() and exact != exact.to_integral_value():
+                # "1e-400" or "1.00000000000000000001": a fraction that the float rounds to a
+                # whole number (0 votes, 1 vote); never count it as one.
+                return None, Code.NOT_AN_INTEGER
         else:
             return None, Code.NOT_A_NUMBER
     if not math.isfinite(number) or abs(number) > MAX_COUNT:

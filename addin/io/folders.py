@@ -1,70 +1,81 @@
-"""Which files of a folder are unit workbooks, and reading them."""
+"""Which files of a folder are unit workbooks, and reading them (each file in a contained
+worker process: addin.io.sandbox)."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from addin.domain.models import UnitWorkbook
-from addin.io.reader import WORKBOOK_SUFFIXES, read_unit_workbook
+from addin.io import safe_files
+from addin.io.reader import (
+    MAX_FILE_BYTES,
+    UNSUPPORTED_SUFFIXES,
+    WORKBOOK_SUFFIXES,
+    read_unit_workbook,
+    unreadable,
+)
+from addin.io.sandbox import TIME_LIMIT, WorkerLost, shared_pool
+
+LISTED_SUFFIXES = WORKBOOK_SUFFIXES + tuple(UNSUPPORTED_SUFFIXES)
 
 
 def is_candidate(path: Path) -> bool:
-    """A workbook staff put there: not an Excel lock file ("~$…"), not hidden, right suffix."""
+    """A workbook staff put there: not an Excel lock file ("~$…"), not hidden, right suffix
+    (or a workbook kind tdkt lists as not read). Anything so named that is not a regular file
+    (a FIFO, a link to a device, a folder) is listed too: the reader refuses it, without
+    opening it, and says why, rather than dropping it without a word."""
     name = path.name
-    return (not name.startswith(("~$", "."))
-            and path.suffix.lower() in WORKBOOK_SUFFIXES
-            and path.is_file())
+    return not name.startswith(("~$", ".")) and path.suffix.lower() in LISTED_SUFFIXES
 
 
-def workbook_files(paths: Iterable[str]) -> list[tuple[Path, str]]:
+def workbook_files(paths: Iterable[str], unlisted: list[tuple[str, str]] | None = None
+                   ) -> list[tuple[Path, str]]:
     """(real path, path as the user should see it) for every workbook under the given paths.
 
     A file named explicitly is always read (a wrong one becomes unreadable_file); a folder
-    contributes its workbooks, in name order.
+    contributes its workbooks, in name order. A folder that cannot be listed raises OSError,
+    unless `unlisted` is given: then (folder as shown, reason) is appended to it.
     """
     found: list[tuple[Path, str]] = []
     for given in paths:
         p = Path(given)
         if p.is_dir():
-            for child in sorted(p.iterdir(), key=lambda c: c.name):
+            try:
+                children = sorted(p.iterdir(), key=lambda c: c.name)
+            except OSError as exc:
+                if unlisted is None:
+                    raise
+                unlisted.append((safe_files.shown(given), safe_files.describe(exc)))
+                continue
+            for child in children:
                 if is_candidate(child):
-                    found.append((child, str(Path(given) / child.name)))
-        elif p.exists():
-            found.append((p, given))
+                    found.append((child, safe_files.shown(Path(given) / child.name)))
         else:
-            found.append((p, given))  # reported as unreadable: the user named it
+            found.append((p, safe_files.shown(given)))  # unreadable if wrong: the user named it
     return found
 
 
-# Below this many files a process pool costs more than it saves.
-PARALLEL_FROM = 16
-
-
-def _read_chunk(chunk: list[tuple[Path, str]]) -> list[UnitWorkbook]:
-    return [read_unit_workbook(real, shown) for real, shown in chunk]
+def _sha256(path: Path) -> str:
+    try:
+        return hashlib.sha256(safe_files.read_regular(path, MAX_FILE_BYTES)).hexdigest()
+    except OSError:
+        return ""
 
 
 def read_all(files: list[tuple[Path, str]], progress: Callable[[int], None] | None = None,
-             jobs: int | None = None) -> list[UnitWorkbook]:
-    """Read every file, in order. Many files are read by a pool of processes (reading is
-    CPU-bound Python around the Rust parser, so threads would not help)."""
-    workers = max(1, min(jobs or os.cpu_count() or 1, len(files) // (PARALLEL_FROM // 2)))
-    if workers == 1 or len(files) < PARALLEL_FROM:
-        books = []
-        for real, shown in files:
-            books.append(read_unit_workbook(real, shown))
-            if progress:
-                progress(1)
-        return books
-    size = max(1, min(32, len(files) // (workers * 4)))
-    chunks = [files[i:i + size] for i in range(0, len(files), size)]
+             jobs: int | None = None, time_limit: float = TIME_LIMIT) -> list[UnitWorkbook]:
+    """Read every file, in order, each in a worker process with memory and time limits (more
+    than one worker for several files: reading is CPU-bound Python around the Rust parser). A
+    file whose worker dies or overruns is unreadable_file; the others are read regardless."""
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(files)))
+    tasks = [(read_unit_workbook, (real, shown)) for real, shown in files]
+    results = shared_pool().run(tasks, workers, time_limit, progress)
     books = []
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        for chunk_books in pool.map(_read_chunk, chunks):
-            books.extend(chunk_books)
-            if progress:
-                progress(len(chunk_books))
+    for (real, shown), result in zip(files, results, strict=True):
+        if isinstance(result, WorkerLost):
+            result = unreadable(shown, str(result), _sha256(real))
+        books.append(result)
     return books

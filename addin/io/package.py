@@ -4,18 +4,17 @@ that hold Excel errors (#REF!, #DIV/0!…), which value readers silently turn in
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 import zlib
 from posixpath import dirname, join, normpath
 
 from defusedxml import ElementTree as SafeET  # refuses DTDs, entities and external references
 
+from addin.io.sheet_scan import UnsafeWorkbook, scan_sheet_xml
+
 # Limits: a unit workbook is a few MB; these leave two orders of magnitude of headroom.
 MAX_PARTS = 10_000
 MAX_UNCOMPRESSED = 256 * 1024 * 1024
-# A sheet's cells as a dense grid (what the parser allocates): a large unit has ~50,000.
-MAX_SHEET_CELLS = 5_000_000
 MAX_RATIO = 200  # uncompressed/compressed, checked on parts larger than RATIO_FLOOR
 RATIO_FLOOR = 16 * 1024 * 1024
 ZIP_MAGIC = b"PK\x03\x04"
@@ -25,15 +24,6 @@ _ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-_CELL_TAG = re.compile(rb"<(?:\w+:)?c\b([^>]*)>")
-_ATTR_R = re.compile(rb'\br="([A-Z]+)(\d+)"')
-_ATTR_T_ERROR = re.compile(rb'\bt="e"')
-_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
-
-
-class UnsafeWorkbook(Exception):
-    """The file must not be parsed; the message (Vietnamese) says why."""
-
 
 def sniff(data: bytes) -> str:
     if data.startswith(ZIP_MAGIC):
@@ -86,21 +76,6 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     return parts
 
 
-def _error_cells(xml: bytes) -> dict[tuple[int, str], str]:
-    found: dict[tuple[int, str], str] = {}
-    for match in _CELL_TAG.finditer(xml):
-        attrs = match.group(1)
-        if not _ATTR_T_ERROR.search(attrs):
-            continue
-        ref = _ATTR_R.search(attrs)
-        if ref is None:
-            continue
-        value = _VALUE.search(xml, match.end(), match.end() + 4096)
-        text = value.group(1).decode("utf-8", "replace") if value else "#ERROR"
-        found[(int(ref.group(2)), ref.group(1).decode())] = text
-    return found
-
-
 def _open(data: bytes) -> zipfile.ZipFile:
     try:
         return zipfile.ZipFile(io.BytesIO(data))
@@ -130,35 +105,6 @@ def check_package(data: bytes) -> None:
                     raise UnsafeWorkbook(f"phần {part} khai báo DTD/thực thể XML (không an toàn)")
 
 
-_CELL_COLUMN = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})\d')
-_CELL_ROW = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="[A-Z]{1,3}(\d{1,7})"')
-# What Excel, XlsxWriter and openpyxl write: the reference is the cell's first attribute.
-_PLAIN_COLUMN = re.compile(rb'<c r="([A-Z]{1,3})\d')
-_PLAIN_ROW = re.compile(rb'<c r="[A-Z]{1,3}(\d{1,7})"')
-
-
-def _column_number(letters: bytes) -> int:
-    number = 0
-    for ch in letters:
-        number = number * 26 + (ch - 64)
-    return number
-
-
-def _check_extent(sheet: str, xml: bytes) -> None:
-    """Refuse a sheet whose cells span a grid too large to hold (one cell at XFD1048576 makes
-    the parser allocate 17 billion cells), or that simply holds too many cells."""
-    cells = xml.count(b"<c ") + xml.count(b"<c>") + xml.count(b"<c/>")
-    # findall + map keep the per-cell work in C: this runs on every sheet that is read. The
-    # plain patterns serve when every cell tag starts with its reference, as writers do.
-    plain = xml.count(b'<c r="') == cells
-    rows, columns = (_PLAIN_ROW, _PLAIN_COLUMN) if plain else (_CELL_ROW, _CELL_COLUMN)
-    max_row = max(map(int, rows.findall(xml)), default=0)
-    max_col = max(map(_column_number, set(columns.findall(xml))), default=0)
-    if cells > MAX_SHEET_CELLS or max_row * max_col > MAX_SHEET_CELLS:
-        raise UnsafeWorkbook(f'trang "{sheet}" có kích thước bất thường '
-                             f"({max_row:,} dòng × {max_col:,} cột, {cells:,} ô)")
-
-
 def scan_sheets(data: bytes, sheets: set[str]) -> dict[str, dict[tuple[int, str], str]]:
     """Check the extent of the given sheets (raises UnsafeWorkbook) and find their error
     cells: sheet name -> {(excel_row, column_letter): "#DIV/0!"}."""
@@ -170,12 +116,14 @@ def scan_sheets(data: bytes, sheets: set[str]) -> dict[str, dict[tuple[int, str]
             if sheet not in sheets:
                 continue
             try:
-                xml = archive.read(part)
+                info = archive.getinfo(part)
             except KeyError:
                 continue
+            try:
+                with archive.open(info) as stream:
+                    errors = scan_sheet_xml(sheet, stream)
             except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
                 raise UnsafeWorkbook(f"phần {part} bị hỏng") from exc
-            _check_extent(sheet, xml)
-            if b't="e"' in xml:
-                found[sheet] = _error_cells(xml)
+            if errors:
+                found[sheet] = errors
     return found

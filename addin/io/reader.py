@@ -23,11 +23,16 @@ from addin.domain.issues import Code, Issue, make_issue
 from addin.domain.models import Commendation, Nomination, UnitInfo, UnitWorkbook
 from addin.domain.rules import Kind
 from addin.domain.text import fold
-from addin.io import layout
+from addin.io import layout, safe_files
 from addin.io.cells import column_letter, is_blank, to_count, to_number, to_text
-from addin.io.package import UnsafeWorkbook, check_package, scan_sheets, sniff
+from addin.io.package import check_package, scan_sheets, sniff
+from addin.io.sheet_scan import UnsafeWorkbook
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+# Workbooks a folder may hold that are not read: listed as unreadable with the reason, never
+# skipped without a word.
+UNSUPPORTED_SUFFIXES = {".xlsb": "bảng tính dạng nhị phân (.xlsb) chưa được hỗ trợ; hãy mở "
+                                 "bằng Excel và lưu lại dạng .xlsx"}
 HEADER_SCAN_ROWS = 30
 # Above this size a file is not a unit workbook (and not read into memory).
 MAX_FILE_BYTES = 100 * 1024 * 1024
@@ -69,14 +74,14 @@ def unreadable(path: str, reason: str, sha256: str = "") -> UnitWorkbook:
 
 def read_unit_workbook(path: str | Path, display: str | None = None) -> UnitWorkbook:
     """Read one unit workbook. `display` is the path as the user gave it (used in issues)."""
-    shown = display if display is not None else str(path)
+    shown = safe_files.shown(display if display is not None else path)
     try:
-        size = Path(path).stat().st_size
-        if size > MAX_FILE_BYTES:
-            return unreadable(shown, f"tệp quá lớn ({size // 2**20} MB)")
-        data = Path(path).read_bytes()
+        data = safe_files.read_regular(path, MAX_FILE_BYTES)  # FIFOs, devices: never opened
     except OSError as exc:
-        return unreadable(shown, exc.strerror or str(exc))
+        return unreadable(shown, safe_files.describe(exc))
+    if Path(path).suffix.lower() in UNSUPPORTED_SUFFIXES:
+        return unreadable(shown, UNSUPPORTED_SUFFIXES[Path(path).suffix.lower()],
+                          hashlib.sha256(data).hexdigest())
     return read_unit_bytes(data, shown)
 
 

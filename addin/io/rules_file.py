@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import os
+import re
 import tomllib
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from addin.domain.rules import Rules, RulesError, merge, rules_from_mapping
+from addin.io.safe_files import describe, read_regular, shown
 
 DEFAULT_BOOK = "quan-doi"
 # A rules file with this name beside a workbook (or in a cluster folder) overrides the default.
 LOCAL_RULES_NAME = "tdkt-rules.toml"
+# A rules file is a few KB; anything far larger is not one.
+MAX_RULES_BYTES = 1024 * 1024
+_TOML_PLACE = re.compile(r"line (\d+), column (\d+)")
 
 
 def default_mapping() -> dict[str, Any]:
@@ -20,17 +26,21 @@ def default_mapping() -> dict[str, Any]:
 
 
 def read_override(path: str | Path) -> dict[str, Any]:
-    p = Path(path)
-    try:
-        data = p.read_bytes()
+    name = shown(path)
+    try:  # a FIFO or device named as the rules file is refused before it is opened
+        data = read_regular(path, MAX_RULES_BYTES)
     except OSError as exc:
-        raise RulesError(f"{p}: cannot read the rules file ({exc.strerror or exc})") from exc
+        raise RulesError(f"{name}: không đọc được tệp quy tắc ({describe(exc)})") from exc
     try:
         return tomllib.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
-        raise RulesError(f"{p}: the rules file is not UTF-8 text") from exc
+        raise RulesError(f"{name}: tệp quy tắc không phải văn bản UTF-8") from exc
     except tomllib.TOMLDecodeError as exc:
-        raise RulesError(f"{p}: not valid TOML ({exc})") from exc
+        where = _TOML_PLACE.search(str(exc))
+        place = f" ở dòng {where.group(1)}, cột {where.group(2)}" if where else ""
+        raise RulesError(f"{name}: tệp quy tắc sai cú pháp TOML{place}") from exc
+    except RecursionError as exc:  # thousands of nested arrays
+        raise RulesError(f"{name}: tệp quy tắc lồng nhau quá sâu") from exc
 
 
 def load_rules(override: str | Path | None = None) -> Rules:
@@ -40,9 +50,9 @@ def load_rules(override: str | Path | None = None) -> Rules:
         try:
             return rules_from_mapping(merge(mapping, read_override(override)))
         except RulesError as exc:
-            if str(exc).startswith(str(override)):
+            if str(exc).startswith(shown(override)):
                 raise
-            raise RulesError(f"{override}: {exc}") from exc
+            raise RulesError(f"{shown(override)}: {exc}") from exc
     return rules_from_mapping(mapping)
 
 
@@ -51,4 +61,9 @@ def rules_beside(path: str | Path) -> Path | None:
     p = Path(path)
     folder = p if p.is_dir() else p.parent
     candidate = folder / LOCAL_RULES_NAME
-    return candidate if candidate.is_file() else None
+    try:
+        # Anything by that name counts, even a FIFO or a broken link: reading it then says what
+        # is wrong, rather than an override being ignored without a word.
+        return candidate if os.path.lexists(candidate) and not candidate.is_dir() else None
+    except OSError:  # a folder that may not be read: its problem is reported where it is read
+        return None

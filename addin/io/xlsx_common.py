@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import glob
 import io
 import os
-import tempfile
+import re
+import secrets
+import stat
+import time
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +32,8 @@ def fit_text(text: str) -> str:
 # A fixed creation time keeps outputs byte-identical for identical inputs.
 FIXED_CREATED = dt.datetime(2000, 1, 1)
 A4 = 9
+# In every workbook tdkt writes (its "comments" property): tdkt overwrites only such files.
+TDKT_MARK = "Tạo bởi tdkt"
 
 
 def new_workbook(buffer: io.BytesIO, title: str) -> Workbook:
@@ -36,7 +41,7 @@ def new_workbook(buffer: io.BytesIO, title: str) -> Workbook:
                                             "strings_to_urls": False,
                                             "strings_to_numbers": False})
     workbook.set_properties({"title": title, "author": "tdkt", "created": FIXED_CREATED,
-                             "comments": "Tạo bởi tdkt"})
+                             "comments": TDKT_MARK})
     workbook.formats[0].set_font_name(FONT)
     return workbook
 
@@ -108,22 +113,54 @@ def finish(workbook: Workbook, buffer: io.BytesIO) -> bytes:
     return buffer.getvalue()
 
 
+# Temporary files of write_atomic: ".<target name>.<random>.tdkt-part" beside the target. Only
+# files of exactly this form, older than STALE_AFTER (a kill, a power cut), are ever removed:
+# a younger one may belong to another run writing the same output right now.
+_TEMP_SUFFIX = ".tdkt-part"
+STALE_AFTER = 15 * 60  # seconds; writing a report takes seconds
+_TEMP_TOKEN = re.compile(r"[0-9a-f]{16}")
+
+
+def _remove_stale(target: Path) -> None:
+    prefix = f".{target.name}."
+    now = time.time()
+    try:
+        names = os.listdir(target.parent)
+    except OSError:
+        return
+    for name in names:
+        if not (name.startswith(prefix) and name.endswith(_TEMP_SUFFIX)):
+            continue
+        if not _TEMP_TOKEN.fullmatch(name[len(prefix):-len(_TEMP_SUFFIX)]):
+            continue
+        path = target.parent / name
+        try:
+            info = path.lstat()
+            if stat.S_ISREG(info.st_mode) and now - info.st_mtime > STALE_AFTER:
+                path.unlink()
+        except OSError:
+            continue  # gone already, or not ours to remove
+
+
 def write_atomic(path: str | Path, data: bytes) -> None:
     """Write to a temporary file beside the target, flush it to disk, then rename over it:
-    a crash leaves the old file or the new one, never half of one."""
+    a crash leaves the old file or the new one, never half of one. Concurrent writers of the
+    same target each use their own temporary file; the last rename wins whole."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    for stale in target.parent.glob(f".{glob.escape(target.name)}.*.part"):  # left by a kill
-        stale.unlink(missing_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    _remove_stale(target)
     try:
-        if target.exists():
-            os.chmod(tmp, target.stat().st_mode & 0o777)
-        else:
-            mask = os.umask(0)
-            os.umask(mask)
-            os.chmod(tmp, 0o666 & ~mask)
-        with os.fdopen(fd, "wb") as handle:
+        mode = stat.S_IMODE(target.stat().st_mode)  # keep an existing file's permissions
+    except OSError:
+        mode = None
+    tmp = target.parent / f".{target.name}.{secrets.token_hex(8)}{_TEMP_SUFFIX}"
+    # 0o666 filtered by the process umask in the kernel: no umask() call, no race with threads.
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+                 | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0), 0o666)
+    try:
+        with os.fdopen(fd, "wb") as handle:  # owns fd from here: closed on every path
+            if mode is not None and hasattr(os, "fchmod"):
+                os.fchmod(handle.fileno(), mode)
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
@@ -131,6 +168,33 @@ def write_atomic(path: str | Path, data: bytes) -> None:
     except BaseException:
         try:
             os.unlink(tmp)
-        except FileNotFoundError:
+        except OSError:
             pass
         raise
+    _sync_folder(target.parent)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename itself durable (POSIX; Windows has no directory handles to sync)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def written_by_tdkt(path: str | Path) -> bool:
+    """Whether an existing file is a workbook tdkt wrote (its properties carry TDKT_MARK)."""
+    try:
+        with zipfile.ZipFile(path) as package:
+            info = package.getinfo("docProps/core.xml")
+            if info.file_size > 64 * 1024:
+                return False
+            return TDKT_MARK.encode() in package.read(info)
+    except (OSError, KeyError, zipfile.BadZipFile, ValueError, EOFError, RuntimeError):
+        return False

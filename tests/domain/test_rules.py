@@ -80,5 +80,5 @@ def test_bad_toml_file_is_a_rules_error(tmp_path):
     bad.write_text("[votes.basic\nthreshold = ", encoding="utf-8")
     with pytest.raises(RulesError, match="bad.toml"):
         load_rules(bad)
-    with pytest.raises(RulesError, match="cannot read"):
+    with pytest.raises(RulesError, match="không đọc được"):
         load_rules(tmp_path / "missing.toml")

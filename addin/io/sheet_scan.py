@@ -1,0 +1,214 @@
+"""One streaming pass over a worksheet part before the native reader sees it: how large a grid
+its cells span, and which cells hold Excel errors (#REF!, #DIV/0!…), which value readers
+silently turn into blanks.
+
+The native reader allocates the whole grid from the largest row and column it meets (one cell at
+XFD1048576 is 17 billion cells) and reserves memory from the declared `<dimension>`, so both are
+read here the way an XML parser reads them: any namespace prefix, any attribute order, any
+whitespace, rows and cells with or without their `r` reference. Anything that cannot be placed
+on Excel's grid is refused. This is the first guard; the reader also runs in a worker process
+with memory and time limits (addin.io.sandbox), so a file that gets past it still cannot take a
+run down.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import IO
+from xml.parsers import expat
+
+from addin.io.cells import column_letter
+
+# A sheet's cells as a dense grid (what the parser allocates): a large unit has ~50,000.
+MAX_SHEET_CELLS = 5_000_000
+EXCEL_ROWS = 1_048_576
+EXCEL_COLUMNS = 16_384
+MAX_SHEET_BYTES = 256 * 1024 * 1024  # what a sheet part may inflate to, counted as it is read
+_REF = re.compile(r"([A-Z]{1,3})([1-9][0-9]{0,6})")
+_ROW = re.compile(r"[1-9][0-9]{0,6}")
+
+
+class UnsafeWorkbook(Exception):
+    """The file must not be parsed; the message (Vietnamese) says why."""
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for ch in letters:
+        number = number * 26 + (ord(ch) - 64)
+    return number
+
+
+class _Scan:
+    """Expat callbacks; positions follow the reader's rules (a row or cell without `r` is the
+    one after the previous)."""
+
+    def __init__(self, sheet: str) -> None:
+        self.sheet = sheet
+        self.row = 0
+        self.col = 0
+        self.max_row = 0
+        self.max_col = 0
+        self.cells = 0
+        self.error_at: tuple[int, int] | None = None
+        self.value: list[str] | None = None
+        self.errors: dict[tuple[int, str], str] = {}
+
+    def refuse(self, why: str) -> UnsafeWorkbook:
+        return UnsafeWorkbook(f'trang "{self.sheet}" {why}')
+
+    def too_large(self) -> UnsafeWorkbook:
+        return self.refuse(f"có kích thước bất thường ({self.max_row:,} dòng × "
+                           f"{self.max_col:,} cột, {self.cells:,} ô)")
+
+    def ref(self, text: str) -> tuple[int, int]:
+        match = _REF.fullmatch(text)
+        if match is None:
+            raise self.refuse(f'có tham chiếu ô không hợp lệ ("{text[:20]}")')
+        row, col = int(match.group(2)), _column_number(match.group(1))
+        if row > EXCEL_ROWS or col > EXCEL_COLUMNS:
+            raise self.refuse(f'có ô nằm ngoài bảng tính Excel ("{text}")')
+        return row, col
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        local = name.rpartition(" ")[2]  # "namespace-uri local" with the separator below
+        if local == "c":
+            self.cell(attrs)
+        elif local == "v":
+            if self.error_at is not None:
+                self.value = []
+        elif local == "row":
+            given = attrs.get("r")
+            if given is None:
+                self.row += 1
+            elif _ROW.fullmatch(given) and int(given) <= EXCEL_ROWS:
+                self.row = int(given)
+            else:
+                raise self.refuse(f'có số dòng không hợp lệ ("{given[:20]}")')
+            self.col = 0
+        elif local == "dimension":
+            self.dimension(attrs.get("ref", ""))
+
+    def cell(self, attrs: dict[str, str]) -> None:
+        given = attrs.get("r")
+        if given is None:
+            row, col = max(self.row, 1), self.col + 1
+            if col > EXCEL_COLUMNS:
+                raise self.refuse("có dòng nhiều ô hơn số cột của Excel")
+        else:
+            row, col = self.ref(given)
+        self.col = col
+        self.cells += 1
+        if row > self.max_row:
+            self.max_row = row
+        if col > self.max_col:
+            self.max_col = col
+        if self.max_row * self.max_col > MAX_SHEET_CELLS or self.cells > MAX_SHEET_CELLS:
+            raise self.too_large()
+        self.error_at = (row, col) if attrs.get("t") == "e" else None
+
+    def dimension(self, ref: str) -> None:
+        corners = [self.ref(part) for part in ref.split(":")] if ref else []
+        if len(corners) > 2:
+            raise self.refuse(f'khai báo vùng dữ liệu không hợp lệ ("{ref[:30]}")')
+        # The reader reserves room for the declared range before it reads a cell.
+        if corners and corners[-1][0] * corners[-1][1] > MAX_SHEET_CELLS:
+            raise self.refuse(f'khai báo vùng dữ liệu quá lớn ("{ref[:30]}")')
+
+    def text(self, data: str) -> None:
+        if self.value is not None:
+            self.value.append(data)
+
+    def end(self, name: str) -> None:
+        local = name.rpartition(" ")[2]
+        if local == "v" and self.value is not None and self.error_at is not None:
+            row, col = self.error_at
+            self.errors[(row, column_letter(col - 1))] = "".join(self.value)[:64] or "#ERROR"
+            self.value = None
+        elif local == "c":
+            if self.error_at is not None and (self.error_at[0], column_letter(
+                    self.error_at[1] - 1)) not in self.errors:
+                row, col = self.error_at
+                self.errors[(row, column_letter(col - 1))] = "#ERROR"
+            self.error_at = None
+            self.value = None
+
+
+def _no_dtd(*_args: object) -> None:
+    raise UnsafeWorkbook("khai báo DTD/thực thể XML (không an toàn)")
+
+
+# The fast path: what Excel, openpyxl and XlsxWriter write (every cell's reference first, in
+# double quotes, no prefixed cell/row elements, no DTD, comment or CDATA). Its regular
+# expressions run in C; anything they do not fully account for goes to the parser above.
+_ANY_CELL = re.compile(rb"<c[\s/>]")
+_PLAIN_CELL = re.compile(rb'<c r="([A-Z]{1,3})([1-9][0-9]{0,6})"[\s/>]')
+_ANY_R = re.compile(rb"\sr\s*=")
+_ANY_ROW = re.compile(rb"<row[\s/>]")
+_PLAIN_ROW = re.compile(rb'<row r="([1-9][0-9]{0,6})"[\s/>]')
+_PREFIXED = re.compile(rb"</?[A-Za-z_][\w.\-]*:(?:c|row|dimension)[\s/>]")
+_ANY_DIMENSION = re.compile(rb"<dimension[\s/>]")
+_PLAIN_DIMENSION = re.compile(rb'<dimension ref="([^"]*)"')
+
+
+def _plain_scan(scan: _Scan, xml: bytes) -> bool:
+    """Check a plainly written sheet with regular expressions; False when the sheet is not
+    plain enough for them to be exact (the parser then decides)."""
+    if b"<!" in xml or b't="e"' in xml or _PREFIXED.search(xml):
+        return False
+    cells = _PLAIN_CELL.findall(xml)
+    if len(cells) != len(_ANY_CELL.findall(xml)):
+        return False  # a cell without r, with r elsewhere or quoted otherwise
+    rows = _PLAIN_ROW.findall(xml)
+    if len(rows) != len(_ANY_ROW.findall(xml)) or any(int(r) > EXCEL_ROWS for r in rows):
+        return False  # a row without r, or with an odd one
+    if len(_ANY_R.findall(xml)) != len(cells) + len(rows):
+        return False  # a second or unusual r attribute somewhere
+    dimensions = _PLAIN_DIMENSION.findall(xml)
+    if len(dimensions) != len(_ANY_DIMENSION.findall(xml)):
+        return False
+    for ref in dimensions:
+        scan.dimension(ref.decode("ascii", "replace"))
+    scan.cells = len(cells)
+    scan.max_row = max((int(row) for _, row in cells), default=0)
+    scan.max_col = max(map(_column_number, {col.decode() for col, _ in cells}), default=0)
+    if scan.max_row > EXCEL_ROWS or scan.max_col > EXCEL_COLUMNS:
+        raise scan.refuse("có ô nằm ngoài bảng tính Excel")
+    if scan.max_row * scan.max_col > MAX_SHEET_CELLS or scan.cells > MAX_SHEET_CELLS:
+        raise scan.too_large()
+    return True
+
+
+def scan_sheet_xml(sheet: str, stream: IO[bytes]) -> dict[tuple[int, str], str]:
+    """Read a worksheet part once; raise UnsafeWorkbook if its grid is too large to hold, it
+    places a cell off Excel's grid, declares a DTD, or is not XML. Returns its error cells:
+    {(excel_row, column_letter): "#DIV/0!"}."""
+    scan = _Scan(sheet)
+    xml = stream.read(MAX_SHEET_BYTES + 1)
+    if len(xml) > MAX_SHEET_BYTES:
+        raise scan.refuse(f"quá lớn khi giải nén (> {MAX_SHEET_BYTES // 2**20} MB)")
+    if _plain_scan(scan, xml):
+        return {}
+    return _parse_scan(sheet, xml)
+
+
+def _parse_scan(sheet: str, xml: bytes) -> dict[tuple[int, str], str]:
+    """The exact path: an XML parser, whatever the writer did."""
+    scan = _Scan(sheet)
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.buffer_text = True
+    parser.StartElementHandler = scan.start
+    parser.EndElementHandler = scan.end
+    parser.CharacterDataHandler = scan.text
+    parser.StartDoctypeDeclHandler = _no_dtd
+    parser.EntityDeclHandler = _no_dtd
+    try:
+        parser.Parse(xml, True)
+    except expat.ExpatError as exc:
+        raise scan.refuse(f"không phải XML hợp lệ (lỗi ở dòng {exc.lineno}, cột {exc.offset})"
+                          ) from exc
+    except UnsafeWorkbook as exc:
+        if str(exc).startswith("khai báo DTD"):
+            raise scan.refuse(str(exc)) from exc
+        raise
+    return scan.errors
