@@ -19,6 +19,7 @@ from typing import Any
 
 from addin.domain.cluster import ClusterResult, consolidate
 from addin.domain.issues import Code, Issue, make_issue
+from addin.domain.models import UnitWorkbook
 from addin.domain.rules import Rules
 from addin.io.folders import read_all, workbook_files
 from addin.io.report import ReportMeta, cluster_report_bytes
@@ -160,15 +161,24 @@ def check_overwrite(outputs: list[Path], force: bool) -> None:
 
 
 # ----------------------------------------------------------------------------------------------
+def _consolidate(books: list[UnitWorkbook], rules: Rules, db: str | None) -> ClusterResult:
+    """consolidate, with the declared streaks checked against the history database (--db)."""
+    if not db:
+        return consolidate(books, rules)
+    from addin.history_app import streak_history
+
+    return consolidate(books, rules, streak_history(books, rules, db))
+
+
 def validate_paths(paths: list[str], rules: Rules, strict: bool = False,
-                   progress: Progress | None = None) -> Outcome:
+                   progress: Progress | None = None, db: str | None = None) -> Outcome:
     unlisted: list[tuple[str, str]] = []
     files = workbook_files(paths, unlisted)
     listing = [make_issue(Code.UNREADABLE_FILE, f"không đọc được thư mục ({why})", file=folder)
                for folder, why in unlisted]
     if not files:
         return Outcome(payload([], rules, None, listing), EXIT_ERRORS if listing else EXIT_NOTHING)
-    result = consolidate(read_all(files, progress), rules)
+    result = _consolidate(read_all(files, progress), rules, db)
     data = payload([result], rules, None, listing)
     severities = {i["severity"] for i in data["issues"]}
     failed = "error" in severities or (strict and "warning" in severities)
@@ -176,13 +186,14 @@ def validate_paths(paths: list[str], rules: Rules, strict: bool = False,
 
 
 def consolidate_folder(folder: str, out: str, rules: Rules, date: str | None = None,
-                       progress: Progress | None = None, force: bool = False) -> Outcome:
+                       progress: Progress | None = None, force: bool = False,
+                       db: str | None = None) -> Outcome:
     check_output(Path(out), [Path(folder)])
     check_overwrite([Path(out)], force)
     files = workbook_files([folder])
     if not files:
         return Outcome(payload([], rules, None), EXIT_NOTHING)
-    result = consolidate(read_all(files, progress), rules)
+    result = _consolidate(read_all(files, progress), rules, db)
     data = cluster_report_bytes(result, rules, meta_for(result, rules, date,
                                                          shown(Path(folder).name)))
     write_atomic(out, data)
@@ -200,8 +211,8 @@ def report_name(folder_name: str) -> str:
     return f"{cleaned}.xlsx"
 
 
-def _cluster_job(folder: str, out: str, rules_path: str | None, date: str | None
-                 ) -> tuple[dict[str, Any], ClusterSummary | None, bool]:
+def _cluster_job(folder: str, out: str, rules_path: str | None, date: str | None,
+                 db: str | None = None) -> tuple[dict[str, Any], ClusterSummary | None, bool]:
     """One cluster, in a worker process: read, consolidate, write; return what the roll-up and
     the JSON need (the records themselves stay in the worker)."""
     rules = load_rules(rules_path)
@@ -213,7 +224,7 @@ def _cluster_job(folder: str, out: str, rules_path: str | None, date: str | None
         return payload([], rules, None, [issue]), None, True
     if not files:
         return payload([], rules, None), None, False
-    result = consolidate(read_all(files, jobs=1), rules)  # the clusters run in parallel instead
+    result = _consolidate(read_all(files, jobs=1), rules, db)  # the clusters run in parallel instead
     name = shown(Path(folder).name)
     meta = meta_for(result, rules, date, name)
     write_atomic(out, cluster_report_bytes(result, rules, meta))
@@ -228,7 +239,7 @@ def cluster_folders(root: str) -> list[Path]:
 
 def report_root(root: str, outdir: str, rules_path: str | None, jobs: int | None = None,
                 date: str | None = None, progress: Progress | None = None,
-                force: bool = False) -> Outcome:
+                force: bool = False, db: str | None = None) -> Outcome:
     rules = load_rules(rules_path)
     out_dir = Path(outdir)
     check_output(out_dir / ROLLUP_NAME, [Path(root)])
@@ -245,20 +256,20 @@ def report_root(root: str, outdir: str, rules_path: str | None, jobs: int | None
     check_overwrite([Path(o) for o in outputs] + [out_dir / ROLLUP_NAME], force)
     if workers == 1:
         for folder, out in zip(folders, outputs, strict=True):
-            parts.append(_cluster_job(str(folder), out, rules_path, date))
+            parts.append(_cluster_job(str(folder), out, rules_path, date, db))
             if progress:
                 progress(1)
     else:
         # Workers die with this process; each reads its files in contained workers of its own.
         with ProcessPoolExecutor(max_workers=workers, initializer=prepare_worker,
                                  initargs=(os.getpid(),)) as pool:
-            futures = [pool.submit(_cluster_job, str(f), o, rules_path, date)
+            futures = [pool.submit(_cluster_job, str(f), o, rules_path, date, db)
                        for f, o in zip(folders, outputs, strict=True)]
             for future, folder, out in zip(futures, folders, outputs, strict=True):
                 try:
                     parts.append(future.result())
                 except BrokenProcessPool:  # a worker died (killed, out of memory): redo here
-                    parts.append(_cluster_job(str(folder), out, rules_path, date))
+                    parts.append(_cluster_job(str(folder), out, rules_path, date, db))
                 if progress:
                     progress(1)
     summaries = [s for _, s, _ in parts if s is not None]

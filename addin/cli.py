@@ -117,6 +117,12 @@ def _finish(outcome: app.Outcome, as_json: bool, what: str) -> None:
     sys.exit(outcome.exit_code)
 
 
+def db_option(command: Callable[..., None]) -> Callable[..., None]:
+    """--db F on validate/consolidate/report: check declared streaks against the history."""
+    return click.option("--db", "db", type=click.Path(exists=True, dir_okay=False),
+                        help="Cơ sở dữ liệu lịch sử: kiểm tra số năm liên tục đã khai.")(command)
+
+
 # ViGroup: click's own words (usage, errors) in Vietnamese for every command, added later too.
 @click.group(cls=ViGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="tdkt", message="%(prog)s, phiên bản %(version)s")
@@ -129,12 +135,14 @@ def cli() -> None:
 @click.option("--rules", "rules_path", type=click.Path(dir_okay=False), help="Tệp quy tắc (TOML).")
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
 @click.option("--strict", is_flag=True, help="Cảnh báo cũng tính là lỗi (mã thoát 1).")
-def validate(paths: tuple[str, ...], rules_path: str | None, as_json: bool, strict: bool) -> None:
+@db_option
+def validate(paths: tuple[str, ...], rules_path: str | None, as_json: bool, strict: bool,
+             db: str | None) -> None:
     """Kiểm tra các bảng tính đơn vị (tệp hoặc thư mục)."""
     rules = _rules(rules_path, paths[0])
     files = app.workbook_files(list(paths), [])  # unlistable folders: reported by validate_paths
     with _progress(len(files), "Đang kiểm tra", as_json) as progress:
-        outcome = app.validate_paths(list(paths), rules, strict, progress)
+        outcome = app.validate_paths(list(paths), rules, strict, progress, db)
     _finish(outcome, as_json, "kiểm tra")
 
 
@@ -158,8 +166,9 @@ def _maybe_pdf(path: str) -> None:
               help="Ngày lập báo cáo, dd/mm/yyyy (mặc định: ngày lập mới nhất của các tệp).")
 @click.option("--pdf", is_flag=True, help="Xuất thêm PDF để in (cần LibreOffice).")
 @_FORCE
+@db_option
 def consolidate(folder: str, out: str, rules_path: str | None, as_json: bool, date: str | None,
-                pdf: bool, force: bool) -> None:
+                pdf: bool, force: bool, db: str | None) -> None:
     """Tổng hợp các bảng tính đơn vị trong một thư mục cụm thành báo cáo cụm."""
     rules = _rules(rules_path, folder)
     try:
@@ -168,7 +177,7 @@ def consolidate(folder: str, out: str, rules_path: str | None, as_json: bool, da
         raise UsageProblem(f"Không đọc được thư mục {folder}: {describe(exc)}") from exc
     try:
         with _progress(len(files), "Đang tổng hợp", as_json) as progress:
-            outcome = app.consolidate_folder(folder, out, rules, date, progress, force)
+            outcome = app.consolidate_folder(folder, out, rules, date, progress, force, db)
     except app.RefusedOutput as exc:
         raise UsageProblem(str(exc)) from exc
     except OSError as exc:
@@ -187,8 +196,9 @@ def consolidate(folder: str, out: str, rules_path: str | None, as_json: bool, da
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
 @click.option("--date", "date", type=DAY, help="Ngày lập báo cáo, dd/mm/yyyy.")
 @_FORCE
+@db_option
 def report(root: str, outdir: str, jobs: int | None, rules_path: str | None, as_json: bool,
-           date: str | None, force: bool) -> None:
+           date: str | None, force: bool, db: str | None) -> None:
     """Lập báo cáo cho mọi cụm (mỗi thư mục con là một cụm) và bản tổng hợp các cụm."""
     chosen = rules_path or (str(f) if (f := rules_beside(root)) else None)
     _rules(chosen)  # fail early, in this process, on a bad rules file
@@ -198,7 +208,7 @@ def report(root: str, outdir: str, jobs: int | None, rules_path: str | None, as_
         raise UsageProblem(f"Không đọc được thư mục {root}: {describe(exc)}") from exc
     try:
         with _progress(len(folders), "Đang lập báo cáo", as_json) as progress:
-            outcome = app.report_root(root, outdir, chosen, jobs, date, progress, force)
+            outcome = app.report_root(root, outdir, chosen, jobs, date, progress, force, db)
     except app.RefusedOutput as exc:
         raise UsageProblem(str(exc)) from exc
     except OSError as exc:
@@ -370,7 +380,19 @@ def _demo(out: str) -> None:
                      f"{errors} lỗi, {warnings} cảnh báo (dữ liệu mẫu cố ý có lỗi)"))
     rolled = app.report_root(str(root / "cac-cum"), str(results / "bao-cao"), None)
     click.echo(f"  lập báo cáo {len(clusters)} cụm: {rolled.payload.get('rollup')}")
+    from addin.demo_history import run as history_demo
+
+    done = history_demo(root, rules)
+    click.echo(shown(f"  lịch sử 2019–2024: {done['files']} tệp vào {done['db']}; "
+                     f"{len(done['claims'])} khai man số năm liên tục; "
+                     f"{len(done['eligible'])} đủ điều kiện năm 2024; "
+                     f"báo cáo đại hội: {done['report']}"))
     click.echo(shown(f"Xem kết quả trong thư mục {results}"))
+
+
+from addin.cli_history import history  # noqa: E402  (needs the helpers above)
+
+cli.add_command(history)
 
 
 def _utf8_streams() -> None:

@@ -100,4 +100,33 @@ def TDKT_KIEMTRA(table: Any, caller: Any = None) -> Any:
     return _safely(lambda: wf.check_table(table, rules_for(caller)))
 
 
-UDFS = (TDKT_TYLE, TDKT_KETQUA, TDKT_HANMUC, TDKT_DANHHIEU, TDKT_CHUANHOA, TDKT_KIEMTRA)
+def history_db_for(caller: Any = None) -> str | None:
+    """$TDKT_DB, else tdkt-lich-su.sqlite beside the calling workbook."""
+    if os.environ.get("TDKT_DB"):
+        return os.environ["TDKT_DB"]
+    try:
+        fullname = caller.sheet.book.fullname if caller is not None else ""
+    except Exception:  # no book behind the caller
+        fullname = ""
+    if fullname and os.path.isabs(fullname):
+        return str(Path(fullname).parent / "tdkt-lich-su.sqlite")
+    return None
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("full_name", ndim=2, doc="Họ và tên")
+@xw.arg("title", ndim=2, doc="Danh hiệu đề nghị")
+@xw.arg("period", doc="Kỳ báo cáo, vd. Năm 2024")
+@xw.arg("service_no", ndim=2, doc="Số hiệu quân nhân (\"\" khi không có)")
+@xw.arg("birth_year", ndim=2, doc="Năm sinh (\"\" khi không có)")
+@xw.arg("unit", ndim=2, doc="Đơn vị")
+def TDKT_CHUOINAM(full_name: Any, title: Any, period: Any, service_no: Any, birth_year: Any,
+                  unit: Any, caller: Any = None) -> Any:
+    """Số năm liên tục đạt danh hiệu trước (điều kiện của danh hiệu đề nghị) mà cơ sở dữ liệu
+    lịch sử chứng minh được."""
+    return _safely(lambda: wf.proven_streak(full_name, title, period, service_no, birth_year,
+                                            unit, history_db_for(caller), rules_for(caller)))
+
+
+UDFS = (TDKT_TYLE, TDKT_KETQUA, TDKT_HANMUC, TDKT_DANHHIEU, TDKT_CHUANHOA, TDKT_KIEMTRA,
+        TDKT_CHUOINAM)

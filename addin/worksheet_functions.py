@@ -189,3 +189,53 @@ def check_table(table: Sequence[Sequence[Any]], rules: Rules, unit: str = "") ->
         if issue.row and issue.severity != "info":
             messages.setdefault(issue.row, []).append(issue.message)
     return [["; ".join(messages.get(r, []))] for r in range(2, len(rows) + 1)]
+
+
+MSG_NO_HISTORY = "Chưa có cơ sở dữ liệu lịch sử ({name})"
+MSG_AMBIGUOUS = "Trùng nhiều người: cần Số hiệu quân nhân hoặc Năm sinh"
+
+
+def proven_streak(full_name: Any, title: Any, period: Any, service_no: Any, birth_year: Any,
+                  unit: Any, db: str | None, rules: Rules) -> Any:
+    """TDKT_CHUOINAM: the consecutive years of the prerequisite title that the history database
+    proves for the person on the row (for the title proposed, in the period's year). The
+    database is read-only here, and read once for the whole range."""
+    from pathlib import Path
+
+    from addin.domain.periods import parse_period
+    from addin.domain.persons import PersonRef
+    from addin.domain.streaks import chain_for
+    from addin.io import history_db as hdb
+
+    args = (full_name, title, period, service_no, birth_year, unit)
+    if not db or not Path(db).is_file():
+        message = MSG_NO_HISTORY.format(name=Path(db).name if db else hdb.DEFAULT_DB)
+        return broadcast(lambda *_: message, *args)
+
+    def ref(n: Any, s: Any, b: Any, u: Any) -> PersonRef:
+        return PersonRef(detect_and_convert(clean(n))[0], clean(u), clean(s), to_count(b)[0])
+
+    refs: list[PersonRef] = []
+    broadcast(lambda n, _t, _p, s, b, u: refs.append(ref(n, s, b, u)), *args)
+    conn = hdb.connect(db, readonly=True)
+    try:
+        history = hdb.streak_history(conn, refs, rules)
+    finally:
+        conn.close()
+
+    def one(n: Any, t: Any, p: Any, s: Any, b: Any, u: Any) -> Any:
+        code = recognise_title(t, rules)
+        chain = chain_for(code, rules) if code else None
+        if chain is None or not clean(n):
+            return ""
+        parsed = parse_period(p)
+        if parsed is None:
+            return "Lỗi: không nhận ra kỳ báo cáo"
+        _match, streak = history.proven(ref(n, s, b, u), chain, parsed.start)
+        if streak is None:
+            return MSG_AMBIGUOUS
+        if streak.complete or streak.count >= chain.count:  # enough, even if older years lack
+            return streak.count
+        return f"ít nhất {streak.count} (chưa có dữ liệu năm {streak.missing})"
+
+    return broadcast(one, *args)

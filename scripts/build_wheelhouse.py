@@ -25,7 +25,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PYTHONS = ("3.11", "3.12", "3.13")  # what install-tdkt.ps1 can choose from
 RUNTIME = ["xlwings", "click", "openpyxl", "xlsxwriter", "python-calamine", "defusedxml",
-           "et-xmlfile"]
+           "et-xmlfile",
+           # the period report's pivots (issue 14) and what pandas itself requires
+           "pandas", "numpy", "python-dateutil", "tzdata"]
 # Windows-only, so not installed here to read a version from: pinned by hand.
 WINDOWS_ONLY = {"pywin32": "312", "colorama": "0.4.6"}
 REQUIREMENTS = "requirements.txt"

@@ -19,7 +19,7 @@ from addin.udfs import (
 
 
 def test_every_udf_has_a_docstring_and_imports_on_linux():
-    assert len(udfs.UDFS) == 6
+    assert len(udfs.UDFS) == 7
     for fn in udfs.UDFS:
         assert fn.__name__.startswith("TDKT_")
         assert fn.__doc__ and len(fn.__doc__.strip()) > 10

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from addin.domain.issues import Code, Issue, has_errors, make_issue
 from addin.domain.models import UnitWorkbook
@@ -17,6 +18,9 @@ from addin.domain.validation import (
     quota_issue,
     validate_unit,
 )
+
+if TYPE_CHECKING:
+    from addin.domain.streaks import StreakHistory
 
 STATUS_OK, STATUS_ERRORS, STATUS_SKIPPED, STATUS_UNREADABLE = "ok", "errors", "skipped", "unreadable"
 
@@ -80,8 +84,10 @@ def _most_common(values: Iterable[str]) -> str:
     return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
 
 
-def consolidate(books: list[UnitWorkbook], rules: Rules) -> ClusterResult:
-    """Validate each unit, drop identical copies, flag clashes, check unit and cluster quotas."""
+def consolidate(books: list[UnitWorkbook], rules: Rules, history: StreakHistory | None = None
+                ) -> ClusterResult:
+    """Validate each unit, drop identical copies, flag clashes, check unit and cluster quotas
+    (with `history`, declared streaks against the history database)."""
     files: list[FileStatus] = []
     quota_checks: list[QuotaCheck] = []
     seen_sha: dict[str, str] = {}
@@ -95,7 +101,7 @@ def consolidate(books: list[UnitWorkbook], rules: Rules) -> ClusterResult:
             files.append(FileStatus(book, STATUS_SKIPPED, [issue]))
             continue
         seen_sha[book.sha256] = book.path
-        quota_checks.extend(validate_unit(book, rules))
+        quota_checks.extend(validate_unit(book, rules, history))
         key = (fold(book.info.unit), fold(book.info.period))
         if all(key) and key in seen_unit:
             book.issues.append(make_issue(

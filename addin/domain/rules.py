@@ -87,6 +87,36 @@ class QuotaRule:
     verified: bool
 
 
+@dataclass(frozen=True)
+class Chain:
+    """Holding `requires` `count` times in a row (every `every` years) lets one be proposed
+    for `award` (a title code, or the name of a commendation form). Receiving a title of
+    `restart_on` starts the count again (the cycle of domain.md "Time")."""
+
+    id: str
+    kind: Kind
+    requires: str
+    counts_as: tuple[str, ...]  # titles that count as holding `requires` (the higher ones)
+    count: int
+    every: int
+    award: str
+    award_name: str
+    restart_on: tuple[str, ...]
+    source: str
+    verified: bool
+
+
+@dataclass(frozen=True)
+class Congress:
+    """Who the period report lists as "điển hình tiên tiến"."""
+
+    individual_title: str
+    min_individual_years: int
+    collective_title: str
+    source: str
+    verified: bool
+
+
 @dataclass(frozen=True, eq=False)  # identity hash: cached look-ups key on the book
 class Rules:
     name: str
@@ -100,6 +130,8 @@ class Rules:
     abbreviations: Mapping[str, str]
     votes: Mapping[str, VoteRule]
     display_verified: bool = True
+    chains: tuple[Chain, ...] = ()
+    congress: Congress | None = None
 
     def title(self, code: str) -> Title:
         return self.titles[code]
@@ -339,6 +371,43 @@ def _quota(reader: _Reader, titles: Mapping[str, Title]) -> QuotaRule:
     )
 
 
+def _chain(reader: _Reader, titles: Mapping[str, Title]) -> Chain:
+    def known(code: str, name: str) -> str:
+        if code not in titles:
+            raise RulesError(f"{reader.key(name)}: không có danh hiệu mã {code!r}")
+        return code
+
+    requires = known(reader.text("requires"), "requires")
+    award = reader.text("award")
+    return Chain(
+        id=reader.text("id"),
+        kind=titles[requires].kind,
+        requires=requires,
+        counts_as=tuple(known(c, "counts_as") for c in reader.str_list("counts_as", [requires])),
+        count=reader.integer("count", minimum=1, maximum=MAX_YEARS),
+        every=reader.integer("every", 1, minimum=1, maximum=MAX_YEARS),
+        award=award,
+        award_name=reader.text("award_name", titles[award].name if award in titles else award),
+        restart_on=tuple(known(c, "restart_on") for c in reader.str_list("restart_on", [])),
+        source=reader.text("source"),
+        verified=reader.flag("verified"),
+    )
+
+
+def _congress(reader: _Reader, titles: Mapping[str, Title]) -> Congress:
+    for name in ("individual_title", "collective_title"):
+        if reader.text(name) not in titles:
+            raise RulesError(f"{reader.key(name)}: không có danh hiệu mã {reader.text(name)!r}")
+    return Congress(
+        individual_title=reader.text("individual_title"),
+        min_individual_years=reader.integer("min_individual_years", minimum=1,
+                                            maximum=MAX_YEARS),
+        collective_title=reader.text("collective_title"),
+        source=reader.text("source"),
+        verified=reader.flag("verified"),
+    )
+
+
 def rules_from_mapping(data: Mapping[str, Any]) -> Rules:
     """Build Rules from the merged TOML mapping; raise RulesError naming the bad key."""
     root = _Reader(data, "")
@@ -356,6 +425,10 @@ def rules_from_mapping(data: Mapping[str, Any]) -> Rules:
     ids = [q.id for q in quotas]
     if len(set(ids)) != len(ids):
         raise RulesError("quotas: hai hạn mức trùng id")
+    chains = tuple(_chain(c, titles) for c in root.tables("chains"))
+    if len({c.id for c in chains}) != len(chains):
+        raise RulesError("chains: hai chuỗi danh hiệu trùng id")
+    congress = _congress(root.table("congress"), titles) if root.has("congress") else None
     rules = Rules(
         name=book.text("name"),
         label=book.text("label"),
@@ -368,6 +441,8 @@ def rules_from_mapping(data: Mapping[str, Any]) -> Rules:
         abbreviations=abbreviations,
         votes=votes,
         display_verified=display.flag("verified", True),
+        chains=chains,
+        congress=congress,
     )
     root.check_unknown()  # after everything was read: what is left is unknown
     return rules

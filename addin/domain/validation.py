@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from addin.domain import fields as F
 from addin.domain import vi_format as vi
@@ -17,6 +18,9 @@ from addin.domain.rules import Rules, Title
 from addin.domain.text import fold, person_key
 from addin.domain.titles import recognise_title
 from addin.domain.votes import evaluate_vote, meets
+
+if TYPE_CHECKING:
+    from addin.domain.streaks import BookStreaks, StreakHistory
 
 _KIND_LABEL = {"individual": "cá nhân", "collective": "tập thể"}
 
@@ -165,8 +169,10 @@ def _check_criteria(nom: Nomination, title: Title) -> None:
               f"{title.name}: có {disciplined} người bị kỷ luật từ cảnh cáo trở lên", "disciplined")
 
 
-def validate_nomination(nom: Nomination, rules: Rules, default_unit: str = "") -> Nomination:
-    """Recognise the title, decide the vote and check the title's conditions, in place."""
+def validate_nomination(nom: Nomination, rules: Rules, default_unit: str = "",
+                        streaks: BookStreaks | None = None) -> Nomination:
+    """Recognise the title, decide the vote and check the title's conditions, in place
+    (with `streaks`, a declared streak is checked against the history too)."""
     if nom.kind == "individual" and not nom.unit:
         nom.unit = default_unit
     title = _recognise(nom, rules)
@@ -174,6 +180,8 @@ def validate_nomination(nom: Nomination, rules: Rules, default_unit: str = "") -
     if title is not None:
         if nom.kind == "individual":
             _check_prerequisites(nom, title)
+            if streaks is not None:
+                nom.issues.extend(streaks.check(nom, title))
         else:
             _check_criteria(nom, title)
     nom.reached = reached
@@ -257,13 +265,16 @@ def quota_issue(check: QuotaCheck, rules: Rules, file: str | None) -> Issue:
     )
 
 
-def validate_unit(book: UnitWorkbook, rules: Rules) -> list[QuotaCheck]:
+def validate_unit(book: UnitWorkbook, rules: Rules, history: StreakHistory | None = None
+                  ) -> list[QuotaCheck]:
     """Validate every record of a readable unit workbook in place; return its quota checks."""
     if not book.readable:
         return []
     book.issues.extend(validate_info(book.info, book.path))
+    streaks, found = history.for_book(book) if history is not None else (None, [])
+    book.issues.extend(found)
     for nom in book.nominations:
-        validate_nomination(nom, rules, default_unit=book.info.unit)
+        validate_nomination(nom, rules, default_unit=book.info.unit, streaks=streaks)
     duplicate_people(book.individuals)
     checks, issues = unit_quotas(book, rules)
     book.issues.extend(issues)

@@ -74,6 +74,8 @@ COMMENDATION_SYNONYMS: dict[str, tuple[str, ...]] = {
 
 # Columns the product itself writes next to the contract's (template helpers): known, ignored.
 HELPER_HEADERS = ("Mã danh hiệu", "Dòng quy tắc", "Mẫu số phiếu")
+# The proven streak beside the declared one (issue 14; needs the add-in, blank without it).
+HISTORY_HEADER = "Số năm liên tục theo CSDL lịch sử"
 
 # A closing row whose first text is one of these is a total, not a person.
 TOTAL_ROW_WORDS = ("Cộng", "Tổng cộng", "Tổng số", "Tổng", "Cộng tổng")
@@ -84,7 +86,7 @@ def _index(labels: dict[str, str], synonyms: dict[str, tuple[str, ...]]) -> dict
     for key, label in labels.items():
         for text in (label, *synonyms.get(key, ())):
             index.setdefault(fold(text), key)
-    for text in HELPER_HEADERS:
+    for text in (*HELPER_HEADERS, HISTORY_HEADER):
         index.setdefault(fold(text), "_helper")
     return index
 

@@ -22,7 +22,7 @@ from addin.domain.models import Nomination
 from addin.domain.rules import Rules, Title, format_ratio
 from addin.domain.validation import validate_nomination
 from addin.io.cells import column_letter, to_count, to_number, to_text
-from addin.io.layout import HELPER_HEADERS
+from addin.io.layout import HELPER_HEADERS, HISTORY_HEADER
 from addin.io.xlsx_common import Styles, finish, new_workbook, print_setup, write_text
 
 TEMPLATE_ROWS = 600  # data rows prefilled with formulas: enough for a large unit
@@ -429,6 +429,8 @@ def _write_table(workbook: Workbook, styles: Styles, rules: Rules, sheet_name: s
                                 styles.formula_pct, percent)
             sheet.write_formula(r, columns.index("result"), formulas["result"], styles.formula,
                                 result)
+            if kind == "individual":
+                _write_history_cell(sheet, r, helper + len(HELPER_HEADERS), columns, styles)
     last = first + n_rows - 1
     _validations(sheet, kind, columns, first, last, lists)
     if kind:
@@ -440,6 +442,19 @@ def _write_table(workbook: Workbook, styles: Styles, rules: Rules, sheet_name: s
     sheet.freeze_panes(HEADER_ROW + 1, 2)
     sheet.protect("", {"format_columns": True, "format_rows": True, "autofilter": True})
     print_setup(sheet, 0, HEADER_ROW)
+
+
+def _write_history_cell(sheet: Worksheet, r: int, c: int, columns: Sequence[str], styles: Styles
+                        ) -> None:
+    """The proven streak (TDKT_CHUOINAM of the add-in); on a PC without it, IFERROR leaves the
+    cell blank."""
+    if r == HEADER_ROW + 1:
+        sheet.write_string(HEADER_ROW, c, HISTORY_HEADER, styles.header)
+        sheet.set_column(c, c, 14)
+    name, title = (column_letter(columns.index(k)) for k in ("full_name", "title"))
+    info = f"'{F.SHEET_INFO}'"
+    sheet.write_formula(r, c, f'=IFERROR(TDKT_CHUOINAM({name}{r + 1},{title}{r + 1},{info}!B5,'
+                              f'"","",{info}!B3),"")', styles.formula, "")
 
 
 def _validations(sheet: Worksheet, kind: str | None, columns: Sequence[str], first: int,

@@ -1,0 +1,147 @@
+"""`tdkt history import|show|eligible|report` (contracts.md §7): a thin front over
+addin.history_app. The database is --db F, else $TDKT_DB, else tdkt-lich-su.sqlite here."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from addin import app
+from addin import history_app as happ
+from addin.cli import UsageProblem, _emit_json, _rules
+from addin.io.history_db import DEFAULT_DB, HistoryError
+from addin.io.xlsx_common import write_atomic
+
+_DB_HELP = f"Cơ sở dữ liệu lịch sử (mặc định: biến TDKT_DB, hoặc {DEFAULT_DB} ở thư mục hiện tại)."
+# As --force of consolidate/report (defined here too: addin.cli imports this module).
+_FORCE = click.option("--force", is_flag=True, help="Ghi đè cả tệp đã có không do tdkt tạo ra.")
+STATUS_LABEL = {"imported": "đã nhập", "replaced": "đã nhập, thay tệp cũ",
+                "unchanged": "không đổi (đã có)", "unreadable": "không đọc được",
+                "skipped": "không nhập được"}
+
+
+def _db(command: Any) -> Any:
+    return click.option("--db", "db", envvar="TDKT_DB", default=DEFAULT_DB, show_default=True,
+                        type=click.Path(dir_okay=False), help=_DB_HELP)(command)
+
+
+def _guard(action: Any) -> Any:
+    try:
+        return action()
+    except (happ.MissingDatabase, HistoryError, app.RefusedOutput) as exc:
+        raise UsageProblem(str(exc)) from exc
+
+
+def _writable(out: str | None, force: bool) -> None:
+    """As every tdkt output: never over a file tdkt did not write, unless --force."""
+    if out:
+        _guard(lambda: app.check_overwrite([Path(out)], force))
+
+
+@click.group("history")
+def history() -> None:
+    """Lịch sử thi đua qua các kỳ: nhập, tra cứu, danh sách đủ điều kiện, báo cáo giai đoạn."""
+
+
+@history.command("import")
+@click.argument("paths", nargs=-1, required=True)
+@_db
+@click.option("--rules", "rules_path", type=click.Path(dir_okay=False), help="Tệp quy tắc (TOML).")
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
+def import_cmd(paths: tuple[str, ...], db: str, rules_path: str | None, as_json: bool) -> None:
+    """Nhập bảng tính đơn vị, thư mục cụm vào cơ sở dữ liệu lịch sử."""
+    rules = _rules(rules_path, paths[0])
+    outcome = _guard(lambda: happ.import_paths(list(paths), db, rules))
+    if as_json:
+        _emit_json(outcome.payload)
+        sys.exit(outcome.exit_code)
+    if not outcome.payload["files"]:
+        click.echo("Không có bảng tính nào để nhập.", err=True)
+    for f in outcome.payload["files"]:
+        head = f["path"] + (f" — {f['unit']}" if f["unit"] else "") + \
+            (f" — {f['period']}" if f["period"] else "")
+        extra = f" (thay {f['replaced']})" if f["replaced"] else ""
+        click.echo(f"{head}: {STATUS_LABEL[f['status']]}{extra}")
+    for issue in outcome.payload["issues"]:
+        click.echo(f"  {issue['file']} ({issue['code']}): {issue['message']}")
+    click.echo(f"Cơ sở dữ liệu: {db}")
+    sys.exit(outcome.exit_code)
+
+
+@history.command("show")
+@_db
+@click.option("--unit", help="Chỉ đơn vị này.")
+@click.option("--person", help="Danh hiệu qua các năm của người này (họ tên hoặc số hiệu).")
+@click.option("--json", "as_json", is_flag=True, help="In dạng JSON.")
+def show_cmd(db: str, unit: str | None, person: str | None, as_json: bool) -> None:
+    """Cơ sở dữ liệu đang có gì: các kỳ, các đơn vị, danh hiệu của một người theo năm."""
+    data = _guard(lambda: happ.show(db, unit, person))
+    if as_json:
+        _emit_json(data)
+        return
+    click.echo(f"Cơ sở dữ liệu {db} (phiên bản {data['schema_version']})")
+    for p in data["periods"]:
+        click.echo(f"  {p['period']}: {p['files']} tệp")
+    for u in data["units"]:
+        state = "" if u["in_force"] else " (đã bị thay)"
+        click.echo(f"  {u['unit']} — {u['period']}: {u['file']}{state}")
+    for r in data["replacements"]:
+        click.echo(f"  Thay tệp {r['unit']} — {r['period']}: {r['old']} → {r['new']} ({r['at']})")
+    for p in data.get("persons", []):
+        who = p["name"] + (f", số hiệu {p['service_no']}" if p["service_no"] else "") + \
+            (f", sinh {p['birth_year']}" if p["birth_year"] else "")
+        click.echo(who)
+        for t in p["titles"]:
+            click.echo(f"  {t['period']}: {t['title']} ({t['unit']}) — "
+                       f"{'đạt' if t['passed'] else 'không đạt'}")
+
+
+@history.command("eligible")
+@click.option("--year", "year", type=int, required=True, help="Năm đề nghị.")
+@_db
+@click.option("-o", "--output", "out", type=click.Path(dir_okay=False), help="Ghi bảng tính .xlsx.")
+@click.option("--rules", "rules_path", type=click.Path(dir_okay=False), help="Tệp quy tắc (TOML).")
+@click.option("--json", "as_json", is_flag=True, help="In dạng JSON.")
+@_FORCE
+def eligible_cmd(year: int, db: str, out: str | None, rules_path: str | None,
+                 as_json: bool, force: bool) -> None:
+    """Ai đủ số năm liên tục để được đề nghị danh hiệu tiếp theo trong năm Y."""
+    rules = _rules(rules_path)
+    _writable(out, force)
+    rows = _guard(lambda: happ.eligible_list(db, year, rules))
+    if out:
+        from addin.io.history_sheets import eligible_workbook_bytes
+
+        write_atomic(out, eligible_workbook_bytes(rows, year))
+    if as_json:
+        _emit_json({"year": year, "eligible": rows, "output": out})
+        return
+    for r in rows:
+        click.echo(f"{r['award_name']}: {r['name']} ({r['unit']}) — {r['requires']} các năm "
+                   f"{', '.join(str(y) for y in r['years'])}"
+                   + ("" if r["verified"] else " [quy tắc CẦN KIỂM TRA]"))
+    click.echo(f"Tổng: {len(rows)} đề nghị đủ điều kiện năm {year}.")
+    if out:
+        click.echo(f"Đã ghi: {out}")
+
+
+@history.command("report")
+@click.option("--from", "year_from", type=int, required=True, help="Năm đầu.")
+@click.option("--to", "year_to", type=int, required=True, help="Năm cuối.")
+@click.option("--cluster", help="Chỉ cụm thi đua này.")
+@_db
+@click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False))
+@click.option("--rules", "rules_path", type=click.Path(dir_okay=False), help="Tệp quy tắc (TOML).")
+@_FORCE
+def report_cmd(year_from: int, year_to: int, cluster: str | None, db: str, out: str,
+               rules_path: str | None, force: bool) -> None:
+    """Báo cáo giai đoạn (Đại hội Thi đua Quyết thắng), hoặc một năm khi --from = --to."""
+    if year_to < year_from:
+        raise UsageProblem("--to phải từ --from trở đi")
+    rules = _rules(rules_path)
+    _writable(out, force)
+    written = _guard(lambda: happ.period_report(db, year_from, year_to, cluster, out, rules))
+    click.echo(f"Đã ghi báo cáo {written['period']}: {out} ({written['nominations']} đề nghị)")

@@ -1,0 +1,305 @@
+"""The history jobs (contracts.md §7): import, show, eligible, period report, and the streak
+check that `validate`, `consolidate` and `report` run with `--db`. Each returns data, never
+prints (the CLI front is addin/cli_history.py)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from addin.domain.issues import Code, Issue, make_issue
+from addin.domain.models import UnitWorkbook
+from addin.domain.periods import Period, PeriodKind, parse_period
+from addin.domain.persons import PersonRef, name_key, service_key
+from addin.domain.rules import Rules
+from addin.domain.streaks import StreakHistory, eligible
+from addin.domain.text import fold
+from addin.domain.validation import validate_unit
+from addin.io import history_db as hdb
+from addin.io.folders import is_candidate, workbook_files
+from addin.io.reader import read_unit_workbook, unreadable
+from addin.io.report_reader import read_cluster_report
+from addin.io.sandbox import TIME_LIMIT, WorkerLost, shared_pool
+
+EXIT_OK, EXIT_ERRORS, EXIT_NOTHING = 0, 1, 2
+
+
+class MissingDatabase(ValueError):
+    """--db names a file that does not exist (a read-only job never creates one)."""
+
+
+@dataclass
+class HistoryOutcome:
+    payload: dict[str, Any]
+    exit_code: int
+
+
+# ----------------------------------------------------------------------------------------------
+def history_files(paths: list[str]) -> list[tuple[Path, str]]:
+    """Workbooks of the given files and folders; a folder of cluster folders counts too."""
+    found: list[tuple[Path, str]] = []
+    for given in paths:
+        found.extend(workbook_files([given]))
+        p = Path(given)
+        if p.is_dir():
+            for sub in sorted(p.iterdir(), key=lambda c: c.name):
+                if sub.is_dir() and not sub.name.startswith("."):
+                    found.extend((real, shown) for real, shown in workbook_files([str(sub)])
+                                 if is_candidate(real))
+    return found
+
+
+def _sha256(path: Path) -> str | None:
+    try:
+        digest = hashlib.sha256()
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+        return digest.hexdigest()
+    except OSError:
+        return None
+
+
+def _file_entry(book: UnitWorkbook, status: str, period: Period | None) -> dict[str, Any]:
+    return {"path": book.path, "unit": book.info.unit or None,
+            "period": period.label if period else (book.info.period or None), "status": status,
+            "sha256": book.sha256 or None, "individuals": len(book.individuals),
+            "collectives": len(book.collectives), "replaced": None}
+
+
+def _prepare_book(book: UnitWorkbook, rules: Rules
+                  ) -> tuple[dict[str, Any], list[Issue], hdb.PreparedBook | None]:
+    """Validate one book and keep what the database stores, or say why it cannot go in."""
+    if not book.readable:
+        return _file_entry(book, "unreadable", None), list(book.issues), None
+    validate_unit(book, rules)  # the computed result of every row is what is stored
+    period = parse_period(book.info.period)
+    if book.info.unit and period is not None:
+        return _file_entry(book, "imported", period), [], hdb.prepare(book, period)
+    if period is None and book.info.period:
+        issue = make_issue(Code.PERIOD_UNPARSED, f'"{book.info.period}"', file=book.path,
+                           sheet=book.info.sheet, row=book.info.rows.get("period"), column="B")
+    else:
+        field = "Kỳ báo cáo" if book.info.unit else "Đơn vị"
+        issue = make_issue(Code.MISSING_VALUE, f'"{field}" (không nhập được)', file=book.path,
+                           sheet=book.info.sheet)
+    return _file_entry(book, "skipped", period), [issue], None
+
+
+def _prepare_file(real: Path, shown: str, rules: Rules
+                  ) -> list[tuple[dict[str, Any], list[Issue], hdb.PreparedBook | None]]:
+    """Read, validate and slim one file (in a contained reading worker: only slim rows travel
+    back). A tdkt cluster report has no "Thông tin": it holds its unit books instead."""
+    book = read_unit_workbook(real, shown)
+    inside = read_cluster_report(real, shown) if book.readable and not book.info.unit else None
+    return [_prepare_book(one, rules) for one in (inside if inside is not None else [book])]
+
+
+# Files per round of the reading workers: the rows of one round are written before the next
+# is read, so memory holds one round of slim rows, not the whole import.
+ROUND = 64
+
+
+def _prepare_all(files: list[tuple[Path, str]], rules: Rules
+                 ) -> Iterator[tuple[dict[str, Any], list[Issue], hdb.PreparedBook | None]]:
+    """The prepared files, in order. Each file is read in the reading workers of
+    addin/io/sandbox.py (memory and time limits: a hostile file costs only itself)."""
+    workers = max(1, min(os.cpu_count() or 1, len(files)))
+    for first in range(0, len(files), ROUND):
+        chunk = files[first:first + ROUND]
+        tasks = [(_prepare_file, (real, shown, rules)) for real, shown in chunk]
+        for (real, shown), result in zip(chunk, shared_pool().run(tasks, workers, TIME_LIMIT),
+                                         strict=True):
+            if isinstance(result, WorkerLost):
+                lost = unreadable(shown, str(result), _sha256(real) or "")
+                yield _file_entry(lost, "unreadable", None), list(lost.issues), None
+            else:
+                yield from result
+
+
+def import_paths(paths: list[str], db: str, rules: Rules) -> HistoryOutcome:
+    """Unit workbooks, cluster folders and cluster reports → the database, in one transaction.
+    A file already in force (same SHA-256) is not even read again."""
+    files = history_files(paths)
+    if not files:
+        return HistoryOutcome({"files": [], "issues": [], "db": db}, EXIT_NOTHING)
+    conn = hdb.connect(db)
+    try:
+        hashes = {shown: _sha256(real) for real, shown in files}
+        known = hdb.known_hashes(conn, [h for h in hashes.values() if h])
+        entries: list[dict[str, Any]] = []
+        issues: list[Issue] = []
+        to_read = []
+        for real, shown in files:
+            if hashes[shown] in known:
+                entries.append({"path": shown, "unit": None, "period": None,
+                                "status": "unchanged", "sha256": hashes[shown],
+                                "individuals": None, "collectives": None, "replaced": None})
+            else:
+                to_read.append((real, shown))
+        by_path: dict[str, dict[str, Any]] = {}
+
+        def prepared() -> Iterator[hdb.PreparedBook]:
+            # Written as the readers deliver them: reading and writing overlap, and only one
+            # batch of slim rows is in memory at a time.
+            for entry, found, book in _prepare_all(to_read, rules):
+                entries.append(entry)
+                issues.extend(found)
+                if book is not None:
+                    by_path[book.path] = entry
+                    yield book
+
+        summary = hdb.import_books(conn, prepared()) if to_read else hdb.ImportSummary()
+    finally:
+        conn.close()
+    for done in summary.files:
+        by_path[done.path]["status"] = done.status
+        by_path[done.path]["replaced"] = done.replaced
+    issues.extend(summary.issues)
+    failed = any(e["status"] in ("unreadable", "skipped") for e in entries)
+    return HistoryOutcome({"files": entries, "issues": [i.as_dict() for i in issues], "db": db},
+                          EXIT_ERRORS if failed else EXIT_OK)
+
+
+# ----------------------------------------------------------------------------------------------
+def open_existing(db: str) -> sqlite3.Connection:
+    if not Path(db).is_file():
+        raise MissingDatabase(f"chưa có cơ sở dữ liệu lịch sử {db} (chạy tdkt history import)")
+    return hdb.connect(db, readonly=True)
+
+
+def streak_history(books: list[UnitWorkbook], rules: Rules, db: str) -> StreakHistory:
+    """What the database proves about the people of these workbooks who declare a streak."""
+    refs = [PersonRef(n.name, b.info.unit, n.service_no, n.birth_year)
+            for b in books for n in b.individuals if n.streak is not None]
+    conn = open_existing(db)
+    try:
+        return hdb.streak_history(conn, refs, rules)
+    finally:
+        conn.close()
+
+
+# ----------------------------------------------------------------------------------------------
+def eligible_list(db: str, year: int, rules: Rules) -> list[dict[str, Any]]:
+    """Who may be proposed in `year` for the next title of each chain, with the proof."""
+    conn = open_existing(db)
+    try:
+        people, persons = hdb.person_records(conn)
+        groups, collectives = hdb.collective_records(conn)
+    finally:
+        conn.close()
+    rows: list[dict[str, Any]] = []
+    for kind, records, subjects in (("individual", people, persons),
+                                    ("collective", groups, collectives)):
+        chains = tuple(c for c in rules.chains if c.kind == kind)
+        for found in eligible(records, chains, year):
+            who = subjects[found.subject]
+            rows.append({
+                "kind": kind, "name": who.name, "unit": who.unit,
+                "service_no": who.service_no or None, "birth_year": who.birth_year,
+                "chain": found.chain.id, "requires": found.chain.requires,
+                "award": found.chain.award, "award_name": found.chain.award_name,
+                "years": list(found.years), "source": found.chain.source,
+                "verified": found.chain.verified})
+    rows.sort(key=lambda r: (r["kind"], r["chain"], r["unit"], r["name"], r["service_no"] or ""))
+    return rows
+
+
+# ----------------------------------------------------------------------------------------------
+def show(db: str, unit: str | None, person: str | None) -> dict[str, Any]:
+    """What the database holds: periods and units, or one unit's files, or a person's titles."""
+    conn = open_existing(db)
+    try:
+        data: dict[str, Any] = {"db": db, "schema_version": hdb.schema_version(conn)}
+        data["periods"] = [
+            {"period": label, "files": n} for label, n in conn.execute(
+                "SELECT p.label, COUNT(*) FROM imports i JOIN periods p ON p.id = i.period_id "
+                "WHERE i.active = 1 GROUP BY p.id ORDER BY p.year_from, p.year_to, p.kind")]
+        where, args = ("WHERE u.key = ?", [fold(unit)]) if unit else ("", [])
+        data["units"] = [
+            {"unit": name, "period": label, "file": path, "sha256": sha, "in_force": bool(active),
+             "imported_at": at} for name, label, path, sha, active, at in conn.execute(
+                "SELECT u.name, p.label, i.path, i.sha256, i.active, i.imported_at FROM imports i "
+                "JOIN units u ON u.id = i.unit_id JOIN periods p ON p.id = i.period_id "
+                f"{where} ORDER BY u.key, p.year_from, p.kind, i.active DESC, i.id", args)]
+        data["replacements"] = [
+            {"unit": name, "period": label, "old": old, "new": new, "at": at}
+            for name, label, old, new, at in conn.execute(
+                "SELECT u.name, p.label, o.path, n.path, r.replaced_at FROM replacements r "
+                "JOIN imports o ON o.id = r.old_import_id JOIN imports n ON n.id = r.new_import_id "
+                "JOIN units u ON u.id = o.unit_id JOIN periods p ON p.id = o.period_id "
+                f"{where} ORDER BY r.id", args)]
+        if person:
+            data["persons"] = _person_titles(conn, person)
+        return data
+    finally:
+        conn.close()
+
+
+def _person_titles(conn: sqlite3.Connection, text: str) -> list[dict[str, Any]]:
+    rows = conn.execute(
+        "SELECT id, name, COALESCE(service_no, ''), birth_year FROM persons "
+        "WHERE name_key = ? OR service_no = ? ORDER BY id",
+        (name_key(text), service_key(text) or None)).fetchall()
+    people = []
+    for pid, name, service, birth in rows:
+        titles = [{"period": label, "unit": unit, "title": title, "passed": bool(passed)}
+                  for label, unit, title, passed in conn.execute(
+                      "SELECT p.label, u.name, COALESCE(n.title, n.title_text), n.passed "
+                      "FROM nominations n JOIN imports i ON i.id = n.import_id AND i.active = 1 "
+                      "JOIN periods p ON p.id = i.period_id JOIN units u ON u.id = i.unit_id "
+                      "WHERE n.person_id = ? ORDER BY p.year_from, p.kind", (pid,))]
+        people.append({"name": name, "service_no": service or None, "birth_year": birth,
+                       "titles": titles})
+    return people
+
+
+# ----------------------------------------------------------------------------------------------
+def period_report(db: str, first: int, last: int, cluster: str | None, out: str, rules: Rules
+                  ) -> dict[str, Any]:
+    """The period workbook from the database: a five-year congress report, or one year (with
+    its 6-month report) when first == last."""
+    from addin.io.period_report import PeriodData, columns_for, period_report_bytes
+    from addin.io.xlsx_common import write_atomic
+
+    conn = open_existing(db)
+    try:
+        kinds: set[PeriodKind] = {"year"}
+        if first == last:
+            kinds |= {k for (k,) in conn.execute(
+                "SELECT DISTINCT kind FROM periods WHERE year_from = ? AND year_to = ?",
+                (first, first)) if k in ("h1", "h2")}
+        columns, previous = columns_for(first, last, kinds)
+        wanted = sorted({k for _, k in columns})
+        lo = min(y for y, _ in previous)
+        counts = hdb.report_counts(conn, lo, last, wanted, cluster)
+        commendations = hdb.report_commendations(conn, first, last, wanted, cluster)
+        congress = rules.congress
+        people: list[tuple[int, str, str, str, int | None, int]] = []
+        groups: list[tuple[int, str, str, str, int | None, int]] = []
+        if congress is not None:
+            people = hdb.report_held(conn, first, last, _and_above(congress.individual_title,
+                                                                   rules), "individual", cluster)
+            groups = hdb.report_held(conn, first, last, _and_above(congress.collective_title,
+                                                                   rules), "collective", cluster)
+    finally:
+        conn.close()
+    span = last - first + 1
+    need = min(congress.min_individual_years, span) if congress else span
+    data = PeriodData(first, last, cluster, columns, previous, counts, commendations, people,
+                      groups, need)
+    content, facts = period_report_bytes(data, rules)
+    write_atomic(out, content)
+    label = f"giai đoạn {first}–{last}" if first < last else f"năm {first}"
+    return {"period": label, "output": out, **facts}
+
+
+def _and_above(code: str, rules: Rules) -> list[str]:
+    """A title and the higher ones of its kind (a person is listed under the highest)."""
+    base = rules.title(code)
+    return [c for c, t in rules.titles.items() if t.kind == base.kind and t.order >= base.order]

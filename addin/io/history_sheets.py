@@ -1,0 +1,53 @@
+"""The eligibility list (`tdkt history eligible -o F.xlsx`): one row per person or collective
+and chain, with the years that prove it, as a sheet staff can filter."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from typing import Any
+
+from addin.io.xlsx_common import Styles, new_workbook, print_setup, write_number, write_text
+
+SHEET = "Đủ điều kiện"
+HEADERS = ("STT", "Loại", "Họ và tên / Tên tập thể", "Đơn vị", "Số hiệu quân nhân", "Năm sinh",
+           "Được đề nghị", "Danh hiệu đã đạt liên tục", "Các năm chứng minh", "Căn cứ",
+           "Kiểm chứng")
+WIDTHS = (5, 9, 26, 26, 14, 8, 36, 16, 20, 50, 12)
+KIND = {"individual": "Cá nhân", "collective": "Tập thể"}
+
+
+def eligible_workbook_bytes(rows: Sequence[dict[str, Any]], year: int) -> bytes:
+    buffer = io.BytesIO()
+    workbook = new_workbook(buffer, f"Danh sách đủ điều kiện đề nghị năm {year}")
+    styles = Styles(workbook)
+    sheet = workbook.add_worksheet(SHEET)
+    sheet.merge_range(0, 0, 0, len(HEADERS) - 1,
+                      f"DANH SÁCH ĐỦ ĐIỀU KIỆN ĐỀ NGHỊ NĂM {year} (THEO DỮ LIỆU LỊCH SỬ)",
+                      styles.title)
+    sheet.merge_range(1, 0, 1, len(HEADERS) - 1,
+                      "Số năm liên tục tính các năm trước năm đề nghị; quy tắc ghi \"cần kiểm tra\" "
+                      "phải đối chiếu văn bản hiện hành", styles.subtitle)
+    header = 3
+    for c, (text, width) in enumerate(zip(HEADERS, WIDTHS, strict=True)):
+        sheet.write_string(header, c, text, styles.header)
+        sheet.set_column(c, c, width)
+    for i, r in enumerate(rows, start=1):
+        row = header + i
+        write_number(sheet, row, 0, i, styles.int)
+        write_text(sheet, row, 1, KIND[r["kind"]], styles.cell)
+        write_text(sheet, row, 2, r["name"], styles.cell)
+        write_text(sheet, row, 3, r["unit"], styles.cell)
+        write_text(sheet, row, 4, r["service_no"], styles.cell)
+        write_number(sheet, row, 5, r["birth_year"], styles.int)
+        write_text(sheet, row, 6, r["award_name"], styles.cell_wrap)
+        write_text(sheet, row, 7, r["requires"], styles.cell)
+        write_text(sheet, row, 8, ", ".join(str(y) for y in r["years"]), styles.cell)
+        write_text(sheet, row, 9, r["source"], styles.cell_wrap)
+        write_text(sheet, row, 10, "đã kiểm chứng" if r["verified"] else "cần kiểm tra",
+                   styles.cell)
+    sheet.autofilter(header, 0, header + max(len(rows), 1), len(HEADERS) - 1)
+    sheet.freeze_panes(header + 1, 3)
+    print_setup(sheet, header, header)
+    workbook.close()
+    return buffer.getvalue()

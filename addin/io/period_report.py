@@ -1,0 +1,386 @@
+"""The period report (`tdkt history report --from Y1 --to Y2`): the five-year congress workbook
+(Đại hội Thi đua Quyết thắng), or the one-year / 6-month version when Y1 = Y2.
+
+SQLite aggregates, pandas pivots (imported here only, so `tdkt --help` stays fast), XlsxWriter
+writes. Everything is sorted and the workbook's timestamp fixed: the same database gives the same
+bytes.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
+
+from addin.domain.periods import KIND_LABEL, PERIOD_KINDS, PeriodKind
+from addin.domain.rules import Rules
+from addin.io.xlsx_common import Styles, new_workbook, print_setup, write_number, write_text
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+Column = tuple[int, str]  # (year, period kind)
+# A chart per unit helps a cluster; an army-wide report would drown in them.
+MAX_UNIT_CHARTS = 60
+S_TITLES, S_UNITS, S_COMPARE = "Tổng hợp", "Theo đơn vị", "So sánh giai đoạn"
+S_COMMEND, S_MODELS, S_CHARTS = "Khen thưởng", "Điển hình tiên tiến", "Biểu đồ"
+
+
+@dataclass
+class PeriodData:
+    first: int
+    last: int
+    cluster: str | None
+    columns: list[Column]  # the report's columns: years, or the periods of one year
+    previous: list[Column]  # the previous period of equal length
+    counts: list[tuple[str, int, str, str, int, int]]  # unit, year, kind, title, proposed, passed
+    commendations: list[tuple[int, str, str, str, int, int]]
+    model_people: list[tuple[int, str, str, str, int | None, int]]
+    model_groups: list[tuple[int, str, str, str, int | None, int]]
+    min_people_years: int
+
+
+def columns_for(first: int, last: int, kinds_present: set[PeriodKind]) -> tuple[list[Column],
+                                                                                list[Column]]:
+    """Years of annual reports for a span; for one year, its 6-month and annual reports."""
+    if first < last:
+        span = last - first + 1
+        return ([(y, "year") for y in range(first, last + 1)],
+                [(y, "year") for y in range(first - span, first)])
+    kinds = [k for k in PERIOD_KINDS if k != "span" and (k in kinds_present or k == "year")]
+    return [(first, k) for k in kinds], [(first - 1, k) for k in kinds]
+
+
+def label(col: Column, single_year: bool) -> str:
+    year, kind = col
+    if not single_year:
+        return str(year)
+    names = {str(k): v for k, v in KIND_LABEL.items()}
+    return f"{names[kind]} {year}" if kind != "year" else f"Cả năm {year}"
+
+
+def period_title(first: int, last: int) -> str:
+    return f"giai đoạn {first}–{last}" if first < last else f"năm {first}"
+
+
+# ----------------------------------------------------------------------------------------------
+class _Book:
+    def __init__(self, data: PeriodData, rules: Rules) -> None:
+        import pandas as pd
+
+        self.pd = pd
+        self.data = data
+        self.rules = rules
+        self.single = data.first == data.last
+        self.buffer = io.BytesIO()
+        self.workbook: Workbook = new_workbook(
+            self.buffer, f"Báo cáo thi đua {period_title(data.first, data.last)}")
+        self.styles = Styles(self.workbook)
+        frame = pd.DataFrame.from_records(
+            data.counts, columns=["unit", "year", "kind", "title", "proposed", "passed"])
+        frame["col"] = list(zip(frame["year"], frame["kind"], strict=True))
+        self.counts = frame
+        order = {code: t.order for code, t in rules.titles.items()}
+        present = set(frame["title"])
+        self.titles = sorted(present, key=lambda c: (order.get(c, 1 << 30), c))
+        self.labels = [label(c, self.single) for c in data.columns]
+
+    def title_name(self, code: str) -> str:
+        return self.rules.titles[code].name if code in self.rules.titles else code
+
+    def header(self, sheet: Worksheet, heading: str, width: int) -> int:
+        s = self.styles
+        sheet.merge_range(0, 0, 0, max(width - 1, 1), heading.upper(), s.title)
+        where = f"Cụm thi đua: {self.data.cluster}" if self.data.cluster else "Toàn bộ các đơn vị"
+        sheet.merge_range(1, 0, 1, max(width - 1, 1),
+                          f"{where} — {period_title(self.data.first, self.data.last)} — "
+                          f"bộ quy tắc {self.rules.name} {self.rules.version}", s.subtitle)
+        return 3
+
+    def pivot(self, frame: pd.DataFrame, index: list[str], value: str, columns: list[Column]
+              ) -> pd.DataFrame:
+        table = frame[frame["col"].isin(columns)].pivot_table(
+            index=index, columns="col", values=value, aggfunc="sum", fill_value=0)
+        return table.reindex(columns=columns, fill_value=0)
+
+    # ------------------------------------------------------------------------------------------
+    def titles_sheet(self) -> tuple[Worksheet, int]:
+        """Per title: passed and proposed in each column, totals. The line charts use it."""
+        s, cols = self.styles, self.data.columns
+        sheet = self.workbook.add_worksheet(S_TITLES)
+        n = len(cols)
+        width = 2 + 2 * (n + 1)
+        top = self.header(sheet, f"Kết quả thi đua {period_title(self.data.first, self.data.last)}",
+                          width)
+        sheet.merge_range(top, 0, top + 1, 0, "STT", s.header)
+        sheet.merge_range(top, 1, top + 1, 1, "Danh hiệu", s.header)
+        for block, what in enumerate(("Số đạt", "Số đề nghị")):
+            first = 2 + block * (n + 1)
+            sheet.merge_range(top, first, top, first + n, what, s.header)
+            for i, text in enumerate([*self.labels, "Cộng"]):
+                sheet.write_string(top + 1, first + i, text, s.header)
+        passed = self.pivot(self.counts, ["title"], "passed", cols)
+        proposed = self.pivot(self.counts, ["title"], "proposed", cols)
+        row = top + 2
+        for i, code in enumerate(self.titles, start=1):
+            write_number(sheet, row, 0, i, s.int)
+            write_text(sheet, row, 1, self.title_name(code), s.cell)
+            for block, table in enumerate((passed, proposed)):
+                first = 2 + block * (n + 1)
+                values = [int(v) for v in table.loc[code]] if code in table.index else [0] * n
+                for j, v in enumerate(values):
+                    write_number(sheet, row, first + j, v, s.int)
+                write_number(sheet, row, first + n, sum(values), s.total)
+            row += 1
+        sheet.set_column(0, 0, 5)
+        sheet.set_column(1, 1, 30)
+        sheet.set_column(2, width, 11 if self.single else 7)
+        print_setup(sheet, top, top + 1)
+        return sheet, top + 2
+
+    def units_sheet(self) -> tuple[list[tuple[str, int, int]], int]:
+        """Per unit and title: passed and proposed per column; returns each unit's row block."""
+        s, cols = self.styles, self.data.columns
+        n = len(cols)
+        sheet = self.workbook.add_worksheet(S_UNITS)
+        width = 3 + 2 * (n + 1)
+        top = self.header(sheet, "Kết quả theo đơn vị, năm và danh hiệu", width)
+        for c, text in enumerate(("STT", "Đơn vị", "Danh hiệu")):
+            sheet.merge_range(top, c, top + 1, c, text, s.header)
+        for block, what in enumerate(("Số đạt", "Số đề nghị")):
+            first = 3 + block * (n + 1)
+            sheet.merge_range(top, first, top, first + n, what, s.header)
+            for i, text in enumerate([*self.labels, "Cộng"]):
+                sheet.write_string(top + 1, first + i, text, s.header)
+        current = self.counts[self.counts["col"].isin(cols)]
+        passed = self.pivot(current, ["unit", "title"], "passed", cols)
+        proposed = self.pivot(current, ["unit", "title"], "proposed", cols)
+        order = {code: i for i, code in enumerate(self.titles)}
+        keys = sorted(passed.index, key=lambda k: (k[0], order[k[1]]))
+        blocks: list[tuple[str, int, int]] = []
+        row = top + 2
+        seq = 0
+        for unit in sorted({k[0] for k in keys}):
+            seq += 1
+            start = row
+            for key in [k for k in keys if k[0] == unit]:
+                write_number(sheet, row, 0, seq, s.int)
+                write_text(sheet, row, 1, unit, s.cell)
+                write_text(sheet, row, 2, self.title_name(key[1]), s.cell)
+                for block, table in enumerate((passed, proposed)):
+                    first = 3 + block * (n + 1)
+                    values = [int(v) for v in table.loc[key]]
+                    for j, v in enumerate(values):
+                        write_number(sheet, row, first + j, v, s.int)
+                    write_number(sheet, row, first + n, sum(values), s.total)
+                row += 1
+            blocks.append((unit, start, row - 1))
+        sheet.autofilter(top + 1, 0, max(row - 1, top + 1), width - 1)
+        sheet.set_column(0, 0, 5)
+        sheet.set_column(1, 1, 28)
+        sheet.set_column(2, 2, 26)
+        sheet.set_column(3, width, 11 if self.single else 7)
+        print_setup(sheet, top, top + 1)
+        return blocks, top + 2
+
+    def compare_sheet(self) -> None:
+        s = self.styles
+        sheet = self.workbook.add_worksheet(S_COMPARE)
+        prev = self.data.previous
+        prev_label = (period_title(prev[0][0], prev[-1][0]) if not self.single
+                      else f"năm {prev[0][0]}")
+        headers = ["STT", "Danh hiệu", "Đề nghị kỳ này", "Đạt kỳ này",
+                   f"Đề nghị {prev_label}", f"Đạt {prev_label}", "Tăng/giảm số đạt",
+                   "Tỷ lệ tăng/giảm (%)"]
+        top = self.header(sheet, f"So sánh với {prev_label}", len(headers))
+        for c, text in enumerate(headers):
+            sheet.write_string(top, c, text, s.header)
+        now = self.counts[self.counts["col"].isin(self.data.columns)]
+        before = self.counts[self.counts["col"].isin(prev)]
+        now_t = now.groupby("title")[["proposed", "passed"]].sum()
+        before_t = before.groupby("title")[["proposed", "passed"]].sum()
+        row = top + 1
+        for i, code in enumerate(self.titles, start=1):
+            a = now_t.loc[code] if code in now_t.index else None
+            b = before_t.loc[code] if code in before_t.index else None
+            prop, pas = (int(a["proposed"]), int(a["passed"])) if a is not None else (0, 0)
+            bprop, bpas = (int(b["proposed"]), int(b["passed"])) if b is not None else (0, 0)
+            write_number(sheet, row, 0, i, s.int)
+            write_text(sheet, row, 1, self.title_name(code), s.cell)
+            for c, v in enumerate((prop, pas, bprop, bpas, pas - bpas), start=2):
+                write_number(sheet, row, c, v, s.int)
+            if bpas:
+                write_number(sheet, row, 7, round((pas - bpas) * 100 / bpas, 2), s.pct)
+            else:
+                write_text(sheet, row, 7, "—" if not pas else "mới", s.center)
+            row += 1
+        if not len(before):
+            write_text(sheet, row + 1, 1, f"Cơ sở dữ liệu chưa có báo cáo {prev_label}.",
+                       self.styles.text)
+        sheet.set_column(0, 0, 5)
+        sheet.set_column(1, 1, 30)
+        sheet.set_column(2, 7, 14)
+        print_setup(sheet, top, top)
+
+    def commendations_sheet(self) -> None:
+        s, cols = self.styles, self.data.columns
+        n = len(cols)
+        sheet = self.workbook.add_worksheet(S_COMMEND)
+        width = 3 + 2 * (n + 1)
+        top = self.header(sheet, "Khen thưởng theo hình thức, cấp khen và năm", width)
+        for c, text in enumerate(("STT", "Hình thức khen thưởng", "Cấp khen")):
+            sheet.merge_range(top, c, top + 1, c, text, s.header)
+        for block, what in enumerate(("Số tập thể", "Số cá nhân")):
+            first = 3 + block * (n + 1)
+            sheet.merge_range(top, first, top, first + n, what, s.header)
+            for i, text in enumerate([*self.labels, "Cộng"]):
+                sheet.write_string(top + 1, first + i, text, s.header)
+        frame = self.pd.DataFrame.from_records(
+            self.data.commendations,
+            columns=["year", "kind", "form", "level", "collectives", "individuals"])
+        frame["col"] = list(zip(frame["year"], frame["kind"], strict=True))
+        row = top + 2
+        if len(frame):
+            groups = self.pivot(frame, ["form", "level"], "collectives", cols)
+            people = self.pivot(frame, ["form", "level"], "individuals", cols)
+            for i, key in enumerate(sorted(groups.index), start=1):
+                write_number(sheet, row, 0, i, s.int)
+                write_text(sheet, row, 1, key[0], s.cell)
+                write_text(sheet, row, 2, key[1], s.cell)
+                for block, table in enumerate((groups, people)):
+                    first = 3 + block * (n + 1)
+                    values = [int(v) for v in table.loc[key]]
+                    for j, v in enumerate(values):
+                        write_number(sheet, row, first + j, v, s.int)
+                    write_number(sheet, row, first + n, sum(values), s.total)
+                row += 1
+        sheet.set_column(0, 0, 5)
+        sheet.set_column(1, 1, 32)
+        sheet.set_column(2, 2, 12)
+        sheet.set_column(3, width, 11 if self.single else 7)
+        print_setup(sheet, top, top + 1)
+
+    def models_sheet(self) -> tuple[int, int]:
+        """The "điển hình tiên tiến": people holding the congress title in enough years of the
+        period, collectives holding theirs every year. Returns (people, collectives) counted."""
+        s = self.styles
+        sheet = self.workbook.add_worksheet(S_MODELS)
+        headers = ["STT", "Họ và tên / Tên tập thể", "Đơn vị (gần nhất)", "Số hiệu quân nhân",
+                   "Năm sinh", "Số năm đạt", "Các năm"]
+        top = self.header(sheet, f"Điển hình tiên tiến {period_title(self.data.first, self.data.last)}",
+                          len(headers))
+        congress = self.rules.congress
+        span = self.data.last - self.data.first + 1
+        found = []
+        row = top
+        for what, records, need, code in (
+                ("Cá nhân", self.data.model_people, self.data.min_people_years,
+                 congress.individual_title if congress else ""),
+                ("Tập thể", self.data.model_groups, span,
+                 congress.collective_title if congress else "")):
+            note = (f"{what}: đạt {self.title_name(code)} (hoặc danh hiệu cao hơn) "
+                    f"ít nhất {need} năm trong {span} năm")
+            sheet.merge_range(row, 0, row, len(headers) - 1, note, s.label)
+            row += 1
+            for c, text in enumerate(headers):
+                sheet.write_string(row, c, text, s.header)
+            row += 1
+            chosen = self.models(records, need)
+            for i, (name, unit, service, birth, years) in enumerate(chosen, start=1):
+                write_number(sheet, row, 0, i, s.int)
+                write_text(sheet, row, 1, name, s.cell)
+                write_text(sheet, row, 2, unit, s.cell)
+                write_text(sheet, row, 3, service, s.cell)
+                write_number(sheet, row, 4, birth, s.int)
+                write_number(sheet, row, 5, len(years), s.int)
+                write_text(sheet, row, 6, ", ".join(str(y) for y in years), s.cell)
+                row += 1
+            found.append(len(chosen))
+            row += 1
+        if congress is not None:
+            write_text(sheet, row, 0, f"Căn cứ: {congress.source}"
+                       + ("" if congress.verified else " (cần kiểm tra)"), s.text)
+        sheet.set_column(0, 0, 5)
+        sheet.set_column(1, 2, 28)
+        sheet.set_column(3, 5, 12)
+        sheet.set_column(6, 6, 30)
+        print_setup(sheet, top, top)
+        return found[0], found[1]
+
+    def models(self, records: Sequence[tuple[int, str, str, str, int | None, int]], need: int
+               ) -> list[tuple[str, str, str, int | None, list[int]]]:
+        if not records:
+            return []
+        frame = self.pd.DataFrame.from_records(
+            records, columns=["id", "name", "unit", "service", "birth", "year"])
+        out = []
+        for _sid, group in frame.groupby("id", sort=True):
+            years = sorted(set(int(y) for y in group["year"]))
+            if len(years) < need:
+                continue
+            latest = group.sort_values(["year", "unit"]).iloc[-1]
+            birth = latest["birth"]
+            out.append((str(latest["name"]), str(latest["unit"]), str(latest["service"]),
+                        None if birth is None or birth != birth else int(birth), years))
+        # the most years first, then by unit and name
+        return sorted(out, key=lambda r: (-len(r[4]), r[1], r[0], r[2]))
+
+    def charts_sheet(self, title_first_row: int, blocks: list[tuple[str, int, int]]) -> None:
+        """A line chart per title across the columns, a bar chart per unit."""
+        sheet = self.workbook.add_worksheet(S_CHARTS)
+        n = len(self.data.columns)
+        sheet.write_string(0, 0, "Biểu đồ số đạt theo danh hiệu và theo đơn vị", self.styles.label)
+        at = 2
+        for i, code in enumerate(self.titles):
+            chart = self.workbook.add_chart({"type": "line"})
+            r = title_first_row + i
+            chart.add_series({"name": self.title_name(code),
+                              "categories": [S_TITLES, title_first_row - 1, 2,
+                                             title_first_row - 1, 1 + n],
+                              "values": [S_TITLES, r, 2, r, 1 + n],
+                              "marker": {"type": "circle"}})
+            chart.set_title({"name": f"{self.title_name(code)} — số đạt"})
+            chart.set_legend({"none": True})
+            chart.set_y_axis({"min": 0})
+            sheet.insert_chart(at, 0 if i % 2 == 0 else 8, chart)
+            if i % 2 == 1:
+                at += 16
+        at += 16 if len(self.titles) % 2 == 1 else 0
+        for i, (unit, first, last) in enumerate(blocks[:MAX_UNIT_CHARTS]):
+            chart = self.workbook.add_chart({"type": "column"})
+            for r in range(first, last + 1):
+                chart.add_series({"name": [S_UNITS, r, 2],
+                                  "categories": [S_UNITS, 4, 3, 4, 2 + n],
+                                  "values": [S_UNITS, r, 3, r, 2 + n]})
+            chart.set_title({"name": unit})
+            chart.set_y_axis({"min": 0})
+            sheet.insert_chart(at, 0 if i % 2 == 0 else 8, chart)
+            if i % 2 == 1:
+                at += 16
+        if len(blocks) > MAX_UNIT_CHARTS:
+            sheet.write_string(1, 0, f"Biểu đồ đơn vị: {MAX_UNIT_CHARTS} đơn vị đầu "
+                               f"(trên {len(blocks)}); số liệu đủ ở trang \"{S_UNITS}\".")
+        sheet.set_landscape()
+        sheet.fit_to_pages(1, 0)
+
+    def build(self) -> tuple[bytes, dict[str, Any]]:
+        _titles_sheet, first_row = self.titles_sheet()
+        blocks, _ = self.units_sheet()
+        self.compare_sheet()
+        self.commendations_sheet()
+        people, groups = self.models_sheet()
+        self.charts_sheet(first_row, blocks)
+        self.workbook.close()
+        now = self.counts[self.counts["col"].isin(self.data.columns)]
+        return self.buffer.getvalue(), {"nominations": int(now["proposed"].sum()),
+                                        "units": len(blocks), "model_people": people,
+                                        "model_collectives": groups}
+
+
+def period_report_bytes(data: PeriodData, rules: Rules) -> tuple[bytes, dict[str, Any]]:
+    """The workbook, and a few figures about it (for the command's message and tests)."""
+    return _Book(data, rules).build()

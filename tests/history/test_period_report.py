@@ -1,0 +1,111 @@
+"""The period report: cells, charts, byte-identical output, rendered by LibreOffice to PDF."""
+
+from __future__ import annotations
+
+import subprocess
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from addin import history_app as happ
+from addin.domain.rules import Rules
+from addin.io.libreoffice import convert
+from tests.conftest import needs_libreoffice
+from tests.history.builders import P, unit_file
+
+
+@pytest.fixture()
+def db(tmp_path: Path, rules: Rules) -> Path:
+    """Unit A every year 2014–2024 (An CSTDCS each year, Ban Tham mưu DVQT each year);
+    unit B: Cường CSTDCS in odd years; a 6-month report of A in 2024; B in another cluster."""
+    for y in range(2014, 2025):
+        unit_file(tmp_path / "in" / f"a-{y}.xlsx", "Đơn vị A", f"Năm {y}",
+                  [P("Nguyễn Văn An", "CSTDCS", "SH-1"), P("Lê Văn Bình")],
+                  [("Ban Tham mưu", "DVQT")])
+        unit_file(tmp_path / "in" / f"b-{y}.xlsx", "Đơn vị B", f"Năm {y}",
+                  [P("Trần Văn Cường", "CSTDCS" if y % 2 else "CSTT"), P("Lê Văn Dũng"),
+                   P("Hồ Văn Em", agree=3)],  # a failed vote: proposed, not passed
+                  [("Ban Hậu cần", "DVQT" if y != 2020 else "DVTT")], cluster="Cụm thi đua số 2")
+    unit_file(tmp_path / "in" / "a-2024-h1.xlsx", "Đơn vị A", "6 tháng đầu năm 2024",
+              [P("Nguyễn Văn An", "CSTDCS", "SH-1")])
+    path = tmp_path / "ls.sqlite"
+    assert happ.import_paths([str(tmp_path / "in")], str(path), rules).exit_code == 0
+    return path
+
+
+def values(ws) -> list[list[object]]:  # noqa: ANN001
+    return [[c.value for c in row] for row in ws.iter_rows()]
+
+
+def find_row(ws, *texts: str) -> list[object]:  # noqa: ANN001
+    for row in values(ws):
+        if all(t in row for t in texts):
+            return row
+    raise AssertionError(f"no row with {texts}")
+
+
+def test_congress_report_cells(tmp_path: Path, db: Path, rules: Rules) -> None:
+    out = tmp_path / "dai-hoi.xlsx"
+    facts = happ.period_report(str(db), 2019, 2024, None, str(out), rules)
+    assert facts["nominations"] == 6 * (2 + 1 + 3 + 1)
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames == ["Tổng hợp", "Theo đơn vị", "So sánh giai đoạn", "Khen thưởng",
+                             "Điển hình tiên tiến", "Biểu đồ"]
+    titles = wb["Tổng hợp"]
+    assert find_row(titles, "Số đạt")[2] == "Số đạt"
+    assert find_row(titles, "2019", "2024")[2:9] == ["2019", "2020", "2021", "2022", "2023",
+                                                     "2024", "Cộng"]
+    # CSTT passed: A's Bình every year + B's Dũng every year + Cường in even years (3).
+    cstt = find_row(titles, "Chiến sĩ tiên tiến")
+    assert cstt[2:9] == [2, 3, 2, 3, 2, 3, 15]
+    assert cstt[9:16] == [3, 4, 3, 4, 3, 4, 21]  # proposed: Em's failed vote too
+    units = wb["Theo đơn vị"]
+    b_cstdcs = find_row(units, "Đơn vị B", "Chiến sĩ thi đua cơ sở")
+    assert b_cstdcs[3:10] == [1, 0, 1, 0, 1, 0, 3]
+    compare = wb["So sánh giai đoạn"]
+    assert "Đạt giai đoạn 2013–2018" in find_row(compare, "STT")
+    dvqt = find_row(compare, "Đơn vị Quyết thắng")
+    assert dvqt[2:7] == [11, 11, 10, 10, 1]  # 2013 is not in the database: 5 + 5 before
+    commend = wb["Khen thưởng"]
+    assert find_row(commend, "Giấy khen", "Đơn vị")[3:10] == [4, 4, 4, 4, 4, 4, 24]
+    models = values(wb["Điển hình tiên tiến"])
+    names = [r[1] for r in models]
+    assert "Nguyễn Văn An" in names and "Trần Văn Cường" in names  # 6 and 3 years
+    assert "Ban Tham mưu" in names and "Ban Hậu cần" not in names  # B missed DVQT in 2020
+    with zipfile.ZipFile(out) as z:
+        charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
+        xml = "".join(z.read(n).decode() for n in charts)
+    assert len(charts) == 4 + 2  # a line chart per title, a bar chart per unit
+    assert xml.count("<c:lineChart>") == 4 and xml.count("<c:barChart>") == 2
+    # The same database gives the same bytes.
+    again = tmp_path / "again.xlsx"
+    happ.period_report(str(db), 2019, 2024, None, str(again), rules)
+    assert again.read_bytes() == out.read_bytes()
+
+
+def test_one_year_report_has_the_6_month_column_and_a_cluster_filter(tmp_path: Path, db: Path,
+                                                                      rules: Rules) -> None:
+    out = tmp_path / "nam-2024.xlsx"
+    facts = happ.period_report(str(db), 2024, 2024, "Cụm thi đua số 2", str(out), rules)
+    assert facts["units"] == 1
+    wb = openpyxl.load_workbook(out)
+    head = find_row(wb["Tổng hợp"], "Cả năm 2024")
+    assert "6 tháng đầu năm 2024" in head  # the column exists even where the cluster has none
+    assert find_row(wb["So sánh giai đoạn"], "STT")[5] == "Đạt năm 2023"
+    units = [r[1] for r in values(wb["Theo đơn vị"])[5:]]
+    assert set(units) == {"Đơn vị B"}
+
+
+@needs_libreoffice
+@pytest.mark.libreoffice
+def test_congress_report_renders_to_pdf(tmp_path: Path, db: Path, rules: Rules) -> None:
+    out = tmp_path / "dai-hoi.xlsx"
+    happ.period_report(str(db), 2019, 2024, None, str(out), rules)
+    pdf = convert(out, tmp_path / "pdf", "pdf")
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    assert "KẾT QUẢ THI ĐUA GIAI ĐOẠN 2019–2024" in text
+    assert "ĐIỂN HÌNH TIÊN TIẾN" in text and "Nguyễn Văn An" in text
+    assert "Đơn vị Quyết thắng — số đạt" in text  # a chart's title, drawn on the charts page
