@@ -60,6 +60,8 @@ NAMED_METAVARS = {
     "root": "THƯ_MỤC_GỐC",
     "date": "NGÀY",
     "year": "NĂM",
+    "year_from": "NĂM",
+    "year_to": "NĂM",
 }
 
 
