@@ -24,7 +24,7 @@ from addin.domain.rules import Rules
 from addin.io.folders import read_all, workbook_files
 from addin.io.report import ReportMeta, cluster_report_bytes
 from addin.io.rollup import ClusterSummary, rollup_bytes
-from addin.io.rules_file import load_rules
+from addin.io.rules_file import load_rules, rules_beside
 from addin.io.safe_files import describe, shown
 from addin.io.sandbox import prepare_worker
 from addin.io.xlsx_common import write_atomic, written_by_tdkt
@@ -232,6 +232,13 @@ def _cluster_job(folder: str, out: str, rules_path: str | None, date: str | None
     return payload([result], rules, shown(out)), summary, result.has_errors
 
 
+def cluster_rules(root: str, folder: str | Path, explicit: str | None) -> str | None:
+    """The rules file of one cluster of `tdkt report`: --rules, else the cluster folder's own
+    tdkt-rules.toml, else the one in ROOT, else none (the shipped book)."""
+    found = explicit or rules_beside(folder) or rules_beside(root)
+    return str(found) if found else None
+
+
 def cluster_folders(root: str) -> list[Path]:
     return sorted((p for p in Path(root).iterdir() if p.is_dir() and not p.name.startswith(".")),
                   key=lambda p: p.name)
@@ -240,7 +247,8 @@ def cluster_folders(root: str) -> list[Path]:
 def report_root(root: str, outdir: str, rules_path: str | None, jobs: int | None = None,
                 date: str | None = None, progress: Progress | None = None,
                 force: bool = False, db: str | None = None) -> Outcome:
-    rules = load_rules(rules_path)
+    """`rules_path` is --rules; without it each cluster uses its own folder's rules file."""
+    rules = load_rules(cluster_rules(root, root, rules_path))  # the roll-up's
     out_dir = Path(outdir)
     check_output(out_dir / ROLLUP_NAME, [Path(root)])
     folders = cluster_folders(root)
@@ -256,20 +264,23 @@ def report_root(root: str, outdir: str, rules_path: str | None, jobs: int | None
     check_overwrite([Path(o) for o in outputs] + [out_dir / ROLLUP_NAME], force)
     if workers == 1:
         for folder, out in zip(folders, outputs, strict=True):
-            parts.append(_cluster_job(str(folder), out, rules_path, date, db))
+            parts.append(_cluster_job(str(folder), out, cluster_rules(root, folder, rules_path),
+                                      date, db))
             if progress:
                 progress(1)
     else:
         # Workers die with this process; each reads its files in contained workers of its own.
         with ProcessPoolExecutor(max_workers=workers, initializer=prepare_worker,
                                  initargs=(os.getpid(),)) as pool:
-            futures = [pool.submit(_cluster_job, str(f), o, rules_path, date, db)
+            futures = [pool.submit(_cluster_job, str(f), o, cluster_rules(root, f, rules_path),
+                                   date, db)
                        for f, o in zip(folders, outputs, strict=True)]
             for future, folder, out in zip(futures, folders, outputs, strict=True):
                 try:
                     parts.append(future.result())
                 except BrokenProcessPool:  # a worker died (killed, out of memory): redo here
-                    parts.append(_cluster_job(str(folder), out, rules_path, date, db))
+                    parts.append(_cluster_job(str(folder), out,
+                                              cluster_rules(root, folder, rules_path), date, db))
                 if progress:
                     progress(1)
     summaries = [s for _, s, _ in parts if s is not None]

@@ -200,15 +200,15 @@ def consolidate(folder: str, out: str, rules_path: str | None, as_json: bool, da
 def report(root: str, outdir: str, jobs: int | None, rules_path: str | None, as_json: bool,
            date: str | None, force: bool, db: str | None) -> None:
     """Lập báo cáo cho mọi cụm (mỗi thư mục con là một cụm) và bản tổng hợp các cụm."""
-    chosen = rules_path or (str(f) if (f := rules_beside(root)) else None)
-    _rules(chosen)  # fail early, in this process, on a bad rules file
     try:
         folders = app.cluster_folders(root)
     except OSError as exc:
         raise UsageProblem(f"Không đọc được thư mục {root}: {describe(exc)}") from exc
+    for folder in [Path(root), *folders]:  # fail early, in this process, on a bad rules file
+        _rules(app.cluster_rules(root, folder, rules_path))
     try:
         with _progress(len(folders), "Đang lập báo cáo", as_json) as progress:
-            outcome = app.report_root(root, outdir, chosen, jobs, date, progress, force, db)
+            outcome = app.report_root(root, outdir, rules_path, jobs, date, progress, force, db)
     except app.RefusedOutput as exc:
         raise UsageProblem(str(exc)) from exc
     except OSError as exc:

@@ -22,8 +22,7 @@ from addin.domain.text import fold
 from addin.domain.validation import validate_unit
 from addin.io import history_db as hdb
 from addin.io.folders import is_candidate, workbook_files
-from addin.io.reader import read_unit_workbook, unreadable
-from addin.io.report_reader import read_cluster_report
+from addin.io.reader import read_inputs, unreadable
 from addin.io.sandbox import TIME_LIMIT, WorkerLost, shared_pool
 
 EXIT_OK, EXIT_ERRORS, EXIT_NOTHING = 0, 1, 2
@@ -94,10 +93,9 @@ def _prepare_book(book: UnitWorkbook, rules: Rules
 def _prepare_file(real: Path, shown: str, rules: Rules
                   ) -> list[tuple[dict[str, Any], list[Issue], hdb.PreparedBook | None]]:
     """Read, validate and slim one file (in a contained reading worker: only slim rows travel
-    back). A tdkt cluster report has no "Thông tin": it holds its unit books instead."""
-    book = read_unit_workbook(real, shown)
-    inside = read_cluster_report(real, shown) if book.readable and not book.info.unit else None
-    return [_prepare_book(one, rules) for one in (inside if inside is not None else [book])]
+    back). A tdkt cluster report gives the unit books it holds (addin.io.report_input, the
+    same reading as consolidate's)."""
+    return [_prepare_book(one, rules) for one in read_inputs(real, shown)]
 
 
 # Files per round of the reading workers: the rows of one round are written before the next

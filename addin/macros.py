@@ -131,9 +131,9 @@ def write_summary(port: BookPort, rules: Rules | None = None) -> UnitWorkbook:
                      check.limit, check.counted, check.headroom, verdict])
     errors = sum(1 for i in book.all_issues() if i.severity == "error")
     rows += [[], [f"Số lỗi: {errors} (xem trang “{CHECK_SHEET}” sau khi chạy Kiểm tra)."]]
-    port.replace_sheet(SUMMARY_SHEET, [[as_text_cell(v) if isinstance(v, str) else v
-                                        for v in row] for row in rows],
-                       [], {1: 12, 2: 30, 3: 12, 4: 10, 5: 10, 6: 10, 7: 14, 8: 14})
+    # Text goes in as it is: each port keeps text from being read as a formula its own way.
+    port.replace_sheet(SUMMARY_SHEET, rows, [],
+                       {1: 12, 2: 30, 3: 12, 4: 10, 5: 10, 6: 10, 7: 14, 8: 14})
     return book
 
 

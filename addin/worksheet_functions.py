@@ -19,7 +19,7 @@ from addin.domain.titles import recognise_title
 from addin.domain.validation import duplicate_people, validate_nomination
 from addin.domain.votes import display_percent, evaluate_vote
 from addin.io.cells import to_count
-from addin.io.reader import read_table
+from addin.io.reader import read_table, table_kind
 
 MSG_SHAPE = "Lỗi: các vùng không cùng kích thước"
 MSG_UNKNOWN_TITLE = "Lỗi: không rõ danh hiệu"
@@ -171,8 +171,9 @@ def check_table(table: Sequence[Sequence[Any]], rules: Rules, unit: str = "") ->
     if not _is_range(table) or len(table) < 1 or not all(_is_range(r) for r in table):
         return [[MSG_NOT_TABLE]]
     rows = [list(r) for r in table]  # ragged rows are fine: short ones are read as blanks
-    headers = {clean(h).lower() for h in rows[0] if h is not None}
-    kind = "collective" if any("tập thể" in h for h in headers) else "individual"
+    kind = table_kind(rows)
+    if kind is None:
+        return [[MSG_NOT_TABLE]] * max(1, len(rows) - 1)
     book = read_table(rows, kind)
     records = book.individuals + book.collectives
     if not records and any(i.code == "missing_column" for i in book.issues):

@@ -193,34 +193,42 @@ def _make_root(root: Path, clusters: int, files: int) -> None:
             write_openpyxl(folder / f"dv-{f}.xlsx", unit_sheets(people))
 
 
+def _written_since(outdir: Path, since: float) -> list[Path]:
+    return [p for p in outdir.glob("*.xlsx") if p.stat().st_mtime >= since]
+
+
 def test_killing_report_never_leaves_a_broken_workbook(tmp_path):
     root = tmp_path / "root"
     _make_root(root, clusters=4, files=6)
     outdir = tmp_path / "out"
     rng = random.Random(7)
-    env = {**os.environ}
-    started = time.perf_counter()
-    full = subprocess.run([sys.executable, "-m", "addin", "report", str(root), "-o", str(outdir),
-                           "--json", "--jobs", "2"], capture_output=True, env=env, check=False)
-    duration = time.perf_counter() - started
-    assert full.returncode in (0, 1), full.stderr  # the units share a name: duplicate_unit
-    kills = 0
-    for _ in range(6):
-        delay = rng.uniform(0.15, 0.85) * duration  # a random moment inside a run
-        proc = subprocess.Popen([sys.executable, "-m", "addin", "report", str(root), "-o",
-                                 str(outdir), "--json", "--jobs", "2"],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                start_new_session=True, env=env)
-        time.sleep(delay)
+    command = [sys.executable, "-m", "addin", "report", str(root), "-o", str(outdir), "--json",
+               "--jobs", "2"]
+    kills_while_writing = 0
+    for attempt in range(6):
+        started = time.time()
+        proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                start_new_session=True)
+        # Kill only once this run has replaced at least one report (so that the kill lands
+        # while outputs are being written, never before any exists), after a random moment.
+        while proc.poll() is None and not _written_since(outdir, started):
+            time.sleep(0.005)
+        # Half the runs die at once (the other reports and the roll-up still to come), half at
+        # a random later moment (possibly after the last write, or after the process ended).
+        time.sleep(0.0 if attempt % 2 == 0 else rng.uniform(0.0, 0.3))
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)  # the workers die with it
-            kills += 1
+            written = _written_since(outdir, started)
+            kills_while_writing += 0 < len(written) < 5  # some reports replaced, not all
         proc.wait()
         for path in outdir.glob("*.xlsx"):
             with zipfile.ZipFile(path) as package:  # raises on a half-written file
                 assert package.testzip() is None, path
             openpyxl.load_workbook(path, read_only=True).close()
-    assert kills >= 3
+    assert kills_while_writing >= 3, kills_while_writing
+    full = subprocess.run(command, capture_output=True, check=False)
+    assert full.returncode in (0, 1), full.stderr  # the units share a name: duplicate_unit
+    assert len(list(outdir.glob("*.xlsx"))) == 5  # 4 clusters and the roll-up
 
 
 def test_output_folder_inside_the_input_is_refused(tmp_path):

@@ -70,6 +70,8 @@ class ClusterResult:
 
     @property
     def cluster_name(self) -> str:
+        if any(b.source_report for b in self.counted_books):
+            return ""  # a higher level (reports of clusters): its name is the folder's
         return _most_common(b.info.cluster for b in self.counted_books)
 
     @property
@@ -90,19 +92,34 @@ def consolidate(books: list[UnitWorkbook], rules: Rules, history: StreakHistory 
     (with `history`, declared streaks against the history database)."""
     files: list[FileStatus] = []
     quota_checks: list[QuotaCheck] = []
-    seen_sha: dict[str, str] = {}
+    seen_sha: dict[str, UnitWorkbook] = {}
     seen_unit: dict[tuple[str, str], UnitWorkbook] = {}
-    for book in sorted(books, key=lambda b: b.path):
+    # A unit's own file comes before the copy of it inside a cluster report, so that the copy
+    # is the one left out when both are given.
+    for book in sorted(books, key=lambda b: (bool(b.source_report), b.path)):
         if not book.readable:
             files.append(FileStatus(book, STATUS_UNREADABLE, list(book.issues)))
             continue
-        if book.sha256 in seen_sha:
-            issue = make_issue(Code.DUPLICATE_FILE, seen_sha[book.sha256], file=book.path)
+        key = (fold(book.info.unit), fold(book.info.period))
+        twin = seen_sha.get(book.sha256) or (seen_unit.get(key) if all(key) else None)
+        same_copy = twin is not None and twin.sha256 == book.sha256
+        if (twin is not None and twin.source_report != book.source_report
+                and not (same_copy and book.source_report and twin.source_report)):
+            # A unit's own file and a report holding it, or two reports holding different
+            # versions of it (the same copy in two reports is a duplicate_file below; two
+            # units of one report were judged by that report's level, and are again here).
+            issue = make_issue(
+                Code.DUPLICATE_UNIT,
+                f"{book.info.unit} — {book.info.period} (đã có ở {twin.path}; không tính lại)",
+                file=book.path)
             files.append(FileStatus(book, STATUS_SKIPPED, [issue]))
             continue
-        seen_sha[book.sha256] = book.path
+        if book.sha256 in seen_sha:
+            issue = make_issue(Code.DUPLICATE_FILE, seen_sha[book.sha256].path, file=book.path)
+            files.append(FileStatus(book, STATUS_SKIPPED, [issue]))
+            continue
+        seen_sha[book.sha256] = book
         quota_checks.extend(validate_unit(book, rules, history))
-        key = (fold(book.info.unit), fold(book.info.period))
         if all(key) and key in seen_unit:
             book.issues.append(make_issue(
                 Code.DUPLICATE_UNIT,

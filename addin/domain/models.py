@@ -36,6 +36,9 @@ class Nomination:
     disciplined: int | None = None
     percent_given: float | None = None
     result_given: str = ""
+    # Section rows above the record on an official form, outermost first (contracts.md §6):
+    # the nearest one naming a title gives the title when the record has none.
+    sections: tuple[str, ...] = ()
     columns: dict[str, str] = field(default_factory=dict)  # field key -> Excel column letter
     invalid: set[str] = field(default_factory=set)  # fields whose cell could not be read
     issues: list[Issue] = field(default_factory=list)
@@ -92,7 +95,10 @@ class UnitWorkbook:
     collectives: list[Nomination] = field(default_factory=list)
     commendations: list[Commendation] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)  # file, sheet and header level
-    rows_read: int = 0  # data rows seen (people, collectives, commendation lines)
+    rows_read: int = 0  # rows with content seen under the tables' headers
+    rows_skipped: int = 0  # of those, rows that are not records (each one a skipped_row issue)
+    # Read out of a cluster report ("cum-3.xlsx"), not from the unit's own file.
+    source_report: str = ""
 
     @property
     def nominations(self) -> list[Nomination]:

@@ -5,6 +5,7 @@ Nothing here raises on bad data; a row with an error is kept, marked, and does n
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
@@ -49,6 +50,8 @@ def _recognise(nom: Nomination, rules: Rules) -> Title | None:
     name_field = "full_name" if nom.kind == "individual" else "name"
     if not nom.name and name_field not in nom.invalid:
         _flag(nom, Code.MISSING_VALUE, f'"{_labels(nom)[name_field]}"', name_field)
+    if not nom.title_text and "title" not in nom.invalid:
+        nom.title_text = _section_title(nom, rules)
     if not nom.title_text:
         if "title" not in nom.invalid:
             _flag(nom, Code.MISSING_VALUE, f'"{F.INDIVIDUAL_LABELS["title"]}"', "title")
@@ -69,6 +72,47 @@ def _recognise(nom: Nomination, rules: Rules) -> Title | None:
         )
         return None
     return title
+
+
+def _section_title(nom: Nomination, rules: Rules) -> str:
+    """The title named by the nearest section row above the record (contracts.md §6), as its
+    canonical name; "" when no section names one (a section like "A. Khối cơ quan" only groups)."""
+    for text in reversed(nom.sections):
+        for candidate in _section_candidates(text):
+            code = recognise_title(candidate, rules)
+            if code is not None:
+                return rules.title(code).name
+    return ""
+
+
+_SECTION_COUNT = re.compile(r"\s*[(:,;-].*$")  # "(gồm 05 đồng chí)", ": 02 đồng chí"
+_SECTION_ASK = re.compile(r"^(?:de nghi|xet tang|tang|danh hieu|ve|cac)\s+")
+
+
+def _section_candidates(text: str) -> list[str]:
+    """A section's text, then what it names once counts and asking words are dropped:
+    "CHIẾN SĨ TIÊN TIẾN (gồm 05 đồng chí)", "Đề nghị tặng danh hiệu Chiến sĩ tiên tiến"."""
+    candidates = [text, _SECTION_COUNT.sub("", text)]
+    if ":" in text:
+        candidates.append(text.split(":", 1)[1])
+    folded = fold(candidates[1])
+    while (shorter := _SECTION_ASK.sub("", folded)) != folded:
+        folded = shorter
+    return [*candidates, folded]
+
+
+def _check_result(nom: Nomination) -> None:
+    """The workbook's own "Kết quả", when it says Đạt or Không đạt, must be the engine's."""
+    given = fold(nom.result_given)
+    if given == fold(F.RESULT_PASSED):
+        said = True
+    elif given.startswith(fold(F.RESULT_FAILED)):
+        said = False
+    else:
+        return  # blank, or a remark the engine cannot compare
+    if said != nom.passed:
+        engine = F.RESULT_PASSED if nom.passed else F.RESULT_FAILED
+        _flag(nom, Code.RESULT_MISMATCH, f'("{nom.result_given}" ≠ "{engine}")', "result")
 
 
 def _check_vote(nom: Nomination, title: Title | None, rules: Rules) -> bool:
@@ -186,6 +230,7 @@ def validate_nomination(nom: Nomination, rules: Rules, default_unit: str = "",
             _check_criteria(nom, title)
     nom.reached = reached
     nom.passed = reached and not nom.has_errors
+    _check_result(nom)
     return nom
 
 

@@ -14,7 +14,7 @@ from addin.io.reader import (
     MAX_FILE_BYTES,
     UNSUPPORTED_SUFFIXES,
     WORKBOOK_SUFFIXES,
-    read_unit_workbook,
+    read_inputs,
     unreadable,
 )
 from addin.io.sandbox import TIME_LIMIT, WorkerLost, shared_pool
@@ -69,13 +69,15 @@ def read_all(files: list[tuple[Path, str]], progress: Callable[[int], None] | No
              jobs: int | None = None, time_limit: float = TIME_LIMIT) -> list[UnitWorkbook]:
     """Read every file, in order, each in a worker process with memory and time limits (more
     than one worker for several files: reading is CPU-bound Python around the Rust parser). A
-    file whose worker dies or overruns is unreadable_file; the others are read regardless."""
+    file whose worker dies or overruns is unreadable_file; the others are read regardless. A
+    cluster report gives the unit workbooks it contains (addin.io.report_input)."""
     workers = max(1, min(jobs or os.cpu_count() or 1, len(files)))
-    tasks = [(read_unit_workbook, (real, shown)) for real, shown in files]
+    tasks = [(read_inputs, (real, shown)) for real, shown in files]
     results = shared_pool().run(tasks, workers, time_limit, progress)
-    books = []
+    books: list[UnitWorkbook] = []
     for (real, shown), result in zip(files, results, strict=True):
         if isinstance(result, WorkerLost):
-            result = unreadable(shown, str(result), _sha256(real))
-        books.append(result)
+            books.append(unreadable(shown, str(result), _sha256(real)))
+        else:
+            books.extend(result)
     return books

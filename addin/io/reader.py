@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +22,7 @@ from addin.domain.issues import Code, Issue, make_issue
 from addin.domain.models import Commendation, Nomination, UnitInfo, UnitWorkbook
 from addin.domain.rules import Kind
 from addin.domain.text import fold
-from addin.io import layout, safe_files
+from addin.io import forms, layout, report_input, safe_files
 from addin.io.cells import column_letter, is_blank, to_count, to_number, to_text
 from addin.io.package import check_package, scan_sheets, sniff
 from addin.io.sheet_scan import UnsafeWorkbook
@@ -36,7 +35,6 @@ UNSUPPORTED_SUFFIXES = {".xlsb": "bảng tính dạng nhị phân (.xlsb) chưa 
 HEADER_SCAN_ROWS = 30
 # Above this size a file is not a unit workbook (and not read into memory).
 MAX_FILE_BYTES = 100 * 1024 * 1024
-_NUMBERING = re.compile(r"^\(?\d{1,2}\)?$")
 _REQUIRED_SHEETS = ("info", "individuals", "collectives")
 _NOT_DATA = {"seq", "percent", "result"}
 
@@ -72,9 +70,8 @@ def unreadable(path: str, reason: str, sha256: str = "") -> UnitWorkbook:
     return book
 
 
-def read_unit_workbook(path: str | Path, display: str | None = None) -> UnitWorkbook:
-    """Read one unit workbook. `display` is the path as the user gave it (used in issues)."""
-    shown = safe_files.shown(display if display is not None else path)
+def _file_bytes(path: str | Path, shown: str) -> bytes | UnitWorkbook:
+    """The file's bytes, or the unreadable book saying why not."""
     try:
         data = safe_files.read_regular(path, MAX_FILE_BYTES)  # FIFOs, devices: never opened
     except OSError as exc:
@@ -82,10 +79,43 @@ def read_unit_workbook(path: str | Path, display: str | None = None) -> UnitWork
     if Path(path).suffix.lower() in UNSUPPORTED_SUFFIXES:
         return unreadable(shown, UNSUPPORTED_SUFFIXES[Path(path).suffix.lower()],
                           hashlib.sha256(data).hexdigest())
-    return read_unit_bytes(data, shown)
+    return data
 
 
-def read_unit_bytes(data: bytes, shown: str) -> UnitWorkbook:
+def read_unit_workbook(path: str | Path, display: str | None = None) -> UnitWorkbook:
+    """Read one unit workbook. `display` is the path as the user gave it (used in issues)."""
+    shown = safe_files.shown(display if display is not None else path)
+    data = _file_bytes(path, shown)
+    return data if isinstance(data, UnitWorkbook) else read_unit_bytes(data, shown)
+
+
+def read_inputs(path: str | Path, display: str | None = None) -> list[UnitWorkbook]:
+    """The unit workbooks in one input file: the unit itself, or, for a cluster report made
+    by tdkt, every unit it contains (addin.io.report_input)."""
+    shown = safe_files.shown(display if display is not None else path)
+    data = _file_bytes(path, shown)
+    if isinstance(data, UnitWorkbook):
+        return [data]
+    opened = _open(data, shown)
+    if isinstance(opened, UnitWorkbook):
+        return [opened]
+    digest, workbook = opened
+    names = [m.name for m in workbook.sheets_metadata]
+    if not report_input.is_cluster_report(names):
+        return [_unit_book(data, shown, digest, workbook)]
+
+    def load(name: str) -> list[list[Any]]:
+        rows: list[list[Any]] = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        return rows
+
+    try:
+        return report_input.expand_report(shown, digest, names, load, _report_table)
+    except Exception as exc:  # a damaged sheet part of the report
+        return [unreadable(shown, f"báo cáo cụm bị hỏng ({type(exc).__name__})", digest)]
+
+
+def _open(data: bytes, shown: str) -> UnitWorkbook | tuple[str, Any]:
+    """(SHA-256, calamine workbook), or the unreadable book saying why not."""
     digest = hashlib.sha256(data).hexdigest()
     kind = sniff(data)
     if kind == "encrypted":
@@ -98,6 +128,17 @@ def read_unit_bytes(data: bytes, shown: str) -> UnitWorkbook:
     except Exception as exc:  # calamine raises several types for non-workbooks and damage
         reason = "không phải tệp Excel hoặc tệp bị hỏng"
         return unreadable(shown, f"{reason} ({type(exc).__name__})", digest)
+    return digest, workbook
+
+
+def read_unit_bytes(data: bytes, shown: str) -> UnitWorkbook:
+    opened = _open(data, shown)
+    if isinstance(opened, UnitWorkbook):
+        return opened
+    return _unit_book(data, shown, *opened)
+
+
+def _unit_book(data: bytes, shown: str, digest: str, workbook: Any) -> UnitWorkbook:
     book = UnitWorkbook(path=shown, sha256=digest)
     try:
         _read_sheets(book, workbook, data)
@@ -153,6 +194,32 @@ def read_sheets(book: UnitWorkbook, names: list[tuple[str, bool]],
         else:
             _read_table(ctx, key, rows)
         ctx.flush_legacy()
+
+
+def table_kind(rows: list[list[Any]]) -> Kind | None:
+    """Whether rows hold a "Cá nhân" or a "Tập thể" table, by the reader's own header
+    detection: the table whose header is found with its name column and the most columns."""
+    best: tuple[bool, int] | None = None
+    chosen: Kind | None = None
+    for kind, key, name in (("individual", "individuals", "full_name"),
+                            ("collective", "collectives", "name")):
+        index, _, required = layout.TABLES[key]
+        found = _find_header(rows, index, required)
+        if found is None:
+            continue
+        score = (name in found[1].values(), len(found[1]))
+        if best is None or score > best:
+            best, chosen = score, kind  # type: ignore[assignment]
+    return chosen
+
+
+def _report_table(rows: list[list[Any]], key: str, file: str, sheet: str) -> UnitWorkbook:
+    """A table of tdkt's own report: every row under the header is a record (a person named
+    like a total or a footer line stays one; the report has no form rows)."""
+    book = UnitWorkbook(path=file)
+    ctx = _SheetContext(book, sheet, {})
+    _read_table(ctx, key, rows, official_form=False)
+    return book
 
 
 def read_table(rows: list[list[Any]], kind: str, file: str = "", sheet: str = "") -> UnitWorkbook:
@@ -238,27 +305,10 @@ def _find_header(rows: list[list[Any]], index: dict[str, str], required: tuple[s
     return best[0], best[2], best[3]
 
 
-def _is_numbering_row(row: list[Any]) -> bool:
-    filled = [v for v in row if not is_blank(v)]
-    return len(filled) >= 3 and all(_NUMBERING.match(str(v).strip().removesuffix(".0"))
-                                    for v in filled)
-
-
-_TOTAL_MAX_LEN = 2 * max(len(w) for w in layout.TOTAL_ROW_WORDS)
-
-
-def _is_total_row(row: list[Any]) -> bool:
-    for value in row:
-        if is_blank(value) or isinstance(value, int | float):
-            continue
-        if not isinstance(value, str) or len(value) > _TOTAL_MAX_LEN:
-            return False  # a name, a date…: only a short label closes a table
-        folded = fold(value)
-        return folded in layout.TOTAL_WORDS or folded.startswith("tong cong")
-    return False
-
-
-def _read_table(ctx: _SheetContext, key: str, rows: list[list[Any]]) -> None:
+def _read_table(ctx: _SheetContext, key: str, rows: list[list[Any]],
+                official_form: bool = True) -> None:
+    """Records of one table; with `official_form`, the rows of official forms that are not
+    records (addin.io.forms) are recognised and listed as skipped_row."""
     index, labels, required = layout.TABLES[key]
     found = _find_header(rows, index, required)
     if found is None:
@@ -269,32 +319,61 @@ def _read_table(ctx: _SheetContext, key: str, rows: list[list[Any]]) -> None:
     for c, text in unknown:
         ctx.book.issues.append(ctx.issue(Code.UNEXPECTED_COLUMN, f'"{text}"', header_r + 1,
                                          column_letter(c)))
-    for name in required:
-        if name not in mapping.values():
-            ctx.book.issues.append(ctx.issue(Code.MISSING_COLUMN, f'"{labels[name]}"',
-                                             header_r + 1))
     columns = {k: column_letter(c) for c, k in mapping.items()}
+    sections: tuple[str, ...] = ()
+    in_footer = seen_record = False
+    rows_before = ctx.book.rows_read
     for r in range(header_r + 1, len(rows)):
         row = rows[r]
         if all(is_blank(v) for v in row):
             continue
-        if r == header_r + 1 and _is_numbering_row(row):
-            continue
-        if _is_total_row(row):
-            continue
-        values = {k: row[c] if c < len(row) else None for c, k in mapping.items()}
-        if all(is_blank(v) for k, v in values.items() if k not in _NOT_DATA) and not any(
-            (r + 1, column_letter(c)) in ctx.errors for c in mapping
-        ):
-            # Nothing but a pre-typed STT or a formula's output, or text outside the table's
-            # columns (a signature line, a remark): not a record.
-            continue
-        ctx.book.rows_read += 1
-        if key == "commendations":
-            ctx.book.commendations.append(_commendation(ctx, r + 1, values, columns))
-        else:
-            nom = _nomination(ctx, key, r + 1, values, columns)
-            (ctx.book.individuals if key == "individuals" else ctx.book.collectives).append(nom)
+        if ctx.book.rows_read == rows_before and forms.is_numbering_row(row):
+            continue  # a column-number row, under the header before anything else
+        kind = forms.classify(row, mapping, in_footer) if official_form else None
+        if kind is None:
+            values = {k: row[c] if c < len(row) else None for c, k in mapping.items()}
+            if not (all(is_blank(v) for k, v in values.items() if k not in _NOT_DATA) and not any(
+                    (r + 1, column_letter(c)) in ctx.errors for c in mapping)):
+                seen_record = True
+                ctx.book.rows_read += 1
+                _record(ctx, key, r + 1, values, columns, sections)
+                continue
+            if not forms.has_text(row):
+                continue  # a pre-typed STT or a formula's empty output: not a row at all
+            kind = "footer" if in_footer else "other"  # text outside the table's columns
+        elif kind == "section":
+            section = forms.section_of(row, forms.data_columns(mapping))
+            sections = (*sections, section.text if section else forms.row_text(row))
+        elif kind == "total" and seen_record and forms.is_grand_total(
+                (forms.first_text(row) or (0, ""))[1]):
+            in_footer = True  # a grand total closes the table: what follows is the footer
+        in_footer = in_footer or kind == "footer"
+        _skip(ctx, r, row)
+    for name in required:
+        if name not in mapping.values() and not (name == "title" and sections):
+            ctx.book.issues.append(ctx.issue(Code.MISSING_COLUMN, f'"{labels[name]}"',
+                                             header_r + 1))
+
+
+def _skip(ctx: _SheetContext, r: int, row: list[Any]) -> None:
+    """A row that is not a record: listed once, quoting its text (contracts.md §6)."""
+    ctx.book.rows_read += 1
+    ctx.book.rows_skipped += 1
+    first = forms.first_text(row)
+    column = column_letter(first[0]) if first else None
+    text = forms.row_text([ctx.text(v, r + 1, column_letter(c)) if isinstance(v, str)
+                           else to_text(v)[0] for c, v in enumerate(row)])
+    ctx.book.issues.append(ctx.issue(Code.SKIPPED_ROW, f'"{text}"', r + 1, column))
+
+
+def _record(ctx: _SheetContext, key: str, excel_row: int, values: dict[str, Any],
+            columns: dict[str, str], sections: tuple[str, ...]) -> None:
+    if key == "commendations":
+        ctx.book.commendations.append(_commendation(ctx, excel_row, values, columns))
+        return
+    nom = _nomination(ctx, key, excel_row, values, columns)
+    nom.sections = sections
+    (ctx.book.individuals if key == "individuals" else ctx.book.collectives).append(nom)
 
 
 def _convert(ctx: _SheetContext, excel_row: int, values: dict[str, Any], columns: dict[str, str],
@@ -342,8 +421,9 @@ def _commendation(ctx: _SheetContext, excel_row: int, values: dict[str, Any],
                   columns: dict[str, str]) -> Commendation:
     item = Commendation(file=ctx.book.path, sheet=ctx.sheet, row=excel_row)
     issues: list[Issue] = []
-    out = _convert(ctx, excel_row, values, columns, F.COMMENDATION_LABELS, issues, set())
-    if not out.get("form"):
+    invalid: set[str] = set()
+    out = _convert(ctx, excel_row, values, columns, F.COMMENDATION_LABELS, issues, invalid)
+    if not out.get("form") and "form" not in invalid:
         issues.append(ctx.issue(Code.MISSING_VALUE, f'"{F.COMMENDATION_LABELS["form"]}"',
                                 excel_row, columns.get("form")))
     for name, value in out.items():

@@ -24,6 +24,12 @@ from addin.domain.quotas import QuotaCheck
 from addin.domain.rules import Rules, Title, format_ratio
 from addin.io.cells import column_letter
 from addin.io.fast_rows import BulkRows, splice_rows
+from addin.io.report_chain import (
+    UNIT_FACTS,
+    unit_fact_headers,
+    write_commendation_detail,
+    write_unit_facts,
+)
 from addin.io.xlsx_common import (
     Styles,
     finish,
@@ -73,20 +79,35 @@ def table_header(sheet: Worksheet, styles: Styles, row: int, headers: Sequence[s
         sheet.set_column(c, c, width)
 
 
-def _summary_sheet(workbook: Workbook, styles: Styles, result: ClusterResult, rules: Rules,
-                   meta: ReportMeta) -> None:
-    sheet = workbook.add_worksheet("Tổng hợp")
+def _written_by_file(bulks: Sequence[BulkRows], result: ClusterResult) -> Counter[str]:
+    """Rows this report writes per source file, counted on the rows themselves (the "Tệp
+    nguồn" cell of each nomination row, each commendation line), not on the reader's lists.
+    `bulks`: the "Cá nhân" rows, then the "Tập thể" rows."""
+    written: Counter[str] = Counter()
+    for kind, bulk in zip(("individual", "collective"), bulks, strict=True):
+        file_c = [h for h, _ in NOMINATION_COLUMNS[kind]].index("Tệp nguồn")
+        for values, _ in bulk.rows:
+            written[str(values[file_c])] += 1
+    for book in result.counted_books:
+        written.update(item.file for item in book.commendations)
+    return written
+
+
+def _summary_sheet(sheet: Worksheet, workbook: Workbook, styles: Styles, result: ClusterResult,
+                   rules: Rules, meta: ReportMeta, written_by_file: Counter[str]) -> None:
     titles = list(rules.titles.values())
     books = result.counted_books
     fixed = ["STT", "Đơn vị", "Tệp nguồn", "Quân số"]
     width = len(fixed) + 2 * len(titles) + 2
     header_block(sheet, styles, "BÁO CÁO TỔNG HỢP THI ĐUA, KHEN THƯỞNG CỦA CỤM", meta, width)
-    reconcile = sum(b.rows_read for b in books)
-    written = sum(len(b.individuals) + len(b.collectives) + len(b.commendations) for b in books)
+    # Rows seen in the sheets (records and listed skipped rows) against rows written here.
+    seen = sum(b.rows_read for b in books)
+    skipped = sum(b.rows_skipped for b in books)
+    written = sum(written_by_file[b.path] for b in books)
     sheet.merge_range(3, 0, 3, width - 1,
-                      f"Đối chiếu: {reconcile} dòng dữ liệu đọc từ {len(books)} tệp = {written} "
-                      f"dòng trong báo cáo"
-                      + ("" if reconcile == written else "  (KHÔNG KHỚP)"), styles.subtitle)
+                      f"Đối chiếu: {seen} dòng có nội dung đọc từ {len(books)} tệp = {written} "
+                      f"dòng trong báo cáo + {skipped} dòng không phải đề nghị (xem Kiểm tra)"
+                      + ("" if seen == written + skipped else "  (KHÔNG KHỚP)"), styles.subtitle)
     top, sub = 5, 6
     for c, header in enumerate(fixed):
         sheet.merge_range(top, c, sub, c, header, styles.header)
@@ -183,7 +204,9 @@ NOMINATION_COLUMNS = {
                    ("Đơn vị", 18), ("Danh hiệu đề nghị", 24), ("Mã danh hiệu", 9),
                    ("Tổng số thành viên", 10), ("Số có mặt", 9), ("Số phiếu đồng ý", 10),
                    ("Tỷ lệ (%)", 9), ("Kết quả", 10), ("Sáng kiến, đề tài", 24),
-                   ("Số năm liên tục đạt", 9), ("Ghi chú", 16), ("Tình trạng", 10),
+                   ("Số năm liên tục đạt", 9), ("Ghi chú", 16),
+                   # identity across levels and periods (contracts.md §6)
+                   ("Số hiệu quân nhân", 12), ("Năm sinh", 7), ("Tình trạng", 10),
                    ("Tệp nguồn", 22), ("Dòng nguồn", 8)],
     "collective": [("STT", 5), ("Tên tập thể", 26), ("Đơn vị báo cáo", 18),
                    ("Danh hiệu đề nghị", 24), ("Mã danh hiệu", 9), ("Quân số", 8),
@@ -203,7 +226,8 @@ def _nomination_values(nom: Nomination, unit: str) -> list[object]:
     if nom.kind == "individual":
         return [_seq(nom.seq), nom.name, nom.rank, nom.position, nom.unit, nom.title_text,
                 nom.title or "", nom.members, nom.present, nom.agree, nom.percent, result,
-                nom.initiative, nom.streak, nom.note, _row_status(nom), nom.file, nom.row]
+                nom.initiative, nom.streak, nom.note, nom.service_no, nom.birth_year,
+                _row_status(nom), nom.file, nom.row]
     return [_seq(nom.seq), nom.name, unit, nom.title_text, nom.title or "", nom.headcount, nom.cstt,
             nom.cstdcs, nom.disciplined, nom.members, nom.present, nom.agree, nom.percent,
             result, nom.note, _row_status(nom), nom.file, nom.row]
@@ -282,6 +306,7 @@ def _commendations_sheet(workbook: Workbook, styles: Styles, result: ClusterResu
     sum_cell(sheet, total_r, 4, first, last, sum(v[0] for v in groups.values()), styles)
     sum_cell(sheet, total_r, 5, first, last, sum(v[1] for v in groups.values()), styles)
     sheet.write_blank(total_r, 6, None, styles.total)
+    write_commendation_detail(sheet, styles, result, total_r + 3)
     print_setup(sheet, header_row, header_row)
 
 
@@ -342,20 +367,22 @@ def _issues_sheet(workbook: Workbook, styles: Styles, issues: Sequence[Issue],
 
 
 def _sources_sheet(workbook: Workbook, styles: Styles, result: ClusterResult,
-                   meta: ReportMeta) -> None:
+                   meta: ReportMeta, written_by_file: Counter[str]) -> None:
     sheet = workbook.add_worksheet("Nguồn")
     headers = ["STT", "Tệp", "Đơn vị", "Kỳ báo cáo", "SHA-256", "Số dòng đọc", "Cá nhân",
                "Tập thể", "Khen thưởng", "Dòng trong báo cáo", "Đối chiếu", "Tình trạng",
-               "Số lỗi", "Số cảnh báo"]
+               "Số lỗi", "Số cảnh báo", "Dòng bỏ qua"]
+    facts_c = len(headers)
+    headers += unit_fact_headers()  # what the next level reads back (addin.io.report_chain)
     header_block(sheet, styles, "CÁC TỆP ĐÃ ĐỌC", meta, len(headers))
     header_row = 4
     table_header(sheet, styles, header_row, headers,
-                  [5, 28, 20, 16, 66, 9, 9, 9, 9, 10, 10, 14, 8, 10])
+                  [5, 28, 20, 16, 66, 9, 9, 9, 9, 10, 10, 14, 8, 10, 9]
+                  + [14] * len(UNIT_FACTS))
     for r, status in enumerate(result.files, start=header_row + 1):
         book = status.book
         counted = status.counted
-        written = (len(book.individuals) + len(book.collectives) + len(book.commendations)
-                   if counted else 0)
+        written = written_by_file[book.path] if counted else 0
         sheet.write_number(r, 0, r - header_row, styles.center)
         write_text(sheet, r, 1, book.path, styles.cell)
         write_text(sheet, r, 2, book.info.unit, styles.cell)
@@ -367,7 +394,7 @@ def _sources_sheet(workbook: Workbook, styles: Styles, result: ClusterResult,
         sheet.write_number(r, 8, len(book.commendations), styles.int)
         sheet.write_number(r, 9, written, styles.int)
         if counted:
-            match = written == book.rows_read
+            match = written + book.rows_skipped == book.rows_read
             sheet.write_string(r, 10, "Khớp" if match else "KHÔNG KHỚP",
                                styles.ok if match else styles.bad)
         else:
@@ -378,6 +405,8 @@ def _sources_sheet(workbook: Workbook, styles: Styles, result: ClusterResult,
                            styles.int)
         sheet.write_number(r, 13, sum(1 for i in status.issues if i.severity == "warning"),
                            styles.int)
+        sheet.write_number(r, 14, book.rows_skipped, styles.int)
+        write_unit_facts(sheet, styles, r, facts_c, book)
     sheet.freeze_panes(header_row + 1, 2)
     print_setup(sheet, header_row, header_row)
 
@@ -387,11 +416,13 @@ def cluster_report_bytes(result: ClusterResult, rules: Rules, meta: ReportMeta) 
     buffer = io.BytesIO()
     workbook = new_workbook(buffer, f"Báo cáo tổng hợp thi đua — {meta.cluster} — {meta.period}")
     styles = Styles(workbook)
-    _summary_sheet(workbook, styles, result, rules, meta)
+    summary = workbook.add_worksheet("Tổng hợp")  # first sheet; filled once rows are known
     bulks = [_nominations_sheet(workbook, styles, result, "individual", meta),
              _nominations_sheet(workbook, styles, result, "collective", meta)]
+    written = _written_by_file(bulks, result)
+    _summary_sheet(summary, workbook, styles, result, rules, meta, written)
     _commendations_sheet(workbook, styles, result, meta)
     _quota_sheet(workbook, styles, result, rules, meta)
     _issues_sheet(workbook, styles, result.issues, meta)
-    _sources_sheet(workbook, styles, result, meta)
+    _sources_sheet(workbook, styles, result, meta, written)
     return splice_rows(finish(workbook, buffer), bulks)

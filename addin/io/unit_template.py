@@ -20,6 +20,7 @@ from xlsxwriter.worksheet import Worksheet
 from addin.domain import fields as F
 from addin.domain.models import Nomination
 from addin.domain.rules import Rules, Title, format_ratio
+from addin.domain.spellings import lookup_spellings
 from addin.domain.validation import validate_nomination
 from addin.io.cells import column_letter, to_count, to_number, to_text
 from addin.io.layout import HELPER_HEADERS, HISTORY_HEADER
@@ -139,23 +140,6 @@ def _list_values(rules: Rules) -> dict[str, list[str]]:
     }
 
 
-def _spellings(rules: Rules) -> list[tuple[str, str]]:
-    """Every spelling the rules book knows (name, code, synonyms) -> code, for the sheet's
-    lookup; Excel's MATCH ignores case, so each spelling is listed once per title."""
-    pairs: dict[str, str] = {}
-    for title in rules.titles.values():
-        for text in (title.name, title.code, *title.synonyms):
-            pairs.setdefault(text.casefold(), title.code)
-            pairs.setdefault(text, title.code)
-    seen: set[str] = set()
-    out = []
-    for text, code in pairs.items():
-        if text.casefold() not in seen:
-            seen.add(text.casefold())
-            out.append((text, code))
-    return out
-
-
 def _list_refs(lists: dict[str, list[str]]) -> dict[str, str]:
     refs = {}
     for c, (key, values) in enumerate(lists.items()):
@@ -170,7 +154,7 @@ def _write_lists_sheet(workbook: Workbook, lists: dict[str, list[str]], rules: R
         sheet.write_string(0, c, key)
         for r, value in enumerate(values, start=1):
             sheet.write_string(r, c, value)
-    spellings = _spellings(rules)
+    spellings = lookup_spellings(rules)  # generated from the engine's own recognition
     first_col = column_letter(len(lists) + 1)
     code_col = column_letter(len(lists) + 2)
     sheet.write_string(0, len(lists) + 1, "spelling")
@@ -244,22 +228,21 @@ def _write_info(workbook: Workbook, styles: Styles, rules: Rules, data: UnitData
     sheet.data_validation(info_rows["period"], 1, info_rows["period"], 1, {
         "validate": "any", "input_title": "Kỳ báo cáo",
         "input_message": "Vd.: Năm 2024; 6 tháng đầu năm 2024; Giai đoạn 2019–2024"})
-    _write_quota_lines(sheet, styles, rules, info_rows, len(F.INFO_LABELS) + 3)
+    _write_quota_lines(sheet, styles, rules, len(F.INFO_LABELS) + 3)
     sheet.protect("", {"format_columns": True})
     print_setup(sheet, 0, 0)
 
 
-def _count_formula(codes: Sequence[str], sheet: str, n_rows: int, code_col: str,
-                   result_col: str) -> str:
-    first, last = HEADER_ROW + 2, HEADER_ROW + 1 + n_rows
-    parts = [f"COUNTIFS('{sheet}'!${code_col}${first}:${code_col}${last},\"{code}\","
-             f"'{sheet}'!${result_col}${first}:${result_col}${last},\"{F.RESULT_PASSED}\")"
+def _count_formula(codes: Sequence[str], sheet: str, code_col: str, result_col: str) -> str:
+    """Passing rows of the titles, over whole columns: rows staff insert or add below the
+    prefilled ones count too (the header cells never equal a code)."""
+    parts = [f"COUNTIFS('{sheet}'!${code_col}:${code_col},\"{code}\","
+             f"'{sheet}'!${result_col}:${result_col},\"{F.RESULT_PASSED}\")"
              for code in codes]
     return "+".join(parts) if parts else "0"
 
 
-def _write_quota_lines(sheet: Worksheet, styles: Styles, rules: Rules, info_rows: dict[str, int],
-                       start: int) -> None:
+def _write_quota_lines(sheet: Worksheet, styles: Styles, rules: Rules, start: int) -> None:
     headers = ("Hạn mức xét tặng (tự tính)", "Tỷ lệ tối đa", "Cơ sở tính", "Số cơ sở",
                "Hạn mức", "Đã đạt", "Còn được đề nghị")
     for c, header in enumerate(headers):
@@ -276,12 +259,12 @@ def _write_quota_lines(sheet: Worksheet, styles: Styles, rules: Rules, info_rows
         result_col = column_letter(where[1].index("result"))
         if quota.base in ("headcount", "subunits"):
             base_label = F.INFO_LABELS[quota.base]
-            cell = f"$B${info_rows[quota.base] + 1}"
-            base_formula = f'=IF(ISNUMBER({cell}),{cell},"")'
+            value = info_value(quota.base)
+            base_formula = f'=IFERROR(IF(ISNUMBER({value}),{value},""),"")'
         elif quota.base == "titles":
             base_label = "Số đạt " + ", ".join(quota.base_titles)
             base_formula = "=" + _count_formula(quota.base_titles, F.SHEET_INDIVIDUALS,
-                                                TEMPLATE_ROWS, column_letter(len(INDIVIDUAL_COLUMNS)),
+                                                column_letter(len(INDIVIDUAL_COLUMNS)),
                                                 column_letter(INDIVIDUAL_COLUMNS.index("result")))
         else:
             base_label, base_formula = "—", '=""'
@@ -297,8 +280,8 @@ def _write_quota_lines(sheet: Worksheet, styles: Styles, rules: Rules, info_rows
             rounded = f"ROUND({core},0)" if quota.rounding == "half_up" else f"INT({core})"
             limit = f'=IF(D{excel_r}="","",{rounded})'
         sheet.write_formula(r, 4, limit, styles.formula_int, "")
-        sheet.write_formula(r, 5, "=" + _count_formula(quota.counts, where[0], TEMPLATE_ROWS,
-                                                       code_col, result_col),
+        sheet.write_formula(r, 5, "=" + _count_formula(quota.counts, where[0], code_col,
+                                                       result_col),
                             styles.formula_int, 0)
         sheet.write_formula(r, 6, f'=IF(E{excel_r}="","",E{excel_r}-F{excel_r})',
                             styles.formula_int, "")
@@ -307,6 +290,18 @@ def _write_quota_lines(sheet: Worksheet, styles: Styles, rules: Rules, info_rows
 
 
 # ----------------------------------------------------------------------------------------------
+def spaces_trimmed(cell: str) -> str:
+    """The cell's text with non-breaking spaces and line breaks made spaces, then TRIM (which
+    also folds runs of spaces): what a lookup of a pasted title must compare."""
+    return f'TRIM(SUBSTITUTE(SUBSTITUTE({cell},_xlfn.UNICHAR(160)," "),CHAR(10)," "))'
+
+
+def info_value(key: str) -> str:
+    """A "Thông tin" value found by its label in column A, wherever staff moved the row."""
+    sheet = F.SHEET_INFO
+    return (f"INDEX('{sheet}'!$B:$B,MATCH(\"{F.INFO_LABELS[key]}\",'{sheet}'!$A:$A,0))")
+
+
 def _row_formulas(kind: str, columns: Sequence[str], n: int) -> dict[str, str]:
     """Formulas of one data row (Excel row n): helper code, rule row, denominator, share, result.
 
@@ -321,9 +316,10 @@ def _row_formulas(kind: str, columns: Sequence[str], n: int) -> dict[str, str]:
         return f"INDEX({rule_name(key)},{rrow}{n})"
 
     t, m, p, a = (f"{col[k]}{n}" for k in ("title", "members", "present", "agree"))
+    typed = spaces_trimmed(t)
     formulas = {
-        "_code": f'=IF(TRIM({t})="","",IFERROR(INDEX(QT_SPELLING_CODE,'
-                 f'MATCH(TRIM({t}),QT_SPELLING,0)),"?"))',
+        "_code": f'=IF({typed}="","",IFERROR(INDEX(QT_SPELLING_CODE,'
+                 f'MATCH({typed},QT_SPELLING,0)),"?"))',
         "_row": f'=IFERROR(MATCH({code}{n},QT_CODE,0),0)',
         "_den": f'=IF({rrow}{n}=0,"",IF({q("of_members")}=1,{m},{p}))',
         "percent": f'=IF(OR({t}="",{rrow}{n}=0),"",IF(OR({q("kind")}<>"{KIND_LABEL[kind]}",'
@@ -392,7 +388,8 @@ def _write_table(workbook: Workbook, styles: Styles, rules: Rules, sheet_name: s
     last_col = len(columns) - 1
     sheet.merge_range(0, 0, 0, last_col, title, styles.title)
     sheet.merge_range(1, 0, 1, last_col, "", styles.subtitle)
-    sheet.write_formula(1, 0, f"=\"Đơn vị: \"&'{F.SHEET_INFO}'!B3&\"  —  Kỳ: \"&'{F.SHEET_INFO}'!B5",
+    sheet.write_formula(1, 0, f'="Đơn vị: "&IFERROR({info_value("unit")},"")&"  —  Kỳ: "'
+                        f'&IFERROR({info_value("period")},"")',
                         styles.subtitle, "")
     sheet.set_row(HEADER_ROW, 32)
     for c, key in enumerate(columns):

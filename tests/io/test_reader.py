@@ -77,7 +77,10 @@ def test_blank_total_numbering_rows_and_text_numbers(tmp_path, writer):
     sheets["Cá nhân"] = rows
     book = read_unit_workbook(writer(tmp_path / "b.xlsx", sheets))
     assert [(p.name, p.members, p.row) for p in book.individuals] == [
-        ("Nguyễn Văn Hùng", 15, 3), ("Phạm C", 10, 6), ("Người lập biểu", None, 8)]
+        ("Nguyễn Văn Hùng", 15, 3), ("Phạm C", 10, 6)]
+    # The total and the signature line are not people; each is listed, quoting its text.
+    assert [(i.code, i.row, i.column) for i in book.issues if i.code == "skipped_row"] == [
+        ("skipped_row", 7, "A"), ("skipped_row", 8, "B")]
 
 
 def test_nfd_and_legacy_text(tmp_path, writer):
