@@ -12,6 +12,9 @@ from typing import Any
 import click
 
 from addin import __version__, app
+from addin.cli_params import DAY, WORKBOOK
+from addin.cli_vi import ViGroup
+from addin.domain import vi_format as vi
 from addin.domain.rules import Rules, RulesError, format_ratio
 from addin.io.covenant_file import covenant_json, covenant_lines
 from addin.io.rules_file import load_rules, rules_beside
@@ -70,6 +73,11 @@ def _location(issue: dict[str, Any]) -> str:
     return where
 
 
+def _totals(totals: dict[str, int]) -> str:
+    return (f"{vi.count(totals['files'], 'tệp')}, {vi.count(totals['individuals'], 'cá nhân')}, "
+            f"{vi.count(totals['collectives'], 'tập thể')}")
+
+
 def _print_human(data: dict[str, Any]) -> None:
     by_file: dict[str | None, list[dict[str, Any]]] = {}
     for issue in data["issues"]:
@@ -80,7 +88,8 @@ def _print_human(data: dict[str, Any]) -> None:
             head += f" — {f['unit']}"
         if f["period"]:
             head += f" — {f['period']}"
-        click.echo(f"{head}: {f['individuals']} cá nhân, {f['collectives']} tập thể — "
+        click.echo(f"{head}: {vi.count(f['individuals'], 'cá nhân')}, "
+                   f"{vi.count(f['collectives'], 'tập thể')} — "
                    f"{STATUS_LABEL[f['status']]}")
         for issue in by_file.pop(f["path"], []):
             click.echo(f"  [{SEVERITY_LABEL[issue['severity']]}] {_location(issue)} "
@@ -91,9 +100,9 @@ def _print_human(data: dict[str, Any]) -> None:
             click.echo(f"  [{SEVERITY_LABEL[issue['severity']]}] {_location(issue)} "
                        f"({issue['code']}): {issue['message']}")
     counts = {s: sum(1 for i in data["issues"] if i["severity"] == s) for s in SEVERITY_LABEL}
-    click.echo(f"Tổng: {data['totals']['files']} tệp, {data['totals']['individuals']} cá nhân, "
-               f"{data['totals']['collectives']} tập thể; {counts['error']} lỗi, "
-               f"{counts['warning']} cảnh báo, {counts['info']} thông tin.")
+    click.echo(f"Tổng: {_totals(data['totals'])}; {vi.count(counts['error'], 'lỗi')}, "
+               f"{vi.count(counts['warning'], 'cảnh báo')}, "
+               f"{vi.count(counts['info'], 'thông tin')}.")
 
 
 def _finish(outcome: app.Outcome, as_json: bool, what: str) -> None:
@@ -115,10 +124,11 @@ def db_option(command: Callable[..., None]) -> Callable[..., None]:
                         help="Cơ sở dữ liệu lịch sử: kiểm tra số năm liên tục đã khai.")(command)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="tdkt")
+# ViGroup: click's own words (usage, errors) in Vietnamese for every command, added later too.
+@click.group(cls=ViGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="tdkt", message="%(prog)s, phiên bản %(version)s")
 def cli() -> None:
-    """tdkt — kiểm tra, tổng hợp báo cáo thi đua, khen thưởng (thi đua, khen thưởng workbooks)."""
+    """tdkt — kiểm tra, tổng hợp báo cáo thi đua, khen thưởng từ các bảng tính Excel."""
 
 
 @cli.command()
@@ -149,11 +159,12 @@ def _maybe_pdf(path: str) -> None:
 
 @cli.command()
 @click.argument("folder", type=click.Path(exists=True, file_okay=False))
-@click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False),
+@click.option("-o", "--output", "out", required=True, type=WORKBOOK,
               help="Tệp báo cáo tổng hợp cụm (.xlsx).")
 @click.option("--rules", "rules_path", type=click.Path(dir_okay=False), help="Tệp quy tắc (TOML).")
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
-@click.option("--date", "date", help="Ngày lập báo cáo (mặc định: ngày lập mới nhất của các tệp).")
+@click.option("--date", "date", type=DAY,
+              help="Ngày lập báo cáo, dd/mm/yyyy (mặc định: ngày lập mới nhất của các tệp).")
 @click.option("--pdf", is_flag=True, help="Xuất thêm PDF để in (cần LibreOffice).")
 @_FORCE
 @db_option
@@ -184,12 +195,12 @@ def consolidate(folder: str, out: str, rules_path: str | None, as_json: bool, da
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Số tiến trình (mặc định: số lõi).")
 @click.option("--rules", "rules_path", type=click.Path(dir_okay=False), help="Tệp quy tắc (TOML).")
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
-@click.option("--date", "date", help="Ngày lập báo cáo.")
+@click.option("--date", "date", type=DAY, help="Ngày lập báo cáo, dd/mm/yyyy.")
 @_FORCE
 @db_option
 def report(root: str, outdir: str, jobs: int | None, rules_path: str | None, as_json: bool,
            date: str | None, force: bool, db: str | None) -> None:
-    """Lập báo cáo cho mọi cụm (mỗi thư mục con của ROOT là một cụm) và bản tổng hợp các cụm."""
+    """Lập báo cáo cho mọi cụm (mỗi thư mục con là một cụm) và bản tổng hợp các cụm."""
     try:
         folders = app.cluster_folders(root)
     except OSError as exc:
@@ -212,9 +223,7 @@ def report(root: str, outdir: str, jobs: int | None, rules_path: str | None, as_
     for cluster in outcome.payload.get("clusters", []):
         click.echo(f"{cluster['name']}: {cluster['output']}")
     errors = sum(1 for i in outcome.payload["issues"] if i["severity"] == "error")
-    click.echo(f"Tổng: {outcome.payload['totals']['files']} tệp, "
-               f"{outcome.payload['totals']['individuals']} cá nhân, "
-               f"{outcome.payload['totals']['collectives']} tập thể; {errors} lỗi.")
+    click.echo(f"Tổng: {_totals(outcome.payload['totals'])}; {vi.count(errors, 'lỗi')}.")
     click.echo(f"Bản tổng hợp các cụm: {outcome.payload.get('rollup')}")
     sys.exit(outcome.exit_code)
 
@@ -237,7 +246,7 @@ def _write_output(out: str, data: Callable[[], bytes], force: bool) -> None:
 
 
 @template.command("unit")
-@click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False))
+@click.option("-o", "--output", "out", required=True, type=WORKBOOK)
 @click.option("--rules", "rules_path", type=click.Path(dir_okay=False), help="Tệp quy tắc (TOML).")
 @_FORCE
 def template_unit(out: str, rules_path: str | None, force: bool) -> None:
@@ -250,7 +259,7 @@ def template_unit(out: str, rules_path: str | None, force: bool) -> None:
 
 
 @template.command("cluster")
-@click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False))
+@click.option("-o", "--output", "out", required=True, type=WORKBOOK)
 @click.option("--rules", "rules_path", type=click.Path(dir_okay=False), help="Tệp quy tắc (TOML).")
 @_FORCE
 def template_cluster(out: str, rules_path: str | None, force: bool) -> None:

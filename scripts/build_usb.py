@@ -8,7 +8,8 @@ Layout (the installer finds everything beside itself, so staff run it without ar
     wheelhouse/                         pinned, hashed wheels for CPython 3.11-3.13
     mau/                                blank templates (work without Python)
     demo/                               the demo clusters, to try the ribbon buttons
-    huong-dan/                          the install guide and the release checklist
+    huong-dan/                          the install guide, the release checklist, the user guide
+                                        and the formats reference it links to
     DOC-TRUOC.txt                       what to add by hand: the python.org installer
 The python.org installer (python-3.1x.y-amd64.exe) is not on PyPI: copy it in by hand.
 """
@@ -54,7 +55,7 @@ def build(out: Path, wheelhouse: Path | None) -> Path:
         shutil.copy2(template, out / "mau" / template.name)
     shutil.copytree(ROOT / "workbooks" / "demo", out / "demo")
     (out / "huong-dan").mkdir()
-    for doc in ("cai-dat-add-in.md", "kiem-tra-phat-hanh.md"):
+    for doc in ("cai-dat-add-in.md", "kiem-tra-phat-hanh.md", "huong-dan-su-dung.md", "formats.md"):
         shutil.copy2(ROOT / "docs" / doc, out / "huong-dan" / doc)
     sys.path.insert(0, str(SCRIPTS))
     from tdkt_install import wheelhouse_pythons

@@ -264,7 +264,8 @@ def test_usb_folder_holds_what_the_guide_lists(tmp_path):
     for name in ("install-tdkt.ps1", "tdkt_install.py", "tdkt.xlam", "wheelhouse/requirements.txt",
                  "mau/mau-don-vi.xlsx", "mau/mau-cum.xlsx",
                  "demo/cum-thi-dua-so-3/ban-chqs-ea-kar.xlsx", "huong-dan/cai-dat-add-in.md",
-                 "huong-dan/kiem-tra-phat-hanh.md"):
+                 "huong-dan/kiem-tra-phat-hanh.md", "huong-dan/huong-dan-su-dung.md",
+                 "huong-dan/formats.md"):
         assert (out / name).is_file(), name
     readme = (out / "DOC-TRUOC.txt").read_bytes()
     assert readme.startswith(b"\xef\xbb\xbf") and b"\r\n" in readme

@@ -11,11 +11,12 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from addin.domain import fields as F
+from addin.domain import vi_format as vi
 from addin.domain.commendation_forms import recognise_forms
 from addin.domain.issues import Code, Issue, make_issue
 from addin.domain.models import Nomination, UnitInfo, UnitWorkbook
 from addin.domain.quotas import QuotaCheck, base_for, check_quota, count_for
-from addin.domain.rules import Rules, Title, format_ratio
+from addin.domain.rules import Rules, Title
 from addin.domain.scoring import score_unit
 from addin.domain.text import fold, person_key
 from addin.domain.titles import recognise_title
@@ -135,18 +136,19 @@ def _check_vote(nom: Nomination, title: Title | None, rules: Rules) -> bool:
         _flag(
             nom,
             Code.QUORUM_NOT_MET,
-            f"({present}/{members} có mặt, cần {format_ratio(rule.quorum)})",
+            f"({present}/{members} có mặt, cần {vi.compared('>=', vi.ratio(rule.quorum))})",
             "present",
         )
     if outcome.quorum_ok and not (outcome.agree_too_high or outcome.present_too_high):
         if not outcome.reached:
-            shown = "—" if outcome.percent is None else f"{outcome.percent:g}%"
-            base = "tổng số thành viên" if rule.denominator == "members" else "số có mặt"
+            shown = ("—" if outcome.percent is None
+                     else vi.percent(outcome.percent, rules.percent_decimals))
+            base = vi.words(vi.DENOMINATOR_WORDS, rule.denominator)
+            needed = vi.compared(rule.comparison, f"{vi.ratio(rule.threshold)} {base}")
             _flag(
                 nom,
                 Code.BELOW_THRESHOLD,
-                f"({shown}; {title.name} cần {rule.comparison} "
-                f"{format_ratio(rule.threshold)} {base})",
+                f"({shown}; {title.name} cần {needed})",
                 "agree",
             )
     _check_percent(nom)
@@ -200,8 +202,9 @@ def _check_criteria(nom: Nomination, title: Title) -> None:
             _flag(
                 nom,
                 Code.CRITERIA_NOT_MET,
-                f"{title.name} cần {'trên' if criteria.comparison == '>' else 'ít nhất'} "
-                f"{format_ratio(criteria.min_cstt_share)} đạt CSTT ({cstt}/{headcount})",
+                f"{title.name} cần "
+                f"{vi.compared(criteria.comparison, vi.ratio(criteria.min_cstt_share))} "
+                f"quân số đạt CSTT ({cstt}/{headcount})",
                 "cstt",
             )
     if cstdcs < criteria.min_cstdcs:
@@ -298,7 +301,7 @@ def quota_issue(check: QuotaCheck, rules: Rules, file: str | None) -> Issue:
     if check.max_count is not None:
         limit_text = f"tối đa {check.max_count}"
     else:
-        share = format_ratio(check.max_share) if check.max_share is not None else "?"
+        share = vi.ratio(check.max_share) if check.max_share is not None else "?"
         limit_text = f"không quá {share} của {check.base} = {check.limit}"
     where = check.unit if check.unit else "toàn cụm"
     sheet = F.SHEET_INDIVIDUALS if title.kind == "individual" else F.SHEET_COLLECTIVES
