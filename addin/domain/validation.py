@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from addin.domain import fields as F
+from addin.domain.commendation_forms import recognise_forms
 from addin.domain.issues import Code, Issue, make_issue
 from addin.domain.models import Nomination, UnitInfo, UnitWorkbook
 from addin.domain.quotas import QuotaCheck, base_for, check_quota, count_for
@@ -301,9 +302,12 @@ def quota_issue(check: QuotaCheck, rules: Rules, file: str | None) -> Issue:
         limit_text = f"không quá {share} của {check.base} = {check.limit}"
     where = check.unit if check.unit else "toàn cụm"
     sheet = F.SHEET_INDIVIDUALS if title.kind == "individual" else F.SHEET_COLLECTIVES
+    # A quota that counts titles above its own says so ("tính CTD, CTDBQP, CTDCP").
+    counts = next((q.counts for q in rules.quotas if q.id == check.quota_id), ())
+    counted = f" (tính {', '.join(counts)})" if len(counts) > 1 else ""
     return make_issue(
         Code.QUOTA_EXCEEDED,
-        f"{title.name} ({check.quota_id}), {where}: {check.counted} đạt, {limit_text}",
+        f"{title.name} ({check.quota_id}), {where}: {check.counted} đạt{counted}, {limit_text}",
         file=file, sheet=sheet,
     )
 
@@ -319,6 +323,7 @@ def validate_unit(book: UnitWorkbook, rules: Rules, history: StreakHistory | Non
     for nom in book.nominations:
         validate_nomination(nom, rules, default_unit=book.info.unit, streaks=streaks)
     duplicate_people(book.individuals)
+    book.issues.extend(recognise_forms(book.commendations, rules))
     checks, issues = unit_quotas(book, rules)
     book.issues.extend(issues)
     if book.scores is not None:  # "Chấm điểm" against the cluster's covenant (contracts.md §8)
