@@ -24,14 +24,46 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHONS = ("3.11", "3.12", "3.13")  # what install-tdkt.ps1 can choose from
-RUNTIME = ["xlwings", "click", "openpyxl", "xlsxwriter", "python-calamine", "defusedxml",
-           "et-xmlfile",
-           # the period report's pivots (issue 14) and what pandas itself requires
-           "pandas", "numpy", "python-dateutil", "six"]
-# Windows-only, so not installed here to read a version from: pinned by hand. pandas requires
-# tzdata on Windows only (its marker: sys_platform == "win32").
+# tdkt's runtime requirements and theirs, as pip would resolve them on the target: markers are
+# evaluated for Windows (a Linux host would drop pywin32, colorama and pandas' tzdata).
+WINDOWS_MARKERS = {"sys_platform": "win32", "platform_system": "Windows", "os_name": "nt",
+                   "platform_machine": "AMD64", "extra": ""}
+# Windows-only, so maybe not installed here to read a version from: pinned by hand, used only
+# when the package is not installed here.
 WINDOWS_ONLY = {"pywin32": "312", "colorama": "0.4.6", "tzdata": "2026.6"}
 REQUIREMENTS = "requirements.txt"
+
+
+def _normal(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def runtime_closure(root: str = "tdkt") -> list[str]:
+    """Every distribution tdkt needs at run time on Windows, found from the installed metadata
+    (so a new dependency, or a dependency's new dependency, is never forgotten)."""
+    from packaging.requirements import Requirement
+
+    seen: dict[str, None] = {}
+    todo = [root]
+    while todo:
+        name = todo.pop()
+        try:
+            requires = metadata.requires(name) or []
+        except metadata.PackageNotFoundError:
+            if _normal(name) in WINDOWS_ONLY:
+                continue  # a Windows-only leaf
+            raise SystemExit(f"{name} is not installed here: cannot pin it") from None
+        for line in requires:
+            req = Requirement(line)
+            if req.marker is not None and not req.marker.evaluate(WINDOWS_MARKERS):
+                continue
+            key = _normal(req.name)
+            if key not in seen:
+                seen[key] = None
+                todo.append(req.name)
+    # Named whatever the metadata here says: pip judges markers against this host, and an older
+    # click (or xlwings) on the PC may want them (ecosystem.md §3).
+    return sorted(set(seen) | set(WINDOWS_ONLY))
 
 
 def pinned(names: list[str]) -> list[str]:
@@ -39,15 +71,17 @@ def pinned(names: list[str]) -> list[str]:
     for name in names:
         try:
             specs.append(f"{name}=={metadata.version(name)}")
-        except metadata.PackageNotFoundError as exc:
-            raise SystemExit(f"{name} is not installed here: cannot pin it") from exc
-    return specs + [f"{name}=={version}" for name, version in WINDOWS_ONLY.items()]
+        except metadata.PackageNotFoundError:
+            if name not in WINDOWS_ONLY:
+                raise SystemExit(f"{name} is not installed here: cannot pin it") from None
+            specs.append(f"{name}=={WINDOWS_ONLY[name]}")
+    return specs
 
 
 def commands(out: Path, pythons: list[str]) -> list[list[str]]:
     downloads = [[sys.executable, "-m", "pip", "download", "--only-binary=:all:",
                   "--platform", "win_amd64", "--python-version", python,
-                  "--implementation", "cp", "-d", str(out), *pinned(RUNTIME)]
+                  "--implementation", "cp", "-d", str(out), *pinned(runtime_closure())]
                  for python in pythons]
     own = [sys.executable, "-m", "pip", "wheel", "--no-deps", "-w", str(out), str(ROOT)]
     return [*downloads, own]
