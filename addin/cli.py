@@ -292,7 +292,13 @@ def rules_as_json(rules: Rules) -> dict[str, Any]:
                 "max_disciplined": t.criteria.max_disciplined, "source": t.criteria.source,
                 "verified": t.criteria.verified},
             "source": t.source, "verified": t.verified,
+            "family": rules.family_of(t.code).id, "prefixes": list(t.prefixes),
         } for t in rules.titles.values()],
+        "families": [{"id": f.id, "name": f.name, "titles": list(f.titles), "source": f.source,
+                      "verified": f.verified} for f in rules.families.values()],
+        "forms": [{"code": f.code, "name": f.name, "level": f.level, "authority": f.authority,
+                   "synonyms": list(f.synonyms), "prefixes": list(f.prefixes),
+                   "source": f.source, "verified": f.verified} for f in rules.forms.values()],
         "quotas": [{
             "id": q.id, "title": q.title,
             "max": format_ratio(q.max_share) if q.max_share is not None else None,
@@ -306,6 +312,30 @@ def rules_as_json(rules: Rules) -> dict[str, Any]:
 
 def _mark(verified: bool) -> str:
     return "đã kiểm chứng" if verified else "CẦN KIỂM TRA"
+
+
+def _echo_catalogue(rules: Rules) -> None:
+    """Titles by family (the chain, lowest first) with their spellings, then the forms."""
+    click.echo("\nDanh mục danh hiệu theo nhóm (trong một nhóm chỉ đề nghị một danh hiệu, "
+               "cao nhất; khác nhóm được xét cùng):")
+    for family in rules.families.values():
+        click.echo(f"  {family.name} [{_mark(family.verified)}]")
+        click.echo(f"           thứ bậc: {' → '.join(family.titles)}")
+    alone = [t for t in rules.titles.values()
+             if not any(t.code in f.titles for f in rules.families.values())]
+    for t in alone:
+        click.echo(f"  {t.name} (nhóm riêng)")
+    click.echo("\nCách viết được nhận:")
+    for t in rules.titles.values():
+        spellings = ", ".join((*t.synonyms, *(f"{p}…" for p in t.prefixes)))
+        click.echo(f"  {t.code:<8} {t.name}" + (f": {spellings}" if spellings else ""))
+        click.echo(f"           nguồn: {t.source} [{_mark(t.verified)}]")
+    click.echo("\nHình thức khen thưởng (trang “Khen thưởng”):")
+    for f in rules.forms.values():
+        spellings = ", ".join((*f.synonyms, *(f"{p}…" for p in f.prefixes)))
+        click.echo(f"  {f.code:<8} {f.name} — {f.level}, {f.authority}"
+                   + (f"; cách viết: {spellings}" if spellings else ""))
+        click.echo(f"           nguồn: {f.source} [{_mark(f.verified)}]")
 
 
 @rules_group.command("show")
@@ -340,6 +370,7 @@ def rules_show(rules_path: str | None, as_json: bool) -> None:
                    f"{denominator}, túc số {format_ratio(v.quorum)}"
                    + (f"; {'; '.join(extra)}" if extra else ""))
         click.echo(f"           nguồn: {v.source} [{_mark(v.verified)}]")
+    _echo_catalogue(rules)
     click.echo("\nTỷ lệ xét tặng (hạn mức):")
     for q in rules.quotas:
         limit = (f"không quá {format_ratio(q.max_share)} của {q.base}" if q.max_share is not None

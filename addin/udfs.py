@@ -86,6 +86,13 @@ def TDKT_DANHHIEU(text: Any, caller: Any = None) -> Any:
 
 
 @xw.func(category=CATEGORY)
+@xw.arg("text", ndim=2, doc="Hình thức khen thưởng viết bất kỳ (BK BQP, Giấy khen của…)")
+def TDKT_HINHTHUC(text: Any, caller: Any = None) -> Any:
+    """Tên chuẩn của hình thức khen thưởng theo danh mục."""
+    return _safely(lambda: wf.form_name(text, rules_for(caller)))
+
+
+@xw.func(category=CATEGORY)
 @xw.arg("text", ndim=2, doc="Văn bản cần chuẩn hóa")
 def TDKT_CHUANHOA(text: Any) -> Any:
     """Chuẩn hóa văn bản: Unicode dựng sẵn, bỏ khoảng trắng thừa, chuyển TCVN3/VNI sang
@@ -128,5 +135,5 @@ def TDKT_CHUOINAM(full_name: Any, title: Any, period: Any, service_no: Any, birt
                                             unit, history_db_for(caller), rules_for(caller)))
 
 
-UDFS = (TDKT_TYLE, TDKT_KETQUA, TDKT_HANMUC, TDKT_DANHHIEU, TDKT_CHUANHOA, TDKT_KIEMTRA,
-        TDKT_CHUOINAM)
+UDFS = (TDKT_TYLE, TDKT_KETQUA, TDKT_HANMUC, TDKT_DANHHIEU, TDKT_HINHTHUC, TDKT_CHUANHOA,
+        TDKT_KIEMTRA, TDKT_CHUOINAM)

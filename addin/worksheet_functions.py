@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from addin.domain import fields as F
+from addin.domain.commendation_forms import recognise_form
 from addin.domain.legacy import detect_and_convert
 from addin.domain.quotas import quota_limit
 from addin.domain.rules import Rules
@@ -23,6 +24,7 @@ from addin.io.reader import read_table, table_kind
 
 MSG_SHAPE = "Lỗi: các vùng không cùng kích thước"
 MSG_UNKNOWN_TITLE = "Lỗi: không rõ danh hiệu"
+MSG_UNKNOWN_FORM = "Không có trong danh mục hình thức khen thưởng"
 MSG_NO_QUOTA = "Lỗi: danh hiệu không có tỷ lệ xét tặng"
 MSG_NOT_TABLE = "Lỗi: không nhận ra bảng Cá nhân/Tập thể (cần cả dòng tiêu đề)"
 
@@ -149,6 +151,17 @@ def title_name(text: Any, rules: Rules) -> Any:
             return ""
         code = recognise_title(t, rules)
         return rules.title(code).name if code else MSG_UNKNOWN_TITLE
+
+    return broadcast(one, text)
+
+
+def form_name(text: Any, rules: Rules) -> Any:
+    """TDKT_HINHTHUC: the catalogue name of the commendation form any spelling names."""
+    def one(t: Any) -> Any:
+        if not clean(t):
+            return ""
+        code = recognise_form(t, rules)
+        return rules.forms[code].name if code else MSG_UNKNOWN_FORM
 
     return broadcast(one, text)
 

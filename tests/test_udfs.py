@@ -12,6 +12,7 @@ from addin.udfs import (
     TDKT_CHUANHOA,
     TDKT_DANHHIEU,
     TDKT_HANMUC,
+    TDKT_HINHTHUC,
     TDKT_KETQUA,
     TDKT_KIEMTRA,
     TDKT_TYLE,
@@ -19,7 +20,7 @@ from addin.udfs import (
 
 
 def test_every_udf_has_a_docstring_and_imports_on_linux():
-    assert len(udfs.UDFS) == 7
+    assert len(udfs.UDFS) == 8
     for fn in udfs.UDFS:
         assert fn.__name__.startswith("TDKT_")
         assert fn.__doc__ and len(fn.__doc__.strip()) > 10
@@ -74,11 +75,21 @@ def test_hanmuc():
     assert TDKT_HANMUC("Đơn vị tiên tiến", 5) == "Lỗi: danh hiệu không có tỷ lệ xét tặng"
 
 
+def test_hinhthuc_names_the_catalogue_form():
+    assert TDKT_HINHTHUC([["BK BQP"], ["Huân chương Chiến công hạng Ba"], ["GK"], [None]]) == [
+        ["Bằng khen của Bộ trưởng Bộ Quốc phòng"], ["Huân chương"], ["Giấy khen"], [""]]
+    assert TDKT_HINHTHUC("Bằng khen") == "Không có trong danh mục hình thức khen thưởng"
+
+
 def test_danhhieu_and_chuanhoa():
     assert TDKT_DANHHIEU("cstđcs") == "Chiến sĩ thi đua cơ sở"
     assert TDKT_DANHHIEU([["CSTT"], ["dvqt"], [None]]) == [["Chiến sĩ tiên tiến"],
                                                           ["Đơn vị Quyết thắng"], [""]]
     assert TDKT_DANHHIEU("abc") == "Lỗi: không rõ danh hiệu"
+    assert TDKT_DANHHIEU([["Cờ TĐ BQP"], ["ĐVHLG"], ["VMTD MMTB"], ["Cờ thi đua"]]) == [
+        ["Cờ thi đua của Bộ Quốc phòng"], ["Đơn vị huấn luyện giỏi"],
+        ["Đơn vị vững mạnh toàn diện “Mẫu mực, tiêu biểu”"],
+        ["Cờ thi đua cấp quân khu, quân chủng, tổng cục"]]
     assert TDKT_CHUANHOA("  NguyÔn   V¨n Hïng ") == "Nguyễn Văn Hùng"
     assert TDKT_CHUANHOA("Phaïm Ñöùc Thaéng") == "Phạm Đức Thắng"
     assert TDKT_CHUANHOA([["Hoa\u0300ng"], [15.0], [None]]) == [["Hoàng"], ["15"], [""]]

@@ -46,6 +46,8 @@ class Code(StrEnum):
     NEGATIVE_SCORE = "negative_score"
     UNKNOWN_CRITERION = "unknown_criterion"
     MISSING_CRITERION = "missing_criterion"
+    # issue 16: a commendation form the rules book does not know (kept as typed, counted)
+    UNKNOWN_FORM = "unknown_form"
 
 
 SEVERITY: dict[Code, Severity] = {
@@ -59,6 +61,7 @@ SEVERITY: dict[Code, Severity] = {
     Code.RESULT_MISMATCH: "warning",
     Code.STREAK_UNVERIFIED: "info",
     Code.AMBIGUOUS_PERSON: "warning",
+    Code.UNKNOWN_FORM: "warning",
 }
 
 # Vietnamese message per code; `{detail}` carries the specifics.
@@ -98,6 +101,8 @@ MESSAGE: dict[Code, str] = {
     Code.NEGATIVE_SCORE: "Điểm không được âm {detail}",
     Code.UNKNOWN_CRITERION: "Tiêu chí không có trong giao ước thi đua: {detail}",
     Code.MISSING_CRITERION: "Thiếu tiêu chí của giao ước thi đua: {detail}",
+    Code.UNKNOWN_FORM: "Hình thức khen thưởng không có trong danh mục, được tổng hợp theo đúng "
+                       "cách ghi: {detail}",
 }
 
 

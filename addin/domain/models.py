@@ -66,6 +66,8 @@ class Commendation:
     collectives: int | None = None
     individuals: int | None = None
     note: str = ""
+    columns: dict[str, str] = field(default_factory=dict)  # field key -> Excel column letter
+    form_code: str | None = None  # filled by validation: the form of the rules book, if any
 
 
 @dataclass

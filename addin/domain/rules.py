@@ -10,9 +10,11 @@ import difflib
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Literal, TypeGuard
+
+from addin.domain.spelling import clashes
 
 Comparison = Literal[">=", ">"]
 Denominator = Literal["present", "members"]
@@ -67,6 +69,37 @@ class Title:
     requires_initiative: bool
     min_streak: int | None
     criteria: Criteria | None
+    source: str
+    verified: bool
+    prefixes: tuple[str, ...] = ()  # "Cờ thi đua của Quân khu …": any text that starts so
+
+
+@dataclass(frozen=True)
+class Family:
+    """Titles that exclude each other (one row per nominee, under the highest), lowest first;
+    titles of different families are awarded alongside."""
+
+    id: str
+    name: str
+    titles: tuple[str, ...]
+    source: str
+    verified: bool
+
+    def at_or_above(self, code: str) -> tuple[str, ...]:
+        return self.titles[self.titles.index(code):]
+
+
+@dataclass(frozen=True)
+class Form:
+    """A commendation form ("hình thức khen thưởng") of the "Khen thưởng" sheet."""
+
+    code: str
+    name: str
+    order: int
+    level: str  # "Cấp khen": Đơn vị | Khen cao
+    authority: str
+    synonyms: tuple[str, ...]
+    prefixes: tuple[str, ...]
     source: str
     verified: bool
 
@@ -130,11 +163,20 @@ class Rules:
     abbreviations: Mapping[str, str]
     votes: Mapping[str, VoteRule]
     display_verified: bool = True
+    families: Mapping[str, Family] = field(default_factory=dict)
+    forms: Mapping[str, Form] = field(default_factory=dict)
     chains: tuple[Chain, ...] = ()
     congress: Congress | None = None
 
     def title(self, code: str) -> Title:
         return self.titles[code]
+
+    def family_of(self, code: str) -> Family:
+        """The family of a title; a title in no family is a family of its own."""
+        for family in self.families.values():
+            if code in family.titles:
+                return family
+        return Family(code, self.titles[code].name, (code,), "", False)
 
     def active_quotas(self, scope: str) -> tuple[QuotaRule, ...]:
         return tuple(q for q in self.quotas if q.enabled and scope in q.scopes)
@@ -330,10 +372,50 @@ def _title(reader: _Reader, code: str, votes: Mapping[str, VoteRule]) -> Title:
         criteria=_criteria(reader.table("criteria")) if reader.has("criteria") else None,
         source=reader.text("source"),
         verified=reader.flag("verified"),
+        prefixes=reader.str_list("prefixes", []),
     )
 
 
-def _quota(reader: _Reader, titles: Mapping[str, Title]) -> QuotaRule:
+def _family(reader: _Reader, family_id: str, titles: Mapping[str, Title]) -> Family:
+    codes = reader.str_list("titles")
+    for code in codes:
+        if code not in titles:
+            raise RulesError(f"{reader.key('titles')}: không có danh hiệu mã {code!r}")
+    if not codes or len(set(codes)) != len(codes):
+        raise RulesError(f"{reader.key('titles')}: cần các mã danh hiệu khác nhau, "
+                         f"nhận được {list(codes)!r}")
+    return Family(id=family_id, name=reader.text("name"), titles=codes,
+                  source=reader.text("source"), verified=reader.flag("verified"))
+
+
+def _families(reader: _Reader, titles: Mapping[str, Title]) -> dict[str, Family]:
+    families = {fid: _family(reader.table(fid), fid, titles) for fid in reader.names()}
+    seen: dict[str, str] = {}
+    for family in families.values():
+        for code in family.titles:
+            if code in seen:
+                raise RulesError(f"{reader.key(family.id)}.titles: {code} đã thuộc "
+                                 f"families.{seen[code]} (mỗi danh hiệu thuộc một nhóm)")
+            seen[code] = family.id
+    return families
+
+
+def _form(reader: _Reader, code: str) -> Form:
+    return Form(
+        code=code,
+        name=reader.text("name"),
+        order=reader.integer("order"),
+        level=reader.text("level"),
+        authority=reader.text("authority", ""),
+        synonyms=reader.str_list("synonyms", []),
+        prefixes=reader.str_list("prefixes", []),
+        source=reader.text("source"),
+        verified=reader.flag("verified"),
+    )
+
+
+def _quota(reader: _Reader, titles: Mapping[str, Title],
+           families: Mapping[str, Family] | None = None) -> QuotaRule:
     def known(codes: tuple[str, ...], name: str) -> tuple[str, ...]:
         for code in codes:
             if code not in titles:
@@ -355,20 +437,31 @@ def _quota(reader: _Reader, titles: Mapping[str, Title]) -> QuotaRule:
         if scope not in SCOPES:
             raise RulesError(f"{reader.key('scopes')}: phạm vi {scope!r} không hợp lệ "
                              f"(cần {', '.join(SCOPES)})")
+    title = known((reader.text("title"),), "title")[0]
+    # Without `counts`: the title and those above it in its family (domain.md, "Quotas").
+    family = next((f for f in (families or {}).values() if title in f.titles), None)
+    default_counts = list(family.at_or_above(title)) if family else [title]
     return QuotaRule(
         id=reader.text("id"),
-        title=known((reader.text("title"),), "title")[0],
+        title=title,
         max_share=reader.ratio("max") if has_share else None,
         max_count=reader.integer("max_count") if has_count else None,
         base=base,
         base_titles=base_titles,
-        counts=known(reader.str_list("counts"), "counts"),
+        counts=known(reader.str_list("counts", default_counts), "counts"),
         rounding=reader.choice("rounding", ROUNDINGS, "floor"),
         scopes=scopes,
         enabled=reader.flag("enabled", True),
         source=reader.text("source"),
         verified=reader.flag("verified"),
     )
+
+
+def _check_spellings(named: Mapping[str, tuple[str, ...]], table: str,
+                     abbreviations: Mapping[str, str]) -> None:
+    """A spelling that names two titles (or two forms) would be recognised as either: refused."""
+    for spelling, code, other in clashes(named.items(), abbreviations):
+        raise RulesError(f"{table}.{code}: cách viết {spelling!r} cũng chỉ {table}.{other}")
 
 
 def _chain(reader: _Reader, titles: Mapping[str, Title]) -> Chain:
@@ -421,7 +514,14 @@ def rules_from_mapping(data: Mapping[str, Any]) -> Rules:
         raise RulesError("titles: bộ quy tắc không có danh hiệu nào")
     abbreviations_t = root.table("abbreviations", {})
     abbreviations = {k: abbreviations_t.text(k) for k in abbreviations_t.names()}
-    quotas = tuple(_quota(q, titles) for q in root.tables("quotas"))
+    families = _families(root.table("families", {}), titles)
+    forms_t = root.table("forms", {})
+    forms = {code: _form(forms_t.table(code), code) for code in forms_t.names()}
+    _check_spellings({c: (c, t.name, *t.synonyms, *t.prefixes) for c, t in titles.items()},
+                     "titles", abbreviations)
+    _check_spellings({c: (c, f.name, *f.synonyms, *f.prefixes) for c, f in forms.items()}, "forms",
+                     abbreviations)
+    quotas = tuple(_quota(q, titles, families) for q in root.tables("quotas"))
     ids = [q.id for q in quotas]
     if len(set(ids)) != len(ids):
         raise RulesError("quotas: hai hạn mức trùng id")
@@ -441,6 +541,8 @@ def rules_from_mapping(data: Mapping[str, Any]) -> Rules:
         abbreviations=abbreviations,
         votes=votes,
         display_verified=display.flag("verified", True),
+        families=families,
+        forms=dict(sorted(forms.items(), key=lambda kv: kv[1].order)),
         chains=chains,
         congress=congress,
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from functools import lru_cache
 
 _SPACES = re.compile(r"\s+")
@@ -44,3 +45,9 @@ def _fold_text(text: str) -> str:
 def person_key(name: str, rank: str, unit: str) -> tuple[str, str, str]:
     """Identity of a person for duplicate detection: normalised name, rank and unit."""
     return (fold(name), fold(rank), fold(unit))
+
+
+def expand_abbreviations(folded: str, table: Mapping[str, str]) -> str:
+    """Replace each abbreviated word of a folded text by its expansion ('cstd co so' ->
+    'chien si thi dua co so'); the table's keys and values are folded."""
+    return " ".join(table.get(word, word) for word in folded.split())

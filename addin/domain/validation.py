@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from addin.domain import fields as F
 from addin.domain import vi_format as vi
+from addin.domain.commendation_forms import recognise_forms
 from addin.domain.issues import Code, Issue, make_issue
 from addin.domain.models import Nomination, UnitInfo, UnitWorkbook
 from addin.domain.quotas import QuotaCheck, base_for, check_quota, count_for
@@ -303,9 +304,12 @@ def quota_issue(check: QuotaCheck, rules: Rules, file: str | None) -> Issue:
         limit_text = f"không quá {share} của {check.base} = {check.limit}"
     where = check.unit if check.unit else "toàn cụm"
     sheet = F.SHEET_INDIVIDUALS if title.kind == "individual" else F.SHEET_COLLECTIVES
+    # A quota that counts titles above its own says so ("tính CTD, CTDBQP, CTDCP").
+    counts = next((q.counts for q in rules.quotas if q.id == check.quota_id), ())
+    counted = f" (tính {', '.join(counts)})" if len(counts) > 1 else ""
     return make_issue(
         Code.QUOTA_EXCEEDED,
-        f"{title.name} ({check.quota_id}), {where}: {check.counted} đạt, {limit_text}",
+        f"{title.name} ({check.quota_id}), {where}: {check.counted} đạt{counted}, {limit_text}",
         file=file, sheet=sheet,
     )
 
@@ -321,6 +325,7 @@ def validate_unit(book: UnitWorkbook, rules: Rules, history: StreakHistory | Non
     for nom in book.nominations:
         validate_nomination(nom, rules, default_unit=book.info.unit, streaks=streaks)
     duplicate_people(book.individuals)
+    book.issues.extend(recognise_forms(book.commendations, rules))
     checks, issues = unit_quotas(book, rules)
     book.issues.extend(issues)
     return checks

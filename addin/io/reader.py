@@ -419,7 +419,7 @@ def _nomination(ctx: _SheetContext, key: str, excel_row: int, values: dict[str, 
 
 def _commendation(ctx: _SheetContext, excel_row: int, values: dict[str, Any],
                   columns: dict[str, str]) -> Commendation:
-    item = Commendation(file=ctx.book.path, sheet=ctx.sheet, row=excel_row)
+    item = Commendation(file=ctx.book.path, sheet=ctx.sheet, row=excel_row, columns=columns)
     issues: list[Issue] = []
     invalid: set[str] = set()
     out = _convert(ctx, excel_row, values, columns, F.COMMENDATION_LABELS, issues, invalid)

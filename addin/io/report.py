@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +18,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from addin.domain import fields as F
 from addin.domain.cluster import ClusterResult
+from addin.domain.commendation_forms import group_commendations
 from addin.domain.issues import Issue
 from addin.domain.models import Nomination
 from addin.domain.quotas import QuotaCheck
@@ -79,6 +80,14 @@ def table_header(sheet: Worksheet, styles: Styles, row: int, headers: Sequence[s
         sheet.set_column(c, c, width)
 
 
+def shown_titles(rules: Rules, proposed: Iterable[str]) -> list[Title]:
+    """The titles given columns in a summary: those proposed, in catalogue order (the catalogue
+    holds ~15 titles; two columns each for all would not print); every title when none is
+    (the blank cluster template)."""
+    codes = set(proposed)
+    return [t for t in rules.titles.values() if t.code in codes] or list(rules.titles.values())
+
+
 def _written_by_file(bulks: Sequence[BulkRows], result: ClusterResult) -> Counter[str]:
     """Rows this report writes per source file, counted on the rows themselves (the "Tệp
     nguồn" cell of each nomination row, each commendation line), not on the reader's lists.
@@ -95,8 +104,8 @@ def _written_by_file(bulks: Sequence[BulkRows], result: ClusterResult) -> Counte
 
 def _summary_sheet(sheet: Worksheet, workbook: Workbook, styles: Styles, result: ClusterResult,
                    rules: Rules, meta: ReportMeta, written_by_file: Counter[str]) -> None:
-    titles = list(rules.titles.values())
     books = result.counted_books
+    titles = shown_titles(rules, (n.title for b in books for n in b.nominations if n.title))
     fixed = ["STT", "Đơn vị", "Tệp nguồn", "Quân số"]
     width = len(fixed) + 2 * len(titles) + 2
     header_block(sheet, styles, "BÁO CÁO TỔNG HỢP THI ĐUA, KHEN THƯỞNG CỦA CỤM", meta, width)
@@ -275,37 +284,34 @@ def _nominations_sheet(workbook: Workbook, styles: Styles, result: ClusterResult
     return bulk
 
 
-def _commendations_sheet(workbook: Workbook, styles: Styles, result: ClusterResult,
+def _commendations_sheet(workbook: Workbook, styles: Styles, result: ClusterResult, rules: Rules,
                          meta: ReportMeta) -> None:
+    """Totals by the recognised form (catalogue order), kind and level; a form the rules book
+    does not know is a group of its own, as typed, after the catalogue's."""
     sheet = workbook.add_worksheet(F.SHEET_COMMENDATIONS)
     headers = ["STT", "Hình thức khen thưởng", "Loại", "Cấp khen", "Số tập thể", "Số cá nhân",
-               "Số đơn vị báo cáo"]
+               "Số đơn vị báo cáo", "Mã hình thức", "Cách ghi trong tệp"]
     header_block(sheet, styles, "TỔNG HỢP KHEN THƯỞNG TRONG KỲ", meta, len(headers))
     header_row = 4
-    table_header(sheet, styles, header_row, headers, [5, 40, 14, 12, 11, 11, 11])
-    groups: dict[tuple[str, str, str], list[int]] = {}
-    units: dict[tuple[str, str, str], set[str]] = {}
-    for book in result.counted_books:
-        for item in book.commendations:
-            key = (item.form, item.kind, item.level)
-            acc = groups.setdefault(key, [0, 0])
-            acc[0] += item.collectives or 0
-            acc[1] += item.individuals or 0
-            units.setdefault(key, set()).add(book.path)
+    table_header(sheet, styles, header_row, headers, [5, 40, 14, 12, 11, 11, 11, 10, 40])
+    groups = group_commendations(result.counted_books, rules)
     first = header_row + 1
-    for r, (key, (coll, indiv)) in enumerate(sorted(groups.items()), start=first):
+    for r, group in enumerate(groups, start=first):
         sheet.write_number(r, 0, r - first + 1, styles.center)
-        for c, text in enumerate(key, start=1):
+        for c, text in enumerate((group.form, group.kind, group.level), start=1):
             write_text(sheet, r, c, text, styles.cell)
-        sheet.write_number(r, 4, coll, styles.int)
-        sheet.write_number(r, 5, indiv, styles.int)
-        sheet.write_number(r, 6, len(units[key]), styles.int)
+        sheet.write_number(r, 4, group.collectives, styles.int)
+        sheet.write_number(r, 5, group.individuals, styles.int)
+        sheet.write_number(r, 6, len(group.files), styles.int)
+        write_text(sheet, r, 7, group.code or "?", styles.center if group.code else styles.warning)
+        write_text(sheet, r, 8, "; ".join(sorted(group.typed)), styles.cell_wrap)
     last = first + len(groups) - 1
     total_r = last + 1
     sheet.merge_range(total_r, 0, total_r, 3, "Tổng cộng", styles.total_label)
-    sum_cell(sheet, total_r, 4, first, last, sum(v[0] for v in groups.values()), styles)
-    sum_cell(sheet, total_r, 5, first, last, sum(v[1] for v in groups.values()), styles)
-    sheet.write_blank(total_r, 6, None, styles.total)
+    sum_cell(sheet, total_r, 4, first, last, sum(g.collectives for g in groups), styles)
+    sum_cell(sheet, total_r, 5, first, last, sum(g.individuals for g in groups), styles)
+    for c in (6, 7, 8):
+        sheet.write_blank(total_r, c, None, styles.total)
     write_commendation_detail(sheet, styles, result, total_r + 3)
     print_setup(sheet, header_row, header_row)
 
@@ -421,7 +427,7 @@ def cluster_report_bytes(result: ClusterResult, rules: Rules, meta: ReportMeta) 
              _nominations_sheet(workbook, styles, result, "collective", meta)]
     written = _written_by_file(bulks, result)
     _summary_sheet(summary, workbook, styles, result, rules, meta, written)
-    _commendations_sheet(workbook, styles, result, meta)
+    _commendations_sheet(workbook, styles, result, rules, meta)
     _quota_sheet(workbook, styles, result, rules, meta)
     _issues_sheet(workbook, styles, result.issues, meta)
     _sources_sheet(workbook, styles, result, meta, written)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from addin.domain.cluster import ClusterResult
 from addin.domain.rules import Rules, format_ratio
-from addin.io.report import ReportMeta, header_block, sum_cell, table_header
+from addin.io.report import ReportMeta, header_block, shown_titles, sum_cell, table_header
 from addin.io.xlsx_common import Styles, finish, new_workbook, print_setup, write_number, write_text
 
 
@@ -62,7 +62,7 @@ def rollup_bytes(summaries: list[ClusterSummary], rules: Rules, date: str | None
     meta = ReportMeta(cluster=f"{len(summaries)} cụm",
                       period=periods.most_common(1)[0][0] if periods else "",
                       date=date or "", rules_label=f"{rules.name} {rules.version}")
-    titles = list(rules.titles.values())
+    titles = shown_titles(rules, (code for s in summaries for code, n in s.proposed.items() if n))
 
     sheet = workbook.add_worksheet("Các cụm")
     headers = ["STT", "Cụm thi đua", "Thư mục", "Số đơn vị", "Số tệp", "Tệp không đọc được",

@@ -137,6 +137,7 @@ def _list_values(rules: Rules) -> dict[str, list[str]]:
         "rank": list(RANKS),
         "kind": list(F.COMMENDATION_KINDS),
         "level": list(F.COMMENDATION_LEVELS),
+        "form": [f.name for f in rules.forms.values()],
     }
 
 
@@ -184,7 +185,9 @@ def _write_guide(workbook: Workbook, styles: Styles, rules: Rules) -> None:
         ("3. Chiến sĩ thi đua cơ sở trở lên phải ghi sáng kiến, đề tài. Chiến sĩ thi đua toàn "
          "quân, toàn quốc phải ghi số năm liên tục đạt danh hiệu trước đó.", styles.wrap),
         ("4. Trang “Tập thể”: mỗi tập thể một dòng; nhập quân số, số đạt CSTT trở lên, số đạt "
-         "CSTĐCS, số bị kỷ luật từ cảnh cáo trở lên và kết quả bỏ phiếu.", styles.wrap),
+         "CSTĐCS, số bị kỷ luật từ cảnh cáo trở lên và kết quả bỏ phiếu. Danh hiệu xét cùng "
+         "(vd. Đơn vị Quyết thắng và Đơn vị huấn luyện giỏi) ghi mỗi danh hiệu một dòng.",
+         styles.wrap),
         ("5. Trang “Khen thưởng”: các hình thức khen thưởng đã thực hiện trong kỳ, số tập thể "
          "và số cá nhân được khen.", styles.wrap),
         ("6. Chỉ nhập vào ô màu vàng. Ô màu xám là công thức, đã được khóa (bảo vệ trang không "
@@ -479,6 +482,17 @@ def _validations(sheet: Worksheet, kind: str | None, columns: Sequence[str], fir
         sheet.data_validation(first, c, last, c, {
             "validate": "list", "source": lists["rank"], "error_type": "information",
             "error_title": "Cấp bậc", "error_message": "Cấp bậc không có trong danh sách."})
+    if "form" in columns and not kind and "form" in lists:
+        # The catalogue's forms, but any other text is accepted (reported as unknown_form).
+        c = cols("form")
+        sheet.data_validation(first, c, last, c, {
+            "validate": "list", "source": lists["form"], "error_type": "information",
+            "input_title": "Hình thức khen thưởng",
+            "input_message": "Chọn trong danh sách hoặc ghi đầy đủ (vd. Huân chương Chiến công "
+                             "hạng Ba)",
+            "error_title": "Hình thức khen thưởng",
+            "error_message": "Hình thức này không có trong danh mục; vẫn được tổng hợp theo "
+                             "đúng cách ghi."})
     for key in ("kind", "level"):
         if key in columns and not kind:
             c = cols(key)

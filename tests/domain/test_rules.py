@@ -9,7 +9,8 @@ from addin.io.rules_file import default_mapping, load_rules
 def test_default_book_has_every_number_of_the_domain_primer(rules):
     t = rules.titles
     assert [c for c in t] == ["CSTT", "LDTT", "CSTDCS", "CSTDTQ", "CSTDTQG", "DVTT", "TTLDTT",
-                              "DVQT", "TTLDXS", "CTD"]
+                              "DVQT", "TTLDXS", "CTD", "CTDBQP", "CTDCP", "VMTDMMTB", "DVHLG",
+                              "DVVHTB"]
     assert t["CSTT"].vote.threshold == Fraction(1, 2) and t["CSTT"].vote.quorum == Fraction(2, 3)
     assert t["CSTDCS"].vote.threshold == Fraction(7, 10) and t["CSTDCS"].requires_initiative
     assert t["CSTDTQ"].vote.threshold == Fraction(9, 10)
