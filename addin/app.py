@@ -21,6 +21,7 @@ from addin.domain.cluster import ClusterResult, consolidate
 from addin.domain.issues import Code, Issue, make_issue
 from addin.domain.models import UnitWorkbook
 from addin.domain.rules import Rules
+from addin.io.covenant_file import cluster_rules_checked
 from addin.io.folders import read_all, workbook_files
 from addin.io.report import ReportMeta, cluster_report_bytes
 from addin.io.rollup import ClusterSummary, rollup_bytes
@@ -170,6 +171,14 @@ def _consolidate(books: list[UnitWorkbook], rules: Rules, db: str | None) -> Clu
     return consolidate(books, rules, streak_history(books, rules, db))
 
 
+def _store_ranking(db: str | None, result: ClusterResult, rules: Rules) -> None:
+    """With --db, the cluster's scores and ranks are kept with the period (contracts.md §8)."""
+    if db:
+        from addin.ranking_history import store_ranking
+
+        store_ranking(db, result, rules)
+
+
 def validate_paths(paths: list[str], rules: Rules, strict: bool = False,
                    progress: Progress | None = None, db: str | None = None) -> Outcome:
     unlisted: list[tuple[str, str]] = []
@@ -194,6 +203,7 @@ def consolidate_folder(folder: str, out: str, rules: Rules, date: str | None = N
     if not files:
         return Outcome(payload([], rules, None), EXIT_NOTHING)
     result = _consolidate(read_all(files, progress), rules, db)
+    _store_ranking(db, result, rules)
     data = cluster_report_bytes(result, rules, meta_for(result, rules, date,
                                                          shown(Path(folder).name)))
     write_atomic(out, data)
@@ -215,7 +225,7 @@ def _cluster_job(folder: str, out: str, rules_path: str | None, date: str | None
                  db: str | None = None) -> tuple[dict[str, Any], ClusterSummary | None, bool]:
     """One cluster, in a worker process: read, consolidate, write; return what the roll-up and
     the JSON need (the records themselves stay in the worker)."""
-    rules = load_rules(rules_path)
+    rules, bad_covenant = cluster_rules_checked(rules_path, folder)  # the folder's covenant
     try:
         files = workbook_files([folder])
     except OSError as exc:  # the folder cannot be listed: say so, the other clusters go on
@@ -225,6 +235,8 @@ def _cluster_job(folder: str, out: str, rules_path: str | None, date: str | None
     if not files:
         return payload([], rules, None), None, False
     result = _consolidate(read_all(files, jobs=1), rules, db)  # the clusters run in parallel instead
+    result.cluster_issues.extend(bad_covenant)
+    _store_ranking(db, result, rules)
     name = shown(Path(folder).name)
     meta = meta_for(result, rules, date, name)
     write_atomic(out, cluster_report_bytes(result, rules, meta))

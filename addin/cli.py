@@ -16,6 +16,7 @@ from addin.cli_params import DAY, WORKBOOK
 from addin.cli_vi import ViGroup
 from addin.domain import vi_format as vi
 from addin.domain.rules import Rules, RulesError, format_ratio
+from addin.io.covenant_file import covenant_json, covenant_lines
 from addin.io.rules_file import load_rules, rules_beside
 from addin.io.safe_files import describe, shown
 from addin.io.xlsx_common import write_atomic
@@ -307,6 +308,7 @@ def rules_as_json(rules: Rules) -> dict[str, Any]:
             "enabled": q.enabled, "source": q.source, "verified": q.verified,
         } for q in rules.quotas],
         "display": {"percent_decimals": rules.percent_decimals, "source": rules.display_source},
+        "covenant": covenant_json(rules.covenant),
     }
 
 
@@ -379,6 +381,8 @@ def rules_show(rules_path: str | None, as_json: bool) -> None:
         click.echo(f"  {q.id:<14} {limit}, làm tròn {q.rounding}, tính {', '.join(q.counts)}"
                    f"{state}")
         click.echo(f"           nguồn: {q.source} [{_mark(q.verified)}]")
+    for line in covenant_lines(rules.covenant):
+        click.echo(line)
 
 
 @cli.command()
@@ -403,7 +407,7 @@ def _demo(out: str) -> None:
     results = root / "ket-qua"
     first = clusters[0]
     single = results / f"bao-cao-{first.name}.xlsx"
-    outcome = app.consolidate_folder(str(first), str(single), rules)
+    outcome = app.consolidate_folder(str(first), str(single), _rules(None, str(first)))
     click.echo(shown(f"Cụm mẫu: {first} ({len(outcome.payload['files'])} tệp)"))
     errors = sum(1 for i in outcome.payload["issues"] if i["severity"] == "error")
     warnings = sum(1 for i in outcome.payload["issues"] if i["severity"] == "warning")

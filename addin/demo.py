@@ -7,8 +7,10 @@ import random
 from pathlib import Path
 from typing import Any
 
+from addin.demo_scores import cluster_rules_text, scores_for
 from addin.domain.legacy import encode_tcvn3, encode_vni
 from addin.domain.rules import Rules
+from addin.io.rules_file import LOCAL_RULES_NAME, load_rules
 from addin.io.unit_template import UnitData, unit_workbook_bytes
 from addin.io.xlsx_common import write_atomic
 
@@ -117,9 +119,15 @@ def write_demo(root: Path, rules: Rules) -> list[Path]:
     for folder_name, cluster, units in CLUSTERS:
         folder = root / folder_name
         folder.mkdir(parents=True, exist_ok=True)
+        # The cluster's covenant (giao ước) with its chair rotation: the units are scored on it.
+        local = folder / LOCAL_RULES_NAME
+        write_atomic(local, cluster_rules_text(folder_name, cluster, [u for _, u in units])
+                     .encode("utf-8"))
+        cluster_rules = load_rules(local) if rules.covenant is None else rules
         for file_name, unit in units:
             data = unit_data(rng, unit, cluster, MISTAKES.get(file_name, ""))
-            write_atomic(folder / file_name, unit_workbook_bytes(rules, data))
+            data.scores = scores_for(file_name)
+            write_atomic(folder / file_name, unit_workbook_bytes(cluster_rules, data))
         folders.append(folder)
     # What a real shared folder also holds: an Excel lock file and a note; both are skipped.
     (folders[0] / "~$ban-chqs-lak.xlsx").write_bytes(b"\x00lock")

@@ -263,6 +263,7 @@ def period_report(db: str, first: int, last: int, cluster: str | None, out: str,
     """The period workbook from the database: a five-year congress report, or one year (with
     its 6-month report) when first == last."""
     from addin.io.period_report import PeriodData, columns_for, period_report_bytes
+    from addin.io.rank_history import rank_rows
     from addin.io.xlsx_common import write_atomic
 
     conn = open_existing(db)
@@ -276,6 +277,7 @@ def period_report(db: str, first: int, last: int, cluster: str | None, out: str,
         wanted = sorted({k for _, k in columns})
         lo = min(y for y, _ in previous)
         counts = hdb.report_counts(conn, lo, last, wanted, cluster)
+        ranks = rank_rows(conn, first, last, cluster)
         commendations = hdb.report_commendations(conn, first, last, wanted, cluster)
         congress = rules.congress
         people: list[tuple[int, str, str, str, int | None, int]] = []
@@ -290,7 +292,7 @@ def period_report(db: str, first: int, last: int, cluster: str | None, out: str,
     span = last - first + 1
     need = min(congress.min_individual_years, span) if congress else span
     data = PeriodData(first, last, cluster, columns, previous, counts, commendations, people,
-                      groups, need)
+                      groups, need, ranks)
     content, facts = period_report_bytes(data, rules)
     write_atomic(out, content)
     label = f"giai đoạn {first}–{last}" if first < last else f"năm {first}"

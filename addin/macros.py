@@ -1,4 +1,4 @@
-"""Macros of the TĐKT ribbon: "Kiểm tra", "Lập tổng hợp", "Tổng hợp cụm".
+"""Macros of the TĐKT ribbon: "Kiểm tra", "Lập tổng hợp", "Tổng hợp cụm", "Xếp hạng cụm".
 
 The logic works against addin.workbooks.BookPort; XlwingsBook adapts a live Excel workbook,
 FileBook an .xlsx file, so the same code path runs inside Excel and headless in tests.
@@ -280,6 +280,20 @@ def tong_hop_cum(book: Any = None, folder: str | None = None) -> str | None:
     if output and folder is None:
         xw.Book(output)  # open it in Excel
     return output
+
+
+@xw.script
+def xep_hang_cum(book: Any = None, folder: str | None = None) -> str | None:
+    """Ribbon "Xếp hạng cụm": pick the cluster's folder; its units' ranking (covenant from this
+    workbook's "Giao ước" sheet, else the folder's tdkt-rules.toml) goes into this workbook."""
+    from addin.ranking_macro import RANKING_SHEET, rank_folder
+
+    port = _caller(book)
+    chosen = folder or _choose_folder(port)
+    if not chosen:
+        return None
+    rank_folder(port, chosen)
+    return RANKING_SHEET
 
 
 if __name__ == "__main__":  # debugging inside Excel: python -m addin.macros with a book open

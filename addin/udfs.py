@@ -107,6 +107,19 @@ def TDKT_KIEMTRA(table: Any, caller: Any = None) -> Any:
     return _safely(lambda: wf.check_table(table, rules_for(caller)))
 
 
+@xw.func(category=CATEGORY)
+@xw.arg("codes", ndim=2, doc="Cột mã tiêu chí (trang Chấm điểm)")
+@xw.arg("self_scores", ndim=2, doc="Cột điểm tự chấm")
+@xw.arg("cluster_scores", ndim=2, doc="Cột điểm cụm chấm (không bắt buộc)")
+def TDKT_DIEM(codes: Any, self_scores: Any, cluster_scores: Any = None, caller: Any = None
+              ) -> Any:
+    """Tổng điểm thi đua của đơn vị theo giao ước của cụm: điểm các tiêu chí, điểm cộng và
+    điểm trừ trong mức tối đa; dùng điểm cụm chấm ở tiêu chí cụm đã chấm."""
+    return _safely(lambda: wf.covenant_total(codes, self_scores, cluster_scores,
+                                             rules_for(caller)))
+
+
+
 def history_db_for(caller: Any = None) -> str | None:
     """$TDKT_DB, else tdkt-lich-su.sqlite beside the calling workbook."""
     if os.environ.get("TDKT_DB"):
@@ -136,4 +149,4 @@ def TDKT_CHUOINAM(full_name: Any, title: Any, period: Any, service_no: Any, birt
 
 
 UDFS = (TDKT_TYLE, TDKT_KETQUA, TDKT_HANMUC, TDKT_DANHHIEU, TDKT_HINHTHUC, TDKT_CHUANHOA,
-        TDKT_KIEMTRA, TDKT_CHUOINAM)
+        TDKT_KIEMTRA, TDKT_DIEM, TDKT_CHUOINAM)

@@ -15,17 +15,20 @@ from addin.domain.commendation_forms import recognise_form
 from addin.domain.legacy import detect_and_convert
 from addin.domain.quotas import quota_limit
 from addin.domain.rules import Rules
+from addin.domain.scoring import ScoreLine, ScoreSheet, score_unit
 from addin.domain.text import clean
 from addin.domain.titles import recognise_title
 from addin.domain.validation import duplicate_people, validate_nomination
 from addin.domain.votes import display_percent, evaluate_vote
-from addin.io.cells import to_count
+from addin.io.cells import to_count, to_text
 from addin.io.reader import read_table, table_kind
+from addin.io.scores_reader import to_points
 
 MSG_SHAPE = "Lỗi: các vùng không cùng kích thước"
 MSG_UNKNOWN_TITLE = "Lỗi: không rõ danh hiệu"
 MSG_UNKNOWN_FORM = "Không có trong danh mục hình thức khen thưởng"
 MSG_NO_QUOTA = "Lỗi: danh hiệu không có tỷ lệ xét tặng"
+MSG_NO_COVENANT = "Lỗi: chưa có giao ước thi đua (tdkt-rules.toml của cụm, mục [covenant])"
 MSG_NOT_TABLE = "Lỗi: không nhận ra bảng Cá nhân/Tập thể (cần cả dòng tiêu đề)"
 
 
@@ -203,6 +206,41 @@ def check_table(table: Sequence[Sequence[Any]], rules: Rules, unit: str = "") ->
         if issue.row and issue.severity != "info":
             messages.setdefault(issue.row, []).append(issue.message)
     return [["; ".join(messages.get(r, []))] for r in range(2, len(rows) + 1)]
+
+
+def _column(value: Any) -> list[Any]:
+    """A range (rows of cells) or a single cell as one flat list, row by row."""
+    if _is_range(value):
+        return [cell for row in value for cell in row]
+    return [value]
+
+
+def covenant_total(codes: Any, self_scores: Any, cluster_scores: Any, rules: Rules) -> Any:
+    """TDKT_DIEM: a unit's total under the cluster's covenant (bonus and penalty caps applied;
+    the cluster's score where given), or the first problem as a message."""
+    if rules.covenant is None:
+        return MSG_NO_COVENANT
+    code_cells, self_cells = _column(codes), _column(self_scores)
+    cluster_cells = _column(cluster_scores) if cluster_scores is not None else []
+    if len(code_cells) != len(self_cells) or (cluster_cells and
+                                              len(cluster_cells) != len(code_cells)):
+        return MSG_SHAPE
+    lines = []
+    for i, code_cell in enumerate(code_cells):
+        code = to_text(code_cell)[0]
+        own, problem = to_points(self_cells[i])
+        reviewed, problem2 = to_points(cluster_cells[i]) if cluster_cells else (None, None)
+        if problem or problem2:
+            return f"Lỗi: điểm của tiêu chí {code or i + 1} phải là số"
+        if code or own is not None or reviewed is not None:
+            lines.append(ScoreLine(row=i + 1, code=code, self_score=own, cluster_score=reviewed))
+    result = score_unit(ScoreSheet(file="", sheet="", lines=lines), rules.covenant)
+    errors = [i for i in result.issues if i.severity == "error"]
+    if errors:
+        return f"Lỗi: {errors[0].message}"
+    if result.used is None:
+        return "Lỗi: chưa có điểm"
+    return float(result.used.total)
 
 
 MSG_NO_HISTORY = "Chưa có cơ sở dữ liệu lịch sử ({name})"

@@ -27,9 +27,10 @@ PYTHONS = ("3.11", "3.12", "3.13")  # what install-tdkt.ps1 can choose from
 RUNTIME = ["xlwings", "click", "openpyxl", "xlsxwriter", "python-calamine", "defusedxml",
            "et-xmlfile",
            # the period report's pivots (issue 14) and what pandas itself requires
-           "pandas", "numpy", "python-dateutil", "tzdata"]
-# Windows-only, so not installed here to read a version from: pinned by hand.
-WINDOWS_ONLY = {"pywin32": "312", "colorama": "0.4.6"}
+           "pandas", "numpy", "python-dateutil", "six"]
+# Windows-only, so not installed here to read a version from: pinned by hand. pandas requires
+# tzdata on Windows only (its marker: sys_platform == "win32").
+WINDOWS_ONLY = {"pywin32": "312", "colorama": "0.4.6", "tzdata": "2026.6"}
 REQUIREMENTS = "requirements.txt"
 
 

@@ -40,7 +40,8 @@ def test_ribbon_has_the_three_macros(xlam):
     assert tab is not None and tab.get("label") == "TĐKT"
     buttons = {b.get("label"): b.get("onAction") for b in ribbon.iter(f"{NS}button")}
     assert buttons == {"Kiểm tra": "RibbonTDKT.KiemTra", "Lập tổng hợp": "RibbonTDKT.LapTongHop",
-                       "Tổng hợp cụm": "RibbonTDKT.TongHopCum"}
+                       "Tổng hợp cụm": "RibbonTDKT.TongHopCum",
+                       "Xếp hạng cụm": "RibbonTDKT.XepHangCum"}
 
 
 def test_vba_modules_call_existing_macros(xlam):
@@ -54,11 +55,11 @@ def test_vba_modules_call_existing_macros(xlam):
     finally:
         book.close()
     subs = re.findall(r"Sub (\w+)\(control As IRibbonControl\)\n    (.+)\n", ribbon)
-    assert [s[0] for s in subs] == ["KiemTra", "LapTongHop", "TongHopCum"]
+    assert [s[0] for s in subs] == ["KiemTra", "LapTongHop", "TongHopCum", "XepHangCum"]
     # RunPython reads ActiveWorkbook.FullName: every button first checks a workbook is open
     assert {s[1] for s in subs} == {"If Not HasWorkbook() Then Exit Sub"}
     calls = re.findall(r'RunPython "import ([\w.]+); \1\.(\w+)\(\)"', ribbon)
-    assert [c[1] for c in calls] == ["kiem_tra", "lap_tong_hop", "tong_hop_cum"]
+    assert [c[1] for c in calls] == ["kiem_tra", "lap_tong_hop", "tong_hop_cum", "xep_hang_cum"]
     for module, function in calls:
         assert callable(getattr(importlib.import_module(module), function))
     assert 'PROJECT_NAME As String = "tdkt"' in xlwings_vba
@@ -83,7 +84,7 @@ def test_config_sheet_points_excel_at_the_udfs(xlam):
     udfs = ast.parse((ROOT / "addin" / "udfs.py").read_text(encoding="utf-8"))
     names = {n.name for n in udfs.body if isinstance(n, ast.FunctionDef)}
     assert {"TDKT_TYLE", "TDKT_KETQUA", "TDKT_HANMUC", "TDKT_DANHHIEU", "TDKT_CHUANHOA",
-            "TDKT_KIEMTRA"} <= names
+            "TDKT_KIEMTRA", "TDKT_DIEM"} <= names
 
 
 def test_vba_source_is_ascii():
@@ -148,7 +149,8 @@ def _vba_wrappers(source: str) -> dict[str, tuple[list[str], list[str]]]:
         call = re.search(rf'{name} = XLPy\.CallUDF\("addin\.udfs", "{name}", Array\(([^)]*)\), '
                          r"ActiveWorkbook, Application\.Caller\)", source)
         assert call, f"{name}: no CallUDF into addin.udfs with the calling workbook"
-        wrappers[name] = ([p.strip() for p in params.split(",") if p.strip()],
+        wrappers[name] = ([p.strip().removeprefix("Optional ") for p in params.split(",")
+                           if p.strip()],
                           [a.strip() for a in call.group(1).split(",")])
     return wrappers
 
@@ -240,7 +242,8 @@ def test_libreoffice_reads_the_vba_project(xlam, tmp_path):
     def procedures(text: str) -> list[str]:
         return re.findall(r"^(?:Public |Private )?(?:Sub|Function) (\w+)", text, flags=re.M)
 
-    assert procedures(modules["RibbonTDKT"]) == ["HasWorkbook", "KiemTra", "LapTongHop", "TongHopCum"]
+    assert procedures(modules["RibbonTDKT"]) == ["HasWorkbook", "KiemTra", "LapTongHop", "TongHopCum",
+                                                 "XepHangCum"]
     assert set(procedures(modules["xlwings_udfs"])) == set(_udfs_declared())
     assert {"RunPython", "XLPy", "GetConfig"} <= set(procedures(modules["xlwings"]))
 

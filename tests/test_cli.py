@@ -127,7 +127,7 @@ def test_consolidate_clean_cluster(clean_cluster, tmp_path):
     assert digest_tree(clean_cluster) == before  # inputs untouched
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames == ["Tổng hợp", "Cá nhân", "Tập thể", "Khen thưởng", "Hạn mức",
-                             "Kiểm tra", "Nguồn"]
+                             "Xếp hạng", "Kiểm tra", "Nguồn"]
     summary = wb["Tổng hợp"]
     assert "Cụm thi đua số 3" in summary["A2"].value and "11/12/2024" in summary["A3"].value
     assert "14 dòng có nội dung đọc từ 2 tệp = 14 dòng trong báo cáo + 0 dòng" in summary["A4"].value
@@ -266,7 +266,7 @@ def test_report_many_clusters(tmp_path, clean_cluster, messy_cluster):
     assert data["totals"]["individuals"] == 10 + 18
     assert data["by_title"]["CSTT"]["proposed"] == 10 + 11 + 3
     rollup = openpyxl.load_workbook(outdir / "tong-hop-cac-cum.xlsx")
-    assert rollup.sheetnames == ["Các cụm", "Theo danh hiệu", "Hạn mức các cụm"]
+    assert rollup.sheetnames == ["Các cụm", "Theo danh hiệu", "Hạn mức các cụm", "Đơn vị dẫn đầu"]
     lines = rollup["Các cụm"]
     assert [lines["C6"].value, lines["C7"].value] == ["cum-1", "cum-2"]
     assert lines["G8"].value == "=SUM(G6:G7)"
@@ -298,6 +298,7 @@ def test_demo_workbooks_round_trip_to_the_expected_issues():
         ("ban-chqs-krong-bong.xlsx", "below_threshold"),
         ("ban-chqs-krong-bong.xlsx", "duplicate_person"),
         ("ban-chqs-krong-bong.xlsx", "quorum_not_met"),
+        ("ban-chqs-krong-bong.xlsx", "score_exceeds_max"),
         ("ban-chqs-mdrak.xlsx", "legacy_encoding"),
     ]
     assert data["totals"]["files"] == 5

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from addin.domain.issues import Issue, has_errors
 from addin.domain.rules import Kind
+from addin.domain.scoring import ScoreSheet
 
 
 @dataclass
@@ -97,6 +98,7 @@ class UnitWorkbook:
     collectives: list[Nomination] = field(default_factory=list)
     commendations: list[Commendation] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)  # file, sheet and header level
+    scores: ScoreSheet | None = None  # "Chấm điểm" (contracts.md §8), when the unit has one
     rows_read: int = 0  # rows with content seen under the tables' headers
     rows_skipped: int = 0  # of those, rows that are not records (each one a skipped_row issue)
     # Read out of a cluster report ("cum-3.xlsx"), not from the unit's own file.

@@ -12,7 +12,10 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any, Literal, TypeGuard
+from typing import TYPE_CHECKING, Any, Literal, TypeGuard
+
+if TYPE_CHECKING:
+    from addin.domain.covenant import Covenant
 
 from addin.domain.spelling import clashes
 
@@ -167,6 +170,7 @@ class Rules:
     forms: Mapping[str, Form] = field(default_factory=dict)
     chains: tuple[Chain, ...] = ()
     congress: Congress | None = None
+    covenant: Covenant | None = None  # a cluster's [covenant] (contracts.md §8), if it has one
 
     def title(self, code: str) -> Title:
         return self.titles[code]
@@ -545,9 +549,16 @@ def rules_from_mapping(data: Mapping[str, Any]) -> Rules:
         forms=dict(sorted(forms.items(), key=lambda kv: kv[1].order)),
         chains=chains,
         congress=congress,
+        covenant=_covenant(root),
     )
     root.check_unknown()  # after everything was read: what is left is unknown
     return rules
+
+
+def _covenant(root: _Reader) -> Covenant | None:
+    from addin.domain.covenant import covenant_from_reader  # covenant builds on this module
+
+    return covenant_from_reader(root.table("covenant")) if root.has("covenant") else None
 
 
 def _is_id_list(value: object) -> TypeGuard[list[Mapping[str, Any]]]:

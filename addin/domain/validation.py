@@ -17,6 +17,7 @@ from addin.domain.issues import Code, Issue, make_issue
 from addin.domain.models import Nomination, UnitInfo, UnitWorkbook
 from addin.domain.quotas import QuotaCheck, base_for, check_quota, count_for
 from addin.domain.rules import Rules, Title
+from addin.domain.scoring import score_unit
 from addin.domain.text import fold, person_key
 from addin.domain.titles import recognise_title
 from addin.domain.votes import evaluate_vote, meets
@@ -328,4 +329,6 @@ def validate_unit(book: UnitWorkbook, rules: Rules, history: StreakHistory | Non
     book.issues.extend(recognise_forms(book.commendations, rules))
     checks, issues = unit_quotas(book, rules)
     book.issues.extend(issues)
+    if book.scores is not None:  # "Chấm điểm" against the cluster's covenant (contracts.md §8)
+        book.issues.extend(score_unit(book.scores, rules.covenant).issues)
     return checks

@@ -1,13 +1,19 @@
-"""The blank cluster template: the summary workbook's layout with no unit in it yet."""
+"""The blank cluster template: the summary workbook's layout with no unit in it yet, plus the
+covenant ("Giao ước") and a live ranking in native formulas (contracts.md §8)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from addin.domain.cluster import ClusterResult
 from addin.domain.rules import Rules
+from addin.io.covenant_file import covenant_or_sample
+from addin.io.live_ranking import LiveRanking, LiveUnit
 from addin.io.report import ReportMeta, cluster_report_bytes
 
 
-def cluster_template_bytes(rules: Rules) -> bytes:
+def cluster_template_bytes(rules: Rules, units: Sequence[LiveUnit] = ()) -> bytes:
     empty = ClusterResult(files=[], quota_checks=[], cluster_issues=[])
     meta = ReportMeta(cluster="", period="", date="", rules_label=f"{rules.name} {rules.version}")
-    return cluster_report_bytes(empty, rules, meta)
+    covenant, sample = covenant_or_sample(rules)
+    return cluster_report_bytes(empty, rules, meta, LiveRanking(covenant, sample, units))

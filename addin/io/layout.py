@@ -14,6 +14,7 @@ SHEET_KEYS: dict[str, tuple[str, ...]] = {
     "individuals": (F.SHEET_INDIVIDUALS, "Danh sách cá nhân", "DS cá nhân"),
     "collectives": (F.SHEET_COLLECTIVES, "Danh sách tập thể", "DS tập thể"),
     "commendations": (F.SHEET_COMMENDATIONS, "Khen thưởng khác"),
+    "scores": ("Chấm điểm", "Bảng chấm điểm", "Chấm điểm thi đua", "Tự chấm điểm"),  # §8
 }
 
 INFO_SYNONYMS: dict[str, tuple[str, ...]] = {

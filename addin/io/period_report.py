@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from xlsxwriter.workbook import Workbook
@@ -18,6 +18,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from addin.domain.periods import KIND_LABEL, PERIOD_KINDS, PeriodKind
 from addin.domain.rules import Rules
+from addin.io.rank_history import RankRow, write_ranks_sheet
 from addin.io.xlsx_common import Styles, new_workbook, print_setup, write_number, write_text
 
 if TYPE_CHECKING:
@@ -42,6 +43,7 @@ class PeriodData:
     model_people: list[tuple[int, str, str, str, int | None, int]]
     model_groups: list[tuple[int, str, str, str, int | None, int]]
     min_people_years: int
+    ranks: list[RankRow] = field(default_factory=list)  # cluster ranks by year (issue 15)
 
 
 def columns_for(first: int, last: int, kinds_present: set[PeriodKind]) -> tuple[list[Column],
@@ -374,6 +376,8 @@ class _Book:
         self.commendations_sheet()
         people, groups = self.models_sheet()
         self.charts_sheet(first_row, blocks)
+        write_ranks_sheet(self.workbook, self.styles, self.data.ranks, self.data.first,
+                          self.data.last, period_title(self.data.first, self.data.last))
         self.workbook.close()
         now = self.counts[self.counts["col"].isin(self.data.columns)]
         return self.buffer.getvalue(), {"nominations": int(now["proposed"].sum()),

@@ -191,6 +191,10 @@ def read_sheets(book: UnitWorkbook, names: list[tuple[str, bool]],
         ctx = _SheetContext(book, name, dict((errors or {}).get(name, {})))
         if key == "info":
             _read_info(ctx, rows)
+        elif key == "scores":
+            from addin.io.scores_reader import read_scores  # builds on this module's helpers
+
+            book.scores = read_scores(rows, book.path, name, ctx.errors, ctx.text)
         else:
             _read_table(ctx, key, rows)
         ctx.flush_legacy()

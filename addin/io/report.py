@@ -25,6 +25,7 @@ from addin.domain.quotas import QuotaCheck
 from addin.domain.rules import Rules, Title, format_ratio
 from addin.io.cells import column_letter
 from addin.io.fast_rows import BulkRows, splice_rows
+from addin.io.live_ranking import LiveRanking
 from addin.io.report_chain import (
     UNIT_FACTS,
     unit_fact_headers,
@@ -417,8 +418,10 @@ def _sources_sheet(workbook: Workbook, styles: Styles, result: ClusterResult,
     print_setup(sheet, header_row, header_row)
 
 
-def cluster_report_bytes(result: ClusterResult, rules: Rules, meta: ReportMeta) -> bytes:
-    """The cluster summary workbook as .xlsx bytes: same inputs, same bytes."""
+def cluster_report_bytes(result: ClusterResult, rules: Rules, meta: ReportMeta,
+                         live: LiveRanking | None = None) -> bytes:
+    """The cluster summary workbook as .xlsx bytes: same inputs, same bytes. `live`: the
+    template's "Giao ước" and live ranking instead of the computed "Xếp hạng"."""
     buffer = io.BytesIO()
     workbook = new_workbook(buffer, f"Báo cáo tổng hợp thi đua — {meta.cluster} — {meta.period}")
     styles = Styles(workbook)
@@ -429,6 +432,9 @@ def cluster_report_bytes(result: ClusterResult, rules: Rules, meta: ReportMeta) 
     _summary_sheet(summary, workbook, styles, result, rules, meta, written)
     _commendations_sheet(workbook, styles, result, rules, meta)
     _quota_sheet(workbook, styles, result, rules, meta)
+    from addin.io.ranking_report import ranking_sheets  # "Xếp hạng" (§8) builds on this module
+
+    ranking_sheets(workbook, styles, result, rules, meta, live)
     _issues_sheet(workbook, styles, result.issues, meta)
     _sources_sheet(workbook, styles, result, meta, written)
     return splice_rows(finish(workbook, buffer), bulks)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from addin.domain.cluster import ClusterResult
 from addin.domain.rules import Rules, format_ratio
+from addin.io.leaders import LeaderLine, leader_line, write_leaders_sheet
 from addin.io.report import ReportMeta, header_block, shown_titles, sum_cell, table_header
 from addin.io.xlsx_common import Styles, finish, new_workbook, print_setup, write_number, write_text
 
@@ -30,6 +31,7 @@ class ClusterSummary:
     passed: dict[str, int] = field(default_factory=dict)
     quotas: list[tuple[str, str, int | None, str, int | None, int, bool | None]] = field(
         default_factory=list)  # (quota id, title, base, max, limit, counted, ok)
+    leader: LeaderLine | None = None  # the cluster's leading unit (contracts.md §8)
 
     @classmethod
     def of(cls, name: str, output: str, result: ClusterResult, rules: Rules, meta: ReportMeta
@@ -51,6 +53,7 @@ class ClusterSummary:
                      format_ratio(c.max_share) if c.max_share is not None else
                      f"tối đa {c.max_count}", c.limit, c.counted, c.ok)
                     for c in result.quota_checks if c.unit is None],
+            leader=leader_line(result, rules),
         )
 
 
@@ -125,4 +128,6 @@ def rollup_bytes(summaries: list[ClusterSummary], rules: Rules, date: str | None
             sheet.write_string(r, 7, verdict, styles.bad if ok is False else styles.cell)
             r += 1
     print_setup(sheet, header_row, header_row)
+    write_leaders_sheet(workbook, styles, [(s.cluster or s.name, s.leader) for s in summaries
+                                           if s.leader is not None], meta)
     return finish(workbook, buffer)

@@ -23,7 +23,9 @@ from addin.domain.rules import Rules, Title, format_ratio
 from addin.domain.spellings import lookup_spellings
 from addin.domain.validation import validate_nomination
 from addin.io.cells import column_letter, to_count, to_number, to_text
+from addin.io.covenant_file import covenant_or_sample
 from addin.io.layout import HELPER_HEADERS, HISTORY_HEADER
+from addin.io.scores_template import write_scores_sheet
 from addin.io.xlsx_common import Styles, finish, new_workbook, print_setup, write_text
 
 TEMPLATE_ROWS = 600  # data rows prefilled with formulas: enough for a large unit
@@ -76,6 +78,7 @@ class UnitData:
     individuals: Sequence[Mapping[str, Any]] = ()
     collectives: Sequence[Mapping[str, Any]] = ()
     commendations: Sequence[Mapping[str, Any]] = ()
+    scores: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # code -> self, cluster…
 
 
 def _rule_row(title: Title) -> dict[str, Any]:
@@ -195,6 +198,9 @@ def _write_guide(workbook: Workbook, styles: Styles, rules: Rules) -> None:
         ("7. “Kết quả” = Đạt khi: đủ túc số dự họp, số phiếu đồng ý đạt ngưỡng của danh hiệu "
          "(tính chính xác, không làm tròn), số liệu hợp lệ và đủ điều kiện của danh hiệu. Tỷ lệ "
          "hiển thị làm tròn 2 chữ số thập phân.", styles.wrap),
+        ("8. Trang “Chấm điểm”: chấm từng tiêu chí theo giao ước thi đua của cụm (ô màu vàng, "
+         "từ 0 đến điểm tối đa, theo bước điểm của giao ước); điểm trừ ghi số dương. Tổng điểm "
+         "tự tính, điểm cộng và điểm trừ không vượt mức tối đa.", styles.wrap),
         (f"Bộ quy tắc: {rules.label}, phiên bản {rules.version}. {rules.note}", styles.wrap),
     ]
     for r, (text, fmt) in enumerate(lines):
@@ -523,6 +529,7 @@ def unit_workbook_bytes(rules: Rules, data: UnitData | None = None, cached: bool
     for sheet_name, title, kind, columns, labels, rows in order:
         _write_table(workbook, styles, rules, sheet_name, title, kind, columns, labels, rows,
                      refs, cached)
+    write_scores_sheet(workbook, styles, *covenant_or_sample(rules), data.scores)
     _write_rules_sheet(workbook, styles, rules)
     _write_lists_sheet(workbook, lists, rules)
     workbook.worksheets()[1].activate()

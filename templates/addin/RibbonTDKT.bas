@@ -31,3 +31,8 @@ Sub TongHopCum(control As IRibbonControl)
     If Not HasWorkbook() Then Exit Sub
     RunPython "import addin.macros; addin.macros.tong_hop_cum()"
 End Sub
+
+Sub XepHangCum(control As IRibbonControl)
+    If Not HasWorkbook() Then Exit Sub
+    RunPython "import addin.macros; addin.macros.xep_hang_cum()"
+End Sub

@@ -52,7 +52,7 @@ def test_congress_report_cells(tmp_path: Path, db: Path, rules: Rules) -> None:
     assert facts["nominations"] == 6 * (2 + 1 + 3 + 1)
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames == ["Tổng hợp", "Theo đơn vị", "So sánh giai đoạn", "Khen thưởng",
-                             "Điển hình tiên tiến", "Biểu đồ"]
+                             "Điển hình tiên tiến", "Biểu đồ", "Xếp hạng theo năm"]
     titles = wb["Tổng hợp"]
     assert find_row(titles, "Số đạt")[2] == "Số đạt"
     assert find_row(titles, "2019", "2024")[2:9] == ["2019", "2020", "2021", "2022", "2023",

@@ -38,7 +38,7 @@ def template(tmp_path_factory, rules) -> openpyxl.Workbook:
 
 def test_sheets_and_headers(template):
     assert template.sheetnames == ["Hướng dẫn", "Thông tin", "Cá nhân", "Tập thể", "Khen thưởng",
-                                   "Quy tắc", "Danh mục"]
+                                   "Chấm điểm", "Quy tắc", "Danh mục"]
     assert template["Danh mục"].sheet_state == "hidden"
     headers = [c.value for c in template["Cá nhân"][4]][:14]
     assert headers == ["STT", "Họ và tên", "Cấp bậc", "Chức vụ", "Đơn vị", "Danh hiệu đề nghị",

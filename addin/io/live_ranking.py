@@ -1,0 +1,239 @@
+"""The cluster template's "Giao ước" and live "Xếp hạng" sheets: a ranking in native formulas,
+for a chair with Excel and no Python.
+
+The chair types each unit's score used per criterion (and its number of passed "Đơn vị Quyết
+thắng" nominations); totals apply the covenant's caps read from the "Giao ước" sheet; the rank
+is 1 + the number of units strictly ahead on (total, then the covenant's tie-break steps), in
+COUNTIFS — the engine's rule (addin.domain.scoring.rank_units), so equal keys share a rank. A
+LibreOffice test recalculates it and compares with the engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
+
+from addin.domain.covenant import (
+    KIND_LABEL,
+    TIE_CRITERION,
+    TIE_DVQT,
+    TIE_PENALTY,
+    TIE_VOTE,
+    Covenant,
+    CriterionKind,
+    format_points,
+)
+from addin.io.cells import column_letter
+from addin.io.covenant_sheet import (
+    FIELDS,
+    FIRST_FIELD_ROW,
+    SHEET_COVENANT,
+    criteria_first_row,
+    write_covenant_sheet,
+)
+from addin.io.xlsx_common import Styles, print_setup, write_text
+
+SHEET_LIVE = "Xếp hạng"
+LIVE_ROWS = 20  # units a cluster may have
+KIND_ROW, MAX_ROW, HEADER_ROW = 3, 4, 5  # 0-based
+FIRST_UNIT_ROW = HEADER_ROW + 1
+
+
+@dataclass(frozen=True)
+class LiveUnit:
+    unit: str
+    scores: Mapping[str, float | int] = field(default_factory=dict)  # criterion code -> points
+    dvqt: int = 0
+
+
+@dataclass(frozen=True)
+class LiveRanking:
+    covenant: Covenant
+    sample: bool
+    units: Sequence[LiveUnit] = ()
+
+
+@dataclass(frozen=True)
+class LiveLayout:
+    """Where things are on the live sheet (0-based columns), for tests and readers."""
+
+    criteria: dict[str, int]
+    dvqt: int
+    base: int
+    bonus: int
+    penalty: int
+    total: int
+    penalty_key: int
+    rank: int
+    note: int
+
+
+def layout_of(covenant: Covenant) -> LiveLayout:
+    criteria = {c.code: 2 + i for i, c in enumerate(covenant.criteria)}
+    after = 2 + len(covenant.criteria)
+    return LiveLayout(criteria=criteria, dvqt=after, base=after + 1, bonus=after + 2,
+                      penalty=after + 3, total=after + 4, penalty_key=after + 5, rank=0,
+                      note=after + 6)
+
+
+def _field_cell(key: str) -> str:
+    row = FIRST_FIELD_ROW + [k for k, _, _ in FIELDS].index(key)
+    return f"'{SHEET_COVENANT}'!$B${row + 1}"
+
+
+def write_live_sheets(workbook: Workbook, styles: Styles, live: LiveRanking) -> None:
+    write_covenant_sheet(workbook, styles, live.covenant)
+    _write_live(workbook, styles, live)
+
+
+def _write_live(workbook: Workbook, styles: Styles, live: LiveRanking) -> Worksheet:
+    covenant = live.covenant
+    at = layout_of(covenant)
+    sheet = workbook.add_worksheet(SHEET_LIVE)
+    width = at.note + 1
+    sheet.merge_range(0, 0, 0, width - 1, "XẾP HẠNG THI ĐUA CỦA CỤM (TỰ TÍNH THEO GIAO ƯỚC)",
+                      styles.title)
+    steps = [s for s in covenant.tie_break if s != TIE_VOTE]
+    order = ", ".join(["tổng điểm"] + [_step_label(s) for s in steps])
+    text = (f"Nhập tên đơn vị và điểm dùng (điểm cụm chấm) của từng tiêu chí. Hạng xét theo: "
+            f"{order}; còn bằng nhau thì đồng hạng và hội nghị biểu quyết. Điểm tối đa, loại "
+            f"điểm và mức chặn lấy từ trang “{SHEET_COVENANT}”.")
+    if live.sample:
+        text = "GIAO ƯỚC MẪU — thay bằng giao ước của cụm. " + text
+    sheet.merge_range(1, 0, 1, width - 1, text, styles.wrap)
+    sheet.set_row(1, 32)
+    sheet.write_string(KIND_ROW, 1, "Loại điểm", styles.label)
+    sheet.write_string(MAX_ROW, 1, "Điểm tối đa", styles.label)
+    first_criterion = criteria_first_row(covenant)
+    for i, criterion in enumerate(covenant.criteria):
+        c, src = at.criteria[criterion.code], first_criterion + i + 1
+        sheet.write_formula(KIND_ROW, c, f"='{SHEET_COVENANT}'!D{src}", styles.formula,
+                            KIND_LABEL[criterion.kind])
+        sheet.write_formula(MAX_ROW, c, f"='{SHEET_COVENANT}'!E{src}", styles.formula,
+                            _num(criterion.max))
+        sheet.write_formula(HEADER_ROW, c, f"='{SHEET_COVENANT}'!A{src}", styles.header,
+                            criterion.code)
+        sheet.set_column(c, c, 7)
+    headers = {at.rank: "Hạng", 1: "Đơn vị", at.dvqt: "Số ĐVQT đạt", at.base: "Cộng tiêu chí",
+               at.bonus: "Điểm cộng", at.penalty: "Điểm trừ", at.total: "Tổng điểm",
+               at.penalty_key: "(khóa điểm trừ)", at.note: "Ghi chú"}
+    for c, header in headers.items():
+        sheet.write_string(HEADER_ROW, c, header, styles.header)
+    sheet.set_row(HEADER_ROW, 32)
+    sheet.set_column(0, 0, 6)
+    sheet.set_column(1, 1, 28)
+    sheet.set_column(at.dvqt, at.total, 9)
+    sheet.set_column(at.penalty_key, at.penalty_key, 6, None, {"hidden": True})
+    sheet.set_column(at.note, at.note, 26)
+    first, last = FIRST_UNIT_ROW + 1, FIRST_UNIT_ROW + LIVE_ROWS  # Excel rows
+    c0, c1 = column_letter(2), column_letter(2 + len(covenant.criteria) - 1)
+    kinds = f"${c0}${KIND_ROW + 1}:${c1}${KIND_ROW + 1}"
+    keys = [at.total] + [_key_column(s, at) for s in steps]
+    for i in range(LIVE_ROWS):
+        r, n = FIRST_UNIT_ROW + i, FIRST_UNIT_ROW + i + 1
+        unit = live.units[i] if i < len(live.units) else None
+        write_text(sheet, r, 1, unit.unit if unit else "", styles.input)
+        for criterion in covenant.criteria:
+            c = at.criteria[criterion.code]
+            value = unit.scores.get(criterion.code) if unit else None
+            if value is None:
+                sheet.write_blank(r, c, None, styles.input)
+            else:
+                sheet.write_number(r, c, value, styles.input)
+        if unit:
+            sheet.write_number(r, at.dvqt, unit.dvqt, styles.input_int)
+        else:
+            sheet.write_blank(r, at.dvqt, None, styles.input_int)
+        scores = f"{c0}{n}:{c1}{n}"
+        blank = f'$B{n}=""'
+
+        def summed(kind: CriterionKind, _scores: str = scores) -> str:
+            return f'SUMIF({kinds},"{KIND_LABEL[kind]}",{_scores})'
+
+        cached = _cached(covenant, unit)
+        formulas = {
+            at.base: f'=IF({blank},"",{summed("criterion")})',
+            at.bonus: f'=IF({blank},"",MIN({_field_cell("bonus_cap")},{summed("bonus")}))',
+            at.penalty: f'=IF({blank},"",MIN({_field_cell("penalty_cap")},{summed("penalty")}))',
+            at.total: (f'=IF({blank},"",{column_letter(at.base)}{n}+{column_letter(at.bonus)}{n}'
+                       f"-{column_letter(at.penalty)}{n})"),
+            at.penalty_key: f'=IF({blank},"",-{summed("penalty")})',
+        }
+        for c, formula in formulas.items():
+            value = cached.get(c, "")
+            sheet.write_formula(r, c, formula, styles.total if c == at.total else styles.formula,
+                                value)
+        rank_parts = []
+        for k, col in enumerate(keys):
+            same = ",".join(f"{_abs(keys[j], first, last)},{column_letter(keys[j])}{n}"
+                            for j in range(k))
+            ahead = f'{_abs(col, first, last)},">"&{column_letter(col)}{n}'
+            rank_parts.append(f"COUNTIFS({same + ',' if same else ''}{ahead})")
+        sheet.write_formula(r, at.rank, f'=IF({blank},"",1+{"+".join(rank_parts)})',
+                            styles.total, cached.get(at.rank, ""))
+        all_same = ",".join(f"{_abs(col, first, last)},{column_letter(col)}{n}" for col in keys)
+        sheet.write_formula(r, at.note, f'=IF({blank},"",IF(COUNTIFS({all_same})>1,'
+                            f'"Đồng hạng: hội nghị biểu quyết",""))', styles.formula,
+                            cached.get(at.note, ""))
+    crit_first, crit_last = FIRST_UNIT_ROW, FIRST_UNIT_ROW + LIVE_ROWS - 1
+    sheet.data_validation(crit_first, 2, crit_last, 2 + len(covenant.criteria) - 1, {
+        "validate": "custom",
+        "value": f"=AND(ISNUMBER({c0}{first}),{c0}{first}>=0,{c0}{first}<={c0}${MAX_ROW + 1})",
+        "error_title": "Điểm không hợp lệ",
+        "error_message": "Điểm phải từ 0 đến điểm tối đa của tiêu chí (dòng “Điểm tối đa”)."})
+    sheet.conditional_format(crit_first, at.note, crit_last, at.note, {
+        "type": "cell", "criteria": "<>", "value": '""', "format": styles.warning})
+    foot = FIRST_UNIT_ROW + LIVE_ROWS + 1
+    if covenant.next_chair():
+        sheet.write_string(foot, 1, f"Cụm trưởng năm nay: {covenant.chair}; năm tới (theo thứ tự "
+                           f"luân phiên): {covenant.next_chair()}.", styles.text)
+    sheet.write_string(foot + 1, 1, f"Đề nghị: {covenant.flag.count} Cờ thi đua (từ "
+                       f"{format_points(covenant.flag.min_score)} điểm), {covenant.merit.count} "
+                       f"Bằng khen (từ {format_points(covenant.merit.min_score)} điểm) theo thứ "
+                       "hạng.", styles.text)
+    sheet.freeze_panes(FIRST_UNIT_ROW, 2)
+    print_setup(sheet, HEADER_ROW, HEADER_ROW)
+    return sheet
+
+
+def _abs(col: int, first: int, last: int) -> str:
+    letter = column_letter(col)
+    return f"${letter}${first}:${letter}${last}"
+
+
+def _key_column(step: str, at: LiveLayout) -> int:
+    if step.startswith(TIE_CRITERION):
+        return at.criteria[step[len(TIE_CRITERION):]]
+    return {TIE_PENALTY: at.penalty_key, TIE_DVQT: at.dvqt}[step]
+
+
+def _step_label(step: str) -> str:
+    if step.startswith(TIE_CRITERION):
+        return f"điểm tiêu chí {step[len(TIE_CRITERION):]}"
+    return {TIE_PENALTY: "ít điểm trừ hơn", TIE_DVQT: "nhiều ĐVQT hơn"}[step]
+
+
+def _num(value: Fraction) -> int | float:
+    return int(value) if value.denominator == 1 else float(value)
+
+
+def _cached(covenant: Covenant, unit: LiveUnit | None) -> dict[int, Any]:
+    """The totals Python computes, cached in the formula cells (readers that do not recalculate
+    see them; LibreOffice and Excel recalculate anyway). Ranks need the whole table: left blank
+    for Excel to fill."""
+    if unit is None:
+        return {}
+    at = layout_of(covenant)
+    sums = {"criterion": Fraction(0), "bonus": Fraction(0), "penalty": Fraction(0)}
+    for criterion in covenant.criteria:
+        sums[criterion.kind] += Fraction(str(unit.scores.get(criterion.code, 0)))
+    bonus = min(sums["bonus"], covenant.bonus_cap)
+    penalty = min(sums["penalty"], covenant.penalty_cap)
+    return {at.base: _num(sums["criterion"]), at.bonus: _num(bonus), at.penalty: _num(penalty),
+            at.total: _num(sums["criterion"] + bonus - penalty),
+            at.penalty_key: _num(-sums["penalty"])}

@@ -1,0 +1,134 @@
+"""The cluster report's "Xếp hạng" sheet (contracts.md §8): per unit self score, cluster score,
+score used, rank, the proposal earned and why, the suy tôn result, the chair for next year, and
+a bar chart of the scores — printable as the page the chair hands out at the conference."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
+
+from addin.domain.cluster import ClusterResult
+from addin.domain.cluster_ranking import cluster_ranking
+from addin.domain.covenant import format_points
+from addin.domain.rules import Rules
+from addin.domain.scoring import Ranking
+from addin.io.live_ranking import LiveRanking, write_live_sheets
+from addin.io.report import ReportMeta, header_block, table_header
+from addin.io.xlsx_common import FONT, Styles, print_setup, write_number, write_text
+
+SHEET_RANKING = "Xếp hạng"
+HEADERS = ("Hạng", "Đơn vị", "Điểm tự chấm", "Điểm cụm chấm", "Điểm xếp hạng", "Bằng điểm",
+           "Đề nghị", "Căn cứ đề nghị", "Suy tôn")
+WIDTHS = (6, 30, 9, 9, 9, 26, 12, 34, 24)
+
+
+def _points(value: Fraction | None) -> float | None:
+    return None if value is None else float(value)  # 0.5 steps: exact in binary
+
+
+def ranking_sheets(workbook: Workbook, styles: Styles, result: ClusterResult, rules: Rules,
+                   meta: ReportMeta, live: LiveRanking | None) -> None:
+    """The report's computed "Xếp hạng"; the template's "Giao ước" and live ranking instead."""
+    if live is None:
+        write_ranking_sheet(workbook, styles, result, rules, meta)
+    else:
+        write_live_sheets(workbook, styles, live)
+
+
+def write_ranking_sheet(workbook: Workbook, styles: Styles, result: ClusterResult, rules: Rules,
+                        meta: ReportMeta) -> Ranking:
+    ranking = cluster_ranking(result.counted_books, rules)
+    sheet = workbook.add_worksheet(SHEET_RANKING)
+    width = len(HEADERS)
+    header_block(sheet, styles, "KẾT QUẢ CHẤM ĐIỂM, XẾP HẠNG THI ĐUA CỦA CỤM", meta, width)
+    covenant = ranking.covenant
+    if covenant is None:
+        line = "Giao ước: chưa có (điểm tối đa theo từng bảng điểm; bằng điểm thì đồng hạng)"
+    else:
+        line = (f"Giao ước: {covenant.name}{' (MẪU)' if covenant.sample else ''} — tiêu chí "
+                f"{format_points(covenant.base_max)} điểm, cộng tối đa "
+                f"{format_points(covenant.bonus_cap)}, trừ tối đa "
+                f"{format_points(covenant.penalty_cap)}; đề nghị {covenant.flag.count} Cờ thi đua "
+                f"(từ {format_points(covenant.flag.min_score)} điểm), {covenant.merit.count} "
+                f"Bằng khen (từ {format_points(covenant.merit.min_score)} điểm)")
+    sheet.merge_range(3, 0, 3, width - 1, line, styles.subtitle)
+    header_row = 5
+    table_header(sheet, styles, header_row, HEADERS, WIDTHS)
+    first = header_row + 1
+    proposal_style = {"Cờ thi đua": styles.ok, "Bằng khen": styles.ok, "": styles.cell_wrap}
+    vote_style = workbook.add_format({"font_name": FONT, "font_size": 11, "text_wrap": True,
+                                      "border": 1, "valign": "vcenter", "bg_color": "#FFE699"})
+    for r, unit in enumerate(ranking.units, start=first):
+        write_number(sheet, r, 0, unit.rank, styles.center)
+        write_text(sheet, r, 1, unit.unit, styles.cell_wrap)
+        for c, value in ((2, unit.self_total), (3, unit.cluster_total), (4, unit.used_total)):
+            write_number(sheet, r, c, _points(value), styles.cell)  # General: 98 and 98.5
+        write_text(sheet, r, 5, unit.tie_note, vote_style if unit.vote_needed
+                   else styles.cell_wrap)
+        proposal = unit.proposal + (" (biểu quyết)" if unit.proposal and unit.vote_needed else "")
+        write_text(sheet, r, 6, proposal, proposal_style[unit.proposal] if not unit.vote_needed
+                   else vote_style)
+        write_text(sheet, r, 7, unit.reason, styles.cell_wrap)
+        write_text(sheet, r, 8, unit.suy_ton, styles.cell_wrap)
+        sheet.set_row(r, _height(unit.unit, unit.tie_note, proposal, unit.reason, unit.suy_ton))
+    last = first + len(ranking.units) - 1
+    r = max(last, header_row) + 2
+    lines = list(ranking.notes)
+    if not ranking.units:
+        lines.insert(0, "Cụm chưa có tệp nào của đơn vị: chưa xếp hạng.")
+    if covenant is not None:
+        if ranking.chair:
+            lines.append(f"Cụm trưởng năm nay: {ranking.chair}.")
+        if ranking.next_chair:
+            lines.append(f"Cụm trưởng năm tới (theo thứ tự luân phiên): {ranking.next_chair}.")
+        elif not covenant.rotation:
+            lines.append("Giao ước chưa ghi thứ tự luân phiên Cụm trưởng.")
+        if covenant.ballot is None:
+            lines.append("Kết quả suy tôn: chưa nhập số phiếu của hội nghị.")
+    for text in lines:
+        sheet.merge_range(r, 0, r, width - 1, text, styles.wrap)
+        sheet.set_row(r, 30 if len(text) > 120 else 16)
+        r += 1
+    r += 1
+    sheet.merge_range(r, 5, r, 8, "CỤM TRƯỞNG", styles.title)
+    sheet.merge_range(r + 1, 5, r + 1, 8, "(Ký, ghi rõ họ tên, đóng dấu)", styles.subtitle)
+    _chart(workbook, sheet, first, ranking, r + 6)
+    sheet.freeze_panes(first, 2)
+    print_setup(sheet, header_row, header_row)
+    return ranking
+
+
+def _height(*texts: str) -> float:
+    """Row height for wrapped texts (LibreOffice and Excel do not grow rows written by
+    XlsxWriter): enough lines for the longest text in its column."""
+    widths = (WIDTHS[1], WIDTHS[5], WIDTHS[6], WIDTHS[7], WIDTHS[8])
+    lines = max(-(-len(text) // max(1, int(width * 1.2))) for text, width in zip(texts, widths,
+                                                                            strict=True))
+    return 15.0 * max(1, lines) + 2
+
+
+def _chart(workbook: Workbook, sheet: Worksheet, first: int, ranking: Ranking, anchor: int
+           ) -> None:
+    scored = [u for u in ranking.units if u.used_total is not None]
+    if not scored:
+        return
+    chart = workbook.add_chart({"type": "bar"})
+    end = first + len(scored) - 1  # ranked units come first
+    chart.add_series({
+        "name": "Điểm xếp hạng",
+        "categories": [SHEET_RANKING, first, 1, end, 1],
+        "values": [SHEET_RANKING, first, 4, end, 4],
+        "data_labels": {"value": True, "font": {"name": "Times New Roman", "size": 9}},
+        "fill": {"color": "#4472C4"},
+    })
+    chart.set_title({"name": "Điểm xếp hạng của các đơn vị",
+                     "name_font": {"name": "Times New Roman", "size": 12}})
+    chart.set_legend({"none": True})
+    chart.set_y_axis({"reverse": True, "num_font": {"name": "Times New Roman", "size": 9}})
+    top = ranking.covenant.base_max + ranking.covenant.bonus_cap if ranking.covenant else None
+    chart.set_x_axis({"min": 0, "num_font": {"name": "Times New Roman", "size": 9},
+                      **({"max": float(top)} if top else {})})
+    chart.set_size({"width": 820, "height": 60 + 36 * len(scored)})
+    sheet.insert_chart(anchor, 1, chart)

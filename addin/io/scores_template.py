@@ -1,0 +1,188 @@
+"""The unit template's "Chấm điểm" sheet (contracts.md §8), pre-filled from the covenant.
+
+One row per criterion (grouped), the unit types its own score (and later the cluster its
+reviewed score); live totals apply the bonus and penalty caps; data validation keeps each score
+within 0…maximum on the covenant's step; conditional formatting shows a score above its maximum
+or a criterion left blank. Without a covenant in the rules, the shipped sample is used and the
+sheet says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from fractions import Fraction
+from typing import Any
+
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
+
+from addin.domain import fields as F
+from addin.domain.covenant import KIND_LABEL, Covenant, format_points
+from addin.domain.scoring import (
+    SCORE_LABELS,
+    SHEET_SCORES,
+    ScoreLine,
+    ScoreSheet,
+    Totals,
+    UnitScore,
+    score_unit,
+)
+from addin.io.cells import to_number
+from addin.io.scores_reader import to_points
+from addin.io.xlsx_common import Styles, print_setup, write_text
+
+HEADER_ROW = 3
+COLUMNS = ("code", "text", "max", "self", "cluster", "evidence")
+WIDTHS = (10, 58, 10, 11, 11, 30)
+# Hidden helpers beside the table: each row's kind and the score used (cluster's where given).
+HELPER_KIND, HELPER_USED = len(COLUMNS), len(COLUMNS) + 1
+KIND_CODE = {"criterion": "TC", "bonus": "CG", "penalty": "TR"}
+
+
+def _num(value: Fraction) -> float | int:
+    return int(value) if value.denominator == 1 else float(value)
+
+
+def _decimal(value: Fraction) -> str:
+    """A formula literal for an exact step or cap (0.5, 10)."""
+    return str(_num(value))
+
+
+def write_scores_sheet(workbook: Workbook, styles: Styles, covenant: Covenant, sample: bool,
+                       scores: Mapping[str, Mapping[str, Any]] | None = None) -> Worksheet:
+    """Add the sheet; `scores` maps a criterion code to {"self", "cluster", "evidence"} (a
+    filled workbook: the demo, test fixtures)."""
+    scores = scores or {}
+    sheet = workbook.add_worksheet(SHEET_SCORES)
+    bold_cell = workbook.add_format({"font_name": styles.cell.font_name, "bold": True,
+                                     "border": 1, "bg_color": "#EDEDED"})
+    last_col = len(COLUMNS) - 1
+    sheet.merge_range(0, 0, 0, last_col, "BẢNG CHẤM ĐIỂM THI ĐUA THEO GIAO ƯỚC CỦA CỤM",
+                      styles.title)
+    sheet.merge_range(1, 0, 1, last_col, "", styles.subtitle)
+    sheet.write_formula(1, 0, f"=\"Đơn vị: \"&'{F.SHEET_INFO}'!B3&\"  —  Kỳ: \"&'{F.SHEET_INFO}'!B5",
+                        styles.subtitle, "")
+    note = (f"{covenant.name} — chấm theo bước {format_points(covenant.step)} điểm; điểm cộng "
+            f"tối đa {format_points(covenant.bonus_cap)}, điểm trừ tối đa "
+            f"{format_points(covenant.penalty_cap)} (ghi số dương). "
+            "Đơn vị nhập cột “Điểm tự chấm”; cụm ghi “Điểm cụm chấm” khi thẩm định.")
+    if sample:
+        note = "GIAO ƯỚC MẪU — thay bằng giao ước đã ký của cụm. " + note
+    sheet.merge_range(2, 0, 2, last_col, note, styles.wrap)
+    sheet.set_row(2, 45)
+    sheet.set_row(HEADER_ROW, 32)
+    for c, (key, width) in enumerate(zip(COLUMNS, WIDTHS, strict=True)):
+        sheet.write_string(HEADER_ROW, c, SCORE_LABELS[key], styles.header)
+        sheet.set_column(c, c, width)
+    sheet.write_string(HEADER_ROW, HELPER_KIND, "Loại điểm", styles.header)
+    sheet.write_string(HEADER_ROW, HELPER_USED, "Điểm dùng", styles.header)
+    sheet.set_column(HELPER_KIND, HELPER_USED, 9, None, {"hidden": True})
+
+    r = HEADER_ROW + 1
+    first = r
+    group = None
+    lines: list[ScoreLine] = []
+    for criterion in covenant.criteria:
+        heading = criterion.group or KIND_LABEL[criterion.kind]
+        if heading != group:
+            group = heading
+            sheet.write_blank(r, 0, None, bold_cell)
+            sheet.write_string(r, 1, heading, bold_cell)
+            for c in range(2, len(COLUMNS)):
+                sheet.write_blank(r, c, None, bold_cell)
+            r += 1
+        given = scores.get(criterion.code, {})
+        n = r + 1
+        sheet.write_string(r, 0, criterion.code, styles.center)
+        sheet.write_string(r, 1, criterion.text, styles.cell_wrap)
+        sheet.write_number(r, 2, _num(criterion.max), styles.cell)
+        for c, key in ((3, "self"), (4, "cluster")):
+            value = given.get(key)
+            number, _ = to_number(value)
+            if value is None or value == "":
+                sheet.write_blank(r, c, None, styles.input)
+            elif number is not None and not isinstance(value, str):
+                sheet.write_number(r, c, number, styles.input)
+            else:
+                write_text(sheet, r, c, value, styles.input)  # as typed
+        write_text(sheet, r, 5, given.get("evidence"), styles.input)
+        sheet.write_string(r, HELPER_KIND, KIND_CODE[criterion.kind], styles.formula)
+        self_v, cluster_v = to_points(given.get("self"))[0], to_points(given.get("cluster"))[0]
+        used = cluster_v if cluster_v is not None else self_v
+        sheet.write_formula(r, HELPER_USED, f'=IF(ISNUMBER(E{n}),E{n},IF(ISNUMBER(D{n}),D{n},""))',
+                            styles.formula, "" if used is None else _num(used))
+        lines.append(ScoreLine(row=n, code=criterion.code, max=criterion.max,
+                               self_score=self_v, cluster_score=cluster_v))
+        r += 1
+    last = r - 1
+    _validation(sheet, styles, covenant, first, last)
+    _totals(sheet, styles, covenant, r + 1, first, last,
+            score_unit(ScoreSheet("", SHEET_SCORES, lines), covenant))
+    sheet.freeze_panes(HEADER_ROW + 1, 2)
+    sheet.protect("", {"format_columns": True, "format_rows": True})
+    print_setup(sheet, 0, HEADER_ROW)
+    sheet.set_portrait()
+    return sheet
+
+
+def _validation(sheet: Worksheet, styles: Styles, covenant: Covenant, first: int, last: int
+                ) -> None:
+    n = first + 1
+    step = _decimal(covenant.step)
+    sheet.data_validation(first, 3, last, 4, {
+        "validate": "custom",
+        "value": f'=OR(AND($A{n}="",$C{n}=""),AND(ISNUMBER(D{n}),D{n}>=0,D{n}<=$C{n},'
+                 f"INT(D{n}/{step})=D{n}/{step}))",
+        "input_title": "Điểm chấm", "input_message": f"Từ 0 đến điểm tối đa, bước {step}",
+        "error_title": "Điểm không hợp lệ",
+        "error_message": f"Điểm phải từ 0 đến điểm tối đa của tiêu chí, theo bước {step}."})
+    sheet.conditional_format(first, 3, last, 4, {
+        "type": "formula", "criteria": f"=AND(ISNUMBER(D{n}),OR(D{n}>$C{n},D{n}<0))",
+        "format": styles.bad})
+    sheet.conditional_format(first, 3, last, 3, {
+        "type": "formula", "criteria": f'=AND($A{n}<>"",$G{n}="TC",D{n}="")',
+        "format": styles.warning})
+
+
+def _totals(sheet: Worksheet, styles: Styles, covenant: Covenant, r: int, first: int, last: int,
+            cached: UnitScore) -> None:
+    f, lst = first + 1, last + 1
+    kind_col, used_col = "G", "H"
+
+    def summed(col: str, code: str) -> str:
+        return f'SUMIF(${kind_col}${f}:${kind_col}${lst},"{code}",{col}${f}:{col}${lst})'
+
+    def part(totals: Totals | None, attr: str) -> Fraction:
+        if totals is None:
+            return Fraction(0)
+        value: Fraction = getattr(totals, attr)
+        return value
+
+    rows: tuple[tuple[str, Callable[[str], str], str, Fraction], ...] = (
+        ("Cộng điểm các tiêu chí", lambda c: summed(c, "TC"), "base", covenant.base_max),
+        (f"Điểm cộng (tối đa {format_points(covenant.bonus_cap)})",
+         lambda c: f"MIN({_decimal(covenant.bonus_cap)},{summed(c, 'CG')})", "bonus",
+         covenant.bonus_cap),
+        (f"Điểm trừ (tối đa {format_points(covenant.penalty_cap)})",
+         lambda c: f"MIN({_decimal(covenant.penalty_cap)},{summed(c, 'TR')})", "penalty",
+         covenant.penalty_cap),
+    )
+    sheet.write_string(r - 1, 1, "Tổng hợp điểm", styles.header)
+    sheet.write_string(r - 1, 2, "Tối đa", styles.header)
+    sheet.write_string(r - 1, 3, "Tự chấm", styles.header)
+    sheet.write_string(r - 1, 4, "Điểm dùng", styles.header)
+    for i, (label, formula, attr, top) in enumerate(rows):
+        sheet.write_string(r + i, 1, label, styles.total_label)
+        sheet.write_number(r + i, 2, _num(top), styles.total)
+        for c, col, totals in ((3, "D", cached.self_totals), (4, used_col, cached.used)):
+            sheet.write_formula(r + i, c, "=" + formula(col), styles.total,
+                                _num(part(totals, attr)))
+    end = r + len(rows)
+    sheet.write_string(end, 1, "TỔNG ĐIỂM", styles.total_label)
+    sheet.write_number(end, 2, _num(covenant.base_max + covenant.bonus_cap), styles.total)
+    for c, letter, totals in ((3, "D", cached.self_totals), (4, "E", cached.used)):
+        value = totals.total if totals is not None else Fraction(0)
+        sheet.write_formula(end, c, f"={letter}{r + 1}+{letter}{r + 2}-{letter}{r + 3}",
+                            styles.total, _num(value))
+    sheet.write_string(end + 1, 1, "“Điểm dùng”: điểm cụm chấm nếu có, nếu không là điểm tự chấm.",
+                       styles.text)
