@@ -147,14 +147,19 @@ def validate(paths: tuple[str, ...], rules_path: str | None, as_json: bool, stri
     _finish(outcome, as_json, "kiểm tra")
 
 
-def _maybe_pdf(path: str) -> None:
-    from addin.io.libreoffice import LibreOfficeError, convert
+def _maybe_pdf(path: str, force: bool) -> None:
+    """The PDF is an extra: when it cannot be written, say so and keep the report's exit code
+    and JSON (the workbook was written)."""
+    from addin.io.libreoffice import LibreOfficeError, print_pdf
 
     try:
-        produced = convert(path, Path(path).parent, "pdf")
+        produced = print_pdf(path, force)
         click.echo(shown(f"Đã xuất PDF: {produced}"), err=True)
+    except FileExistsError as exc:
+        click.echo(shown(f"Cảnh báo: không ghi đè {exc}: tệp PDF này không do tdkt in ra "
+                         "(chọn tên khác, hoặc thêm --force)."), err=True)
     except (LibreOfficeError, OSError) as exc:
-        raise UsageProblem(f"Không xuất được PDF: {exc}") from exc
+        click.echo(shown(f"Cảnh báo: không xuất được PDF: {exc}"), err=True)
 
 
 @cli.command()
@@ -184,7 +189,7 @@ def consolidate(folder: str, out: str, rules_path: str | None, as_json: bool, da
     except OSError as exc:
         raise UsageProblem(f"Không ghi được {out}: {describe(exc)}") from exc
     if pdf and outcome.payload.get("output"):
-        _maybe_pdf(out)
+        _maybe_pdf(out, force)
     _finish(outcome, as_json, "tổng hợp")
 
 

@@ -50,7 +50,7 @@ def _workbook(info: dict[str, Any], people: list[dict[str, Any]],
     """A unit's report on the official list form: the template's columns plus "Số hiệu quân
     nhân" and "Năm sinh"."""
     buffer = io.BytesIO()
-    workbook = new_workbook(buffer, f"Báo cáo thi đua {info['unit']}")
+    workbook = new_workbook(buffer, f"Báo cáo thi đua {info['unit']}", template=True)
     sheet = workbook.add_worksheet(F.SHEET_INFO)
     for r, key in enumerate(("unit", "cluster", "period", "headcount", "subunits")):
         sheet.write(r, 0, F.INFO_LABELS[key])

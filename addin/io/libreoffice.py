@@ -6,6 +6,7 @@ keeps cached values of .xlsx files by default), because parallel runs sharing a 
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import tempfile
@@ -57,3 +58,29 @@ def convert(source: str | Path, out_dir: str | Path, target: str) -> Path:
         raise LibreOfficeError(f"LibreOffice không tạo được {produced.name}: "
                                f"{(result.stderr or result.stdout).strip()[:500]}")
     return produced
+
+
+def pdf_by_tdkt(path: str | Path) -> bool:
+    """Whether an existing PDF was printed from a tdkt output (LibreOffice writes the workbook's
+    keywords, "tdkt", as UTF-16 /Keywords): only such a PDF is replaced without --force."""
+    from addin.io.xlsx_common import PDF_KEYWORD
+
+    marker = b"/Keywords<FEFF" + PDF_KEYWORD.encode("utf-16-be").hex().upper().encode() + b">"
+    try:
+        with open(path, "rb") as handle:
+            return marker in handle.read(16 * 1024 * 1024)
+    except OSError:
+        return False
+
+
+def print_pdf(workbook: str | Path, force: bool = False) -> Path:
+    """The workbook printed to PDF beside it (same name, .pdf), written atomically; an existing
+    PDF that tdkt did not print is kept unless forced (raises FileExistsError)."""
+    source = Path(workbook)
+    target = source.with_suffix(".pdf")
+    if target.exists() and not force and not pdf_by_tdkt(target):
+        raise FileExistsError(str(target))
+    with tempfile.TemporaryDirectory(prefix=".tdkt-pdf-", dir=source.parent) as tmp:
+        produced = convert(source, tmp, "pdf")
+        os.replace(produced, target)
+    return target

@@ -423,7 +423,9 @@ def cluster_report_bytes(result: ClusterResult, rules: Rules, meta: ReportMeta,
     """The cluster summary workbook as .xlsx bytes: same inputs, same bytes. `live`: the
     template's "Giao ước" and live ranking instead of the computed "Xếp hạng"."""
     buffer = io.BytesIO()
-    workbook = new_workbook(buffer, f"Báo cáo tổng hợp thi đua — {meta.cluster} — {meta.period}")
+    title = ("Mẫu báo cáo tổng hợp thi đua, khen thưởng của cụm" if live is not None
+             else f"Báo cáo tổng hợp thi đua — {meta.cluster} — {meta.period}")
+    workbook = new_workbook(buffer, title, template=live is not None)
     styles = Styles(workbook)
     summary = workbook.add_worksheet("Tổng hợp")  # first sheet; filled once rows are known
     bulks = [_nominations_sheet(workbook, styles, result, "individual", meta),

@@ -512,7 +512,7 @@ def unit_workbook_bytes(rules: Rules, data: UnitData | None = None, cached: bool
     """The unit template, blank or filled with `data`, as .xlsx bytes (deterministic)."""
     data = data or UnitData()
     buffer = io.BytesIO()
-    workbook = new_workbook(buffer, "Mẫu báo cáo thi đua, khen thưởng của đơn vị")
+    workbook = new_workbook(buffer, "Mẫu báo cáo thi đua, khen thưởng của đơn vị", template=True)
     styles = Styles(workbook)
     _write_guide(workbook, styles, rules)
     _write_info(workbook, styles, rules, data)

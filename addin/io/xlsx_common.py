@@ -32,16 +32,28 @@ def fit_text(text: str) -> str:
 # A fixed creation time keeps outputs byte-identical for identical inputs.
 FIXED_CREATED = dt.datetime(2000, 1, 1)
 A4 = 9
-# In every workbook tdkt writes (its "comments" property): tdkt overwrites only such files.
+# In every output tdkt writes (its "comments" property): tdkt overwrites only such files.
 TDKT_MARK = "Tạo bởi tdkt"
+# Templates carry another mark: staff fill them in (Excel keeps the properties when they save),
+# so a file that began as a template is never "a tdkt output" that may be replaced.
+TEMPLATE_MARK = "Mẫu của tdkt (để điền số liệu)"
+# Sheets of the workbooks staff fill in (unit workbook; the cluster template's covenant): a file
+# holding one is theirs, whatever its properties say (templates of earlier versions carried
+# TDKT_MARK too).
+FILLED_SHEETS = ("Thông tin", "Giao ước")
+# The keywords property of every output; LibreOffice's PDF export carries it as /Keywords.
+PDF_KEYWORD = "tdkt"
 
 
-def new_workbook(buffer: io.BytesIO, title: str) -> Workbook:
+def new_workbook(buffer: io.BytesIO, title: str, template: bool = False) -> Workbook:
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
                                             "strings_to_urls": False,
                                             "strings_to_numbers": False})
-    workbook.set_properties({"title": title, "author": "tdkt", "created": FIXED_CREATED,
-                             "comments": TDKT_MARK})
+    properties = {"title": title, "author": "tdkt", "created": FIXED_CREATED,
+                  "comments": TEMPLATE_MARK if template else TDKT_MARK}
+    if not template:  # LibreOffice copies keywords into the PDF it prints: see pdf_by_tdkt
+        properties["keywords"] = PDF_KEYWORD
+    workbook.set_properties(properties)
     workbook.formats[0].set_font_name(FONT)
     return workbook
 
@@ -189,12 +201,16 @@ def _sync_folder(folder: Path) -> None:
 
 
 def written_by_tdkt(path: str | Path) -> bool:
-    """Whether an existing file is a workbook tdkt wrote (its properties carry TDKT_MARK)."""
+    """Whether an existing file is an output tdkt wrote (its properties carry TDKT_MARK) and not
+    a workbook staff fill in (a template, a unit workbook, a cluster template)."""
     try:
         with zipfile.ZipFile(path) as package:
-            info = package.getinfo("docProps/core.xml")
-            if info.file_size > 64 * 1024:
+            parts = [package.getinfo(n) for n in ("docProps/core.xml", "xl/workbook.xml")]
+            if any(info.file_size > 1024 * 1024 for info in parts):
                 return False
-            return TDKT_MARK.encode() in package.read(info)
+            core, book = (package.read(info) for info in parts)
+            if TDKT_MARK.encode() not in core:
+                return False
+            return not any(f'name="{name}"'.encode() in book for name in FILLED_SHEETS)
     except (OSError, KeyError, zipfile.BadZipFile, ValueError, EOFError, RuntimeError):
         return False
