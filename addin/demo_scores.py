@@ -4,6 +4,7 @@ maximum); cluster 5 has not voted yet and two units tie on everything (the vote 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from addin.io.covenant_file import sample_text
@@ -57,7 +58,9 @@ def cluster_rules_text(folder: str, cluster: str, units: list[str]) -> str:
     text = sample_text()
     text = text.replace('name = "Giao ước thi đua mẫu (100 điểm)"',
                         f'name = "Giao ước thi đua {cluster} năm 2024 (dữ liệu mẫu)"')
-    text = text.replace("sample = true", "sample = false  # the demo cluster's own (synthetic)")
+    # The key line only: the header comment also quotes `sample = true`.
+    text = re.sub(r"(?m)^sample = true$", "sample = false  # the demo cluster's own (synthetic)",
+                  text)
     text = text.replace("rotation = []", f"rotation = {_toml(units)}")
     text = text.replace('chair = ""', f"chair = {_toml(chair)}")
     if ballot is not None:
