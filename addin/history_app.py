@@ -8,10 +8,10 @@ import hashlib
 import os
 import sqlite3
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from addin.app import EXIT_ERRORS, EXIT_NOTHING, EXIT_OK, Outcome
 from addin.domain.issues import Code, Issue, make_issue
 from addin.domain.models import UnitWorkbook
 from addin.domain.periods import Period, PeriodKind, parse_period
@@ -25,17 +25,9 @@ from addin.io.folders import is_candidate, workbook_files
 from addin.io.reader import read_inputs, unreadable
 from addin.io.sandbox import TIME_LIMIT, WorkerLost, shared_pool
 
-EXIT_OK, EXIT_ERRORS, EXIT_NOTHING = 0, 1, 2
-
 
 class MissingDatabase(ValueError):
     """--db names a file that does not exist (a read-only job never creates one)."""
-
-
-@dataclass
-class HistoryOutcome:
-    payload: dict[str, Any]
-    exit_code: int
 
 
 # ----------------------------------------------------------------------------------------------
@@ -120,12 +112,12 @@ def _prepare_all(files: list[tuple[Path, str]], rules: Rules
                 yield from result
 
 
-def import_paths(paths: list[str], db: str, rules: Rules) -> HistoryOutcome:
+def import_paths(paths: list[str], db: str, rules: Rules) -> Outcome:
     """Unit workbooks, cluster folders and cluster reports → the database, in one transaction.
     A file already in force (same SHA-256) is not even read again."""
     files = history_files(paths)
     if not files:
-        return HistoryOutcome({"files": [], "issues": [], "db": db}, EXIT_NOTHING)
+        return Outcome({"files": [], "issues": [], "db": db}, EXIT_NOTHING)
     conn = hdb.connect(db)
     try:
         hashes = {shown: _sha256(real) for real, shown in files}
@@ -160,7 +152,7 @@ def import_paths(paths: list[str], db: str, rules: Rules) -> HistoryOutcome:
         by_path[done.path]["replaced"] = done.replaced
     issues.extend(summary.issues)
     failed = any(e["status"] in ("unreadable", "skipped") for e in entries)
-    return HistoryOutcome({"files": entries, "issues": [i.as_dict() for i in issues], "db": db},
+    return Outcome({"files": entries, "issues": [i.as_dict() for i in issues], "db": db},
                           EXIT_ERRORS if failed else EXIT_OK)
 
 

@@ -144,6 +144,19 @@ class _Book:
         print_setup(sheet, top, top + 1)
         return sheet, top + 2
 
+    def two_block_header(self, sheet: Worksheet, top: int, fixed: tuple[str, str, str],
+                         blocks: tuple[str, str]) -> None:
+        """Three fixed columns over two rows, then two blocks: one column per period column and
+        a "Cộng" (the unit/year and commendation sheets share this layout)."""
+        s, n = self.styles, len(self.data.columns)
+        for c, text in enumerate(fixed):
+            sheet.merge_range(top, c, top + 1, c, text, s.header)
+        for block, what in enumerate(blocks):
+            first = len(fixed) + block * (n + 1)
+            sheet.merge_range(top, first, top, first + n, what, s.header)
+            for i, text in enumerate([*self.labels, "Cộng"]):
+                sheet.write_string(top + 1, first + i, text, s.header)
+
     def units_sheet(self) -> tuple[list[tuple[str, int, int]], int]:
         """Per unit and title: passed and proposed per column; returns each unit's row block."""
         s, cols = self.styles, self.data.columns
@@ -151,13 +164,7 @@ class _Book:
         sheet = self.workbook.add_worksheet(S_UNITS)
         width = 3 + 2 * (n + 1)
         top = self.header(sheet, "Kết quả theo đơn vị, năm và danh hiệu", width)
-        for c, text in enumerate(("STT", "Đơn vị", "Danh hiệu")):
-            sheet.merge_range(top, c, top + 1, c, text, s.header)
-        for block, what in enumerate(("Số đạt", "Số đề nghị")):
-            first = 3 + block * (n + 1)
-            sheet.merge_range(top, first, top, first + n, what, s.header)
-            for i, text in enumerate([*self.labels, "Cộng"]):
-                sheet.write_string(top + 1, first + i, text, s.header)
+        self.two_block_header(sheet, top, ("STT", "Đơn vị", "Danh hiệu"), ("Số đạt", "Số đề nghị"))
         current = self.counts[self.counts["col"].isin(cols)]
         passed = self.pivot(current, ["unit", "title"], "passed", cols)
         proposed = self.pivot(current, ["unit", "title"], "proposed", cols)
@@ -234,13 +241,8 @@ class _Book:
         sheet = self.workbook.add_worksheet(S_COMMEND)
         width = 3 + 2 * (n + 1)
         top = self.header(sheet, "Khen thưởng theo hình thức, cấp khen và năm", width)
-        for c, text in enumerate(("STT", "Hình thức khen thưởng", "Cấp khen")):
-            sheet.merge_range(top, c, top + 1, c, text, s.header)
-        for block, what in enumerate(("Số tập thể", "Số cá nhân")):
-            first = 3 + block * (n + 1)
-            sheet.merge_range(top, first, top, first + n, what, s.header)
-            for i, text in enumerate([*self.labels, "Cộng"]):
-                sheet.write_string(top + 1, first + i, text, s.header)
+        self.two_block_header(sheet, top, ("STT", "Hình thức khen thưởng", "Cấp khen"),
+                              ("Số tập thể", "Số cá nhân"))
         frame = self.pd.DataFrame.from_records(
             self.data.commendations,
             columns=["year", "kind", "form", "level", "collectives", "individuals"])
