@@ -162,13 +162,14 @@ def check_overwrite(outputs: list[Path], force: bool) -> None:
 
 
 # ----------------------------------------------------------------------------------------------
-def _consolidate(books: list[UnitWorkbook], rules: Rules, db: str | None) -> ClusterResult:
+def _consolidate(books: list[UnitWorkbook], rules: Rules, db: str | None,
+                 whole_cluster: bool = True) -> ClusterResult:
     """consolidate, with the declared streaks checked against the history database (--db)."""
     if not db:
-        return consolidate(books, rules)
+        return consolidate(books, rules, whole_cluster=whole_cluster)
     from addin.history_app import streak_history
 
-    return consolidate(books, rules, streak_history(books, rules, db))
+    return consolidate(books, rules, streak_history(books, rules, db), whole_cluster)
 
 
 def _store_ranking(db: str | None, result: ClusterResult, rules: Rules) -> None:
@@ -187,7 +188,8 @@ def validate_paths(paths: list[str], rules: Rules, strict: bool = False,
                for folder, why in unlisted]
     if not files:
         return Outcome(payload([], rules, None, listing), EXIT_ERRORS if listing else EXIT_NOTHING)
-    result = _consolidate(read_all(files, progress), rules, db)
+    # Files are checked one by one: cluster-wide checks belong to consolidation.
+    result = _consolidate(read_all(files, progress), rules, db, whole_cluster=False)
     data = payload([result], rules, None, listing)
     severities = {i["severity"] for i in data["issues"]}
     failed = "error" in severities or (strict and "warning" in severities)

@@ -1,0 +1,107 @@
+"""Issue 13 §3: no silent surprises — a file of another cluster or period, a single file judged by
+cluster-wide checks, a missing path, a folder of clusters, an output open in Excel."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from addin.cli import cli
+from tests.conftest import collective, person, unit_sheets, write_openpyxl
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+def run_json(*args: str) -> tuple[int, dict]:
+    code, out = run(*args, "--json")
+    return code, json.loads(out)
+
+
+def unit(folder: Path, name: str, unit_name: str, cluster: str = "Cụm thi đua số 3",
+         period: str = "Năm 2024", people: int = 3, headcount: int = 60) -> Path:
+    info = [["Đơn vị", unit_name], ["Cụm thi đua", cluster], ["Kỳ báo cáo", period],
+            ["Quân số", headcount], ["Số đầu mối", 5], ["Ngày lập", "10/12/2024"]]
+    rows = [person(name=f"{unit_name} {k}", seq=k, agree=9) for k in range(people)]
+    folder.mkdir(parents=True, exist_ok=True)
+    return write_openpyxl(folder / name, unit_sheets(rows, [collective()], info=info))
+
+
+def codes_by_file(data: dict) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for issue in data["issues"]:
+        found.setdefault(Path(issue["file"] or "-").name, []).append(issue["code"])
+    return found
+
+
+def test_a_file_of_another_cluster_is_not_counted(tmp_path):
+    folder = tmp_path / "cum-3"
+    unit(folder, "a.xlsx", "Ban CHQS huyện Ea Kar")
+    unit(folder, "b.xlsx", "Ban CHQS huyện Lắk", cluster="CỤM THI ĐUA SỐ 3")  # same, typed apart
+    unit(folder, "c.xlsx", "Ban CHQS huyện Krông Pắc", cluster="Cụm TĐ số 3")
+    unit(folder, "z.xlsx", "Ban CHQS huyện Cư Jút", cluster="Cụm thi đua số 5")
+    code, data = run_json("consolidate", str(folder), "-o", str(tmp_path / "out.xlsx"))
+    assert codes_by_file(data) == {"z.xlsx": ["wrong_cluster"]}
+    assert code == 1
+    status = {Path(f["path"]).name: f["status"] for f in data["files"]}
+    assert status["z.xlsx"] == "skipped" and status["a.xlsx"] == "ok"
+    assert data["totals"]["individuals"] == 9  # the other cluster's 3 people are not counted
+    issue = data["issues"][0]
+    assert issue["severity"] == "error" and issue["sheet"] == "Thông tin" and issue["column"] == "B"
+    assert "Cụm thi đua số 5" in issue["message"]
+
+
+def test_a_file_of_another_period_is_not_counted(tmp_path):
+    folder = tmp_path / "cum-3"
+    unit(folder, "a.xlsx", "Ban CHQS huyện Ea Kar")
+    unit(folder, "b.xlsx", "Ban CHQS huyện Lắk", period="NAM 2024")  # the same period
+    unit(folder, "c.xlsx", "Ban CHQS huyện Krông Pắc", period="6 tháng đầu năm 2024")
+    code, data = run_json("consolidate", str(folder), "-o", str(tmp_path / "out.xlsx"))
+    assert codes_by_file(data) == {"c.xlsx": ["mixed_period"]} and code == 1
+    assert data["totals"]["individuals"] == 6
+
+
+def test_mixed_period_tie_keeps_the_latest(tmp_path):
+    folder = tmp_path / "cum-3"
+    unit(folder, "a.xlsx", "Ban CHQS huyện Ea Kar", period="Năm 2023")
+    unit(folder, "b.xlsx", "Ban CHQS huyện Lắk", period="Năm 2024")
+    _, data = run_json("consolidate", str(folder), "-o", str(tmp_path / "out.xlsx"))
+    assert codes_by_file(data) == {"a.xlsx": ["mixed_period"]}
+
+
+def test_units_of_cluster_reports_are_a_roll_up_not_a_wrong_cluster(tmp_path):
+    """Reports of two clusters in one folder: a higher level; their units are not wrong_cluster."""
+    unit(tmp_path / "c3", "a.xlsx", "Ban CHQS huyện Ea Kar")
+    unit(tmp_path / "c5", "b.xlsx", "Ban CHQS huyện Cư Jút", cluster="Cụm thi đua số 5")
+    level = tmp_path / "quan-khu"
+    level.mkdir()
+    assert run("consolidate", str(tmp_path / "c3"), "-o", str(level / "c3.xlsx"))[0] == 0
+    assert run("consolidate", str(tmp_path / "c5"), "-o", str(level / "c5.xlsx"))[0] == 0
+    _, data = run_json("consolidate", str(level), "-o", str(tmp_path / "qk.xlsx"))
+    assert not {"wrong_cluster", "mixed_period"} & {i["code"] for i in data["issues"]}
+    assert data["totals"]["individuals"] == 6
+
+
+def test_validating_one_file_has_no_cluster_wide_errors(tmp_path):
+    """Two problems (the unit's CSTĐCS quota, a missing initiative) give two errors — not a third
+    "Toàn cụm" quota error, which belongs to consolidation."""
+    rows = [person(name=f"Người {k}", seq=k, title="Chiến sĩ thi đua cơ sở", agree=9,
+                   initiative="Sáng kiến" if k else "") for k in range(3)]
+    info = [["Đơn vị", "Ban CHQS huyện Ea Kar"], ["Cụm thi đua", "Cụm thi đua số 3"],
+            ["Kỳ báo cáo", "Năm 2024"], ["Quân số", 10], ["Số đầu mối", 5]]
+    (tmp_path / "cum").mkdir()
+    path = write_openpyxl(tmp_path / "cum" / "u.xlsx", unit_sheets(rows, [collective()], info=info))
+    code, data = run_json("validate", str(path))
+    errors = [i for i in data["issues"] if i["severity"] == "error"]
+    assert sorted(i["code"] for i in errors) == ["prerequisite_missing", "quota_exceeded"]
+    assert all(i["file"] for i in errors) and code == 1
+    assert data["quotas"] and all(q["unit"] for q in data["quotas"])
+    _, text = run("validate", str(path))
+    assert "Toàn cụm" not in text
+    # consolidating the same file as a cluster still checks the cluster's quota
+    _, whole = run_json("consolidate", str(tmp_path / "cum"), "-o", str(tmp_path / "c.xlsx"))
+    assert any(i["code"] == "quota_exceeded" and i["file"] is None for i in whole["issues"])
