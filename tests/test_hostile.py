@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def bad_folder(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("corpus") / "cum"
     corpus.build(folder)
-    info = [["Đơn vị", "Đồn Biên phòng Mường Khương"], ["Cụm thi đua", "Cụm 1"],
+    info = [["Đơn vị", "Đồn Biên phòng Mường Khương"], ["Cụm thi đua", "Cụm thi đua số 3"],
             ["Kỳ báo cáo", "Năm 2024"], ["Quân số", 40]]
     write_openpyxl(folder / "zz-good.xlsx", unit_sheets([person(name=f"Tốt {i}", seq=i)
                                                          for i in range(3)], info=info))

@@ -105,3 +105,23 @@ def test_validating_one_file_has_no_cluster_wide_errors(tmp_path):
     # consolidating the same file as a cluster still checks the cluster's quota
     _, whole = run_json("consolidate", str(tmp_path / "cum"), "-o", str(tmp_path / "c.xlsx"))
     assert any(i["code"] == "quota_exceeded" and i["file"] is None for i in whole["issues"])
+
+
+def test_units_of_several_clusters_evenly_are_a_higher_level(tmp_path):
+    folder = tmp_path / "tinh"
+    unit(folder, "a.xlsx", "Ban CHQS huyện Ea Kar")
+    unit(folder, "b.xlsx", "Ban CHQS huyện Cư Jút", cluster="Cụm thi đua số 5")
+    _, data = run_json("consolidate", str(folder), "-o", str(tmp_path / "out.xlsx"))
+    assert "wrong_cluster" not in {i["code"] for i in data["issues"]}
+
+
+def test_a_folder_with_a_cluster_report_is_a_higher_level(tmp_path):
+    """Units of cluster 5 beside the report of cluster 3: a mixed-level roll-up, not wrong_cluster."""
+    unit(tmp_path / "c3", "a.xlsx", "Ban CHQS huyện Ea Kar")
+    level = tmp_path / "tinh"
+    assert run("consolidate", str(tmp_path / "c3"), "-o", str(level / "c3.xlsx"))[0] == 0
+    unit(level, "b.xlsx", "Ban CHQS huyện Cư Jút", cluster="Cụm thi đua số 5")
+    unit(level, "c.xlsx", "Ban CHQS huyện Đắk Mil", cluster="Cụm thi đua số 5")
+    _, data = run_json("consolidate", str(level), "-o", str(tmp_path / "out.xlsx"))
+    assert "wrong_cluster" not in {i["code"] for i in data["issues"]}
+    assert data["totals"]["individuals"] == 9

@@ -2,11 +2,12 @@
 `mixed_period`).
 
 A unit file of another cluster, or of another period, dropped into a cluster's folder used to be
-counted without a word. The cluster is the one most files name, the period the one most files
-hold (a tie: the latest); a file naming another is not counted, with an error saying why.
+counted without a word. The cluster is the one most files name (a tie: none, the folder is a
+higher level holding several clusters' units), the period the one most files hold (a tie: the
+latest); a file naming another is not counted, with an error saying why.
 
-Units read out of a cluster report (`source_report`) are exempt from `wrong_cluster`: a folder of
-cluster reports is a higher-level roll-up, whose units belong to different clusters by design.
+A folder holding a cluster report (units read out of it carry `source_report`) is exempt from
+`wrong_cluster`: it is a higher-level roll-up, whose units belong to different clusters by design.
 A file that leaves "Cụm thi đua" or "Kỳ báo cáo" empty is not judged here (`missing_value` says
 so elsewhere).
 """
@@ -16,7 +17,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from addin.domain.issues import Code, Issue, make_issue
 from addin.domain.models import UnitWorkbook
@@ -43,12 +44,16 @@ def period_key(text: str) -> tuple[int, Period | None, str]:
 
 
 def _majority(books: list[UnitWorkbook], key: Callable[[UnitWorkbook], K | None],
-                 order: Callable[[K], object]) -> K | None:
-    """The key most books hold; a tie goes to the greatest under `order`."""
+                 order: Callable[[K], Any] | None) -> K | None:
+    """The key most books hold; a tie goes to the greatest under `order`, or to nobody."""
     counts: Counter[K] = Counter(k for b in books if (k := key(b)) is not None)
     if not counts:
         return None
-    return max(counts, key=lambda k: (counts[k], order(k)))
+    top = max(counts.values())
+    leaders = [k for k, n in counts.items() if n == top]
+    if len(leaders) == 1:
+        return leaders[0]
+    return max(leaders, key=order) if order is not None else None
 
 
 def _cluster_of(book: UnitWorkbook) -> str | None:
@@ -68,13 +73,17 @@ def out_of_scope(books: Iterable[UnitWorkbook]) -> dict[int, Issue]:
     """The books (by id) that are not counted in this cluster, each with the issue saying why."""
     readable = [b for b in books if b.readable]
     own = [b for b in readable if not b.source_report]
-    cluster = _majority(own, _cluster_of, lambda k: k)  # a tie: fixed by name order
+    # A folder holding a cluster report, or units of several clusters evenly, is a higher level
+    # (a roll-up of clusters): no cluster to judge against.
+    higher = len(own) < len(readable)
+    cluster = None if higher else _majority(own, _cluster_of, None)
     cluster_name = next((b.info.cluster for b in own if _cluster_of(b) == cluster), "")
     period = _majority(readable, _period_of, _period_order)
     period_name = next((b.info.period for b in readable if _period_of(b) == period), "")
     found: dict[int, Issue] = {}
     for book in readable:
-        if not book.source_report and (mine := _cluster_of(book)) is not None and mine != cluster:
+        mine = _cluster_of(book)
+        if cluster is not None and not book.source_report and mine is not None and mine != cluster:
             row = book.info.rows.get("cluster")
             found[id(book)] = make_issue(
                 Code.WRONG_CLUSTER,
