@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from addin.domain.cluster import ClusterResult, consolidate
+from addin.domain.errors import TdktError
 from addin.domain.issues import Code, Issue, make_issue
 from addin.domain.models import UnitWorkbook
 from addin.domain.rules import Rules
@@ -35,8 +36,20 @@ ROLLUP_NAME = "tong-hop-cac-cum.xlsx"
 EXIT_OK, EXIT_ERRORS, EXIT_NOTHING = 0, 1, 2
 
 
-class RefusedOutput(ValueError):
+class RefusedOutput(TdktError, ValueError):
     """The output would overwrite or land among the inputs."""
+
+
+class MissingInput(TdktError):
+    """A path the user named is not there."""
+
+
+def check_inputs(paths: list[str]) -> None:
+    """Refuse paths that do not exist, naming each (exit 2 at the command line)."""
+    missing = [shown(p) for p in paths if not os.path.lexists(p)]
+    if missing:
+        raise MissingInput(f"không tìm thấy {', '.join(missing)}: kiểm tra lại đường dẫn "
+                           "(tên thư mục, tên tệp, ổ đĩa)")
 
 
 @dataclass
@@ -182,6 +195,7 @@ def _store_ranking(db: str | None, result: ClusterResult, rules: Rules) -> None:
 
 def validate_paths(paths: list[str], rules: Rules, strict: bool = False,
                    progress: Progress | None = None, db: str | None = None) -> Outcome:
+    check_inputs(paths)
     unlisted: list[tuple[str, str]] = []
     files = workbook_files(paths, unlisted)
     listing = [make_issue(Code.UNREADABLE_FILE, f"không đọc được thư mục ({why})", file=folder)
@@ -199,6 +213,7 @@ def validate_paths(paths: list[str], rules: Rules, strict: bool = False,
 def consolidate_folder(folder: str, out: str, rules: Rules, date: str | None = None,
                        progress: Progress | None = None, force: bool = False,
                        db: str | None = None) -> Outcome:
+    check_inputs([folder])
     check_output(Path(out), [Path(folder)])
     check_overwrite([Path(out)], force)
     files = workbook_files([folder])
@@ -304,6 +319,9 @@ def report_root(root: str, outdir: str, rules_path: str | None, jobs: int | None
     write_atomic(rollup_path, rollup_bytes(summaries, rules, date))
     data = merge_payloads([p for p, _, _ in parts], rules, shown(out_dir))
     data["clusters"] = [{"name": s.name, "output": s.output} for s in summaries]
+    data["empty_clusters"] = [shown(f.name) for f, (part, summary, _) in zip(folders, parts,
+                                                                            strict=True)
+                              if summary is None and not part["files"] and not part["issues"]]
     data["rollup"] = shown(rollup_path)
     any_errors = any(e for _, _, e in parts)
     return Outcome(data, EXIT_ERRORS if any_errors else EXIT_OK)

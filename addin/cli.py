@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from addin import __version__, app
+from addin.cli_errors import UsageProblem
 from addin.cli_params import DAY, WORKBOOK
 from addin.cli_vi import ViGroup
 from addin.domain import vi_format as vi
@@ -24,18 +25,6 @@ from addin.io.xlsx_common import write_atomic
 SEVERITY_LABEL = {"error": "Lỗi", "warning": "Cảnh báo", "info": "Thông tin"}
 STATUS_LABEL = {"ok": "hợp lệ", "errors": "có lỗi", "skipped": "bỏ qua (trùng)",
                 "unreadable": "không đọc được"}
-
-
-class UsageProblem(click.ClickException):
-    """A problem with what the user asked for (bad rules file, refused output): exit 2."""
-
-    exit_code = 2
-
-    def __init__(self, message: str) -> None:
-        super().__init__(shown(message))  # a path with undecodable bytes must still print
-
-    def show(self, file: Any = None) -> None:
-        click.echo(f"Lỗi: {self.format_message()}", file=file, err=True)  # not click's "Error:"
 
 
 _FORCE = click.option("--force", is_flag=True,
@@ -105,12 +94,25 @@ def _print_human(data: dict[str, Any]) -> None:
                f"{vi.count(counts['info'], 'thông tin')}.")
 
 
-def _finish(outcome: app.Outcome, as_json: bool, what: str) -> None:
+def _nothing(paths: list[str], what: str) -> str:
+    """Why there is nothing to read; a folder of cluster folders points to `tdkt report`."""
+    from addin.io.folders import folders_with_workbooks
+
+    clusters = [f for p in paths for f in folders_with_workbooks(p)]
+    if not clusters:
+        return f"Không có bảng tính nào để {what}."
+    names = ", ".join(shown(f.name) for f in clusters[:3]) + (", …" if len(clusters) > 3 else "")
+    return (f"Không có bảng tính nào để {what} ngay trong thư mục đã chọn, nhưng các thư mục con "
+            f"({names}) có: đó là thư mục của nhiều cụm, hãy dùng "
+            f"tdkt report {shown(paths[0])} -o THƯ_MỤC_KẾT_QUẢ (hoặc chọn thư mục của một cụm).")
+
+
+def _finish(outcome: app.Outcome, as_json: bool, what: str, paths: list[str]) -> None:
     if as_json:
         _emit_json(outcome.payload)
     else:
         if outcome.exit_code == app.EXIT_NOTHING and not outcome.payload["files"]:
-            click.echo(f"Không có bảng tính nào để {what}.", err=True)
+            click.echo(_nothing(paths, what), err=True)
         else:
             _print_human(outcome.payload)
             if outcome.payload.get("output"):
@@ -144,7 +146,7 @@ def validate(paths: tuple[str, ...], rules_path: str | None, as_json: bool, stri
     files = app.workbook_files(list(paths), [])  # unlistable folders: reported by validate_paths
     with _progress(len(files), "Đang kiểm tra", as_json) as progress:
         outcome = app.validate_paths(list(paths), rules, strict, progress, db)
-    _finish(outcome, as_json, "kiểm tra")
+    _finish(outcome, as_json, "kiểm tra", list(paths))
 
 
 def _maybe_pdf(path: str, force: bool) -> None:
@@ -190,7 +192,7 @@ def consolidate(folder: str, out: str, rules_path: str | None, as_json: bool, da
         raise UsageProblem(f"Không ghi được {out}: {describe(exc)}") from exc
     if pdf and outcome.payload.get("output"):
         _maybe_pdf(out, force)
-    _finish(outcome, as_json, "tổng hợp")
+    _finish(outcome, as_json, "tổng hợp", [folder])
 
 
 @cli.command()
@@ -224,9 +226,14 @@ def report(root: str, outdir: str, jobs: int | None, rules_path: str | None, as_
         sys.exit(outcome.exit_code)
     if not outcome.payload["files"]:
         click.echo("Không có cụm nào có bảng tính để lập báo cáo.", err=True)
+        if app.workbook_files([root]):  # ROOT is itself one cluster's folder
+            click.echo(shown(f"{root} chứa bảng tính của đơn vị: đó là thư mục của một cụm, hãy "
+                             f"dùng tdkt consolidate {root} -o BAO_CAO.xlsx."), err=True)
         sys.exit(outcome.exit_code)
     for cluster in outcome.payload.get("clusters", []):
         click.echo(f"{cluster['name']}: {cluster['output']}")
+    for name in outcome.payload.get("empty_clusters", []):
+        click.echo(f"{name}: thư mục không có bảng tính nào — không lập báo cáo cho cụm này.")
     errors = sum(1 for i in outcome.payload["issues"] if i["severity"] == "error")
     click.echo(f"Tổng: {_totals(outcome.payload['totals'])}; {vi.count(errors, 'lỗi')}.")
     click.echo(f"Bản tổng hợp các cụm: {outcome.payload.get('rollup')}")
