@@ -24,6 +24,7 @@ from addin.domain.models import UnitWorkbook
 from addin.domain.rules import Rules
 from addin.io.covenant_file import cluster_rules_checked
 from addin.io.folders import read_all, workbook_files
+from addin.io.output_set import commit, staged_path, write_outputs
 from addin.io.report import ReportMeta, cluster_report_bytes
 from addin.io.rollup import ClusterSummary, rollup_bytes
 from addin.io.rules_file import load_rules, rules_beside
@@ -38,6 +39,15 @@ EXIT_OK, EXIT_ERRORS, EXIT_NOTHING = 0, 1, 2
 
 class RefusedOutput(TdktError, ValueError):
     """The output would overwrite or land among the inputs."""
+
+
+class OutputNotWritten(TdktError):
+    """The work was done but its output could not be written (open in Excel…): `outcome`
+    still holds what was found, for the user to read."""
+
+    def __init__(self, problem: TdktError, outcome: Outcome) -> None:
+        super().__init__(problem.message, problem.cause)
+        self.outcome = outcome
 
 
 class MissingInput(TdktError):
@@ -223,7 +233,10 @@ def consolidate_folder(folder: str, out: str, rules: Rules, date: str | None = N
     _store_ranking(db, result, rules)
     data = cluster_report_bytes(result, rules, meta_for(result, rules, date,
                                                          shown(Path(folder).name)))
-    write_atomic(out, data)
+    try:
+        write_outputs({Path(out): data})
+    except TdktError as exc:
+        raise OutputNotWritten(exc, Outcome(payload([result], rules, None), EXIT_NOTHING)) from exc
     return Outcome(payload([result], rules, shown(out)),
                    EXIT_ERRORS if result.has_errors else EXIT_OK)
 
@@ -239,9 +252,11 @@ def report_name(folder_name: str) -> str:
 
 
 def _cluster_job(folder: str, out: str, rules_path: str | None, date: str | None,
-                 db: str | None = None) -> tuple[dict[str, Any], ClusterSummary | None, bool]:
-    """One cluster, in a worker process: read, consolidate, write; return what the roll-up and
-    the JSON need (the records themselves stay in the worker)."""
+                 db: str | None = None, write_to: str | None = None
+                 ) -> tuple[dict[str, Any], ClusterSummary | None, bool]:
+    """One cluster, in a worker process: read, consolidate, write (to `write_to`, where the
+    report waits to be renamed to `out` with the others); return what the roll-up and the JSON
+    need (the records themselves stay in the worker)."""
     rules, bad_covenant = cluster_rules_checked(rules_path, folder)  # the folder's covenant
     try:
         files = workbook_files([folder])
@@ -256,7 +271,7 @@ def _cluster_job(folder: str, out: str, rules_path: str | None, date: str | None
     _store_ranking(db, result, rules)
     name = shown(Path(folder).name)
     meta = meta_for(result, rules, date, name)
-    write_atomic(out, cluster_report_bytes(result, rules, meta))
+    write_atomic(write_to or out, cluster_report_bytes(result, rules, meta))
     summary = ClusterSummary.of(name, shown(out), result, rules, meta)
     return payload([result], rules, shown(out)), summary, result.has_errors
 
@@ -291,10 +306,12 @@ def report_root(root: str, outdir: str, rules_path: str | None, jobs: int | None
         outputs = [str(out_dir / f"{i + 1:03d}-{report_name(f.name)}")
                    for i, f in enumerate(folders)]
     check_overwrite([Path(o) for o in outputs] + [out_dir / ROLLUP_NAME], force)
+    # Every output is written beside its target first, then all are renamed in (or none).
+    staged = {o: str(staged_path(Path(o))) for o in outputs}
     if workers == 1:
         for folder, out in zip(folders, outputs, strict=True):
             parts.append(_cluster_job(str(folder), out, cluster_rules(root, folder, rules_path),
-                                      date, db))
+                                      date, db, staged[out]))
             if progress:
                 progress(1)
     else:
@@ -302,21 +319,34 @@ def report_root(root: str, outdir: str, rules_path: str | None, jobs: int | None
         with ProcessPoolExecutor(max_workers=workers, initializer=prepare_worker,
                                  initargs=(os.getpid(),)) as pool:
             futures = [pool.submit(_cluster_job, str(f), o, cluster_rules(root, f, rules_path),
-                                   date, db)
+                                   date, db, staged[o])
                        for f, o in zip(folders, outputs, strict=True)]
             for future, folder, out in zip(futures, folders, outputs, strict=True):
                 try:
                     parts.append(future.result())
                 except BrokenProcessPool:  # a worker died (killed, out of memory): redo here
                     parts.append(_cluster_job(str(folder), out,
-                                              cluster_rules(root, folder, rules_path), date, db))
+                                              cluster_rules(root, folder, rules_path), date, db,
+                                              staged[out]))
                 if progress:
                     progress(1)
     summaries = [s for _, s, _ in parts if s is not None]
+    written = {Path(o): Path(staged[o]) for o, (_, s, _) in zip(outputs, parts, strict=True)
+               if s is not None}
     if not summaries:
         return Outcome(merge_payloads([p for p, _, _ in parts], rules, None), EXIT_NOTHING)
     rollup_path = out_dir / ROLLUP_NAME
-    write_atomic(rollup_path, rollup_bytes(summaries, rules, date))
+    try:
+        written[rollup_path] = staged_path(rollup_path)
+        write_atomic(written[rollup_path], rollup_bytes(summaries, rules, date))
+        commit(written)
+    except (TdktError, OSError) as exc:
+        for path in written.values():
+            path.unlink(missing_ok=True)
+        problem = exc if isinstance(exc, TdktError) else TdktError(
+            f"không ghi được {shown(rollup_path)}: {describe(exc)}")
+        raise OutputNotWritten(problem, Outcome(merge_payloads(
+            [p for p, _, _ in parts], rules, None), EXIT_NOTHING)) from exc
     data = merge_payloads([p for p, _, _ in parts], rules, shown(out_dir))
     data["clusters"] = [{"name": s.name, "output": s.output} for s in summaries]
     data["empty_clusters"] = [shown(f.name) for f, (part, summary, _) in zip(folders, parts,

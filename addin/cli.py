@@ -120,6 +120,16 @@ def _finish(outcome: app.Outcome, as_json: bool, what: str, paths: list[str]) ->
     sys.exit(outcome.exit_code)
 
 
+def _not_written(exc: app.OutputNotWritten, as_json: bool,
+                 show: Callable[[dict[str, Any]], None]) -> None:
+    """The work was done but not written (open in Excel…): still show what was found."""
+    if as_json:
+        _emit_json(exc.outcome.payload)
+    else:
+        show(exc.outcome.payload)
+    raise UsageProblem(str(exc)) from exc
+
+
 def db_option(command: Callable[..., None]) -> Callable[..., None]:
     """--db F on validate/consolidate/report: check declared streaks against the history."""
     return click.option("--db", "db", type=click.Path(exists=True, dir_okay=False),
@@ -186,6 +196,8 @@ def consolidate(folder: str, out: str, rules_path: str | None, as_json: bool, da
     try:
         with _progress(len(files), "Đang tổng hợp", as_json) as progress:
             outcome = app.consolidate_folder(folder, out, rules, date, progress, force, db)
+    except app.OutputNotWritten as exc:
+        _not_written(exc, as_json, _print_human)
     except app.RefusedOutput as exc:
         raise UsageProblem(str(exc)) from exc
     except OSError as exc:
@@ -217,6 +229,8 @@ def report(root: str, outdir: str, jobs: int | None, rules_path: str | None, as_
     try:
         with _progress(len(folders), "Đang lập báo cáo", as_json) as progress:
             outcome = app.report_root(root, outdir, rules_path, jobs, date, progress, force, db)
+    except app.OutputNotWritten as exc:
+        _not_written(exc, as_json, _print_report)
     except app.RefusedOutput as exc:
         raise UsageProblem(str(exc)) from exc
     except OSError as exc:
@@ -230,14 +244,23 @@ def report(root: str, outdir: str, jobs: int | None, rules_path: str | None, as_
             click.echo(shown(f"{root} chứa bảng tính của đơn vị: đó là thư mục của một cụm, hãy "
                              f"dùng tdkt consolidate {root} -o BAO_CAO.xlsx."), err=True)
         sys.exit(outcome.exit_code)
-    for cluster in outcome.payload.get("clusters", []):
-        click.echo(f"{cluster['name']}: {cluster['output']}")
-    for name in outcome.payload.get("empty_clusters", []):
-        click.echo(f"{name}: thư mục không có bảng tính nào — không lập báo cáo cho cụm này.")
-    errors = sum(1 for i in outcome.payload["issues"] if i["severity"] == "error")
-    click.echo(f"Tổng: {_totals(outcome.payload['totals'])}; {vi.count(errors, 'lỗi')}.")
-    click.echo(f"Bản tổng hợp các cụm: {outcome.payload.get('rollup')}")
+    _print_report(outcome.payload)
     sys.exit(outcome.exit_code)
+
+
+def _print_report(data: dict[str, Any]) -> None:
+    for cluster in data.get("clusters", []):
+        click.echo(f"{cluster['name']}: {cluster['output']}")
+    for name in data.get("empty_clusters", []):
+        click.echo(f"{name}: thư mục không có bảng tính nào — không lập báo cáo cho cụm này.")
+    errors = [i for i in data["issues"] if i["severity"] == "error"]
+    if not data.get("rollup"):  # not written: the errors are all the user gets
+        for issue in errors:
+            click.echo(f"  [{SEVERITY_LABEL['error']}] {issue['file'] or 'Toàn cụm'} "
+                       f"{_location(issue)} ({issue['code']}): {issue['message']}")
+    click.echo(f"Tổng: {_totals(data['totals'])}; {vi.count(len(errors), 'lỗi')}.")
+    if data.get("rollup"):
+        click.echo(f"Bản tổng hợp các cụm: {data['rollup']}")
 
 
 @cli.group()

@@ -125,3 +125,57 @@ def test_a_folder_with_a_cluster_report_is_a_higher_level(tmp_path):
     _, data = run_json("consolidate", str(level), "-o", str(tmp_path / "out.xlsx"))
     assert "wrong_cluster" not in {i["code"] for i in data["issues"]}
     assert data["totals"]["individuals"] == 9
+
+
+def test_an_output_open_in_excel_is_not_written_and_the_issues_still_print(tmp_path):
+    folder = tmp_path / "cum-3"
+    unit(folder, "a.xlsx", "Ban CHQS huyện Ea Kar")
+    unit(folder, "d.xlsx", "Ban CHQS huyện Đắk Mil")
+    unit(folder, "z.xlsx", "Ban CHQS huyện Cư Jút", cluster="Cụm thi đua số 5")
+    out = tmp_path / "bao-cao.xlsx"
+    assert run("consolidate", str(folder), "-o", str(out))[0] == 1
+    before = out.read_bytes()
+    (tmp_path / "~$bao-cao.xlsx").write_bytes(b"owner")  # Excel has it open
+    unit(folder, "b.xlsx", "Ban CHQS huyện Lắk")
+    code, text = run("consolidate", str(folder), "-o", str(out))
+    assert code == 2 and "đang mở trong Excel? Đóng tệp rồi chạy lại" in text
+    assert "(wrong_cluster)" in text  # the issues found are still shown
+    assert out.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bao-cao.xlsx", "cum-3", "~$bao-cao.xlsx"]
+
+
+def test_report_replaces_the_whole_set_or_none(tmp_path):
+    root = tmp_path / "cac-cum"
+    unit(root / "cum-3", "a.xlsx", "Ban CHQS huyện Ea Kar")
+    unit(root / "cum-5", "b.xlsx", "Ban CHQS huyện Cư Jút", cluster="Cụm thi đua số 5")
+    out = tmp_path / "ket-qua"
+    assert run("report", str(root), "-o", str(out), "--jobs", "1")[0] == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert sorted(before) == ["cum-3.xlsx", "cum-5.xlsx", "tong-hop-cac-cum.xlsx"]
+    unit(root / "cum-3", "c.xlsx", "Ban CHQS huyện Lắk", people=5)  # the new run differs
+    (out / "~$cum-5.xlsx").write_bytes(b"owner")  # one output open in Excel
+    code, text = run("report", str(root), "-o", str(out), "--jobs", "1")
+    assert code == 2 and "cum-5.xlsx" in text and "đang mở trong Excel" in text
+    after = {p.name: p.read_bytes() for p in out.iterdir() if not p.name.startswith("~$")}
+    assert after == before  # cum-3's report and the roll-up were not rewritten either
+    (out / "~$cum-5.xlsx").unlink()
+    code, _ = run("report", str(root), "-o", str(out), "--jobs", "1")
+    assert code == 0 and (out / "cum-3.xlsx").read_bytes() != before["cum-3.xlsx"]
+
+
+def test_a_refused_rename_puts_the_earlier_outputs_back(tmp_path):
+    """The rename step itself refused (Windows refuses to replace a file open in Excel; here a
+    folder where the roll-up should go makes the rename fail the same way, for real)."""
+    root = tmp_path / "cac-cum"
+    unit(root / "cum-3", "a.xlsx", "Ban CHQS huyện Ea Kar")
+    out = tmp_path / "ket-qua"
+    assert run("report", str(root), "-o", str(out), "--jobs", "1")[0] == 0
+    before = (out / "cum-3.xlsx").read_bytes()
+    unit(root / "cum-3", "c.xlsx", "Ban CHQS huyện Lắk")
+    (out / "tong-hop-cac-cum.xlsx").unlink()
+    (out / "tong-hop-cac-cum.xlsx").mkdir()
+    (out / "tong-hop-cac-cum.xlsx" / "x").write_text("x")
+    code, text = run("report", str(root), "-o", str(out), "--jobs", "1", "--force")
+    assert code == 2 and "không ghi được" in text
+    assert (out / "cum-3.xlsx").read_bytes() == before
+    assert sorted(p.name for p in out.iterdir()) == ["cum-3.xlsx", "tong-hop-cac-cum.xlsx"]
