@@ -344,7 +344,7 @@ def report_root(root: str, outdir: str, rules_path: str | None, jobs: int | None
         for path in written.values():
             path.unlink(missing_ok=True)
         problem = exc if isinstance(exc, TdktError) else TdktError(
-            f"không ghi được {shown(rollup_path)}: {describe(exc)}")
+            f"Không ghi được {shown(rollup_path)}: {describe(exc)}")
         raise OutputNotWritten(problem, Outcome(merge_payloads(
             [p for p, _, _ in parts], rules, None), EXIT_NOTHING)) from exc
     data = merge_payloads([p for p, _, _ in parts], rules, shown(out_dir))

@@ -35,8 +35,8 @@ def at_the_edge() -> Iterator[None]:
     """Turn tdkt's own failures and unexpected ones into a Vietnamese message (see the module)."""
     try:
         yield
-    except (click.ClickException, click.exceptions.Exit, click.Abort):
-        raise
+    except (click.ClickException, click.exceptions.Exit, click.Abort, BrokenPipeError):
+        raise  # click's own; a closed pipe (`tdkt … | head`) is click's to end quietly
     except TdktError as exc:
         raise UsageProblem(str(exc)) from exc
     except Exception as exc:  # noqa: BLE001  (the edge: a broken program, logged)

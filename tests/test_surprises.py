@@ -176,6 +176,6 @@ def test_a_refused_rename_puts_the_earlier_outputs_back(tmp_path):
     (out / "tong-hop-cac-cum.xlsx").mkdir()
     (out / "tong-hop-cac-cum.xlsx" / "x").write_text("x")
     code, text = run("report", str(root), "-o", str(out), "--jobs", "1", "--force")
-    assert code == 2 and "không ghi được" in text
+    assert code == 2 and "Không ghi được" in text
     assert (out / "cum-3.xlsx").read_bytes() == before
     assert sorted(p.name for p in out.iterdir()) == ["cum-3.xlsx", "tong-hop-cac-cum.xlsx"]

@@ -25,6 +25,7 @@ from addin.domain.persons import KnownPerson, PersonIndex, PersonRef, name_key, 
 from addin.domain.rules import Rules
 from addin.domain.streaks import Record, StreakHistory
 from addin.domain.text import clean, fold
+from addin.io.causes import detail
 
 DEFAULT_DB = "tdkt-lich-su.sqlite"
 BUSY_TIMEOUT_MS = 30_000
@@ -137,7 +138,8 @@ def connect(path: str | Path, readonly: bool = False, upgrade_to: int = SCHEMA_V
         migrate(conn, upgrade_to)
         return conn
     except sqlite3.DatabaseError as exc:
-        raise HistoryError(f"không mở được cơ sở dữ liệu {path}: {exc}") from exc
+        raise HistoryError(f"không mở được cơ sở dữ liệu {path}: tệp không phải cơ sở dữ liệu "
+                           f"lịch sử của tdkt hoặc đã bị hỏng {detail(exc)}") from exc
 
 
 def schema_version(conn: sqlite3.Connection) -> int:

@@ -45,7 +45,7 @@ def lock_file(target: Path) -> Path | None:
 
 def busy_message(targets: list[Path]) -> str:
     names = ", ".join(shown(t) for t in targets)
-    return (f"không ghi được {names}: tệp đang mở trong Excel? Đóng tệp rồi chạy lại "
+    return (f"Không ghi được {names}: tệp đang mở trong Excel? Đóng tệp rồi chạy lại "
             "(chưa tệp kết quả nào bị thay)")
 
 
@@ -94,7 +94,7 @@ def commit(staged: Mapping[Path, Path]) -> None:
         culprit = [Path(failed)] if failed else list(staged)
         if exc.errno in _BUSY_ERRNOS:
             raise OutputBusy(busy_message(culprit), cause=describe(exc)) from exc
-        raise TdktError(f"không ghi được {shown(culprit[0])}: {describe(exc)} "
+        raise TdktError(f"Không ghi được {shown(culprit[0])}: {describe(exc)} "
                         "(chưa tệp kết quả nào bị thay)") from exc
     _discard(list(kept.values()))
 
@@ -108,5 +108,5 @@ def write_outputs(outputs: Mapping[Path, bytes]) -> None:
             write_atomic(staged[target], data)
     except OSError as exc:
         _discard(list(staged.values()))
-        raise TdktError(f"không ghi được {shown(target)}: {describe(exc)}") from exc
+        raise TdktError(f"Không ghi được {shown(target)}: {describe(exc)}") from exc
     commit(staged)
