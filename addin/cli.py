@@ -227,8 +227,9 @@ def report(root: str, outdir: str, jobs: int | None, rules_path: str | None, as_
         folders = app.cluster_folders(root)
     except OSError as exc:
         raise UsageProblem(f"Không đọc được thư mục {root}: {describe(exc)}") from exc
-    for folder in [Path(root), *folders]:  # fail early, in this process, on a bad rules file
-        _rules(app.cluster_rules(root, folder, rules_path))
+    # Fail early, in this process, on rules every cluster uses (--rules, ROOT's own file); a
+    # cluster's own broken tdkt-rules.toml is an issue of that cluster, the others go on.
+    _rules(app.cluster_rules(root, root, rules_path))
     try:
         with _progress(len(folders), "Đang lập báo cáo", as_json) as progress:
             outcome = app.report_root(root, outdir, rules_path, jobs, date, progress, force, db)

@@ -83,6 +83,9 @@ def show_cmd(db: str, unit: str | None, person: str | None, as_json: bool) -> No
         click.echo(f"  {u['unit']} — {u['period']}: {u['file']}{state}")
     for r in data["replacements"]:
         click.echo(f"  Thay tệp {r['unit']} — {r['period']}: {r['old']} → {r['new']} ({r['at']})")
+    if person and not data.get("persons"):
+        click.echo(f"Không tìm thấy ai có họ tên hoặc số hiệu “{person}” trong cơ sở dữ liệu "
+                   "(kiểm tra chính tả, hoặc nhập kỳ có người này bằng tdkt history import).")
     for p in data.get("persons", []):
         who = p["name"] + (f", số hiệu {p['service_no']}" if p["service_no"] else "") + \
             (f", sinh {p['birth_year']}" if p["birth_year"] else "")

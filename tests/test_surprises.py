@@ -179,3 +179,35 @@ def test_a_refused_rename_puts_the_earlier_outputs_back(tmp_path):
     assert code == 2 and "Không ghi được" in text
     assert (out / "cum-3.xlsx").read_bytes() == before
     assert sorted(p.name for p in out.iterdir()) == ["cum-3.xlsx", "tong-hop-cac-cum.xlsx"]
+
+
+def test_one_broken_cluster_rules_file_does_not_stop_the_report(tmp_path):
+    root = tmp_path / "cac-cum"
+    unit(root / "cum-3", "a.xlsx", "Ban CHQS huyện Ea Kar")
+    unit(root / "cum-5", "b.xlsx", "Ban CHQS huyện Cư Jút", cluster="Cụm thi đua số 5")
+    (root / "cum-5" / "tdkt-rules.toml").write_text("[votes.basic\n", encoding="utf-8")
+    code, data = run_json("report", str(root), "-o", str(tmp_path / "out"), "--jobs", "1")
+    assert code == 1 and [c["name"] for c in data["clusters"]] == ["cum-3", "cum-5"]
+    broken = [i for i in data["issues"] if i["file"] and i["file"].endswith("tdkt-rules.toml")]
+    assert len(broken) == 1 and broken[0]["severity"] == "error"
+    assert (tmp_path / "out" / "cum-3.xlsx").is_file()
+    (root / "tdkt-rules.toml").write_text("[votes.basic\n", encoding="utf-8")  # every cluster's
+    assert run("report", str(root), "-o", str(tmp_path / "out2"))[0] == 2
+
+
+def test_history_show_of_an_unknown_person_says_so_and_reading_leaves_no_files(tmp_path):
+    from tests.history.builders import P, unit_file
+
+    unit_file(tmp_path / "in" / "a.xlsx", "Đơn vị A", "Năm 2024", [P("Nguyễn Văn An")])
+    db = tmp_path / "db" / "lich-su.sqlite"
+    assert run("history", "import", str(tmp_path / "in"), "--db", str(db))[0] == 0
+    for extra in ("-wal", "-shm"):
+        Path(f"{db}{extra}").unlink(missing_ok=True)
+    before = db.read_bytes()
+    code, out = run("history", "show", "--db", str(db), "--person", "Trần Văn Không")
+    assert code == 0 and "Không tìm thấy ai" in out and "Trần Văn Không" in out
+    assert "Không tìm thấy" not in run("history", "show", "--db", str(db), "--person",
+                                       "Nguyễn Văn An")[1]
+    assert run("history", "eligible", "--year", "2025", "--db", str(db))[0] == 0
+    assert sorted(p.name for p in db.parent.iterdir()) == ["lich-su.sqlite"]  # no -wal, -shm
+    assert db.read_bytes() == before

@@ -115,14 +115,27 @@ def db_path(given: str | None, environ: dict[str, str] | None = None) -> str:
     return given or env.get("TDKT_DB") or DEFAULT_DB
 
 
+def _open_for_reading(path: str | Path) -> sqlite3.Connection:
+    """A connection that only reads. Opened read-write with writes refused (query_only): a
+    strictly read-only one cannot remove the -wal/-shm files reading a WAL database creates, and
+    would leave them beside the user's file; read-only media still get the read-only mode."""
+    uri = Path(path).resolve().as_uri()
+    try:
+        conn = sqlite3.connect(f"{uri}?mode=rw", uri=True, isolation_level=None,
+                               timeout=BUSY_TIMEOUT_MS / 1000)
+        conn.execute("PRAGMA query_only = ON")
+        return conn
+    except sqlite3.OperationalError:
+        return sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None,
+                               timeout=BUSY_TIMEOUT_MS / 1000)
+
+
 def connect(path: str | Path, readonly: bool = False, upgrade_to: int = SCHEMA_VERSION
             ) -> sqlite3.Connection:
     """Open (and, for writing, create and upgrade) the database. Transactions are explicit."""
     try:
         if readonly:
-            uri = f"{Path(path).resolve().as_uri()}?mode=ro"
-            conn = sqlite3.connect(uri, uri=True, isolation_level=None,
-                                   timeout=BUSY_TIMEOUT_MS / 1000)
+            conn = _open_for_reading(path)
         else:
             conn = sqlite3.connect(str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
