@@ -200,6 +200,7 @@ def test_history_show_of_an_unknown_person_says_so_and_reading_leaves_no_files(t
 
     unit_file(tmp_path / "in" / "a.xlsx", "Đơn vị A", "Năm 2024", [P("Nguyễn Văn An")])
     db = tmp_path / "db" / "lich-su.sqlite"
+    db.parent.mkdir()
     assert run("history", "import", str(tmp_path / "in"), "--db", str(db))[0] == 0
     for extra in ("-wal", "-shm"):
         Path(f"{db}{extra}").unlink(missing_ok=True)
