@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import click
 from click.testing import CliRunner
 
 from addin.cli import cli
 from addin.cli_vi import walk
-from addin.domain import vi_format as vi
 from addin.io.rules_file import load_rules
 from addin.io.rules_json import rules_as_json
 
@@ -91,9 +89,3 @@ def test_a_file_that_is_not_a_history_database(tmp_path):
     head, _, cause = out.partition("(chi tiết kỹ thuật:")
     assert "không phải cơ sở dữ liệu lịch sử" in head and "not a database" in cause
 
-
-def test_vi_words_cover_every_rules_key_shown():
-    rules = load_rules()
-    for q in rules.quotas:
-        assert q.rounding in vi.ROUNDING_WORDS and q.base in vi.BASE_WORDS
-    assert Path  # (imported for type hints in other tests)
