@@ -305,6 +305,7 @@ def xep_hang_cum(book: Any = None, folder: str | None = None) -> str | None:
     chosen = folder or _choose_folder(port)
     if not chosen:
         return None
+    app.check_inputs([chosen])  # a folder gone since it was chosen: one sentence, not a trace
     rank_folder(port, chosen)
     return RANKING_SHEET
 

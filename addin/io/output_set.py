@@ -3,8 +3,9 @@
 `tdkt report` writes a report per cluster and the roll-up of them all. If one output cannot be
 written (open in Excel, read-only), rewriting the others would leave the roll-up disagreeing
 with the reports beside it. So each output is first written in full to a temporary file beside
-its target (`stage`), and only when all are there are they renamed in (`commit`); a failure
-while renaming puts the earlier files back.
+its target, and only when all are there are they renamed in (`commit`); a failure while
+renaming puts the earlier files back. Each rename replaces its target atomically, so a run
+killed at any moment leaves every output whole (old or new).
 
 An output open in Excel has Excel's lock file ("~$name.xlsx") beside it: Excel would keep
 showing, and on saving write back, the old contents, so such an output is not written at all;
@@ -16,6 +17,8 @@ from __future__ import annotations
 import errno
 import os
 import secrets
+import shutil
+import stat
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -63,6 +66,25 @@ def _discard(paths: list[Path]) -> None:
             pass
 
 
+def _keep(target: Path) -> Path:
+    """A copy of `target`'s current contents to put back if the set fails: a second name for the
+    same file where the disk allows (no copying), else a copy (FAT-formatted USB sticks)."""
+    old = target.parent / f".{target.name}.{secrets.token_hex(8)}{_OLD_SUFFIX}"
+    try:
+        os.link(target, old, follow_symlinks=False)
+    except OSError:
+        shutil.copy2(target, old, follow_symlinks=False)
+    return old
+
+
+def _same_mode(target: Path, new: Path) -> None:
+    """The new file keeps the permissions the user gave the old one (as write_atomic does)."""
+    try:
+        os.chmod(new, stat.S_IMODE(target.stat().st_mode))
+    except OSError:
+        pass
+
+
 def commit(staged: Mapping[Path, Path]) -> None:
     """Rename every staged file (target -> staged) over its target, all or none. Raises
     OutputBusy (open in Excel, refused) or TdktError (another disk problem); the staged files
@@ -74,23 +96,23 @@ def commit(staged: Mapping[Path, Path]) -> None:
     kept: dict[Path, Path] = {}
     placed: list[Path] = []
     try:
-        for target in staged:
-            if target.is_symlink() or target.is_file():  # aside first: Windows refuses if open
-                old = target.parent / f".{target.name}.{secrets.token_hex(8)}{_OLD_SUFFIX}"
-                os.replace(target, old)
-                kept[target] = old
         for target, new in staged.items():
-            os.replace(new, target)
+            if target.is_symlink() or target.is_file():
+                kept[target] = _keep(target)
+                _same_mode(target, new)
+            os.replace(new, target)  # atomic: a killed run leaves the old file or the new one
             placed.append(target)
     except OSError as exc:
-        _discard(placed)
-        for target, old in kept.items():
+        for target in placed:  # put the earlier ones back as they were
             try:
-                os.replace(old, target)
+                if target in kept:
+                    os.replace(kept.pop(target), target)
+                else:
+                    os.unlink(target)
             except OSError:
                 pass
-        _discard(list(staged.values()))
-        failed = getattr(exc, "filename", None)
+        _discard([*staged.values(), *kept.values()])
+        failed = getattr(exc, "filename2", None) or getattr(exc, "filename", None)
         culprit = [Path(failed)] if failed else list(staged)
         if exc.errno in _BUSY_ERRNOS:
             raise OutputBusy(busy_message(culprit), cause=describe(exc)) from exc
