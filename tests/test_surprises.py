@@ -116,15 +116,16 @@ def test_units_of_several_clusters_evenly_are_a_higher_level(tmp_path):
 
 
 def test_a_folder_with_a_cluster_report_is_a_higher_level(tmp_path):
-    """Units of cluster 5 beside the report of cluster 3: a mixed-level roll-up, not wrong_cluster."""
+    """Units of clusters 5 and 3 beside the report of cluster 3: a mixed-level roll-up."""
     unit(tmp_path / "c3", "a.xlsx", "Ban CHQS huyện Ea Kar")
     level = tmp_path / "tinh"
     assert run("consolidate", str(tmp_path / "c3"), "-o", str(level / "c3.xlsx"))[0] == 0
     unit(level, "b.xlsx", "Ban CHQS huyện Cư Jút", cluster="Cụm thi đua số 5")
     unit(level, "c.xlsx", "Ban CHQS huyện Đắk Mil", cluster="Cụm thi đua số 5")
+    unit(level, "d.xlsx", "Ban CHQS huyện Krông Pắc")  # cluster 3's own file, a minority here
     _, data = run_json("consolidate", str(level), "-o", str(tmp_path / "out.xlsx"))
     assert "wrong_cluster" not in {i["code"] for i in data["issues"]}
-    assert data["totals"]["individuals"] == 9
+    assert data["totals"]["individuals"] == 12
 
 
 def test_an_output_open_in_excel_is_not_written_and_the_issues_still_print(tmp_path):
