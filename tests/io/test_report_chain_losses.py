@@ -264,3 +264,14 @@ def test_a_per_cluster_limit_stays_per_cluster_at_the_next_level(tmp_path, rules
     cluster_c = header.index("Cụm thi đua")
     assert sorted((r[cluster_c], r[header.index("Đã đạt")]) for r in rows) == [
         ("cum-1", 1), ("cum-2", 1), ("cum-3", 2)]
+
+
+def test_a_copy_skipped_below_is_never_imported_into_the_history(chain, rules, tmp_path):
+    from addin.history_app import import_paths
+
+    report = chain["root"] / "tinh" / "cum-a.xlsx"
+    files = import_paths([str(report)], str(tmp_path / "h.sqlite"), rules).payload["files"]
+    status = {Path(f["path"].split(CHAIN)[-1]).name: f["status"] for f in files}
+    assert status["u1.xlsx"] == "skipped" and status["u1 (ban sao).xlsx"] == "imported"
+    # The one replacement is u3 by u4 (two files of one unit, both counted below).
+    assert [Path(f["path"]).name for f in files if f["replaced"]] == ["u4.xlsx"]
