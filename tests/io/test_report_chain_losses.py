@@ -275,3 +275,19 @@ def test_a_copy_skipped_below_is_never_imported_into_the_history(chain, rules, t
     assert status["u1.xlsx"] == "skipped" and status["u1 (ban sao).xlsx"] == "imported"
     # The one replacement is u3 by u4 (two files of one unit, both counted below).
     assert [Path(f["path"]).name for f in files if f["replaced"]] == ["u4.xlsx"]
+
+
+def test_clusters_of_the_same_name_in_two_provinces_are_two_clusters(tmp_path, rules):
+    region = tmp_path / "quan-khu"
+    region.mkdir()
+    for province in ("dak-lak", "gia-lai"):
+        cluster, reports = tmp_path / province / "cum-3", tmp_path / province / "reports"
+        cluster.mkdir(parents=True)
+        reports.mkdir()
+        _flag_unit(cluster / "u.xlsx", f"Ban CHQS {province}", "Cụm thi đua số 3")
+        consolidate_folder(str(cluster), str(reports / "cum-3.xlsx"), rules)
+        consolidate_folder(str(reports), str(region / f"{province}.xlsx"), rules)
+    outcome = consolidate_folder(str(region), str(tmp_path / "qk.xlsx"), rules)
+    assert [i for i in outcome.payload["issues"] if i["code"] == "quota_exceeded"] == []
+    ctd = [q for q in outcome.payload["quotas"] if q["quota"] == "CTD" and q["unit"] is None]
+    assert [(q["counted"], q["ok"]) for q in ctd] == [(1, True), (1, True)]
