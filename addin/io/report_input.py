@@ -82,6 +82,7 @@ def expand_report(shown: str, digest: str, sheet_names: list[str],
         return [_broken(shown, digest, f'trang "{SOURCES_SHEET}" không có dòng tiêu đề')]
     header_r, cols = found
     fact_cols = {key: cols.get(fold(F.INFO_LABELS[key])) for key in UNIT_FACTS}
+    rows_read: dict[str, int] = {}
     for row in sources[header_r + 1:]:
         path = to_text(_cell(row, cols.get(fold("Tệp"))))[0]
         status = fold(_cell(row, cols.get(fold("Tình trạng"))))
@@ -101,8 +102,10 @@ def expand_report(shown: str, digest: str, sheet_names: list[str],
             setattr(info, key, to_count(value)[0] if key in F.INFO_INTEGERS
                     else to_text(value)[0])
         # The level below's reconciliation (rows seen = rows written + rows skipped) holds here.
-        book.rows_read = to_count(_cell(row, cols.get(fold("Số dòng đọc"))))[0] or 0
+        read = to_count(_cell(row, cols.get(fold("Số dòng đọc"))))[0]
         book.rows_skipped = to_count(_cell(row, cols.get(fold("Dòng bỏ qua"))))[0] or 0
+        if read is not None:
+            rows_read[path] = read
     carried = _carried_issues(load(by_fold[fold(ISSUES_SHEET)]), books) if fold(
         ISSUES_SHEET) in by_fold else {}
     tables = (("individuals", F.SHEET_INDIVIDUALS), ("collectives", F.SHEET_COLLECTIVES),
@@ -118,6 +121,8 @@ def expand_report(shown: str, digest: str, sheet_names: list[str],
     if fold(SCORE_DETAIL_SHEET) in by_fold:
         _distribute_scores(load(by_fold[fold(SCORE_DETAIL_SHEET)]), books)
     for path, book in books.items():
+        book.rows_read = rows_read.get(path, len(book.individuals) + len(book.collectives)
+                                       + len(book.commendations))
         _attach(book, carried.get(path, []))
         if not book.readable and not book.issues:
             book.issues.append(make_issue(Code.UNREADABLE_FILE, f"(theo báo cáo {shown})",

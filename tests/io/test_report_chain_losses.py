@@ -142,13 +142,12 @@ def chain(tmp_path_factory: pytest.TempPathFactory, rules: Any) -> dict[str, Any
 
 
 def _issues(payload: dict[str, Any]) -> Counter[tuple[Any, ...]]:
-    """Issues modulo the file chain: the unit's own file (the last link), then what and where;
-    a message quoting a chained path quotes its last link too."""
+    """Issues modulo the file chain: the unit's own file (the last link), then what and where."""
     found: Counter[tuple[Any, ...]] = Counter()
     for i in payload["issues"]:
         file = i["file"].split(CHAIN)[-1] if i["file"] else None
-        message = " ".join(part.split(CHAIN)[-1] for part in i["message"].split(" "))
-        found[(file, i["sheet"], i["row"], i["column"], i["code"], i["severity"], message)] += 1
+        found[(file, i["sheet"], i["row"], i["column"], i["code"], i["severity"],
+               i["message"])] += 1
     return found
 
 
