@@ -71,7 +71,7 @@ def _period_order(key: tuple[int, Period | None, str]) -> object:
 
 def out_of_scope(books: Iterable[UnitWorkbook]) -> dict[int, Issue]:
     """The books (by id) that are not counted in this cluster, each with the issue saying why."""
-    readable = [b for b in books if b.readable]
+    readable = [b for b in books if b.readable and not b.skipped]  # not copies left out below
     own = [b for b in readable if not b.source_report]
     # A folder holding a cluster report, or units of several clusters evenly, is a higher level
     # (a roll-up of clusters): no cluster to judge against.
