@@ -213,3 +213,15 @@ def test_history_show_of_an_unknown_person_says_so_and_reading_leaves_no_files(t
     assert run("history", "eligible", "--year", "2025", "--db", str(db))[0] == 0
     assert sorted(p.name for p in db.parent.iterdir()) == ["lich-su.sqlite"]  # no -wal, -shm
     assert db.read_bytes() == before
+
+
+def test_two_units_of_another_cluster_make_a_higher_level_not_strays(tmp_path):
+    """A province's folder of its clusters' units (3 of cluster 3, 2 of cluster 5): all counted."""
+    folder = tmp_path / "tinh"
+    for k in range(3):
+        unit(folder, f"a{k}.xlsx", f"Đơn vị A{k}")
+    for k in range(2):
+        unit(folder, f"b{k}.xlsx", f"Đơn vị B{k}", cluster="Cụm thi đua số 5")
+    _, data = run_json("consolidate", str(folder), "-o", str(tmp_path / "out.xlsx"))
+    assert "wrong_cluster" not in {i["code"] for i in data["issues"]}
+    assert data["totals"]["individuals"] == 15

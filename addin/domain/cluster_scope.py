@@ -2,9 +2,11 @@
 `mixed_period`).
 
 A unit file of another cluster, or of another period, dropped into a cluster's folder used to be
-counted without a word. The cluster is the one most files name (a tie: none, the folder is a
-higher level holding several clusters' units), the period the one most files hold (a tie: the
-latest); a file naming another is not counted, with an error saying why.
+counted without a word. The cluster is the one most files name, and a lone file naming another
+cluster is a stray: not counted, with an error saying why. No cluster most files name (a tie),
+or two or more files of another cluster, make the folder a higher level gathering several
+clusters' units (a province consolidating its units directly): nothing is judged. The period
+is the one most files hold (a tie: the latest); a file of another period is not counted.
 
 A folder holding a cluster report (units read out of it carry `source_report`) is exempt from
 `wrong_cluster`: it is a higher-level roll-up, whose units belong to different clusters by design.
@@ -77,13 +79,17 @@ def out_of_scope(books: Iterable[UnitWorkbook]) -> dict[int, Issue]:
     # (a roll-up of clusters): no cluster to judge against.
     higher = len(own) < len(readable)
     cluster = None if higher else _majority(own, _cluster_of, None)
+    # A stray is a lone file: two or more units of another cluster are that cluster's units,
+    # gathered with the others at a higher level (a province consolidating its units directly).
+    named = Counter(k for b in own if (k := _cluster_of(b)) is not None)
     cluster_name = next((b.info.cluster for b in own if _cluster_of(b) == cluster), "")
     period = _majority(readable, _period_of, _period_order)
     period_name = next((b.info.period for b in readable if _period_of(b) == period), "")
     found: dict[int, Issue] = {}
     for book in readable:
         mine = _cluster_of(book)
-        if cluster is not None and not book.source_report and mine is not None and mine != cluster:
+        if (cluster is not None and not book.source_report and mine is not None
+                and mine != cluster and named[mine] == 1):
             row = book.info.rows.get("cluster")
             found[id(book)] = make_issue(
                 Code.WRONG_CLUSTER,
