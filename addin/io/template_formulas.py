@@ -17,7 +17,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from addin.domain import fields as F
-from addin.domain.issues import MESSAGE, Code
+from addin.domain.issues import MESSAGE, Code, Issue
+from addin.domain.models import Nomination
 
 ERROR_PREFIX = "Lỗi: "
 UNRECOGNISED = f"{ERROR_PREFIX}chưa nhận ra danh hiệu — chọn trong danh sách"
@@ -28,7 +29,9 @@ SHEET_ERROR_CODES = frozenset({
     Code.PRESENT_EXCEEDS_MEMBERS, Code.AGREE_EXCEEDS_PRESENT, Code.UNKNOWN_TITLE,
     Code.WRONG_TITLE_KIND,
 })
-CSTT_ABOVE_HEADCOUNT = "số đạt CSTT lớn hơn quân số"  # the engine's criteria_not_met detail
+# The engine's criteria_not_met detail for a count that cannot be right ("… (25) lớn hơn quân số
+# (20)"): the sheet shows it as an error too.
+CSTT_ABOVE_HEADCOUNT = "lớn hơn quân số"
 KIND_LABEL = {"individual": "Cá nhân", "collective": "Tập thể"}
 _KIND_WORDS = {"individual": "cá nhân", "collective": "tập thể"}
 
@@ -172,7 +175,8 @@ def row_result(r: Refs, recognised: str, kind_ok: str, title: str) -> str:
     if r.kind == "collective":
         h, c1 = r.cell("headcount"), r.cell("cstt")
         checks.append((f"({r.rule('has_criteria')}=1)*ISNUMBER({h})*ISNUMBER({c1})*({c1}>{h})",
-                       literal(ERROR_PREFIX + CSTT_ABOVE_HEADCOUNT)))
+                       literal(issue_text(Code.CRITERIA_NOT_MET,
+                                          f"số đạt CSTT {CSTT_ABOVE_HEADCOUNT}"))))
     verdict = f'IF({passes(r)},"{F.RESULT_PASSED}","{F.RESULT_FAILED}")'
     return f'=IF(AND({_blank(title)},{_blank(r.name())}),"",{_chain(checks, verdict)})'
 
@@ -183,3 +187,18 @@ def passed_count(r: Refs, is_title: str) -> str:
     errors = [f"({count_error(r.cell(k))}>0)" for k in r.counts()]
     errors += [f"({_blank(r.name())})"] + [f"({c})" for c, _ in _required(r)]
     return f"=SUM(IF({is_title},IF({'+'.join(errors)},0,IF({passes(r)},1,0)),0))"
+
+
+def is_sheet_error(issue: Issue) -> bool:
+    """Whether the sheet shows this engine issue as "Lỗi: …" (the cases the sheet flags)."""
+    return issue.code in SHEET_ERROR_CODES or (
+        issue.code == Code.CRITERIA_NOT_MET and CSTT_ABOVE_HEADCOUNT in issue.message)
+
+
+def engine_result(nom: Nomination) -> str:
+    """What "Kết quả" shows for a nomination the engine has validated: its first error in the
+    engine's words, else Đạt / Không đạt (the cached value of the formula)."""
+    errors = [issue for issue in nom.issues if is_sheet_error(issue)]
+    if errors:
+        return ERROR_PREFIX + errors[0].message
+    return F.RESULT_PASSED if nom.passed else F.RESULT_FAILED

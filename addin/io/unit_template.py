@@ -18,6 +18,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from addin.domain import fields as F
+from addin.domain.issues import make_issue
 from addin.domain.models import Nomination
 from addin.domain.rules import Rules, Title, format_ratio
 from addin.domain.spellings import lookup_spellings, prefix_spellings
@@ -30,6 +31,7 @@ from addin.io.template_formulas import (
     ERROR_PREFIX,
     KIND_LABEL,
     Refs,
+    engine_result,
     literal,
     match_key,
     passed_count,
@@ -428,7 +430,12 @@ def _engine_values(kind: str, values: Mapping[str, Any], rules: Rules) -> tuple[
     nom = Nomination(kind=kind, file="", sheet="", row=0)  # type: ignore[arg-type]
     for key, value in values.items():
         if key in F.COUNT_FIELDS:
-            setattr(nom, key, to_count(value)[0])
+            number, problem = to_count(value)
+            setattr(nom, key, number)
+            if problem:  # as the reader reports it
+                labels = F.INDIVIDUAL_LABELS if kind == "individual" else F.COLLECTIVE_LABELS
+                nom.issues.append(make_issue(problem, f'"{labels.get(key, key)}"'))
+                nom.invalid.add(key)
         elif key in ("full_name", "name"):
             nom.name = to_text(value)[0]
         elif key == "title":
@@ -439,7 +446,7 @@ def _engine_values(kind: str, values: Mapping[str, Any], rules: Rules) -> tuple[
         return "", ""
     validate_nomination(nom, rules)
     percent = "" if nom.percent is None else nom.percent
-    return percent, (F.RESULT_PASSED if nom.passed else F.RESULT_FAILED)
+    return percent, engine_result(nom)
 
 
 def _write_value(sheet: Worksheet, r: int, c: int, key: str, value: Any, styles: Styles) -> None:
