@@ -419,7 +419,7 @@ def _row_formulas(kind: str, columns: Sequence[str], n: int, lookup: _Lookup) ->
                    f'NOT(ISNUMBER({a})),NOT(ISNUMBER({den}{n})),N({den}{n})<=0),"",'
                    f'ROUND({a}/{den}{n}*100,2)))',
     }
-    refs = Refs(kind, columns, lambda key: f"{col[key]}{n}", q)
+    refs = Refs(kind, columns, lambda key: f"{col[key]}{n}", q, f"{den}{n}")
     formulas["result"] = row_result(refs, f"{rrow}{n}>0", f'{q("kind")}="{KIND_LABEL[kind]}"', t)
     return formulas
 
