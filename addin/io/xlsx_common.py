@@ -78,6 +78,7 @@ class Styles:
         self.pct = fmt(num_format="0.00", **border)
         self.center = fmt(align="center", **border)
         self.input = fmt(locked=False, bg_color="#FFF2CC", **border)
+        self.input_wrap = fmt(locked=False, bg_color="#FFF2CC", text_wrap=True, **border)
         self.input_int = fmt(locked=False, num_format="0", bg_color="#FFF2CC", **border)
         self.input_date = fmt(locked=False, num_format="dd/mm/yyyy", bg_color="#FFF2CC",
                               **border)
