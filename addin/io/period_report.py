@@ -16,9 +16,10 @@ from typing import TYPE_CHECKING, Any
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from addin.domain import labels as L
 from addin.domain.periods import KIND_LABEL, PERIOD_KINDS, PeriodKind
 from addin.domain.rules import Rules
-from addin.io.page_blocks import PageHead, national_header
+from addin.io.page_blocks import PageHead, Signers, national_header, signature_block
 from addin.io.rank_history import RankRow, write_ranks_sheet
 from addin.io.xlsx_common import Styles, new_workbook, print_setup, write_number, write_text
 
@@ -142,6 +143,9 @@ class _Book:
         sheet.set_column(0, 0, 5)
         sheet.set_column(1, 1, 30)
         sheet.set_column(2, width, 11 if self.single else 7)
+        widths = [5.0, 30.0] + [11.0 if self.single else 7.0] * (width - 2)
+        signature_block(sheet, s, row + 1, widths,
+                        Signers(role=L.CHAIR if self.data.cluster else L.COMMANDER))
         print_setup(sheet, top, top + 1)
         return sheet, top + 2
 
