@@ -36,11 +36,11 @@ from addin.io.report_chain import (
 )
 from addin.io.sheet_spec import (
     Column,
+    RowSizer,
     Styled,
     cell_format,
     put_to_use,
     row_height,
-    wrap_height,
     write_cells,
     write_header,
     write_table,
@@ -266,9 +266,9 @@ _I, _C = F.INDIVIDUAL_LABELS, F.COLLECTIVE_LABELS
 # in _nomination_values.
 NOMINATION_COLUMNS: dict[str, tuple[Column, ...]] = {
     "individual": (
-        _column("seq", _I["seq"], 5, "center"), _column("full_name", _I["full_name"], 20, wrap=True),
+        _column("seq", _I["seq"], 5, "center"), _column("full_name", _I["full_name"], 18, wrap=True),
         _column("rank", _I["rank"], 10, wrap=True), _column("position", _I["position"], 16, wrap=True),
-        _column("unit", _I["unit"], 18, wrap=True), _column("title", _I["title"], 18, wrap=True),
+        _column("unit", _I["unit"], 21, wrap=True), _column("title", _I["title"], 18, wrap=True),
         _column("code", "Mã danh hiệu", 9), _column("members", _I["members"], 8, "int"),
         _column("present", _I["present"], 7, "int"), _column("agree", _I["agree"], 8, "int"),
         _column("percent", _I["percent"], 7, "pct"), _column("result", _I["result"], 9),
@@ -340,12 +340,13 @@ def _nominations_sheet(workbook: Workbook, styles: Styles, result: ClusterResult
                 formats[status_c] = status_format
             row_styles[(passed, status)] = tuple(formats)
     seq = 0
+    sizer = RowSizer(columns)
     for book in result.counted_books:
         noms = book.individuals if kind == "individual" else book.collectives
         for nom in noms:
             seq += 1
             values = _nomination_values(nom, book.info.unit, seq)
-            height = wrap_height(columns, values)
+            height = sizer.height(values)
             if height is not None:
                 bulk.heights[len(bulk.rows)] = height
             bulk.rows.append((values, row_styles[(nom.passed, str(values[status_c]))]))
