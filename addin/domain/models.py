@@ -103,6 +103,10 @@ class UnitWorkbook:
     rows_skipped: int = 0  # of those, rows that are not records (each one a skipped_row issue)
     # Read out of a cluster report ("cum-3.xlsx"), not from the unit's own file.
     source_report: str = ""
+    # Read out of a report: the reports above the unit's own file ("tinh.xlsx › cum-3.xlsx");
+    # with the unit's cluster name, the scope of a per-cluster quota at a higher level.
+    cluster_scope: str = ""
+    skipped: bool = False  # a copy its report left out (duplicate): stays out, its issues kept
 
     @property
     def nominations(self) -> list[Nomination]:

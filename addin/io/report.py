@@ -397,7 +397,9 @@ QUOTA_COLUMNS = (
     Column("share", "Tỷ lệ tối đa", 10, "center"), Column("base", "Số cơ sở", 8, "int"),
     Column("limit", "Hạn mức", 8, "int"), Column("counted", "Đã đạt", 8, "int"),
     Column("headroom", "Còn được đề nghị", 10, "int"), Column("verdict", "Kết quả", 13),
-    Column("source", "Nguồn", 40, wrap=True))
+    Column("source", "Nguồn", 36, wrap=True),
+    # a per-cluster limit stays per cluster up the levels (addin.io.report_input)
+    Column("cluster", "Cụm thi đua", 16, wrap=True))
 
 
 def _quota_sheet(workbook: Workbook, styles: Styles, result: ClusterResult, rules: Rules,
@@ -419,7 +421,7 @@ def _quota_sheet(workbook: Workbook, styles: Styles, result: ClusterResult, rule
             rules.title(check.title).name, check.quota_id, share, check.base, check.limit,
             check.counted, check.headroom,
             Styled(L.QUOTA_VERDICT[check.ok], "bad" if check.ok is False else "cell"),
-            quota.source + ("" if quota.verified else f" — {L.TO_CHECK}")])
+            quota.source + ("" if quota.verified else f" — {L.TO_CHECK}"), check.cluster])
     last = write_table(sheet, styles, header_row, columns, rows)
     signature_block(sheet, styles, last + 2, widths, Signers(role=L.CHAIR))
     sheet.freeze_panes(header_row + 1, 2)
@@ -522,4 +524,7 @@ def cluster_report_bytes(result: ClusterResult, rules: Rules, meta: ReportMeta,
     ranking_sheets(workbook, styles, result, rules, meta, live)
     _issues_sheet(workbook, styles, result, meta)
     _sources_sheet(workbook, styles, result, meta, written)
+    from addin.io.report_scores import write_score_detail  # builds on this module
+
+    write_score_detail(workbook, styles, result, meta)  # the units' scores, for the next level
     return splice_rows(finish(workbook, buffer), bulks)
