@@ -52,6 +52,8 @@ class BulkRows:
     first_row: int
     width: int
     rows: list[tuple[Sequence[object], Sequence[Format]]] = field(default_factory=list)
+    # Row offset -> height in points, for rows of wrapped text (addin.io.sheet_spec).
+    heights: dict[int, float] = field(default_factory=dict)
 
     def xml(self) -> bytes:
         letters = [column_letter(c) for c in range(self.width)]
@@ -63,7 +65,9 @@ class BulkRows:
             indices = styles.get(id(formats))
             if indices is None:
                 indices = styles[id(formats)] = [f.xf_index or 0 for f in formats]
-            append(f'<row r="{n}" spans="1:{self.width}">')
+            height = self.heights.get(offset)
+            append(f'<row r="{n}" spans="1:{self.width}">' if height is None else
+                   f'<row r="{n}" spans="1:{self.width}" ht="{height:g}" customHeight="1">')
             for c, value in enumerate(values):
                 head = f'<c r="{letters[c]}{n}" s="{indices[c]}"'
                 if value is None or value == "":

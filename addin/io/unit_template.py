@@ -18,6 +18,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from addin.domain import fields as F
+from addin.domain import labels as L
 from addin.domain.issues import make_issue
 from addin.domain.models import Nomination
 from addin.domain.rules import Rules, Title, format_ratio
@@ -27,6 +28,7 @@ from addin.io.cells import column_letter, to_count, to_number, to_text
 from addin.io.covenant_file import covenant_or_sample
 from addin.io.layout import HELPER_HEADERS, HISTORY_HEADER
 from addin.io.scores_template import write_scores_sheet
+from addin.io.sheet_spec import row_height
 from addin.io.template_formulas import (
     ERROR_PREFIX,
     KIND_LABEL,
@@ -38,12 +40,16 @@ from addin.io.template_formulas import (
     row_result,
     spaces_trimmed,
 )
-from addin.io.xlsx_common import Styles, finish, new_workbook, print_setup, write_text
+from addin.io.xlsx_common import FONT, Styles, finish, new_workbook, print_setup, write_text
 
 TEMPLATE_ROWS = 600  # data rows prefilled with formulas: enough for a large unit
 # Last Excel row the totals, checks and entry rules cover: rows staff add below the prefilled
 # ones count without formulas (a line on the sheet says when a row lies beyond it).
 COUNTED_LAST_ROW = 10_000
+# Rows a blank table prints (a filled one prints its rows): LibreOffice prints every row that
+# holds a formula and ignores a print area defined by a formula, so the area is fixed here.
+PRINT_BLANK_ROWS = 15
+GUIDE_WIDTH = 92  # one A4 portrait page wide
 HEADER_ROW = 3  # 0-based: the header is on Excel row 4, under a title, a unit line, a blank
 RULES_SHEET = "Quy tắc"
 LISTS_SHEET = "Danh mục"
@@ -77,6 +83,14 @@ RULE_COLUMNS = (
     ("source", "Nguồn"), ("verified", "Kiểm chứng"),
 )
 _RULE_COL = {key: i for i, (key, _) in enumerate(RULE_COLUMNS)}
+# "No upper bound" as the formulas compare it (a count never reaches it); shown as the words.
+NO_LIMIT = 999_999
+# Integer twins of the readable columns (threshold, comparison, denominator, quorum): the
+# formulas read them, a person reads the readable ones, so they are hidden and not printed.
+_RULE_HIDDEN = ("th_num", "th_den", "strict", "of_members", "q_num", "q_den")
+_RULE_WIDTH = {"code": 10, "c_disc": 14, "name": 22, "kind": 8, "threshold": 8, "comparison": 7,
+               "denominator": 12, "quorum": 8, "source": 40, "verified": 11}
+_RULE_WRAP = ("name", "denominator", "source", "verified")
 
 
 def rule_name(key: str) -> str:
@@ -112,7 +126,7 @@ def _rule_row(title: Title) -> dict[str, Any]:
         "c_strict": int(criteria.comparison == ">") if criteria else 0,
         "c_cstdcs": criteria.min_cstdcs if criteria else 0,
         "c_disc": (criteria.max_disciplined if criteria and criteria.max_disciplined is not None
-                   else 999999),
+                   else NO_LIMIT),
         "source": title.vote.source, "verified": "Đã kiểm chứng" if vote.verified else
         "Cần kiểm tra",
     }
@@ -120,23 +134,32 @@ def _rule_row(title: Title) -> dict[str, Any]:
 
 def _write_rules_sheet(workbook: Workbook, styles: Styles, rules: Rules) -> None:
     sheet = workbook.add_worksheet(RULES_SHEET)
-    sheet.merge_range(0, 0, 0, 8, f"QUY TẮC BÌNH XÉT — {rules.label} (phiên bản {rules.version})",
+    no_limit = workbook.add_format({"font_name": FONT, "border": 1, "valign": "vcenter",
+                                    "num_format": f'[>={NO_LIMIT}]"{L.NO_LIMIT}";0'})
+    end = len(RULE_COLUMNS) - 1  # across every column: the hidden ones take no width
+    sheet.merge_range(0, 0, 0, end, f"QUY TẮC BÌNH XÉT — {rules.label} (phiên bản {rules.version})",
                       styles.title)
-    sheet.write_string(1, 0, "Trang này được tạo từ bộ quy tắc; không sửa tay. Các cột số là "
-                       "quy tắc viết dưới dạng số nguyên để công thức tính chính xác.",
-                       styles.subtitle)
+    sheet.merge_range(1, 0, 1, end, "Trang này được tạo từ bộ quy tắc; không sửa tay. Các cột số "
+                      "là quy tắc viết dưới dạng số nguyên để công thức tính chính xác.",
+                      styles.subtitle)
+    widths = []
     for c, (key, header) in enumerate(RULE_COLUMNS):
         sheet.write_string(3, c, header, styles.header)
-        sheet.set_column(c, c, 26 if key in ("name", "source") else 11)
+        width = _RULE_WIDTH.get(key, 9)
+        sheet.set_column(c, c, width, None, {"hidden": key in _RULE_HIDDEN})
+        widths.append(0 if key in _RULE_HIDDEN else width)
+    sheet.set_row(3, row_height(((h, w) for (_, h), w in zip(RULE_COLUMNS, widths, strict=True)
+                                 if w), 32.0))
     titles = list(rules.titles.values())
     for r, title in enumerate(titles, start=4):
         values = _rule_row(title)
         for key, c in _RULE_COL.items():
             value = values[key]
             if isinstance(value, int):
-                sheet.write_number(r, c, value, styles.cell)
+                sheet.write_number(r, c, value, no_limit if key == "c_disc" else styles.cell)
             else:
                 sheet.write_string(r, c, str(value), styles.cell_wrap)
+        sheet.set_row(r, row_height((str(values[k]), _RULE_WIDTH[k]) for k in _RULE_WRAP))
     first, last = 5, 4 + len(titles)
     for key, c in _RULE_COL.items():
         col = column_letter(c)
@@ -273,7 +296,7 @@ def _write_lists_sheet(workbook: Workbook, lists: dict[str, list[str]], rules: R
 
 def _write_guide(workbook: Workbook, styles: Styles, rules: Rules) -> None:
     sheet = workbook.add_worksheet(GUIDE_SHEET)
-    sheet.set_column(0, 0, 110)
+    sheet.set_column(0, 0, GUIDE_WIDTH)
     lines = [
         ("HƯỚNG DẪN NHẬP MẪU BÁO CÁO THI ĐUA, KHEN THƯỞNG CỦA ĐƠN VỊ", styles.title),
         ("", None),
@@ -299,12 +322,19 @@ def _write_guide(workbook: Workbook, styles: Styles, rules: Rules) -> None:
         ("8. Trang “Chấm điểm”: chấm từng tiêu chí theo giao ước thi đua của cụm (ô màu vàng, "
          "từ 0 đến điểm tối đa, theo bước điểm của giao ước); điểm trừ ghi số dương. Tổng điểm "
          "tự tính, điểm cộng và điểm trừ không vượt mức tối đa.", styles.wrap),
+        (f"9. Khi in: mỗi danh sách in sẵn {PRINT_BLANK_ROWS} dòng trống; mẫu do tdkt điền in "
+         "đúng các dòng đã có. Nếu nhập thêm dòng trong Excel, chọn Page Layout › Print Area › "
+         "Clear Print Area (Bố trí Trang › Vùng In › Xóa Vùng In) trước khi in để in đủ danh "
+         "sách.", styles.wrap),
         (f"Bộ quy tắc: {rules.label}, phiên bản {rules.version}. {rules.note}", styles.wrap),
     ]
     for r, (text, fmt) in enumerate(lines):
         if text:
             sheet.write_string(r, 0, text, fmt)
+            sheet.set_row(r, row_height([(text, GUIDE_WIDTH * (0.8 if r == 0 else 1.0))]))
     sheet.protect("")
+    print_setup(sheet, 0, 0)
+    sheet.set_portrait()
 
 
 def _write_info(workbook: Workbook, styles: Styles, rules: Rules, data: UnitData,
@@ -449,6 +479,11 @@ def _engine_values(kind: str, values: Mapping[str, Any], rules: Rules) -> tuple[
     return percent, engine_result(nom)
 
 
+# Text columns whose long values wrap inside the cell (printed whole, never cut).
+WRAPPED_INPUTS = ("full_name", "name", "rank", "position", "unit", "title", "initiative", "note",
+                  "form")
+
+
 def _write_value(sheet: Worksheet, r: int, c: int, key: str, value: Any, styles: Styles) -> None:
     if key in F.COUNT_FIELDS or key == "seq":
         number, _ = to_number(value)
@@ -459,7 +494,7 @@ def _write_value(sheet: Worksheet, r: int, c: int, key: str, value: Any, styles:
         else:
             write_text(sheet, r, c, value, styles.input_int)  # as typed: "15", "mười"
     else:
-        write_text(sheet, r, c, value, styles.input)
+        write_text(sheet, r, c, value, styles.input_wrap if key in WRAPPED_INPUTS else styles.input)
 
 
 def _write_table(workbook: Workbook, styles: Styles, rules: Rules, sheet_name: str, title: str,
@@ -495,6 +530,7 @@ def _write_table(workbook: Workbook, styles: Styles, rules: Rules, sheet_name: s
                 _write_value(sheet, r, c, key, values[key], styles)
             else:
                 sheet.write_blank(r, c, None, styles.input_int if key in F.COUNT_FIELDS
+                                  else styles.input_wrap if key in WRAPPED_INPUTS
                                   else styles.input)
         if kind:
             formulas = _row_formulas(kind, columns, r + 1, lookup)
@@ -519,6 +555,19 @@ def _write_table(workbook: Workbook, styles: Styles, rules: Rules, sheet_name: s
     # Rows may be inserted and deleted: the totals read whole column ranges.
     sheet.protect("", {"format_columns": True, "format_rows": True, "autofilter": True,
                        "insert_rows": True, "delete_rows": True})
+    _print_layout(sheet, columns, rows, first)
+
+
+def _print_layout(sheet: Worksheet, columns: Sequence[str], rows: Sequence[Mapping[str, Any]],
+                  first: int) -> None:
+    """Print the filled rows (a few blank ones in a blank template) of the visible columns,
+    each filled row as tall as its wrapped text."""
+    for i, values in enumerate(rows):
+        height = row_height((to_text(values[k])[0], COLUMN_WIDTHS.get(k, 12))
+                            for k in columns if k in WRAPPED_INPUTS and k in values)
+        if height is not None:
+            sheet.set_row(first + i, height)
+    sheet.print_area(0, 0, first + max(len(rows), PRINT_BLANK_ROWS) - 1, len(columns) - 1)
     print_setup(sheet, 0, HEADER_ROW)
 
 
