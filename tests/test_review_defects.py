@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -97,7 +98,8 @@ def test_reconciliation_compares_rows_seen_with_rows_written(tmp_path, rules):
     # A record the report does not write under its file (here: attributed to another file)
     # must show up as a mismatch, not be counted from the same list on both sides.
     lost = read_unit_workbook(path)
-    lost.individuals[0].file = "elsewhere.xlsx"
+    lost = replace(lost, individuals=(replace(lost.individuals[0], file="elsewhere.xlsx"),
+                                      *lost.individuals[1:]))
     wb = _report_sheets([lost], rules)
     assert _sources_row(wb, str(path))["Đối chiếu"] == "KHÔNG KHỚP"
     assert "KHÔNG KHỚP" in wb["Tổng hợp"]["A4"].value

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from addin.domain.issues import Code, Issue, has_errors, make_issue
@@ -17,6 +17,7 @@ from addin.domain.validation import (
     passed_by_title,
     quota_issue,
     validate_unit,
+    with_issues,
 )
 
 if TYPE_CHECKING:
@@ -119,24 +120,32 @@ def consolidate(books: list[UnitWorkbook], rules: Rules, history: StreakHistory 
             files.append(FileStatus(book, STATUS_SKIPPED, [issue]))
             continue
         seen_sha[book.sha256] = book
-        quota_checks.extend(validate_unit(book, rules, history))
+        judged, checks = validate_unit(book, rules, history)
+        quota_checks.extend(checks)
         if all(key) and key in seen_unit:
-            book.issues.append(make_issue(
+            judged = replace(judged, issues=(*judged.issues, make_issue(
                 Code.DUPLICATE_UNIT,
                 f"{book.info.unit} — {book.info.period} (đã có ở {seen_unit[key].path})",
                 file=book.path, sheet=book.info.sheet, row=book.info.rows.get("unit"),
-                column="B" if "unit" in book.info.rows else None))
+                column="B" if "unit" in book.info.rows else None)))
         elif all(key):
             seen_unit[key] = book
-        files.append(FileStatus(book, STATUS_OK))
+        files.append(FileStatus(judged, STATUS_OK))
     counted = [f.book for f in files if f.status == STATUS_OK]
-    duplicate_people([n for b in counted for n in b.individuals], across_files_only=True)
-    for f in files:
-        if f.status == STATUS_OK:
-            f.issues = f.book.all_issues()
-            f.status = STATUS_ERRORS if has_errors(f.issues) else STATUS_OK
-    checks, cluster_issues = cluster_quotas(counted, rules)
+    clashes = duplicate_people([n for b in counted for n in b.individuals], across_files_only=True)
+    files = [_settled(f, clashes) if f.status == STATUS_OK else f for f in files]
+    checks, cluster_issues = cluster_quotas([f.book for f in files if f.counted], rules)
     return ClusterResult(files, quota_checks + checks, cluster_issues)
+
+
+def _settled(f: FileStatus, clashes: list[Issue]) -> FileStatus:
+    """A counted file with the people it shares with earlier files flagged, and its status."""
+    book = f.book
+    mine = [i for i in clashes if i.file == book.path]
+    if mine:
+        book = replace(book, individuals=with_issues(book.individuals, mine))
+    issues = book.all_issues()
+    return FileStatus(book, STATUS_ERRORS if has_errors(issues) else STATUS_OK, issues)
 
 
 def cluster_quotas(books: list[UnitWorkbook], rules: Rules) -> tuple[list[QuotaCheck], list[Issue]]:

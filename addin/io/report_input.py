@@ -12,11 +12,12 @@ exactly as the units would, and the provenance chain grows one link per level.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from addin.domain import fields as F
 from addin.domain.issues import Code, make_issue
-from addin.domain.models import UnitWorkbook
+from addin.domain.models import UnitDraft, UnitInfo, UnitWorkbook
 from addin.domain.text import fold
 from addin.io.cells import to_count, to_text
 from addin.io.report_chain import DETAIL_TITLE, SOURCE_FILE, SOURCE_ROW, UNIT_FACTS
@@ -58,7 +59,7 @@ def expand_report(shown: str, digest: str, sheet_names: list[str],
     """The unit workbooks a cluster report contains (see the module's docstring).
     `read_table(rows, key, file, sheet)` is the reader's own reading of one table."""
     by_fold = {fold(n): n for n in sheet_names}
-    books: dict[str, UnitWorkbook] = {}
+    books: dict[str, UnitDraft] = {}
     sources = load(by_fold[fold(SOURCES_SHEET)])
     found = _header(sources, "SHA-256")
     if found is None:
@@ -70,22 +71,21 @@ def expand_report(shown: str, digest: str, sheet_names: list[str],
         status = fold(_cell(row, cols.get(fold("Tình trạng"))))
         if not path or (status not in _COUNTED and status != _UNREADABLE):
             continue  # a copy the report already skipped
-        book = UnitWorkbook(path=f"{shown}{CHAIN}{path}",
-                            sha256=to_text(_cell(row, cols.get(fold("SHA-256"))))[0],
-                            source_report=shown)
+        book = UnitDraft(path=f"{shown}{CHAIN}{path}",
+                         sha256=to_text(_cell(row, cols.get(fold("SHA-256"))))[0],
+                         source_report=shown)
         if status == _UNREADABLE:
             book.readable = False
             book.issues.append(make_issue(Code.UNREADABLE_FILE, f"(theo báo cáo {shown})",
                                           file=book.path))
             books[path] = book
             continue
-        info = book.info
-        info.unit = to_text(_cell(row, cols.get(fold("Đơn vị"))))[0]
-        info.period = to_text(_cell(row, cols.get(fold("Kỳ báo cáo"))))[0]
-        for key, column in fact_cols.items():
-            value = _cell(row, column)
-            setattr(info, key, to_count(value)[0] if key in F.INFO_INTEGERS
-                    else to_text(value)[0])
+        facts: dict[str, Any] = {
+            key: to_count(_cell(row, column))[0] if key in F.INFO_INTEGERS
+            else to_text(_cell(row, column))[0] for key, column in fact_cols.items()}
+        facts["unit"] = to_text(_cell(row, cols.get(fold("Đơn vị"))))[0]
+        facts["period"] = to_text(_cell(row, cols.get(fold("Kỳ báo cáo"))))[0]
+        book.info = UnitInfo(**facts)
         books[path] = book
     tables = (("individuals", F.SHEET_INDIVIDUALS), ("collectives", F.SHEET_COLLECTIVES),
               ("commendations", F.SHEET_COMMENDATIONS))
@@ -99,38 +99,37 @@ def expand_report(shown: str, digest: str, sheet_names: list[str],
         _distribute(rows, key, read_table(rows, key, shown, sheet), books)
     for book in books.values():
         book.rows_read = len(book.individuals) + len(book.collectives) + len(book.commendations)
-    return list(books.values())
+    return [book.freeze() for book in books.values()]
 
 
 def _distribute(rows: list[list[Any]], key: str, read: UnitWorkbook,
-                books: dict[str, UnitWorkbook]) -> None:
+                books: dict[str, UnitDraft]) -> None:
     """Give each record read from a report's table back to its unit, at its original row."""
     found = _header(rows, SOURCE_FILE)
     if found is None:
         return
     _, cols = found
     file_c, row_c = cols.get(fold(SOURCE_FILE)), cols.get(fold(SOURCE_ROW))
-    records: list[Any] = (read.individuals if key == "individuals" else
-                          read.collectives if key == "collectives" else read.commendations)
+    records: tuple[Any, ...] = (read.individuals if key == "individuals" else
+                                read.collectives if key == "collectives" else read.commendations)
     for record in records:
         source = rows[record.row - 1]
         book = books.get(to_text(_cell(source, file_c))[0])
         if book is None or not book.readable:
             continue
         original_row = to_count(_cell(source, row_c))[0]
-        record.file = book.path
-        record.row = original_row if original_row is not None else record.row
+        row = original_row if original_row is not None else record.row
         if key == "commendations":
-            record.sheet = F.SHEET_COMMENDATIONS
-            book.commendations.append(record)
+            book.commendations.append(replace(record, file=book.path, row=row,
+                                              sheet=F.SHEET_COMMENDATIONS))
             continue
         # Validated again at this level; the unit's own columns are not in the report.
-        record.issues, record.columns, record.invalid = [], {}, set()
+        record = replace(record, file=book.path, row=row, issues=(), columns={},
+                         invalid=frozenset())
         (book.individuals if key == "individuals" else book.collectives).append(record)
 
 
 def _broken(shown: str, digest: str, reason: str) -> UnitWorkbook:
-    book = UnitWorkbook(path=shown, sha256=digest, readable=False)
-    book.issues.append(make_issue(Code.UNREADABLE_FILE, reason, file=shown))
-    return book
+    return UnitWorkbook(path=shown, sha256=digest, readable=False,
+                        issues=(make_issue(Code.UNREADABLE_FILE, reason, file=shown),))
 

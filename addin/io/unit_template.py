@@ -360,19 +360,20 @@ def _row_formulas(kind: str, columns: Sequence[str], n: int) -> dict[str, str]:
 def _engine_values(kind: str, values: Mapping[str, Any], rules: Rules) -> tuple[Any, str]:
     """Cached values for the formula cells, computed by the engine (so readers that do not
     recalculate see the right numbers)."""
-    nom = Nomination(kind=kind, file="", sheet="", row=0)  # type: ignore[arg-type]
+    given: dict[str, Any] = {}
     for key, value in values.items():
         if key in F.COUNT_FIELDS:
-            setattr(nom, key, to_count(value)[0])
+            given[key] = to_count(value)[0]
         elif key in ("full_name", "name"):
-            nom.name = to_text(value)[0]
+            given["name"] = to_text(value)[0]
         elif key == "title":
-            nom.title_text = to_text(value)[0]
+            given["title_text"] = to_text(value)[0]
         elif key in ("initiative",):
-            nom.initiative = to_text(value)[0]
-    if not nom.title_text:
+            given["initiative"] = to_text(value)[0]
+    if not given.get("title_text"):
         return "", ""
-    validate_nomination(nom, rules)
+    nom = validate_nomination(Nomination(kind=kind, file="", sheet="", row=0,  # type: ignore[arg-type]
+                                         **given), rules)
     percent = "" if nom.percent is None else nom.percent
     return percent, (F.RESULT_PASSED if nom.passed else F.RESULT_FAILED)
 
