@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from addin.domain.issues import Code, Issue, has_errors, make_issue
@@ -23,18 +24,30 @@ from addin.domain.validation import (
 if TYPE_CHECKING:
     from addin.domain.streaks import StreakHistory
 
-STATUS_OK, STATUS_ERRORS, STATUS_SKIPPED, STATUS_UNREADABLE = "ok", "errors", "skipped", "unreadable"
 
 
-@dataclass
+class FileState(StrEnum):
+    """A file's status in a consolidation (contracts.md §3 "status")."""
+
+    OK = "ok"
+    ERRORS = "errors"
+    SKIPPED = "skipped"
+    UNREADABLE = "unreadable"
+
+    @property
+    def counted(self) -> bool:
+        return self in (FileState.OK, FileState.ERRORS)
+
+
+@dataclass(frozen=True, slots=True)
 class FileStatus:
     book: UnitWorkbook
-    status: str
+    status: FileState
     issues: list[Issue] = field(default_factory=list)
 
     @property
     def counted(self) -> bool:
-        return self.status in (STATUS_OK, STATUS_ERRORS)
+        return self.status.counted
 
 
 @dataclass
@@ -99,7 +112,7 @@ def consolidate(books: list[UnitWorkbook], rules: Rules, history: StreakHistory 
     # is the one left out when both are given.
     for book in sorted(books, key=lambda b: (bool(b.source_report), b.path)):
         if not book.readable:
-            files.append(FileStatus(book, STATUS_UNREADABLE, list(book.issues)))
+            files.append(FileStatus(book, FileState.UNREADABLE, list(book.issues)))
             continue
         key = (fold(book.info.unit), fold(book.info.period))
         twin = seen_sha.get(book.sha256) or (seen_unit.get(key) if all(key) else None)
@@ -113,11 +126,11 @@ def consolidate(books: list[UnitWorkbook], rules: Rules, history: StreakHistory 
                 Code.DUPLICATE_UNIT,
                 f"{book.info.unit} — {book.info.period} (đã có ở {twin.path}; không tính lại)",
                 file=book.path)
-            files.append(FileStatus(book, STATUS_SKIPPED, [issue]))
+            files.append(FileStatus(book, FileState.SKIPPED, [issue]))
             continue
         if book.sha256 in seen_sha:
             issue = make_issue(Code.DUPLICATE_FILE, seen_sha[book.sha256].path, file=book.path)
-            files.append(FileStatus(book, STATUS_SKIPPED, [issue]))
+            files.append(FileStatus(book, FileState.SKIPPED, [issue]))
             continue
         seen_sha[book.sha256] = book
         judged, checks = validate_unit(book, rules, history)
@@ -130,10 +143,10 @@ def consolidate(books: list[UnitWorkbook], rules: Rules, history: StreakHistory 
                 column="B" if "unit" in book.info.rows else None)))
         elif all(key):
             seen_unit[key] = book
-        files.append(FileStatus(judged, STATUS_OK))
-    counted = [f.book for f in files if f.status == STATUS_OK]
+        files.append(FileStatus(judged, FileState.OK))
+    counted = [f.book for f in files if f.status == FileState.OK]
     clashes = duplicate_people([n for b in counted for n in b.individuals], across_files_only=True)
-    files = [_settled(f, clashes) if f.status == STATUS_OK else f for f in files]
+    files = [_settled(f, clashes) if f.status == FileState.OK else f for f in files]
     checks, cluster_issues = cluster_quotas([f.book for f in files if f.counted], rules)
     return ClusterResult(files, quota_checks + checks, cluster_issues)
 
@@ -145,7 +158,7 @@ def _settled(f: FileStatus, clashes: list[Issue]) -> FileStatus:
     if mine:
         book = replace(book, individuals=with_issues(book.individuals, mine))
     issues = book.all_issues()
-    return FileStatus(book, STATUS_ERRORS if has_errors(issues) else STATUS_OK, issues)
+    return FileStatus(book, FileState.ERRORS if has_errors(issues) else FileState.OK, issues)
 
 
 def cluster_quotas(books: list[UnitWorkbook], rules: Rules) -> tuple[list[QuotaCheck], list[Issue]]:
