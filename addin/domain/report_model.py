@@ -91,7 +91,8 @@ class Report:
 
     files: tuple[FileEntry, ...] = ()
     totals: Totals = Totals()
-    by_title: Mapping[str, TitleCount] = field(default_factory=dict)  # in catalogue order, proposed titles only
+    # In catalogue order, the titles proposed only.
+    by_title: Mapping[str, TitleCount] = field(default_factory=dict)
     quotas: tuple[QuotaLine, ...] = ()
     issues: tuple[Issue, ...] = ()
     output: str | None = None
