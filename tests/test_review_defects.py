@@ -151,7 +151,7 @@ def test_macro_summary_text_has_no_literal_apostrophe(tmp_path):
 
     from addin.io.rules_file import load_rules
     from addin.macros import SUMMARY_SHEET, write_summary
-    from addin.workbooks import FileBook
+    from tests.file_book import FileBook
 
     demo = Path(__file__).resolve().parents[1] / "workbooks" / "demo" / "cum-thi-dua-so-3"
     path = tmp_path / "s.xlsx"
