@@ -22,7 +22,7 @@ from addin.domain.models import UnitWorkbook
 from addin.domain.report_model import ClusterOutput, Report
 from addin.domain.rules import Rules
 from addin.io.covenant_file import cluster_rules_checked
-from addin.io.folders import read_all, workbook_files
+from addin.io.folders import read_all, subfolders, workbook_files
 from addin.io.report import ReportMeta, cluster_report_bytes
 from addin.io.rollup import ClusterSummary, rollup_bytes
 from addin.io.rules_file import load_rules, rules_beside
@@ -202,8 +202,7 @@ def cluster_rules(root: str, folder: str | Path, explicit: str | None) -> str | 
 
 
 def cluster_folders(root: str) -> list[Path]:
-    return sorted((p for p in Path(root).iterdir() if p.is_dir() and not p.name.startswith(".")),
-                  key=lambda p: p.name)
+    return subfolders(root)
 
 
 def report_root(root: str, outdir: str, rules_path: str | None, jobs: int | None = None,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from addin.domain.cluster import ClusterResult, FileState
@@ -19,8 +19,19 @@ from addin.domain.rules import Rules
 from addin.domain.scoring import Ranked
 
 
+def _as_json(record: Any) -> dict[str, Any]:
+    """A flat record as a JSON object: its fields in declaration order (the contract's order)."""
+    return {f.name: _plain(getattr(record, f.name)) for f in fields(record)}
+
+
+def _plain(value: Any) -> Any:
+    return str(value) if isinstance(value, FileState) else value
+
+
 @dataclass(frozen=True, slots=True)
 class FileEntry:
+    """One file as contracts.md §3 lists it (fields in the contract's order)."""
+
     path: str
     unit: str | None
     period: str | None
@@ -30,9 +41,7 @@ class FileEntry:
     collectives: int
 
     def to_json(self) -> dict[str, Any]:
-        return {"path": self.path, "unit": self.unit, "period": self.period,
-                "status": str(self.status), "sha256": self.sha256,
-                "individuals": self.individuals, "collectives": self.collectives}
+        return _as_json(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +67,8 @@ class TitleCount:
 
 @dataclass(frozen=True, slots=True)
 class QuotaLine:
-    """One quota check as reported: `unit` None for the whole cluster."""
+    """One quota check as reported: `unit` None for the whole cluster (fields in the JSON's
+    order)."""
 
     cluster: str | None
     unit: str | None
@@ -72,10 +82,7 @@ class QuotaLine:
     ok: bool | None
 
     def to_json(self) -> dict[str, Any]:
-        return {"cluster": self.cluster, "unit": self.unit, "title": self.title,
-                "quota": self.quota, "base": self.base, "max_pct": self.max_pct,
-                "max_count": self.max_count, "limit": self.limit, "counted": self.counted,
-                "ok": self.ok}
+        return _as_json(self)
 
 
 @dataclass(frozen=True, slots=True)

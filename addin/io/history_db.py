@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -106,12 +105,6 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
-
-
-def db_path(given: str | None, environ: dict[str, str] | None = None) -> str:
-    """--db, else TDKT_DB, else tdkt-lich-su.sqlite in the current folder (contracts.md §7)."""
-    env = os.environ if environ is None else environ
-    return given or env.get("TDKT_DB") or DEFAULT_DB
 
 
 def connect(path: str | Path, readonly: bool = False, upgrade_to: int = SCHEMA_VERSION
