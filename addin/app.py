@@ -22,7 +22,8 @@ from addin.domain.models import UnitWorkbook
 from addin.domain.report_model import ClusterOutput, Report
 from addin.domain.rules import Rules
 from addin.io.covenant_file import cluster_rules_checked
-from addin.io.folders import read_all, subfolders, workbook_files
+from addin.io.folders import read_all, subfolders
+from addin.io.folders import workbook_files as workbook_files  # the CLI counts files with it
 from addin.io.report import ReportMeta, cluster_report_bytes
 from addin.io.rollup import ClusterSummary, rollup_bytes
 from addin.io.rules_file import load_rules, rules_beside
