@@ -77,29 +77,31 @@ class BulkRows:
     rows: list[tuple[Sequence[object], Sequence[Format]]] = field(default_factory=list)
 
     def xml(self) -> bytes:
-        letters = [column_letter(c) for c in range(self.width)]
-        styles: dict[int, list[int]] = {}
+        opens = [f'<c r="{column_letter(c)}' for c in range(self.width)]  # + row + style
+        styles: dict[int, list[str]] = {}  # id(formats) -> '" s="7"' per column
         parts: list[str] = []
         append = parts.append
+        row_tail = f'" spans="1:{self.width}">'
         for offset, (values, formats) in enumerate(self.rows):
-            n = self.first_row + offset + 1
-            indices = styles.get(id(formats))
-            if indices is None:
-                indices = styles[id(formats)] = _style_indices(formats)
-            if len(values) != self.width or len(indices) != self.width:
-                raise SpliceError(f"row {n}: {len(values)} values and {len(indices)} formats "
+            n = str(self.first_row + offset + 1)
+            tails = styles.get(id(formats))
+            if tails is None:
+                tails = styles[id(formats)] = [f'" s="{i}"' for i in _style_indices(formats)]
+            if len(values) != self.width or len(tails) != self.width:
+                raise SpliceError(f"row {n}: {len(values)} values and {len(tails)} formats "
                                   f"for a table {self.width} columns wide")
-            append(f'<row r="{n}" spans="1:{self.width}">')
+            append('<row r="' + n + row_tail)
             for c, value in enumerate(values):
-                head = f'<c r="{letters[c]}{n}" s="{indices[c]}"'
+                head = opens[c] + n + tails[c]
                 if value is None or value == "":
                     append(head + "/>")
                 elif isinstance(value, str):
-                    if len(value) > EXCEL_MAX_TEXT:
-                        value = fit_text(value)
-                    space = ' xml:space="preserve"' if value[0].isspace() or value[-1].isspace() \
+                    text = value if len(value) <= EXCEL_MAX_TEXT else fit_text(value)
+                    space = ' xml:space="preserve"' if text[0].isspace() or text[-1].isspace() \
                         else ""
-                    append(f'{head} t="inlineStr"><is><t{space}>{escape_text(value)}</t></is></c>')
+                    append(f'{head} t="inlineStr"><is><t{space}>{escape_text(text)}</t></is></c>')
+                elif type(value) is int:  # the common number first (bool is an int too)
+                    append(f"{head}><v>{value}</v></c>")
                 elif isinstance(value, bool):
                     append(f'{head} t="b"><v>{int(value)}</v></c>')
                 elif isinstance(value, int):
