@@ -9,7 +9,9 @@ UnitWorkbook before anything else sees it.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from operator import attrgetter
+from typing import Any
 
 from addin.domain.issues import Issue, has_errors
 from addin.domain.rules import Kind
@@ -59,6 +61,20 @@ class Nomination:
     @property
     def has_errors(self) -> bool:
         return has_errors(self.issues)
+
+
+_NOMINATION_FIELDS = tuple(f.name for f in fields(Nomination))
+_nomination_values = attrgetter(*_NOMINATION_FIELDS)
+_NOMINATION_AT = {name: i for i, name in enumerate(_NOMINATION_FIELDS)}
+
+
+def judged(nom: Nomination, **changes: Any) -> Nomination:
+    """A copy of `nom` with `changes`: dataclasses.replace, at half its cost (validation makes
+    one per record, hundreds of thousands in a large report)."""
+    values = list(_nomination_values(nom))
+    for name, value in changes.items():
+        values[_NOMINATION_AT[name]] = value
+    return Nomination(*values)
 
 
 @dataclass(frozen=True, slots=True)

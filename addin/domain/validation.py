@@ -17,7 +17,7 @@ from addin.domain import fields as F
 from addin.domain import vi_format as vi
 from addin.domain.commendation_forms import recognise_forms
 from addin.domain.issues import Code, Issue, has_errors, make_issue
-from addin.domain.models import Nomination, UnitInfo, UnitWorkbook
+from addin.domain.models import Nomination, UnitInfo, UnitWorkbook, judged
 from addin.domain.quotas import QuotaCheck, base_for, check_quota, count_for
 from addin.domain.rules import Rules, Title
 from addin.domain.scoring import score_unit
@@ -240,7 +240,7 @@ def validate_nomination(nom: Nomination, rules: Rules, default_unit: str = "",
     """Recognise the title, decide the vote and check the title's conditions; return the judged
     copy of `nom` (with `streaks`, a declared streak is checked against the history too)."""
     if nom.kind == "individual" and not nom.unit and default_unit:
-        nom = replace(nom, unit=default_unit)
+        nom = judged(nom, unit=default_unit)
     j = _Judging(nom, nom.title_text, list(nom.issues))
     title = _recognise(j, rules)
     reached = _check_vote(j, title, rules)
@@ -253,8 +253,8 @@ def validate_nomination(nom: Nomination, rules: Rules, default_unit: str = "",
             _check_criteria(j, title)
     j.passed = reached and not has_errors(j.issues)
     _check_result(j)
-    return replace(nom, title_text=j.title_text, issues=tuple(j.issues), title=j.title,
-                   percent=j.percent, reached=reached, passed=j.passed)
+    return judged(nom, title_text=j.title_text, issues=tuple(j.issues), title=j.title,
+                  percent=j.percent, reached=reached, passed=j.passed)
 
 
 def validate_info(info: UnitInfo, file: str) -> list[Issue]:
@@ -299,7 +299,7 @@ def with_issues(noms: Sequence[Nomination], issues: Iterable[Issue]) -> tuple[No
         at.setdefault((issue.file, issue.sheet, issue.row), []).append(issue)
     if not at:
         return tuple(noms)
-    return tuple(replace(n, issues=n.issues + tuple(found))
+    return tuple(judged(n, issues=n.issues + tuple(found))
                  if (found := at.get((n.file, n.sheet, n.row))) else n for n in noms)
 
 

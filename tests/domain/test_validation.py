@@ -152,3 +152,11 @@ def test_validating_the_same_records_twice_gives_the_same_answer(rules):
     assert consolidate([book, other], rules) == consolidate([book, other], rules)
     with pytest.raises(AttributeError):
         book.individuals[0].passed = True  # type: ignore[misc]
+
+
+def test_judged_copies_every_field_like_replace():
+    from addin.domain.models import judged
+
+    nom = person(seq="3", streak=2, sections=("I. CSTT",), invalid=frozenset({"agree"}))
+    changes = dict(title="CSTT", percent=70.0, reached=True, passed=True, unit="Đại đội 1")
+    assert judged(nom, **changes) == replace(nom, **changes)
