@@ -64,6 +64,8 @@ def _prepare_book(book: UnitWorkbook, rules: Rules
     """Validate one book and keep what the database stores, or say why it cannot go in."""
     if not book.readable:
         return _file_entry(book, "unreadable", None), list(book.issues), None
+    if book.skipped:  # a copy its cluster report left out: never replaces the unit's data
+        return _file_entry(book, "skipped", None), list(book.issues), None
     book = validate_unit(book, rules).book  # the computed result of every row is what is stored
     period = parse_period(book.info.period)
     if book.info.unit and period is not None:

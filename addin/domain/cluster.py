@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from addin.domain.carried import judged_unit
 from addin.domain.issues import Code, Issue, has_errors, make_issue
 from addin.domain.models import UnitWorkbook
 from addin.domain.quotas import QuotaCheck, base_for, check_quota, count_for, sum_bases
@@ -114,6 +115,9 @@ def consolidate(books: list[UnitWorkbook], rules: Rules, history: StreakHistory 
         if not book.readable:
             files.append(FileStatus(book, FileState.UNREADABLE, list(book.issues)))
             continue
+        if book.skipped:  # its report left it out as a copy (its issues say so)
+            files.append(FileStatus(book, FileState.SKIPPED, list(book.issues)))
+            continue
         key = (fold(book.info.unit), fold(book.info.period))
         twin = seen_sha.get(book.sha256) or (seen_unit.get(key) if all(key) else None)
         same_copy = twin is not None and twin.sha256 == book.sha256
@@ -133,9 +137,12 @@ def consolidate(books: list[UnitWorkbook], rules: Rules, history: StreakHistory 
             files.append(FileStatus(book, FileState.SKIPPED, [issue]))
             continue
         seen_sha[book.sha256] = book
-        judged, checks = validate_unit(book, rules, history)
-        quota_checks.extend(checks)
-        if all(key) and key in seen_unit:
+        judged, checks = (judged_unit(book, rules) if book.source_report
+                          else validate_unit(book, rules, history))
+        quota_checks.extend(replace(c, cluster=book.info.cluster or None) for c in checks)
+        judged_below = bool(book.source_report) and key in seen_unit and (
+            seen_unit[key].source_report == book.source_report)  # its duplicate_unit is carried
+        if all(key) and key in seen_unit and not judged_below:
             judged = replace(judged, issues=(*judged.issues, make_issue(
                 Code.DUPLICATE_UNIT,
                 f"{book.info.unit} — {book.info.period} (đã có ở {seen_unit[key].path})",
@@ -145,7 +152,10 @@ def consolidate(books: list[UnitWorkbook], rules: Rules, history: StreakHistory 
             seen_unit[key] = book
         files.append(FileStatus(judged, FileState.OK))
     counted = [f.book for f in files if f.status == FileState.OK]
-    clashes = duplicate_people([n for b in counted for n in b.individuals], across_files_only=True)
+    # Two units of one report were compared at that report's level (its issues are carried).
+    judged_with = {id(n): b.source_report or b.path for b in counted for n in b.individuals}
+    clashes = duplicate_people([n for b in counted for n in b.individuals], across_files_only=True,
+                               scope_of=lambda n: judged_with[id(n)])
     files = [_settled(f, clashes) if f.status == FileState.OK else f for f in files]
     checks, cluster_issues = cluster_quotas([f.book for f in files if f.counted], rules)
     return ClusterResult(files, quota_checks + checks, cluster_issues)
@@ -161,18 +171,35 @@ def _settled(f: FileStatus, clashes: list[Issue]) -> FileStatus:
     return FileStatus(book, FileState.ERRORS if has_errors(issues) else FileState.OK, issues)
 
 
-def cluster_quotas(books: list[UnitWorkbook], rules: Rules) -> tuple[list[QuotaCheck], list[Issue]]:
-    passed: Counter[str] = Counter()
+def cluster_groups(books: list[UnitWorkbook]) -> list[tuple[str, list[UnitWorkbook]]]:
+    """(name, books) of each cluster: the folder's one, or, when units come out of reports,
+    one per cluster they belong to — the report chain they came through and the cluster's name
+    ("Cụm thi đua số 3" of two provinces are two clusters)."""
+    if not any(b.source_report for b in books):
+        return [(_most_common(b.info.cluster for b in books), books)]
+    groups: dict[tuple[str, str], list[UnitWorkbook]] = {}
     for book in books:
-        passed.update(passed_by_title(book.nominations))
+        groups.setdefault((book.cluster_scope, fold(book.info.cluster)), []).append(book)
+    return [(_most_common(b.info.cluster for b in group), group)
+            for _, group in sorted(groups.items(), key=lambda kv: kv[0])]
+
+
+def cluster_quotas(books: list[UnitWorkbook], rules: Rules) -> tuple[list[QuotaCheck], list[Issue]]:
+    """The cluster-scope quotas, per cluster (a per-cluster limit stays per cluster up the
+    levels: two clusters' one flag each is not two flags of one cluster)."""
     checks: list[QuotaCheck] = []
     issues: list[Issue] = []
-    for rule in rules.active_quotas("cluster"):
-        bases = [base_for(rule, b.info.headcount, b.info.subunits, passed_by_title(b.nominations))
-                 for b in books]
-        base = sum_bases(bases) if rule.base != "none" else None
-        check = check_quota(rule, None, base, count_for(rule, passed))
-        checks.append(check)
-        if check.ok is False:
-            issues.append(quota_issue(check, rules, file=None))
+    for name, group in cluster_groups(books):
+        passed: Counter[str] = Counter()
+        for book in group:
+            passed.update(passed_by_title(book.nominations))
+        for rule in rules.active_quotas("cluster"):
+            bases = [base_for(rule, b.info.headcount, b.info.subunits,
+                              passed_by_title(b.nominations)) for b in group]
+            base = sum_bases(bases) if rule.base != "none" else None
+            check = replace(check_quota(rule, None, base, count_for(rule, passed)),
+                            cluster=name or None)
+            checks.append(check)
+            if check.ok is False:
+                issues.append(quota_issue(check, rules, file=None))
     return checks, issues

@@ -126,6 +126,10 @@ class UnitWorkbook:
     rows_skipped: int = 0  # of those, rows that are not records (each one a skipped_row issue)
     # Read out of a cluster report ("cum-3.xlsx"), not from the unit's own file.
     source_report: str = ""
+    # Read out of a report: the reports above the unit's own file ("tinh.xlsx › cum-3.xlsx");
+    # with the unit's cluster name, the scope of a per-cluster quota at a higher level.
+    cluster_scope: str = ""
+    skipped: bool = False  # a copy its report left out (duplicate): stays out, its issues kept
 
     @property
     def nominations(self) -> tuple[Nomination, ...]:
@@ -154,6 +158,8 @@ class UnitDraft:
     rows_read: int = 0
     rows_skipped: int = 0
     source_report: str = ""
+    cluster_scope: str = ""
+    skipped: bool = False
 
     def freeze(self) -> UnitWorkbook:
         return UnitWorkbook(
@@ -161,4 +167,5 @@ class UnitDraft:
             individuals=tuple(self.individuals), collectives=tuple(self.collectives),
             commendations=tuple(self.commendations), issues=tuple(self.issues),
             scores=self.scores, rows_read=self.rows_read, rows_skipped=self.rows_skipped,
-            source_report=self.source_report)
+            source_report=self.source_report, cluster_scope=self.cluster_scope,
+            skipped=self.skipped)

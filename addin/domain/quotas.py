@@ -29,6 +29,7 @@ class QuotaCheck:
     max_count: int | None
     limit: int | None
     counted: int
+    cluster: str | None = None  # the unit's or the checked cluster's name (cụm thi đua)
 
     @property
     def ok(self) -> bool | None:

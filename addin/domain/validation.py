@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -269,17 +269,18 @@ def validate_info(info: UnitInfo, file: str) -> list[Issue]:
     return issues
 
 
-def duplicate_people(noms: Iterable[Nomination], across_files_only: bool = False) -> list[Issue]:
+def duplicate_people(noms: Iterable[Nomination], across_files_only: bool = False,
+                     scope_of: Callable[[Nomination], str] = lambda n: n.file) -> list[Issue]:
     """One issue per later occurrence of the same person (normalised name + rank + unit), at
     that record's row (`with_issues` attaches them); `across_files_only` skips pairs within one
-    file (already flagged per unit)."""
+    scope (already flagged): a file by default."""
     first: dict[tuple[str, str, str], Nomination] = {}
     issues: list[Issue] = []
     for nom in noms:
         if nom.kind != "individual" or not fold(nom.name):
             continue
         key = person_key(nom.name, nom.rank, nom.unit)
-        if key in first and not (across_files_only and first[key].file == nom.file):
+        if key in first and not (across_files_only and scope_of(first[key]) == scope_of(nom)):
             seen = first[key]
             where = f"{seen.file}, dòng {seen.row}" if seen.file != nom.file else f"dòng {seen.row}"
             issue = make_issue(Code.DUPLICATE_PERSON, f"{nom.name} (đã có ở {where})",
@@ -336,7 +337,7 @@ def quota_issue(check: QuotaCheck, rules: Rules, file: str | None) -> Issue:
     else:
         share = vi.ratio(check.max_share) if check.max_share is not None else "?"
         limit_text = f"không quá {share} của {check.base} = {check.limit}"
-    where = check.unit if check.unit else "toàn cụm"
+    where = check.unit or (f"toàn cụm {check.cluster}" if check.cluster else "toàn cụm")
     sheet = F.SHEET_INDIVIDUALS if title.kind == "individual" else F.SHEET_COLLECTIVES
     # A quota that counts titles above its own says so ("tính CTD, CTDBQP, CTDCP").
     counts = next((q.counts for q in rules.quotas if q.id == check.quota_id), ())

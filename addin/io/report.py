@@ -321,10 +321,11 @@ def _quota_sheet(workbook: Workbook, styles: Styles, result: ClusterResult, rule
                  meta: ReportMeta) -> None:
     sheet = workbook.add_worksheet("Hạn mức")
     headers = ["STT", "Đơn vị", "Danh hiệu", "Mã hạn mức", "Tỷ lệ tối đa", "Số cơ sở",
-               "Hạn mức", "Đã đạt", "Còn được đề nghị", "Kết quả", "Nguồn"]
+               "Hạn mức", "Đã đạt", "Còn được đề nghị", "Kết quả", "Nguồn",
+               "Cụm thi đua"]  # a per-cluster limit stays per cluster up the levels
     header_block(sheet, styles, "KIỂM TRA TỶ LỆ XÉT TẶNG (HẠN MỨC)", meta, len(headers))
     header_row = 4
-    table_header(sheet, styles, header_row, headers, [5, 24, 24, 14, 11, 9, 9, 9, 11, 14, 50])
+    table_header(sheet, styles, header_row, headers, [5, 24, 24, 14, 11, 9, 9, 9, 11, 14, 50, 20])
     checks = [c for c in result.quota_checks if c.unit is not None] + [
         c for c in result.quota_checks if c.unit is None]
     sources = {q.id: q for q in rules.quotas}
@@ -346,6 +347,7 @@ def _quota_sheet(workbook: Workbook, styles: Styles, result: ClusterResult, rule
         sheet.write_string(r, 9, verdict, styles.bad if check.ok is False else styles.cell)
         note = quota.source + ("" if quota.verified else " — cần kiểm tra")
         write_text(sheet, r, 10, note, styles.cell_wrap)
+        write_text(sheet, r, 11, check.cluster, styles.cell)
     sheet.freeze_panes(header_row + 1, 2)
     print_setup(sheet, header_row, header_row)
 
@@ -439,4 +441,7 @@ def cluster_report_bytes(result: ClusterResult, rules: Rules, meta: ReportMeta,
     ranking_sheets(workbook, styles, result, rules, meta, live)
     _issues_sheet(workbook, styles, result.issues, meta)
     _sources_sheet(workbook, styles, result, meta, written)
+    from addin.io.report_scores import write_score_detail  # builds on this module
+
+    write_score_detail(workbook, styles, result, meta)  # the units' scores, for the next level
     return splice_rows(finish(workbook, buffer), bulks)

@@ -15,6 +15,7 @@ from xlsxwriter.worksheet import Worksheet
 from addin.domain import fields as F
 from addin.domain.cluster import ClusterResult
 from addin.domain.models import UnitWorkbook
+from addin.domain.scoring import SCORE_LABELS
 from addin.io.xlsx_common import Styles, write_number, write_text
 
 DETAIL_TITLE = "CHI TIẾT THEO ĐƠN VỊ"
@@ -23,6 +24,17 @@ SOURCE_FILE, SOURCE_ROW = "Tệp nguồn", "Dòng nguồn"
 # needs (the labels of contracts.md §1, so they read back through the same names).
 UNIT_FACTS = ("cluster", "headcount", "subunits", "council", "prepared_by", "prepared_on")
 DETAIL_COLUMNS = ("form", "kind", "level", "collectives", "individuals", "note")
+# The units' score lines (addin.io.report_scores): the labels of contracts.md §8, and the words
+# of the "Loại điểm" column the scores reader knows (addin.io.scores_reader.KINDS).
+SCORE_DETAIL_SHEET = "Điểm chấm đơn vị"
+SCORE_KIND_HEADER = "Loại điểm"
+SCORE_KIND_WORDS = {"criterion": "TC", "bonus": "CG", "penalty": "TR"}
+
+
+def score_detail_headers() -> list[str]:
+    return ["STT", F.INFO_LABELS["unit"], SCORE_LABELS["code"], SCORE_LABELS["text"],
+            SCORE_KIND_HEADER, SCORE_LABELS["max"], SCORE_LABELS["self"], SCORE_LABELS["cluster"],
+            SCORE_LABELS["evidence"], SOURCE_FILE, SOURCE_ROW]
 
 
 def unit_fact_headers() -> list[str]:

@@ -61,8 +61,10 @@ def _comparable(payload: dict) -> dict:
     return {
         "totals": {k: v for k, v in payload["totals"].items() if k != "files"},
         "by_title": payload["by_title"],
-        "quotas": sorted((q["unit"] or "", q["quota"], q["base"], q["limit"], q["counted"],
-                          q["ok"]) for q in payload["quotas"]),
+        # Unit quotas; a cluster's quotas stay per cluster up the levels, while a folder of
+        # every unit is one cluster (tests/io/test_report_chain_losses.py compares those).
+        "quotas": sorted((q["unit"], q["quota"], q["base"], q["limit"], q["counted"],
+                          q["ok"]) for q in payload["quotas"] if q["unit"]),
         # Where: file, sheet and row; the unit's "Thông tin" rows are not in a report, so an
         # issue there keeps its file only at the next level.
         "issues": sorted((last_link(i["file"]) or "", *(("", 0) if i["sheet"] in (
