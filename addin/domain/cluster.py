@@ -190,12 +190,13 @@ def cluster_quotas(books: list[UnitWorkbook], rules: Rules) -> tuple[list[QuotaC
     checks: list[QuotaCheck] = []
     issues: list[Issue] = []
     for name, group in cluster_groups(books):
+        by_book = [passed_by_title(b.nominations) for b in group]  # once per book, every rule
         passed: Counter[str] = Counter()
-        for book in group:
-            passed.update(passed_by_title(book.nominations))
+        for book_passed in by_book:
+            passed.update(book_passed)
         for rule in rules.active_quotas("cluster"):
-            bases = [base_for(rule, b.info.headcount, b.info.subunits,
-                              passed_by_title(b.nominations)) for b in group]
+            bases = [base_for(rule, b.info.headcount, b.info.subunits, book_passed)
+                     for b, book_passed in zip(group, by_book, strict=True)]
             base = sum_bases(bases) if rule.base != "none" else None
             check = replace(check_quota(rule, None, base, count_for(rule, passed)),
                             cluster=name or None)
