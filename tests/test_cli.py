@@ -24,6 +24,7 @@ from tests.conftest import (
     write_openpyxl,
     write_xlsxwriter,
 )
+from tests.sheet_rows import header_row, top_texts
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "workbooks" / "demo" / "cum-thi-dua-so-3"
@@ -129,19 +130,25 @@ def test_consolidate_clean_cluster(clean_cluster, tmp_path):
     assert wb.sheetnames == ["Tổng hợp", "Cá nhân", "Tập thể", "Khen thưởng", "Hạn mức",
                              "Xếp hạng", "Kiểm tra", "Nguồn"]
     summary = wb["Tổng hợp"]
-    assert "Cụm thi đua số 3" in summary["A2"].value and "11/12/2024" in summary["A3"].value
-    assert "14 dòng có nội dung đọc từ 2 tệp = 14 dòng trong báo cáo + 0 dòng" in summary["A4"].value
-    assert "KHÔNG KHỚP" not in summary["A4"].value
-    assert summary["B8"].value == "Ban CHQS huyện Ea Kar"
-    assert str(summary["E10"].value).startswith("=SUM(E8:E9)")
+    texts = top_texts(summary)
+    assert "CỤM THI ĐUA SỐ 3" in texts and "……, ngày 11 tháng 12 năm 2024" in texts
+    reconciliation = next(t for t in texts if t.startswith("Đối chiếu"))
+    assert "14 dòng có nội dung đọc từ 2 tệp = 14 dòng trong báo cáo + 0 dòng" in reconciliation
+    assert "KHÔNG KHỚP" not in reconciliation
+    top = header_row(summary, "STT")  # two header rows, then the units
+    assert summary.cell(top + 2, 2).value == "Ban CHQS huyện Ea Kar"
+    assert str(summary.cell(top + 4, 5).value).startswith(f"=SUM(E{top + 2}:E{top + 3})")
     people = wb["Cá nhân"]
-    header = [c.value for c in people[5]]
+    top = header_row(people, "STT")
+    header = [c.value for c in people[top]]
     assert header[-2:] == ["Tệp nguồn", "Dòng nguồn"]
-    assert people.cell(6, len(header) - 1).value.endswith("u0.xlsx")
-    assert people.cell(6, len(header)).value == 5
+    assert people.cell(top + 1, len(header) - 1).value.endswith("u0.xlsx")
+    assert people.cell(top + 1, len(header)).value == 5
     sources = wb["Nguồn"]
-    assert sources["E6"].value == hashlib.sha256((clean_cluster / "u0.xlsx").read_bytes()).hexdigest()
-    assert sources["K6"].value == "Khớp"
+    top = header_row(sources, "STT")
+    assert sources.cell(top + 1, 5).value == hashlib.sha256(
+        (clean_cluster / "u0.xlsx").read_bytes()).hexdigest()
+    assert sources.cell(top + 1, 11).value == "Khớp"
 
 
 def test_same_inputs_same_bytes(clean_cluster, tmp_path):
@@ -182,13 +189,14 @@ def test_messy_cluster(messy_cluster, tmp_path):
         assert expected in found, expected
     # rows in = rows out, for the counted files
     wb = openpyxl.load_workbook(out)
-    names = [r[1].value for r in wb["Cá nhân"].iter_rows(min_row=6)]
+    names = [r[1].value for r in wb["Cá nhân"].iter_rows(
+        min_row=header_row(wb["Cá nhân"], "STT") + 1)]
     assert len(names) == 15 + 3
     assert '=HYPERLINK("http://x")' in names  # user text written as text, never a formula
     cell = next(c for c in wb["Cá nhân"]["B"] if c.value == '=HYPERLINK("http://x")')
     assert cell.data_type == "s"
-    assert wb["Tập thể"].max_row == 6
-    assert wb["Kiểm tra"].max_row == 5 + len(data["issues"])
+    assert wb["Tập thể"].max_row == header_row(wb["Tập thể"], "STT") + 1
+    assert wb["Kiểm tra"].max_row == header_row(wb["Kiểm tra"], "STT") + len(data["issues"])
 
 
 def test_validate(messy_cluster, clean_cluster):
@@ -268,8 +276,9 @@ def test_report_many_clusters(tmp_path, clean_cluster, messy_cluster):
     rollup = openpyxl.load_workbook(outdir / "tong-hop-cac-cum.xlsx")
     assert rollup.sheetnames == ["Các cụm", "Theo danh hiệu", "Hạn mức các cụm", "Đơn vị dẫn đầu"]
     lines = rollup["Các cụm"]
-    assert [lines["C6"].value, lines["C7"].value] == ["cum-1", "cum-2"]
-    assert lines["G8"].value == "=SUM(G6:G7)"
+    top = header_row(lines, "STT")
+    assert [lines.cell(top + 1, 3).value, lines.cell(top + 2, 3).value] == ["cum-1", "cum-2"]
+    assert lines.cell(top + 3, 7).value == f"=SUM(G{top + 1}:G{top + 2})"
 
 
 def test_template_commands(tmp_path):

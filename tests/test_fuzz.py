@@ -28,6 +28,7 @@ from addin.io.report import cluster_report_bytes
 from addin.io.rules_file import default_mapping, load_rules
 from addin.io.sheet_scan import UnsafeWorkbook, _parse_scan, _plain_scan, _Scan, scan_sheet_xml
 from tests.conftest import IND_HEADER, INFO_ROWS, TextLiteral, write_openpyxl
+from tests.sheet_rows import header_row
 
 # Bounded in CI; TDKT_FUZZ_EXAMPLES=2000 for a longer hunt.
 FUZZ = settings(max_examples=int(os.environ.get("TDKT_FUZZ_EXAMPLES", "25")), deadline=None,
@@ -121,7 +122,8 @@ def test_reader_counts_every_row_and_the_report_opens(case):
     result = consolidate([book], RULES)
     data = cluster_report_bytes(result, RULES, meta_for(result, RULES, None))
     workbook = openpyxl.load_workbook(io.BytesIO(data))
-    assert workbook["Cá nhân"].max_row == 5 + len(book.individuals)
+    people = workbook["Cá nhân"]
+    assert people.max_row == header_row(people, "STT") + len(book.individuals)
 
 
 def _header_known(sheets: dict[str, list[list[Any]]]) -> bool:

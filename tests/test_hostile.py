@@ -29,6 +29,7 @@ from addin.io.safe_files import shown
 from addin.io.xlsx_common import EXCEL_MAX_TEXT, STALE_AFTER, write_atomic, written_by_tdkt
 from tests import corpus
 from tests.conftest import needs_libreoffice, person, unit_sheets, write_openpyxl
+from tests.sheet_rows import header_row
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -86,7 +87,7 @@ def test_every_counted_row_is_in_the_report(consolidated):
     counted = sum(f["individuals"] for f in data["files"] if f["status"] in ("ok", "errors"))
     assert data["totals"]["individuals"] == counted
     people = openpyxl.load_workbook(out)["Cá nhân"]
-    assert people.max_row - 5 == counted
+    assert people.max_row - header_row(people, "STT") == counted
 
 
 def test_text_stays_text_and_fits_excel(consolidated):
@@ -250,7 +251,7 @@ def test_file_names_with_tricks_are_read_and_shown_as_text(tmp_path):
     assert [Path(f["path"]).name for f in data["files"]] == [name]
     assert data["totals"]["individuals"] == 1
     sources = openpyxl.load_workbook(out)["Nguồn"]
-    cell = sources["B6"]
+    cell = sources.cell(header_row(sources, "STT") + 1, 2)
     assert cell.value.endswith(name) and cell.data_type == "s"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cum", "r.xlsx"]
 
@@ -533,7 +534,7 @@ def test_consolidate_of_a_poisoned_cluster_is_complete(tmp_path):
     data = json.loads(proc.stdout)
     assert proc.returncode == 1 and data["totals"]["individuals"] == 15
     people = openpyxl.load_workbook(out)["Cá nhân"]
-    assert people.max_row - 5 == 15
+    assert people.max_row - header_row(people, "STT") == 15
 
 
 def _descendants(pid: int) -> set[int]:

@@ -15,6 +15,7 @@ import unicodedata
 from itertools import product
 
 from addin.domain.rules import Rules
+from addin.domain.spelling import spelling_keys
 from addin.domain.text import clean, fold, strip_diacritics
 from addin.domain.titles import recognise_title
 
@@ -107,4 +108,45 @@ def lookup_spellings(rules: Rules) -> list[tuple[str, str]]:
                 key = form.casefold()
                 if key and key not in found and recognise_title(form, rules) == code:
                     found[key] = (form, code)
+    # Grouped by title, in the book's order: the sheet finds one title's spellings as one block.
+    order = {code: i for i, code in enumerate(rules.titles)}
+    return sorted(found.values(), key=lambda pair: order[pair[1]])
+
+
+# A word the engine needs after a prefix ("Cờ thi đua của Quân khu" + "5"): a prefix names a
+# title only when more text follows it.
+_FOLLOWING_WORD = "5"
+
+
+def _claimed_keys(rules: Rules, code: str) -> list[str]:
+    """Every key (exact spelling or prefix) of the titles other than `code`."""
+    keys: list[str] = []
+    for other, title in rules.titles.items():
+        if other != code:
+            for spelling in (other, title.name, *title.synonyms, *title.prefixes):
+                keys += spelling_keys(spelling, rules.abbreviations)
+    return keys
+
+
+def prefix_spellings(rules: Rules) -> list[tuple[str, str]]:
+    """(prefix, title code) pairs for a spreadsheet's "starts with this, then a space" test:
+    each prefix of the rules book in the forms of `lookup_spellings`, kept only when the engine
+    reads "<prefix> <word>" as that title and no other title claims a longer text starting so
+    (the longest-prefix and exact-first rules of the engine then never disagree with a plain
+    "starts with" test; a text the sheet cannot decide is left unrecognised, never misread)."""
+    found: dict[str, tuple[str, str]] = {}
+    abbreviations = dict(sorted(rules.abbreviations.items()))
+    for code, title in rules.titles.items():
+        others = _claimed_keys(rules, code)
+        for prefix in title.prefixes:
+            for form in _forms(prefix, abbreviations):
+                key = form.casefold()
+                if not key or key in found:
+                    continue
+                if recognise_title(f"{form} {_FOLLOWING_WORD}", rules) != code:
+                    continue
+                mine = spelling_keys(form, abbreviations)
+                if any(other.startswith(f"{k} ") or other == k for k in mine for other in others):
+                    continue
+                found[key] = (form, code)
     return list(found.values())

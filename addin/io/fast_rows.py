@@ -75,6 +75,8 @@ class BulkRows:
     first_row: int
     width: int
     rows: list[tuple[Sequence[object], Sequence[Format]]] = field(default_factory=list)
+    # Row offset -> height in points, for rows of wrapped text (addin.io.sheet_spec).
+    heights: dict[int, float] = field(default_factory=dict)
 
     def xml(self) -> bytes:
         opens = [f'<c r="{column_letter(c)}' for c in range(self.width)]  # + row + style
@@ -90,7 +92,9 @@ class BulkRows:
             if len(values) != self.width or len(tails) != self.width:
                 raise SpliceError(f"row {n}: {len(values)} values and {len(tails)} formats "
                                   f"for a table {self.width} columns wide")
-            append('<row r="' + n + row_tail)
+            height = self.heights.get(offset)
+            append('<row r="' + n + row_tail if height is None else
+                   f'<row r="{n}" spans="1:{self.width}" ht="{height:g}" customHeight="1">')
             for c, value in enumerate(values):
                 head = opens[c] + n + tails[c]
                 if value is None or value == "":

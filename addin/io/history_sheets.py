@@ -7,6 +7,9 @@ import io
 from collections.abc import Sequence
 from typing import Any
 
+from addin.io.page_blocks import PageHead, national_header
+from addin.io.report import table_header
+from addin.io.sheet_spec import row_height
 from addin.io.xlsx_common import Styles, new_workbook, print_setup, write_number, write_text
 
 SHEET = "Đủ điều kiện"
@@ -22,22 +25,17 @@ def eligible_workbook_bytes(rows: Sequence[dict[str, Any]], year: int) -> bytes:
     workbook = new_workbook(buffer, f"Danh sách đủ điều kiện đề nghị năm {year}")
     styles = Styles(workbook)
     sheet = workbook.add_worksheet(SHEET)
-    sheet.merge_range(0, 0, 0, len(HEADERS) - 1,
-                      f"DANH SÁCH ĐỦ ĐIỀU KIỆN ĐỀ NGHỊ NĂM {year} (THEO DỮ LIỆU LỊCH SỬ)",
-                      styles.title)
-    sheet.merge_range(1, 0, 1, len(HEADERS) - 1,
-                      "Số năm liên tục tính các năm trước năm đề nghị; quy tắc ghi \"cần kiểm tra\" "
-                      "phải đối chiếu văn bản hiện hành", styles.subtitle)
-    header = 3
-    for c, (text, width) in enumerate(zip(HEADERS, WIDTHS, strict=True)):
-        sheet.write_string(header, c, text, styles.header)
-        sheet.set_column(c, c, width)
+    header = national_header(sheet, styles, WIDTHS, PageHead(
+        title=f"DANH SÁCH ĐỦ ĐIỀU KIỆN ĐỀ NGHỊ NĂM {year} (THEO DỮ LIỆU LỊCH SỬ)",
+        lines=["Số năm liên tục tính các năm trước năm đề nghị; quy tắc ghi \"cần kiểm tra\" "
+               "phải đối chiếu văn bản hiện hành"]))
+    table_header(sheet, styles, header, HEADERS, WIDTHS)
     for i, r in enumerate(rows, start=1):
         row = header + i
         write_number(sheet, row, 0, i, styles.int)
         write_text(sheet, row, 1, KIND[r["kind"]], styles.cell)
-        write_text(sheet, row, 2, r["name"], styles.cell)
-        write_text(sheet, row, 3, r["unit"], styles.cell)
+        write_text(sheet, row, 2, r["name"], styles.cell_wrap)
+        write_text(sheet, row, 3, r["unit"], styles.cell_wrap)
         write_text(sheet, row, 4, r["service_no"], styles.cell)
         write_number(sheet, row, 5, r["birth_year"], styles.int)
         write_text(sheet, row, 6, r["award_name"], styles.cell_wrap)
@@ -46,6 +44,8 @@ def eligible_workbook_bytes(rows: Sequence[dict[str, Any]], year: int) -> bytes:
         write_text(sheet, row, 9, r["source"], styles.cell_wrap)
         write_text(sheet, row, 10, "đã kiểm chứng" if r["verified"] else "cần kiểm tra",
                    styles.cell)
+        sheet.set_row(row, row_height((str(r[k]), WIDTHS[c]) for c, k in
+                                      ((2, "name"), (3, "unit"), (6, "award_name"), (9, "source"))))
     sheet.autofilter(header, 0, header + max(len(rows), 1), len(HEADERS) - 1)
     sheet.freeze_panes(header + 1, 3)
     print_setup(sheet, header, header)

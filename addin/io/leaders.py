@@ -11,6 +11,7 @@ from addin.domain.cluster_ranking import cluster_ranking
 from addin.domain.covenant import format_points
 from addin.domain.rules import Rules
 from addin.io.report import ReportMeta, header_block, table_header
+from addin.io.sheet_spec import row_height
 from addin.io.xlsx_common import Styles, print_setup, write_number, write_text
 
 SHEET_LEADERS = "Đơn vị dẫn đầu"
@@ -47,16 +48,20 @@ def write_leaders_sheet(workbook: Workbook, styles: Styles, lines: list[tuple[st
     sheet = workbook.add_worksheet(SHEET_LEADERS)
     headers = ["STT", "Cụm thi đua", "Đơn vị dẫn đầu", "Điểm xếp hạng", "Đề nghị", "Ghi chú",
                "Cụm trưởng năm tới"]
-    header_block(sheet, styles, "ĐƠN VỊ DẪN ĐẦU CÁC CỤM THI ĐUA", meta, len(headers))
-    header_row = 4
-    table_header(sheet, styles, header_row, headers, [5, 26, 30, 10, 12, 44, 26])
+    widths = [5, 22, 24, 9, 11, 40, 22]
+    header_row = header_block(sheet, styles, "ĐƠN VỊ DẪN ĐẦU CÁC CỤM THI ĐUA", meta, widths,
+                              issuer="")
+    table_header(sheet, styles, header_row, headers, widths)
     for r, (cluster, line) in enumerate(lines, start=header_row + 1):
         sheet.write_number(r, 0, r - header_row, styles.center)
-        write_text(sheet, r, 1, cluster, styles.cell)
-        write_text(sheet, r, 2, line.unit, styles.ok if line.unit else styles.cell)
+        write_text(sheet, r, 1, cluster, styles.cell_wrap)
+        write_text(sheet, r, 2, line.unit, styles.ok if line.unit else styles.cell_wrap)
         write_number(sheet, r, 3, line.score, styles.pct)
         write_text(sheet, r, 4, line.proposal, styles.cell)
         write_text(sheet, r, 5, line.note, styles.cell_wrap)
-        write_text(sheet, r, 6, line.next_chair, styles.cell)
+        write_text(sheet, r, 6, line.next_chair, styles.cell_wrap)
+        sheet.set_row(r, row_height(zip((cluster, line.unit, line.note, line.next_chair),
+                                        (widths[1], widths[2], widths[5], widths[6]),
+                                        strict=True)))
     sheet.freeze_panes(header_row + 1, 2)
     print_setup(sheet, header_row, header_row)

@@ -16,8 +16,10 @@ from typing import TYPE_CHECKING, Any
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from addin.domain import labels as L
 from addin.domain.periods import KIND_LABEL, PERIOD_KINDS, PeriodKind
 from addin.domain.rules import Rules
+from addin.io.page_blocks import PageHead, Signers, national_header, signature_block
 from addin.io.rank_history import RankRow, write_ranks_sheet
 from addin.io.xlsx_common import Styles, new_workbook, print_setup, write_number, write_text
 
@@ -95,13 +97,13 @@ class _Book:
         return self.rules.titles[code].name if code in self.rules.titles else code
 
     def header(self, sheet: Worksheet, heading: str, width: int) -> int:
-        s = self.styles
-        sheet.merge_range(0, 0, 0, max(width - 1, 1), heading.upper(), s.title)
+        """The national header, the heading and its line; returns the first free row. The
+        sheets set their widths after writing, so the blocks split on the column count."""
         where = f"Cụm thi đua: {self.data.cluster}" if self.data.cluster else "Toàn bộ các đơn vị"
-        sheet.merge_range(1, 0, 1, max(width - 1, 1),
-                          f"{where} — {period_title(self.data.first, self.data.last)} — "
-                          f"bộ quy tắc {self.rules.name} {self.rules.version}", s.subtitle)
-        return 3
+        line = (f"{where} — {period_title(self.data.first, self.data.last)} — "
+                f"bộ quy tắc {self.rules.name} {self.rules.version}")
+        head = PageHead(title=heading.upper(), lines=[line], issuer=self.data.cluster or "")
+        return national_header(sheet, self.styles, [10.0] * max(width, 2), head)
 
     def pivot(self, frame: pd.DataFrame, index: list[str], value: str, columns: list[Column]
               ) -> pd.DataFrame:
@@ -141,6 +143,9 @@ class _Book:
         sheet.set_column(0, 0, 5)
         sheet.set_column(1, 1, 30)
         sheet.set_column(2, width, 11 if self.single else 7)
+        widths = [5.0, 30.0] + [11.0 if self.single else 7.0] * (width - 2)
+        signature_block(sheet, s, row + 1, widths,
+                        Signers(role=L.CHAIR if self.data.cluster else L.COMMANDER))
         print_setup(sheet, top, top + 1)
         return sheet, top + 2
 

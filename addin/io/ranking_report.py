@@ -9,13 +9,16 @@ from fractions import Fraction
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from addin.domain import labels as L
 from addin.domain.cluster import ClusterResult
 from addin.domain.cluster_ranking import cluster_ranking
 from addin.domain.covenant import format_points
 from addin.domain.rules import Rules
 from addin.domain.scoring import Ranking
 from addin.io.live_ranking import LiveRanking, write_live_sheets
-from addin.io.report import ReportMeta, header_block, table_header
+from addin.io.page_blocks import Signers, signature_block
+from addin.io.report import CHART_ROW_PX, ReportMeta, header_block, table_header
+from addin.io.sheet_spec import row_height
 from addin.io.xlsx_common import FONT, Styles, print_setup, write_number, write_text
 
 SHEET_RANKING = "Xếp hạng"
@@ -42,7 +45,6 @@ def write_ranking_sheet(workbook: Workbook, styles: Styles, result: ClusterResul
     ranking = cluster_ranking(result.counted_books, rules)
     sheet = workbook.add_worksheet(SHEET_RANKING)
     width = len(HEADERS)
-    header_block(sheet, styles, "KẾT QUẢ CHẤM ĐIỂM, XẾP HẠNG THI ĐUA CỦA CỤM", meta, width)
     covenant = ranking.covenant
     if covenant is None:
         line = "Giao ước: chưa có (điểm tối đa theo từng bảng điểm; bằng điểm thì đồng hạng)"
@@ -53,8 +55,9 @@ def write_ranking_sheet(workbook: Workbook, styles: Styles, result: ClusterResul
                 f"{format_points(covenant.penalty_cap)}; đề nghị {covenant.flag.count} Cờ thi đua "
                 f"(từ {format_points(covenant.flag.min_score)} điểm), {covenant.merit.count} "
                 f"Bằng khen (từ {format_points(covenant.merit.min_score)} điểm)")
-    sheet.merge_range(3, 0, 3, width - 1, line, styles.subtitle)
-    header_row = 5
+    header_row = header_block(
+        sheet, styles, "KẾT QUẢ CHẤM ĐIỂM, XẾP HẠNG THI ĐUA CỦA CỤM", meta, WIDTHS,
+        [f"Kỳ báo cáo: {meta.period or '—'}   —   Bộ quy tắc: {meta.rules_label}", line])
     table_header(sheet, styles, header_row, HEADERS, WIDTHS)
     first = header_row + 1
     proposal_style = {"Cờ thi đua": styles.ok, "Bằng khen": styles.ok, "": styles.cell_wrap}
@@ -72,7 +75,8 @@ def write_ranking_sheet(workbook: Workbook, styles: Styles, result: ClusterResul
                    else vote_style)
         write_text(sheet, r, 7, unit.reason, styles.cell_wrap)
         write_text(sheet, r, 8, unit.suy_ton, styles.cell_wrap)
-        sheet.set_row(r, _height(unit.unit, unit.tie_note, proposal, unit.reason, unit.suy_ton))
+        sheet.set_row(r, _height(unit.unit, unit.tie_note, proposal, unit.reason, unit.suy_ton)
+                      or 18.0)
     last = first + len(ranking.units) - 1
     r = max(last, header_row) + 2
     lines = list(ranking.notes)
@@ -89,31 +93,27 @@ def write_ranking_sheet(workbook: Workbook, styles: Styles, result: ClusterResul
             lines.append("Kết quả suy tôn: chưa nhập số phiếu của hội nghị.")
     for text in lines:
         sheet.merge_range(r, 0, r, width - 1, text, styles.wrap)
-        sheet.set_row(r, 30 if len(text) > 120 else 16)
+        sheet.set_row(r, row_height([(text, sum(WIDTHS))]))
         r += 1
-    r += 1
-    sheet.merge_range(r, 5, r, 8, "CỤM TRƯỞNG", styles.title)
-    sheet.merge_range(r + 1, 5, r + 1, 8, "(Ký, ghi rõ họ tên, đóng dấu)", styles.subtitle)
-    _chart(workbook, sheet, first, ranking, r + 6)
+    chart_rows = _chart(workbook, sheet, first, ranking, r + 1)
+    signature_block(sheet, styles, r + 2 + chart_rows, WIDTHS, Signers(role=L.CHAIR))
     sheet.freeze_panes(first, 2)
     print_setup(sheet, header_row, header_row)
     return ranking
 
 
-def _height(*texts: str) -> float:
-    """Row height for wrapped texts (LibreOffice and Excel do not grow rows written by
-    XlsxWriter): enough lines for the longest text in its column."""
+def _height(*texts: str) -> float | None:
+    """Row height for the wrapped texts of a ranking row (see addin.io.sheet_spec)."""
     widths = (WIDTHS[1], WIDTHS[5], WIDTHS[6], WIDTHS[7], WIDTHS[8])
-    lines = max(-(-len(text) // max(1, int(width * 1.2))) for text, width in zip(texts, widths,
-                                                                            strict=True))
-    return 15.0 * max(1, lines) + 2
+    return row_height(zip(texts, widths, strict=True))
 
 
 def _chart(workbook: Workbook, sheet: Worksheet, first: int, ranking: Ranking, anchor: int
-           ) -> None:
+           ) -> int:
+    """The scores' bar chart at `anchor`; returns the rows it covers."""
     scored = [u for u in ranking.units if u.used_total is not None]
     if not scored:
-        return
+        return 0
     chart = workbook.add_chart({"type": "bar"})
     end = first + len(scored) - 1  # ranked units come first
     chart.add_series({
@@ -130,5 +130,7 @@ def _chart(workbook: Workbook, sheet: Worksheet, first: int, ranking: Ranking, a
     top = ranking.covenant.base_max + ranking.covenant.bonus_cap if ranking.covenant else None
     chart.set_x_axis({"min": 0, "num_font": {"name": "Times New Roman", "size": 9},
                       **({"max": float(top)} if top else {})})
-    chart.set_size({"width": 820, "height": 60 + 36 * len(scored)})
+    height = 60 + 36 * len(scored)
+    chart.set_size({"width": 820, "height": height})
     sheet.insert_chart(anchor, 1, chart)
+    return -(-height // CHART_ROW_PX) + 1

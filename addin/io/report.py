@@ -17,22 +17,36 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from addin.domain import fields as F
+from addin.domain import labels as L
 from addin.domain.cluster import ClusterResult
 from addin.domain.commendation_forms import group_commendations
-from addin.domain.issues import Issue
 from addin.domain.models import Nomination
 from addin.domain.quotas import QuotaCheck
 from addin.domain.rules import Rules, Title, format_ratio
 from addin.io.cells import column_letter
 from addin.io.fast_rows import BulkRows, splice_rows
 from addin.io.live_ranking import LiveRanking
+from addin.io.page_blocks import PageHead, Signers, national_header, signature_block
 from addin.io.report_chain import (
-    UNIT_FACTS,
+    SOURCE_FILE,
+    SOURCE_ROW,
     unit_fact_headers,
     write_commendation_detail,
     write_unit_facts,
 )
+from addin.io.sheet_spec import (
+    Column,
+    RowSizer,
+    Styled,
+    cell_format,
+    put_to_use,
+    row_height,
+    write_cells,
+    write_header,
+    write_table,
+)
 from addin.io.xlsx_common import (
+    FONT,
     Styles,
     finish,
     new_workbook,
@@ -41,9 +55,8 @@ from addin.io.xlsx_common import (
     write_text,
 )
 
-SEVERITY_LABEL = {"error": "Lỗi", "warning": "Cảnh báo", "info": "Thông tin"}
-STATUS_LABEL = {"ok": "Hợp lệ", "errors": "Có lỗi", "skipped": "Bỏ qua (trùng)",
-                "unreadable": "Không đọc được"}
+SEVERITY_LABEL = L.SEVERITY  # kept for callers; the texts live in addin.domain.labels
+STATUS_LABEL = L.FILE_STATUS
 
 
 @dataclass(frozen=True)
@@ -57,28 +70,27 @@ class ReportMeta:
 def _row_status(nom: Nomination) -> str:
     severities = {i.severity for i in nom.issues}
     if "error" in severities:
-        return "Lỗi"
+        return L.SEVERITY["error"]
     if "warning" in severities:
-        return "Cảnh báo"
+        return L.SEVERITY["warning"]
     return ""
 
 
-def header_block(sheet: Worksheet, styles: Styles, title: str, meta: ReportMeta, width: int
-                  ) -> None:
-    sheet.merge_range(0, 0, 0, width - 1, title, styles.title)
-    line = f"Cụm thi đua: {meta.cluster or '—'}   —   Kỳ báo cáo: {meta.period or '—'}"
-    sheet.merge_range(1, 0, 1, width - 1, line, styles.subtitle)
-    sheet.merge_range(2, 0, 2, width - 1,
-                      f"Ngày lập: {meta.date or '—'}   —   Bộ quy tắc: {meta.rules_label}",
-                      styles.subtitle)
+def header_block(sheet: Worksheet, styles: Styles, title: str, meta: ReportMeta,
+                 widths: Sequence[float], lines: Sequence[str] | None = None,
+                 issuer: str | None = None) -> int:
+    """The national header, the title and its lines; returns the first free row."""
+    if lines is None:
+        lines = [f"Kỳ báo cáo: {meta.period or '—'}   —   Bộ quy tắc: {meta.rules_label}"]
+    head = PageHead(title=title, lines=lines, date=meta.date,
+                    issuer=meta.cluster if issuer is None else issuer)
+    return national_header(sheet, styles, widths, head)
 
 
 def table_header(sheet: Worksheet, styles: Styles, row: int, headers: Sequence[str],
-                  widths: Sequence[int]) -> None:
-    sheet.set_row(row, 32)
-    for c, (header, width) in enumerate(zip(headers, widths, strict=True)):
-        sheet.write_string(row, c, header, styles.header)
-        sheet.set_column(c, c, width)
+                 widths: Sequence[float]) -> None:
+    write_header(sheet, styles, row, [Column(h, h, w) for h, w in zip(headers, widths,
+                                                                       strict=True)])
 
 
 def shown_titles(rules: Rules, proposed: Iterable[str]) -> list[Title]:
@@ -95,7 +107,7 @@ def _written_by_file(bulks: Sequence[BulkRows], result: ClusterResult) -> Counte
     `bulks`: the "Cá nhân" rows, then the "Tập thể" rows."""
     written: Counter[str] = Counter()
     for kind, bulk in zip(("individual", "collective"), bulks, strict=True):
-        file_c = [h for h, _ in NOMINATION_COLUMNS[kind]].index("Tệp nguồn")
+        file_c = [c.key for c in NOMINATION_COLUMNS[kind]].index("file")
         for values, _ in bulk.rows:
             written[str(values[file_c])] += 1
     for book in result.counted_books:
@@ -103,38 +115,46 @@ def _written_by_file(bulks: Sequence[BulkRows], result: ClusterResult) -> Counte
     return written
 
 
+SUMMARY_FIXED = (Column("seq", "STT", 5, "center"), Column("unit", F.INFO_LABELS["unit"], 24,
+                 wrap=True), Column("file", SOURCE_FILE, 20, wrap=True),
+                 Column("headcount", F.INFO_LABELS["headcount"], 8, "int"))
+SUMMARY_PAIR_WIDTH = 8  # each title's "Đề nghị" and "Đạt" columns
+SUMMARY_TAIL = (Column("quota", "Hạn mức", 16, wrap=True), Column("errors", "Số lỗi", 7, "int"))
+CHART_PX_PER_UNIT = 7  # a column width unit in pixels (Times New Roman 11)
+CHART_ROW_PX = 20
+
+
 def _summary_sheet(sheet: Worksheet, workbook: Workbook, styles: Styles, result: ClusterResult,
                    rules: Rules, meta: ReportMeta, written_by_file: Counter[str]) -> None:
     books = result.counted_books
     titles = shown_titles(rules, (n.title for b in books for n in b.nominations if n.title))
-    fixed = ["STT", "Đơn vị", "Tệp nguồn", "Quân số"]
-    width = len(fixed) + 2 * len(titles) + 2
-    header_block(sheet, styles, "BÁO CÁO TỔNG HỢP THI ĐUA, KHEN THƯỞNG CỦA CỤM", meta, width)
+    fixed = SUMMARY_FIXED
+    widths = ([c.width for c in fixed] + [SUMMARY_PAIR_WIDTH] * (2 * len(titles))
+              + [c.width for c in SUMMARY_TAIL])
     # Rows seen in the sheets (records and listed skipped rows) against rows written here.
     seen = sum(b.rows_read for b in books)
     skipped = sum(b.rows_skipped for b in books)
     written = sum(written_by_file[b.path] for b in books)
-    sheet.merge_range(3, 0, 3, width - 1,
-                      f"Đối chiếu: {seen} dòng có nội dung đọc từ {len(books)} tệp = {written} "
+    reconciliation = (f"Đối chiếu: {seen} dòng có nội dung đọc từ {len(books)} tệp = {written} "
                       f"dòng trong báo cáo + {skipped} dòng không phải đề nghị (xem Kiểm tra)"
-                      + ("" if seen == written + skipped else "  (KHÔNG KHỚP)"), styles.subtitle)
-    top, sub = 5, 6
-    for c, header in enumerate(fixed):
-        sheet.merge_range(top, c, sub, c, header, styles.header)
+                      + ("" if seen == written + skipped else "  (KHÔNG KHỚP)"))
+    top = header_block(sheet, styles, "BÁO CÁO TỔNG HỢP THI ĐUA, KHEN THƯỞNG CỦA CỤM", meta,
+                       widths, [f"Kỳ báo cáo: {meta.period or '—'}   —   Bộ quy tắc: "
+                                f"{meta.rules_label}", reconciliation])
+    sub = top + 1
+    for c, column in enumerate(fixed):
+        sheet.merge_range(top, c, sub, c, column.header, styles.header)
     for i, title in enumerate(titles):
         c = len(fixed) + 2 * i
         sheet.merge_range(top, c, top, c + 1, title.name, styles.header)
-        sheet.write_string(sub, c, "Đề nghị", styles.header)
-        sheet.write_string(sub, c + 1, "Đạt", styles.header)
+        sheet.write_string(sub, c, L.PROPOSED, styles.header)
+        sheet.write_string(sub, c + 1, L.PASSED, styles.header)
     quota_c = len(fixed) + 2 * len(titles)
-    sheet.merge_range(top, quota_c, sub, quota_c, "Hạn mức", styles.header)
-    sheet.merge_range(top, quota_c + 1, sub, quota_c + 1, "Số lỗi", styles.header)
-    sheet.set_column(0, 0, 5)
-    sheet.set_column(1, 1, 26)
-    sheet.set_column(2, 2, 22)
-    sheet.set_column(3, width - 1, 8)
-    sheet.set_column(quota_c, quota_c, 14)
-    sheet.set_row(top, 45)
+    for c, column in enumerate(SUMMARY_TAIL, start=quota_c):
+        sheet.merge_range(top, c, sub, c, column.header, styles.header)
+    for c, w in enumerate(widths):
+        sheet.set_column(c, c, w)
+    sheet.set_row(top, row_height(((t.name, 2 * SUMMARY_PAIR_WIDTH) for t in titles), 32.0))
     quota_by_unit: dict[str, list[QuotaCheck]] = {}
     for check in result.quota_checks:
         if check.unit is not None:
@@ -143,8 +163,8 @@ def _summary_sheet(sheet: Worksheet, workbook: Workbook, styles: Styles, result:
     totals = [0] * (2 * len(titles))
     for r, book in enumerate(books, start=first):
         sheet.write_number(r, 0, r - first + 1, styles.center)
-        write_text(sheet, r, 1, book.info.unit, styles.cell)
-        write_text(sheet, r, 2, Path(book.path).name, styles.cell)
+        write_text(sheet, r, 1, book.info.unit, styles.cell_wrap)
+        write_text(sheet, r, 2, Path(book.path).name, styles.cell_wrap)
         write_number(sheet, r, 3, book.info.headcount, styles.int)
         proposed: Counter[str] = Counter(n.title for n in book.nominations if n.title)
         passed: Counter[str] = Counter(n.title for n in book.nominations if n.passed and n.title)
@@ -157,30 +177,35 @@ def _summary_sheet(sheet: Worksheet, workbook: Workbook, styles: Styles, result:
         checks = quota_by_unit.get(book.info.unit, [])
         over = [c.quota_id for c in checks if c.ok is False]
         unknown = any(c.ok is None and c.counted for c in checks)
-        status = ("Vượt: " + ", ".join(over)) if over else ("Chưa đủ số liệu" if unknown else
-                                                            "Trong hạn mức")
-        sheet.write_string(r, quota_c, status, styles.bad if over else styles.cell)
+        status = ((L.QUOTA_OVER_PREFIX + ", ".join(over)) if over else
+                  (L.QUOTA_UNKNOWN if unknown else L.QUOTA_VERDICT[True]))
+        sheet.write_string(r, quota_c, status, styles.bad if over else styles.cell_wrap)
         errors = sum(1 for i in book.all_issues() if i.severity == "error")
         sheet.write_number(r, quota_c + 1, errors, styles.error if errors else styles.int)
+        sheet.set_row(r, row_height([(book.info.unit, fixed[1].width),
+                                     (Path(book.path).name, fixed[2].width),
+                                     (status, SUMMARY_TAIL[0].width)]))
     last = first + len(books) - 1
     total_r = last + 1
-    sheet.merge_range(total_r, 0, total_r, 2, "Tổng cộng", styles.total_label)
+    sheet.merge_range(total_r, 0, total_r, 2, L.TOTAL, styles.total_label)
     headcount_total = sum(b.info.headcount or 0 for b in books)
     sum_cell(sheet, total_r, 3, first, last, headcount_total, styles)
     for i in range(2 * len(titles)):
         sum_cell(sheet, total_r, len(fixed) + i, first, last, totals[i], styles)
     cluster_over = [c.quota_id for c in result.quota_checks if c.unit is None and c.ok is False]
-    sheet.write_string(total_r, quota_c, ("Vượt: " + ", ".join(cluster_over)) if cluster_over
-                       else "Trong hạn mức", styles.total_label)
+    cluster_status = ((L.QUOTA_OVER_PREFIX + ", ".join(cluster_over)) if cluster_over
+                      else L.QUOTA_VERDICT[True])
+    sheet.write_string(total_r, quota_c, cluster_status, styles.total_label)
     sum_cell(sheet, total_r, quota_c + 1, first, last,
-         sum(1 for b in books for i in b.all_issues() if i.severity == "error"), styles)
-    _chart(workbook, sheet, titles, fixed, first, last, total_r + 2)
+             sum(1 for b in books for i in b.all_issues() if i.severity == "error"), styles)
+    row = _chart(workbook, sheet, styles, titles, len(fixed), total_r, totals, widths, total_r + 2)
+    signature_block(sheet, styles, row + 1, widths, Signers(role=L.CHAIR))
     sheet.freeze_panes(first, 2)
     print_setup(sheet, top, sub)
 
 
 def sum_cell(sheet: Worksheet, row: int, col: int, first: int, last: int, value: int,
-         styles: Styles) -> None:
+             styles: Styles) -> None:
     letter = column_letter(col)
     if last < first:
         sheet.write_formula(row, col, "=0", styles.total, 0)
@@ -189,56 +214,93 @@ def sum_cell(sheet: Worksheet, row: int, col: int, first: int, last: int, value:
                             styles.total, value)
 
 
-def _chart(workbook: Workbook, sheet: Worksheet, titles: Sequence[Title], fixed: Sequence[str],
-           first: int, last: int, anchor_row: int) -> None:
-    if last < first:
-        return
+def _chart(workbook: Workbook, sheet: Worksheet, styles: Styles, titles: Sequence[Title],
+           first_col: int,
+           total_r: int, totals: Sequence[int], widths: Sequence[float], anchor_row: int) -> int:
+    """Proposed and passed per title (two series, one bar pair per title nominated), from a
+    small table of the total row; returns the first row under the chart."""
+    shown = [i for i, _ in enumerate(titles) if totals[2 * i]]
+    if not shown:
+        return anchor_row
+    sheet.write_string(anchor_row, 1, "Danh hiệu", styles.header)
+    sheet.write_string(anchor_row, 2, L.PROPOSED, styles.header)
+    sheet.write_string(anchor_row, 3, L.PASSED, styles.header)
+    for r, i in enumerate(shown, start=anchor_row + 1):
+        title = titles[i]
+        write_text(sheet, r, 1, title.name, styles.cell_wrap)
+        for offset in (0, 1):
+            c = first_col + 2 * i + offset
+            sheet.write_formula(r, 2 + offset, f"={column_letter(c)}{total_r + 1}",
+                                styles.int, totals[2 * i + offset])
+        sheet.set_row(r, row_height([(title.name, widths[1])]))
+    end = anchor_row + len(shown)
     chart = workbook.add_chart({"type": "column"})
-    for i, title in enumerate(titles):
-        c = len(fixed) + 2 * i + 1
+    for offset, name in enumerate((L.PROPOSED, L.PASSED)):
         chart.add_series({
-            "name": title.name,
-            "categories": ["Tổng hợp", first, 1, last, 1],
-            "values": ["Tổng hợp", first, c, last, c],
+            "name": name,
+            "categories": ["Tổng hợp", anchor_row + 1, 1, end, 1],
+            "values": ["Tổng hợp", anchor_row + 1, 2 + offset, end, 2 + offset],
+            "data_labels": {"value": True, "font": {"name": FONT, "size": 9}},
         })
-    chart.set_title({"name": "Số danh hiệu đạt theo đơn vị",
-                     "name_font": {"name": "Times New Roman", "size": 12}})
-    chart.set_legend({"position": "bottom", "font": {"name": "Times New Roman", "size": 8}})
-    chart.set_x_axis({"num_font": {"name": "Times New Roman"}})
-    chart.set_size({"width": 900, "height": 360})
-    sheet.insert_chart(anchor_row, 1, chart)
+    chart.set_title({"name": "Số đề nghị và số đạt theo danh hiệu",
+                     "name_font": {"name": FONT, "size": 12}})
+    chart.set_legend({"position": "bottom", "font": {"name": FONT, "size": 9}})
+    chart.set_x_axis({"num_font": {"name": FONT, "size": 9}})
+    chart.set_y_axis({"min": 0, "num_font": {"name": FONT, "size": 9}})
+    # beside the table of columns 1-3, as wide as the rest of the page's columns
+    width_px = int(sum(widths[4:]) * CHART_PX_PER_UNIT)
+    height_px = 220
+    chart.set_size({"width": max(360, min(760, width_px)), "height": height_px})
+    sheet.insert_chart(anchor_row, 4, chart, {"x_offset": 10})
+    return max(end, anchor_row + -(-height_px // CHART_ROW_PX)) + 1
 
 
-NOMINATION_COLUMNS = {
-    "individual": [("STT", 5), ("Họ và tên", 24), ("Cấp bậc", 11), ("Chức vụ", 14),
-                   ("Đơn vị", 18), ("Danh hiệu đề nghị", 24), ("Mã danh hiệu", 9),
-                   ("Tổng số thành viên", 10), ("Số có mặt", 9), ("Số phiếu đồng ý", 10),
-                   ("Tỷ lệ (%)", 9), ("Kết quả", 10), ("Sáng kiến, đề tài", 24),
-                   ("Số năm liên tục đạt", 9), ("Ghi chú", 16),
-                   # identity across levels and periods (contracts.md §6)
-                   ("Số hiệu quân nhân", 12), ("Năm sinh", 7), ("Tình trạng", 10),
-                   ("Tệp nguồn", 22), ("Dòng nguồn", 8)],
-    "collective": [("STT", 5), ("Tên tập thể", 26), ("Đơn vị báo cáo", 18),
-                   ("Danh hiệu đề nghị", 24), ("Mã danh hiệu", 9), ("Quân số", 8),
-                   ("Số đạt CSTT", 8), ("Số đạt CSTĐCS", 8), ("Số bị kỷ luật", 8),
-                   ("Tổng số thành viên", 10), ("Số có mặt", 9), ("Số phiếu đồng ý", 10),
-                   ("Tỷ lệ (%)", 9), ("Kết quả", 10), ("Ghi chú", 16), ("Tình trạng", 10),
-                   ("Tệp nguồn", 22), ("Dòng nguồn", 8)],
+def _column(key: str, header: str, width: float, style: str = "cell", wrap: bool = False
+            ) -> Column:
+    return Column(key, header, width, style, wrap)
+
+
+_I, _C = F.INDIVIDUAL_LABELS, F.COLLECTIVE_LABELS
+# The nomination sheets: the unit workbook's fields under the reader's own header texts, then
+# identity and provenance (contracts.md §5, §6). Adding a column is one line here and one value
+# in _nomination_values.
+NOMINATION_COLUMNS: dict[str, tuple[Column, ...]] = {
+    "individual": (
+        _column("seq", _I["seq"], 5, "center"), _column("full_name", _I["full_name"], 18, wrap=True),
+        _column("rank", _I["rank"], 10, wrap=True), _column("position", _I["position"], 16, wrap=True),
+        _column("unit", _I["unit"], 21, wrap=True), _column("title", _I["title"], 18, wrap=True),
+        _column("code", "Mã danh hiệu", 9), _column("members", _I["members"], 8, "int"),
+        _column("present", _I["present"], 7, "int"), _column("agree", _I["agree"], 8, "int"),
+        _column("percent", _I["percent"], 7, "pct"), _column("result", _I["result"], 9),
+        _column("initiative", _I["initiative"], 20, wrap=True),
+        _column("streak", _I["streak"], 8, "int"), _column("note", _I["note"], 14, wrap=True),
+        _column("service_no", _I["service_no"], 11, wrap=True),
+        _column("birth_year", _I["birth_year"], 6, "int"), _column("status", "Tình trạng", 9),
+        _column("file", SOURCE_FILE, 26, wrap=True), _column("row", SOURCE_ROW, 7, "int")),
+    "collective": (
+        _column("seq", _C["seq"], 5, "center"), _column("name", _C["name"], 24, wrap=True),
+        _column("unit", "Đơn vị báo cáo", 18, wrap=True), _column("title", _C["title"], 20, wrap=True),
+        _column("code", "Mã danh hiệu", 9), _column("headcount", _C["headcount"], 8, "int"),
+        _column("cstt", _C["cstt"], 8, "int"), _column("cstdcs", _C["cstdcs"], 8, "int"),
+        _column("disciplined", _C["disciplined"], 8, "int"),
+        _column("members", _C["members"], 8, "int"), _column("present", _C["present"], 7, "int"),
+        _column("agree", _C["agree"], 8, "int"), _column("percent", _C["percent"], 7, "pct"),
+        _column("result", _C["result"], 9), _column("note", _C["note"], 14, wrap=True),
+        _column("status", "Tình trạng", 9), _column("file", SOURCE_FILE, 20, wrap=True),
+        _column("row", SOURCE_ROW, 7, "int")),
 }
 
 
-def _seq(text: str) -> object:
-    return int(text) if text.isdigit() and len(text) < 10 else text
-
-
-def _nomination_values(nom: Nomination, unit: str) -> list[object]:
+def _nomination_values(nom: Nomination, unit: str, seq: int) -> list[object]:
+    """One row; STT runs through the whole sheet (the unit's own numbering restarts per unit,
+    and "Dòng nguồn" already points at the row in the unit's file)."""
     result = F.RESULT_PASSED if nom.passed else F.RESULT_FAILED
     if nom.kind == "individual":
-        return [_seq(nom.seq), nom.name, nom.rank, nom.position, nom.unit, nom.title_text,
+        return [seq, nom.name, nom.rank, nom.position, nom.unit, nom.title_text,
                 nom.title or "", nom.members, nom.present, nom.agree, nom.percent, result,
                 nom.initiative, nom.streak, nom.note, nom.service_no, nom.birth_year,
                 _row_status(nom), nom.file, nom.row]
-    return [_seq(nom.seq), nom.name, unit, nom.title_text, nom.title or "", nom.headcount, nom.cstt,
+    return [seq, nom.name, unit, nom.title_text, nom.title or "", nom.headcount, nom.cstt,
             nom.cstdcs, nom.disciplined, nom.members, nom.present, nom.agree, nom.percent,
             result, nom.note, _row_status(nom), nom.file, nom.row]
 
@@ -250,33 +312,43 @@ def _nominations_sheet(workbook: Workbook, styles: Styles, result: ClusterResult
     name = F.SHEET_INDIVIDUALS if kind == "individual" else F.SHEET_COLLECTIVES
     sheet = workbook.add_worksheet(name)
     columns = NOMINATION_COLUMNS[kind]
+    widths = [c.width for c in columns]
     title = ("DANH SÁCH CÁ NHÂN ĐỀ NGHỊ" if kind == "individual" else
              "DANH SÁCH TẬP THỂ ĐỀ NGHỊ")
-    header_block(sheet, styles, title, meta, len(columns))
+    legend_row = header_block(sheet, styles, title, meta, widths) - 1
     # The legend also puts every row format to use, so XlsxWriter gives each its style index.
     legend = (("Chú thích:", styles.label), (F.RESULT_PASSED, styles.ok),
-              (F.RESULT_FAILED, styles.bad), ("Có lỗi", styles.error),
-              ("Cảnh báo", styles.warning), ("Hợp lệ", styles.cell))
-    for c, (text, fmt) in enumerate(legend):
-        sheet.write_string(3, c, text, fmt)
-    header_row = 4
-    table_header(sheet, styles, header_row, [h for h, _ in columns], [w for _, w in columns])
+              (F.RESULT_FAILED, styles.bad), (L.FILE_STATUS["errors"], styles.error),
+              (L.SEVERITY["warning"], styles.warning), (L.FILE_STATUS["ok"], styles.cell))
+    for c, (text, fmt) in enumerate(legend, start=1):  # STT is too narrow for "Chú thích:"
+        sheet.write_string(legend_row, c, text, fmt)
+    put_to_use(cell_format(styles, c) for c in columns)
+    header_row = legend_row + 1
+    write_header(sheet, styles, header_row, columns)
     bulk = BulkRows(sheet_index=len(workbook.worksheets()) - 1, first_row=header_row + 1,
                     width=len(columns))
-    labels = [h for h, _ in columns]
-    result_c, status_c = labels.index("Kết quả"), labels.index("Tình trạng")
-    status_formats = {"Lỗi": styles.error, "Cảnh báo": styles.warning, "": styles.cell}
+    keys = [c.key for c in columns]
+    result_c, status_c = keys.index("result"), keys.index("status")
+    status_formats = {L.SEVERITY["error"]: styles.error, L.SEVERITY["warning"]: styles.warning,
+                      "": None}
     row_styles: dict[tuple[bool, str], tuple[Format, ...]] = {}
     for passed in (True, False):
         for status, status_format in status_formats.items():
-            formats = [styles.cell] * len(columns)
+            formats = [cell_format(styles, c) for c in columns]
             formats[result_c] = styles.ok if passed else styles.bad
-            formats[status_c] = status_format
+            if status_format is not None:
+                formats[status_c] = status_format
             row_styles[(passed, status)] = tuple(formats)
+    seq = 0
+    sizer = RowSizer(columns)
     for book in result.counted_books:
         noms = book.individuals if kind == "individual" else book.collectives
         for nom in noms:
-            values = _nomination_values(nom, book.info.unit)
+            seq += 1
+            values = _nomination_values(nom, book.info.unit, seq)
+            height = sizer.height(values)
+            if height is not None:
+                bulk.heights[len(bulk.rows)] = height
             bulk.rows.append((values, row_styles[(nom.passed, str(values[status_c]))]))
     if bulk.rows:
         sheet.autofilter(header_row, 0, bulk.last_row, len(columns) - 1)
@@ -285,30 +357,32 @@ def _nominations_sheet(workbook: Workbook, styles: Styles, result: ClusterResult
     return bulk
 
 
+COMMENDATION_COLUMNS = (
+    Column("seq", "STT", 5, "center"), Column("form", F.COMMENDATION_LABELS["form"], 34, wrap=True),
+    Column("kind", F.COMMENDATION_LABELS["kind"], 13), Column("level", F.COMMENDATION_LABELS["level"], 11),
+    Column("collectives", F.COMMENDATION_LABELS["collectives"], 9, "int"),
+    Column("individuals", F.COMMENDATION_LABELS["individuals"], 9, "int"),
+    Column("units", "Số đơn vị báo cáo", 10, "int"),
+    # wide: the detail table under the totals (addin.io.report_chain) has "Tệp nguồn" here
+    Column("typed", "Cách ghi trong tệp", 36, wrap=True), Column("code", "Mã hình thức", 10, "center"))
+
+
 def _commendations_sheet(workbook: Workbook, styles: Styles, result: ClusterResult, rules: Rules,
                          meta: ReportMeta) -> None:
     """Totals by the recognised form (catalogue order), kind and level; a form the rules book
     does not know is a group of its own, as typed, after the catalogue's."""
     sheet = workbook.add_worksheet(F.SHEET_COMMENDATIONS)
-    headers = ["STT", "Hình thức khen thưởng", "Loại", "Cấp khen", "Số tập thể", "Số cá nhân",
-               "Số đơn vị báo cáo", "Mã hình thức", "Cách ghi trong tệp"]
-    header_block(sheet, styles, "TỔNG HỢP KHEN THƯỞNG TRONG KỲ", meta, len(headers))
-    header_row = 4
-    table_header(sheet, styles, header_row, headers, [5, 40, 14, 12, 11, 11, 11, 10, 40])
+    columns = COMMENDATION_COLUMNS
+    header_row = header_block(sheet, styles, "TỔNG HỢP KHEN THƯỞNG TRONG KỲ", meta,
+                              [c.width for c in columns])
     groups = group_commendations(result.counted_books, rules)
+    rows = [[i, g.form, g.kind, g.level, g.collectives, g.individuals, len(g.files),
+             "; ".join(sorted(g.typed)), g.code if g.code else Styled("?", "warning")]
+            for i, g in enumerate(groups, start=1)]
+    last = write_table(sheet, styles, header_row, columns, rows)
     first = header_row + 1
-    for r, group in enumerate(groups, start=first):
-        sheet.write_number(r, 0, r - first + 1, styles.center)
-        for c, text in enumerate((group.form, group.kind, group.level), start=1):
-            write_text(sheet, r, c, text, styles.cell)
-        sheet.write_number(r, 4, group.collectives, styles.int)
-        sheet.write_number(r, 5, group.individuals, styles.int)
-        sheet.write_number(r, 6, len(group.files), styles.int)
-        write_text(sheet, r, 7, group.code or "?", styles.center if group.code else styles.warning)
-        write_text(sheet, r, 8, "; ".join(sorted(group.typed)), styles.cell_wrap)
-    last = first + len(groups) - 1
     total_r = last + 1
-    sheet.merge_range(total_r, 0, total_r, 3, "Tổng cộng", styles.total_label)
+    sheet.merge_range(total_r, 0, total_r, 3, L.TOTAL, styles.total_label)
     sum_cell(sheet, total_r, 4, first, last, sum(g.collectives for g in groups), styles)
     sum_cell(sheet, total_r, 5, first, last, sum(g.individuals for g in groups), styles)
     for c in (6, 7, 8):
@@ -317,104 +391,113 @@ def _commendations_sheet(workbook: Workbook, styles: Styles, result: ClusterResu
     print_setup(sheet, header_row, header_row)
 
 
+QUOTA_COLUMNS = (
+    Column("seq", "STT", 5, "center"), Column("unit", F.INFO_LABELS["unit"], 22, wrap=True),
+    Column("title", "Danh hiệu", 22, wrap=True), Column("quota", "Mã hạn mức", 11),
+    Column("share", "Tỷ lệ tối đa", 10, "center"), Column("base", "Số cơ sở", 8, "int"),
+    Column("limit", "Hạn mức", 8, "int"), Column("counted", "Đã đạt", 8, "int"),
+    Column("headroom", "Còn được đề nghị", 10, "int"), Column("verdict", "Kết quả", 13),
+    Column("source", "Nguồn", 36, wrap=True),
+    # a per-cluster limit stays per cluster up the levels (addin.io.report_input)
+    Column("cluster", "Cụm thi đua", 16, wrap=True))
+
+
 def _quota_sheet(workbook: Workbook, styles: Styles, result: ClusterResult, rules: Rules,
                  meta: ReportMeta) -> None:
     sheet = workbook.add_worksheet("Hạn mức")
-    headers = ["STT", "Đơn vị", "Danh hiệu", "Mã hạn mức", "Tỷ lệ tối đa", "Số cơ sở",
-               "Hạn mức", "Đã đạt", "Còn được đề nghị", "Kết quả", "Nguồn",
-               "Cụm thi đua"]  # a per-cluster limit stays per cluster up the levels
-    header_block(sheet, styles, "KIỂM TRA TỶ LỆ XÉT TẶNG (HẠN MỨC)", meta, len(headers))
-    header_row = 4
-    table_header(sheet, styles, header_row, headers, [5, 24, 24, 14, 11, 9, 9, 9, 11, 14, 50, 20])
+    columns = QUOTA_COLUMNS
+    widths = [c.width for c in columns]
+    header_row = header_block(sheet, styles, "KIỂM TRA TỶ LỆ XÉT TẶNG (HẠN MỨC)", meta, widths)
     checks = [c for c in result.quota_checks if c.unit is not None] + [
         c for c in result.quota_checks if c.unit is None]
     sources = {q.id: q for q in rules.quotas}
-    for r, check in enumerate(checks, start=header_row + 1):
+    rows = []
+    for i, check in enumerate(checks, start=1):
         quota = sources[check.quota_id]
-        sheet.write_number(r, 0, r - header_row, styles.center)
-        write_text(sheet, r, 1, check.unit if check.unit is not None else "TOÀN CỤM",
-                   styles.cell if check.unit is not None else styles.total_label)
-        write_text(sheet, r, 2, rules.title(check.title).name, styles.cell)
-        write_text(sheet, r, 3, check.quota_id, styles.cell)
         share = (format_ratio(check.max_share) if check.max_share is not None
                  else f"tối đa {check.max_count}")
-        write_text(sheet, r, 4, share, styles.center)
-        write_number(sheet, r, 5, check.base, styles.int)
-        write_number(sheet, r, 6, check.limit, styles.int)
-        sheet.write_number(r, 7, check.counted, styles.int)
-        write_number(sheet, r, 8, check.headroom, styles.int)
-        verdict = {True: "Trong hạn mức", False: "Vượt", None: "Chưa tính được"}[check.ok]
-        sheet.write_string(r, 9, verdict, styles.bad if check.ok is False else styles.cell)
-        note = quota.source + ("" if quota.verified else " — cần kiểm tra")
-        write_text(sheet, r, 10, note, styles.cell_wrap)
-        write_text(sheet, r, 11, check.cluster, styles.cell)
+        rows.append([
+            i, check.unit if check.unit is not None else Styled(L.CLUSTER_WIDE, "total_label"),
+            rules.title(check.title).name, check.quota_id, share, check.base, check.limit,
+            check.counted, check.headroom,
+            Styled(L.QUOTA_VERDICT[check.ok], "bad" if check.ok is False else "cell"),
+            quota.source + ("" if quota.verified else f" — {L.TO_CHECK}"), check.cluster])
+    last = write_table(sheet, styles, header_row, columns, rows)
+    signature_block(sheet, styles, last + 2, widths, Signers(role=L.CHAIR))
     sheet.freeze_panes(header_row + 1, 2)
     print_setup(sheet, header_row, header_row)
 
 
-def _issues_sheet(workbook: Workbook, styles: Styles, issues: Sequence[Issue],
+ISSUE_COLUMNS = (
+    Column("seq", "STT", 5, "center"), Column("unit", F.INFO_LABELS["unit"], 18, wrap=True),
+    Column("file", "Tệp", 24, wrap=True), Column("sheet", "Trang", 10, wrap=True),
+    Column("row", "Dòng", 6, "int"), Column("column", "Cột", 5, "center"),
+    Column("code", "Mã lỗi", 20, wrap=True), Column("severity", "Mức độ", 9),
+    Column("message", "Nội dung", 56, wrap=True))
+
+
+def _issues_sheet(workbook: Workbook, styles: Styles, result: ClusterResult,
                   meta: ReportMeta) -> None:
     sheet = workbook.add_worksheet("Kiểm tra")
-    headers = ["STT", "Tệp", "Trang", "Dòng", "Cột", "Mã lỗi", "Mức độ", "Nội dung"]
-    header_block(sheet, styles, "KẾT QUẢ KIỂM TRA SỐ LIỆU", meta, len(headers))
-    header_row = 4
-    table_header(sheet, styles, header_row, headers, [5, 26, 12, 7, 6, 22, 10, 70])
-    for r, issue in enumerate(issues, start=header_row + 1):
-        fmt = {"error": styles.error, "warning": styles.warning}.get(issue.severity, styles.cell)
-        sheet.write_number(r, 0, r - header_row, styles.center)
-        write_text(sheet, r, 1, issue.file or "(toàn cụm)", styles.cell)
-        write_text(sheet, r, 2, issue.sheet, styles.cell)
-        write_number(sheet, r, 3, issue.row, styles.int)
-        write_text(sheet, r, 4, issue.column, styles.center)
-        write_text(sheet, r, 5, str(issue.code), styles.cell)
-        write_text(sheet, r, 6, SEVERITY_LABEL[issue.severity], fmt)
-        write_text(sheet, r, 7, issue.message, styles.cell_wrap)
+    columns = ISSUE_COLUMNS
+    header_row = header_block(sheet, styles, "KẾT QUẢ KIỂM TRA SỐ LIỆU", meta,
+                              [c.width for c in columns])
+    unit_of = {f.book.path: f.book.info.unit for f in result.files}
+    issues = result.issues
+    severity_style = {"error": "error", "warning": "warning"}
+    rows = [[i, unit_of.get(issue.file or "", ""), issue.file or L.WHOLE_CLUSTER_FILE,
+             issue.sheet, issue.row, issue.column, str(issue.code),
+             Styled(L.SEVERITY[issue.severity], severity_style.get(issue.severity, "cell")),
+             issue.message] for i, issue in enumerate(issues, start=1)]
+    write_table(sheet, styles, header_row, columns, rows)
     if issues:
-        sheet.autofilter(header_row, 0, header_row + len(issues), len(headers) - 1)
+        sheet.autofilter(header_row, 0, header_row + len(issues), len(columns) - 1)
     sheet.freeze_panes(header_row + 1, 0)
     print_setup(sheet, header_row, header_row)
+
+
+SOURCE_COLUMNS = (
+    Column("seq", "STT", 5, "center"), Column("file", "Tệp", 24, wrap=True),
+    Column("unit", F.INFO_LABELS["unit"], 18, wrap=True),
+    Column("period", F.INFO_LABELS["period"], 12, wrap=True),
+    Column("sha256", "SHA-256", 18, wrap=True), Column("rows_read", "Số dòng đọc", 7, "int"),
+    Column("individuals", F.SHEET_INDIVIDUALS, 7, "int"),
+    Column("collectives", F.SHEET_COLLECTIVES, 7, "int"),
+    Column("commendations", F.SHEET_COMMENDATIONS, 8, "int"),
+    Column("written", "Dòng trong báo cáo", 8, "int"), Column("match", "Đối chiếu", 9),
+    Column("status", "Tình trạng", 11, wrap=True), Column("errors", "Số lỗi", 6, "int"),
+    Column("warnings", "Số cảnh báo", 7, "int"), Column("skipped", "Dòng bỏ qua", 7, "int"))
+
+
+# The facts' columns (written by addin.io.report_chain in cells that do not wrap).
+FACT_WIDTH = {F.INFO_LABELS["cluster"]: 18, F.INFO_LABELS["prepared_by"]: 18,
+              F.INFO_LABELS["prepared_on"]: 11}
 
 
 def _sources_sheet(workbook: Workbook, styles: Styles, result: ClusterResult,
                    meta: ReportMeta, written_by_file: Counter[str]) -> None:
     sheet = workbook.add_worksheet("Nguồn")
-    headers = ["STT", "Tệp", "Đơn vị", "Kỳ báo cáo", "SHA-256", "Số dòng đọc", "Cá nhân",
-               "Tập thể", "Khen thưởng", "Dòng trong báo cáo", "Đối chiếu", "Tình trạng",
-               "Số lỗi", "Số cảnh báo", "Dòng bỏ qua"]
-    facts_c = len(headers)
-    headers += unit_fact_headers()  # what the next level reads back (addin.io.report_chain)
-    header_block(sheet, styles, "CÁC TỆP ĐÃ ĐỌC", meta, len(headers))
-    header_row = 4
-    table_header(sheet, styles, header_row, headers,
-                  [5, 28, 20, 16, 66, 9, 9, 9, 9, 10, 10, 14, 8, 10, 9]
-                  + [14] * len(UNIT_FACTS))
+    # then what the next level reads back (addin.io.report_chain)
+    columns = SOURCE_COLUMNS + tuple(Column(h, h, FACT_WIDTH.get(h, 9)) for h in unit_fact_headers())
+    header_row = header_block(sheet, styles, "CÁC TỆP ĐÃ ĐỌC", meta, [c.width for c in columns])
+    write_header(sheet, styles, header_row, columns)
+    facts_c = len(SOURCE_COLUMNS)
     for r, status in enumerate(result.files, start=header_row + 1):
         book = status.book
         counted = status.counted
         written = written_by_file[book.path] if counted else 0
-        sheet.write_number(r, 0, r - header_row, styles.center)
-        write_text(sheet, r, 1, book.path, styles.cell)
-        write_text(sheet, r, 2, book.info.unit, styles.cell)
-        write_text(sheet, r, 3, book.info.period, styles.cell)
-        write_text(sheet, r, 4, book.sha256, styles.cell)
-        sheet.write_number(r, 5, book.rows_read, styles.int)
-        sheet.write_number(r, 6, len(book.individuals), styles.int)
-        sheet.write_number(r, 7, len(book.collectives), styles.int)
-        sheet.write_number(r, 8, len(book.commendations), styles.int)
-        sheet.write_number(r, 9, written, styles.int)
         if counted:
-            match = written + book.rows_skipped == book.rows_read
-            sheet.write_string(r, 10, "Khớp" if match else "KHÔNG KHỚP",
-                               styles.ok if match else styles.bad)
+            agrees = written + book.rows_skipped == book.rows_read
+            match = Styled(L.MATCH if agrees else L.MISMATCH, "ok" if agrees else "bad")
         else:
-            sheet.write_string(r, 10, "Không tính", styles.cell)
-        sheet.write_string(r, 11, STATUS_LABEL[status.status],
-                           styles.cell if status.status == "ok" else styles.warning)
-        sheet.write_number(r, 12, sum(1 for i in status.issues if i.severity == "error"),
-                           styles.int)
-        sheet.write_number(r, 13, sum(1 for i in status.issues if i.severity == "warning"),
-                           styles.int)
-        sheet.write_number(r, 14, book.rows_skipped, styles.int)
+            match = Styled(L.NOT_COUNTED, "cell")
+        write_cells(sheet, styles, r, SOURCE_COLUMNS, [
+            r - header_row, book.path, book.info.unit, book.info.period, book.sha256,
+            book.rows_read, len(book.individuals), len(book.collectives),
+            len(book.commendations), written, match,
+            Styled(L.FILE_STATUS[status.status], "cell" if status.status == "ok" else "warning"),
+            sum(1 for i in status.issues if i.severity == "error"),
+            sum(1 for i in status.issues if i.severity == "warning"), book.rows_skipped])
         write_unit_facts(sheet, styles, r, facts_c, book)
     sheet.freeze_panes(header_row + 1, 2)
     print_setup(sheet, header_row, header_row)
@@ -439,7 +522,7 @@ def cluster_report_bytes(result: ClusterResult, rules: Rules, meta: ReportMeta,
     from addin.io.ranking_report import ranking_sheets  # "Xếp hạng" (§8) builds on this module
 
     ranking_sheets(workbook, styles, result, rules, meta, live)
-    _issues_sheet(workbook, styles, result.issues, meta)
+    _issues_sheet(workbook, styles, result, meta)
     _sources_sheet(workbook, styles, result, meta, written)
     from addin.io.report_scores import write_score_detail  # builds on this module
 

@@ -13,11 +13,16 @@ from fractions import Fraction
 from xlsxwriter.workbook import Workbook
 
 from addin.domain.cluster import ClusterResult
-from addin.io.report import ReportMeta, header_block, table_header
+from addin.io.report import ReportMeta, header_block
 from addin.io.report_chain import SCORE_DETAIL_SHEET, SCORE_KIND_WORDS, score_detail_headers
-from addin.io.xlsx_common import Styles, print_setup, write_number, write_text
+from addin.io.sheet_spec import Column, write_table
+from addin.io.xlsx_common import Styles, print_setup
 
-WIDTHS = (5, 26, 10, 36, 8, 9, 9, 9, 24, 30, 8)
+# (width, style, wrap) of each header of score_detail_headers(), in order: long texts wrap
+LAYOUT = ((5, "center", False), (18, "cell", True), (8, "cell", False), (32, "cell", True),
+          (6, "center", False), (7, "cell", False), (7, "cell", False), (7, "cell", False),
+          (22, "cell", True), (36, "cell", True), (7, "int", False))
+WIDTHS = tuple(width for width, _, _ in LAYOUT)
 
 
 def _points(value: Fraction | None) -> float | None:
@@ -31,24 +36,14 @@ def write_score_detail(workbook: Workbook, styles: Styles, result: ClusterResult
     if not books:
         return
     sheet = workbook.add_worksheet(SCORE_DETAIL_SHEET)
-    headers = score_detail_headers()
-    header_block(sheet, styles, "ĐIỂM CHẤM CỦA CÁC ĐƠN VỊ (CHI TIẾT)", meta, len(headers))
-    header_row = 4
-    table_header(sheet, styles, header_row, headers, WIDTHS)
-    r = header_row
-    for book in books:
-        assert book.scores is not None
-        for line in book.scores.lines:
-            r += 1
-            sheet.write_number(r, 0, r - header_row, styles.center)
-            write_text(sheet, r, 1, book.info.unit, styles.cell)
-            write_text(sheet, r, 2, line.code, styles.cell)
-            write_text(sheet, r, 3, line.text, styles.cell)
-            write_text(sheet, r, 4, SCORE_KIND_WORDS.get(line.kind or "", ""), styles.center)
-            for c, value in ((5, line.max), (6, line.self_score), (7, line.cluster_score)):
-                write_number(sheet, r, c, _points(value), styles.cell)
-            write_text(sheet, r, 8, line.evidence, styles.cell)
-            write_text(sheet, r, 9, book.path, styles.cell)
-            sheet.write_number(r, 10, line.row, styles.int)
+    columns = [Column(h, h, w, style, wrap)
+               for h, (w, style, wrap) in zip(score_detail_headers(), LAYOUT, strict=True)]
+    header_row = header_block(sheet, styles, "ĐIỂM CHẤM CỦA CÁC ĐƠN VỊ (CHI TIẾT)", meta, WIDTHS)
+    rows = ([book.info.unit, line.code, line.text, SCORE_KIND_WORDS.get(line.kind or "", ""),
+             _points(line.max), _points(line.self_score), _points(line.cluster_score),
+             line.evidence, book.path, line.row]
+            for book in books if book.scores is not None for line in book.scores.lines)
+    write_table(sheet, styles, header_row, columns,
+                ([i, *values] for i, values in enumerate(rows, start=1)))
     sheet.freeze_panes(header_row + 1, 2)
     print_setup(sheet, header_row, header_row)

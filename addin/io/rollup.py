@@ -7,11 +7,14 @@ import io
 from collections import Counter
 from dataclasses import dataclass, field
 
+from addin.domain import labels as L
 from addin.domain.cluster import ClusterResult
 from addin.domain.rules import Rules, format_ratio
 from addin.io.leaders import LeaderLine, leader_line, write_leaders_sheet
-from addin.io.report import ReportMeta, header_block, shown_titles, sum_cell, table_header
-from addin.io.xlsx_common import Styles, finish, new_workbook, print_setup, write_number, write_text
+from addin.io.page_blocks import Signers, signature_block
+from addin.io.report import ReportMeta, header_block, shown_titles, sum_cell
+from addin.io.sheet_spec import Column, Styled, row_height, write_table
+from addin.io.xlsx_common import Styles, finish, new_workbook, print_setup, write_text
 
 
 @dataclass
@@ -32,6 +35,7 @@ class ClusterSummary:
     quotas: list[tuple[str, str, int | None, str, int | None, int, bool | None]] = field(
         default_factory=list)  # (quota id, title, base, max, limit, counted, ok)
     leader: LeaderLine | None = None  # the cluster's leading unit (contracts.md §8)
+    date: str = ""  # the date printed on the cluster's report (dd/mm/yyyy or "")
 
     @classmethod
     def of(cls, name: str, output: str, result: ClusterResult, rules: Rules, meta: ReportMeta
@@ -54,7 +58,32 @@ class ClusterSummary:
                      f"tối đa {c.max_count}", c.limit, c.counted, c.ok)
                     for c in result.quota_checks if c.unit is None],
             leader=leader_line(result, rules),
+            date=meta.date,
         )
+
+
+CLUSTER_COLUMNS = (
+    Column("seq", "STT", 5, "center"), Column("cluster", "Cụm thi đua", 22, wrap=True),
+    Column("folder", "Thư mục", 16, wrap=True), Column("units", "Số đơn vị", 8, "int"),
+    Column("files", "Số tệp", 7, "int"), Column("unreadable", "Tệp không đọc được", 9, "int"),
+    Column("individuals", "Cá nhân", 8, "int"), Column("collectives", "Tập thể", 8, "int"),
+    Column("errors", "Số lỗi", 7, "int"), Column("warnings", "Số cảnh báo", 8, "int"),
+    Column("output", "Tệp báo cáo", 30, wrap=True))
+QUOTA_COLUMNS = (
+    Column("cluster", "Cụm thi đua", 22, wrap=True), Column("quota", "Mã hạn mức", 12),
+    Column("title", "Danh hiệu", 24, wrap=True), Column("base", "Số cơ sở", 9, "int"),
+    Column("share", "Tỷ lệ tối đa", 11, "center"), Column("limit", "Hạn mức", 9, "int"),
+    Column("counted", "Đã đạt", 9, "int"), Column("verdict", "Kết quả", 14))
+_COUNTS = ("units", "files", "unreadable", "individuals", "collectives", "errors", "warnings")
+TITLE_PAIR_WIDTH = 8
+
+
+def rollup_date(summaries: list[ClusterSummary], given: str | None) -> str:
+    """As given, else the latest of the clusters' report dates (never today's: same bytes)."""
+    if given:
+        return given
+    dated = [(key, s.date) for s in summaries if (key := L.date_key(s.date)) is not None]
+    return max(dated)[1] if dated else ""
 
 
 def rollup_bytes(summaries: list[ClusterSummary], rules: Rules, date: str | None) -> bytes:
@@ -62,71 +91,68 @@ def rollup_bytes(summaries: list[ClusterSummary], rules: Rules, date: str | None
     workbook = new_workbook(buffer, "Tổng hợp thi đua, khen thưởng các cụm")
     styles = Styles(workbook)
     periods = Counter(s.period for s in summaries if s.period)
-    meta = ReportMeta(cluster=f"{len(summaries)} cụm",
-                      period=periods.most_common(1)[0][0] if periods else "",
-                      date=date or "", rules_label=f"{rules.name} {rules.version}")
+    meta = ReportMeta(cluster="", period=periods.most_common(1)[0][0] if periods else "",
+                      date=rollup_date(summaries, date),
+                      rules_label=f"{rules.name} {rules.version}")
+    lines = [f"Kỳ báo cáo: {meta.period or '—'}   —   Số cụm thi đua: {len(summaries)}   —   "
+             f"Bộ quy tắc: {meta.rules_label}"]
     titles = shown_titles(rules, (code for s in summaries for code, n in s.proposed.items() if n))
+    signers = Signers(role=L.COMMANDER)
 
     sheet = workbook.add_worksheet("Các cụm")
-    headers = ["STT", "Cụm thi đua", "Thư mục", "Số đơn vị", "Số tệp", "Tệp không đọc được",
-               "Cá nhân", "Tập thể", "Số lỗi", "Số cảnh báo", "Tệp báo cáo"]
-    header_block(sheet, styles, "TỔNG HỢP THI ĐUA, KHEN THƯỞNG CÁC CỤM", meta, len(headers))
-    header_row = 4
-    table_header(sheet, styles, header_row, headers, [5, 26, 18, 9, 8, 10, 9, 9, 8, 9, 40])
+    widths = [c.width for c in CLUSTER_COLUMNS]
+    header_row = header_block(sheet, styles, "TỔNG HỢP THI ĐUA, KHEN THƯỞNG CÁC CỤM", meta, widths,
+                              lines)
+    last = write_table(sheet, styles, header_row, CLUSTER_COLUMNS, (
+        [i, s.cluster, s.name, *(getattr(s, name) for name in _COUNTS), s.output]
+        for i, s in enumerate(summaries, start=1)))
     first = header_row + 1
-    for r, s in enumerate(summaries, start=first):
-        sheet.write_number(r, 0, r - header_row, styles.center)
-        write_text(sheet, r, 1, s.cluster, styles.cell)
-        write_text(sheet, r, 2, s.name, styles.cell)
-        for c, value in enumerate((s.units, s.files, s.unreadable, s.individuals, s.collectives,
-                                   s.errors, s.warnings), start=3):
-            sheet.write_number(r, c, value, styles.int)
-        write_text(sheet, r, 10, s.output, styles.cell)
-    last = first + len(summaries) - 1
     total_r = last + 1
-    sheet.merge_range(total_r, 0, total_r, 2, "Tổng cộng", styles.total_label)
-    fields = ("units", "files", "unreadable", "individuals", "collectives", "errors", "warnings")
-    for c, name in enumerate(fields, start=3):
+    sheet.merge_range(total_r, 0, total_r, 2, L.TOTAL, styles.total_label)
+    for c, name in enumerate(_COUNTS, start=3):
         sum_cell(sheet, total_r, c, first, last, sum(getattr(s, name) for s in summaries), styles)
+    signature_block(sheet, styles, total_r + 2, widths, signers)
     sheet.freeze_panes(first, 2)
     print_setup(sheet, header_row, header_row)
 
     sheet = workbook.add_worksheet("Theo danh hiệu")
-    headers = ["Cụm thi đua"] + [h for t in titles for h in (f"{t.code} đề nghị", f"{t.code} đạt")]
-    header_block(sheet, styles, "SỐ ĐỀ NGHỊ VÀ SỐ ĐẠT THEO DANH HIỆU", meta, len(headers))
-    table_header(sheet, styles, header_row, headers, [26] + [9] * (len(headers) - 1))
+    widths = [26.0] + [TITLE_PAIR_WIDTH] * (2 * len(titles))
+    top = header_block(sheet, styles, "SỐ ĐỀ NGHỊ VÀ SỐ ĐẠT THEO DANH HIỆU", meta, widths, lines)
+    sub = top + 1
+    sheet.merge_range(top, 0, sub, 0, "Cụm thi đua", styles.header)
+    for i, t in enumerate(titles):  # each title by its name over its two columns
+        sheet.merge_range(top, 1 + 2 * i, top, 2 + 2 * i, t.name, styles.header)
+        sheet.write_string(sub, 1 + 2 * i, L.PROPOSED, styles.header)
+        sheet.write_string(sub, 2 + 2 * i, L.PASSED, styles.header)
+    for c, w in enumerate(widths):
+        sheet.set_column(c, c, w)
+    sheet.set_row(top, row_height(((t.name, 2 * TITLE_PAIR_WIDTH) for t in titles), 32.0))
+    first = sub + 1
     for r, s in enumerate(summaries, start=first):
-        write_text(sheet, r, 0, s.cluster or s.name, styles.cell)
+        write_text(sheet, r, 0, s.cluster or s.name, styles.cell_wrap)
         for i, t in enumerate(titles):
             sheet.write_number(r, 1 + 2 * i, s.proposed.get(t.code, 0), styles.int)
             sheet.write_number(r, 2 + 2 * i, s.passed.get(t.code, 0), styles.int)
-    write_text(sheet, total_r, 0, "Tổng cộng", styles.total_label)
+        sheet.set_row(r, row_height([(s.cluster or s.name, widths[0])]))
+    last = first + len(summaries) - 1
+    total_r = last + 1
+    write_text(sheet, total_r, 0, L.TOTAL, styles.total_label)
     for i, t in enumerate(titles):
         sum_cell(sheet, total_r, 1 + 2 * i, first, last,
-             sum(s.proposed.get(t.code, 0) for s in summaries), styles)
+                 sum(s.proposed.get(t.code, 0) for s in summaries), styles)
         sum_cell(sheet, total_r, 2 + 2 * i, first, last,
-             sum(s.passed.get(t.code, 0) for s in summaries), styles)
+                 sum(s.passed.get(t.code, 0) for s in summaries), styles)
+    signature_block(sheet, styles, total_r + 2, widths, signers)
     sheet.freeze_panes(first, 1)
-    print_setup(sheet, header_row, header_row)
+    print_setup(sheet, top, sub)
 
     sheet = workbook.add_worksheet("Hạn mức các cụm")
-    headers = ["Cụm thi đua", "Mã hạn mức", "Danh hiệu", "Số cơ sở", "Tỷ lệ tối đa", "Hạn mức",
-               "Đã đạt", "Kết quả"]
-    header_block(sheet, styles, "HẠN MỨC XÉT TẶNG THEO CỤM", meta, len(headers))
-    table_header(sheet, styles, header_row, headers, [26, 14, 26, 9, 11, 9, 9, 14])
-    r = first
-    for s in summaries:
-        for quota_id, code, base, share, limit, counted, ok in s.quotas:
-            write_text(sheet, r, 0, s.cluster or s.name, styles.cell)
-            write_text(sheet, r, 1, quota_id, styles.cell)
-            write_text(sheet, r, 2, rules.title(code).name, styles.cell)
-            write_number(sheet, r, 3, base, styles.int)
-            write_text(sheet, r, 4, share, styles.center)
-            write_number(sheet, r, 5, limit, styles.int)
-            sheet.write_number(r, 6, counted, styles.int)
-            verdict = {True: "Trong hạn mức", False: "Vượt", None: "Chưa tính được"}[ok]
-            sheet.write_string(r, 7, verdict, styles.bad if ok is False else styles.cell)
-            r += 1
+    widths = [c.width for c in QUOTA_COLUMNS]
+    header_row = header_block(sheet, styles, "HẠN MỨC XÉT TẶNG THEO CỤM", meta, widths, lines)
+    write_table(sheet, styles, header_row, QUOTA_COLUMNS, (
+        [s.cluster or s.name, quota_id, rules.title(code).name, base, share, limit, counted,
+         Styled(L.QUOTA_VERDICT[ok], "bad" if ok is False else "cell")]
+        for s in summaries for quota_id, code, base, share, limit, counted, ok in s.quotas))
     print_setup(sheet, header_row, header_row)
     write_leaders_sheet(workbook, styles, [(s.cluster or s.name, s.leader) for s in summaries
                                            if s.leader is not None], meta)

@@ -18,17 +18,38 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from addin.domain import fields as F
+from addin.domain import labels as L
+from addin.domain.issues import Issue, make_issue
 from addin.domain.models import Nomination
 from addin.domain.rules import Rules, Title, format_ratio
-from addin.domain.spellings import lookup_spellings
+from addin.domain.spellings import lookup_spellings, prefix_spellings
 from addin.domain.validation import validate_nomination
 from addin.io.cells import column_letter, to_count, to_number, to_text
 from addin.io.covenant_file import covenant_or_sample
 from addin.io.layout import HELPER_HEADERS, HISTORY_HEADER
 from addin.io.scores_template import write_scores_sheet
-from addin.io.xlsx_common import Styles, finish, new_workbook, print_setup, write_text
+from addin.io.sheet_spec import row_height
+from addin.io.template_formulas import (
+    ERROR_PREFIX,
+    KIND_LABEL,
+    Refs,
+    engine_result,
+    literal,
+    match_key,
+    passed_count,
+    row_result,
+    spaces_trimmed,
+)
+from addin.io.xlsx_common import FONT, Styles, finish, new_workbook, print_setup, write_text
 
 TEMPLATE_ROWS = 600  # data rows prefilled with formulas: enough for a large unit
+# Last Excel row the totals, checks and entry rules cover: rows staff add below the prefilled
+# ones count without formulas (a line on the sheet says when a row lies beyond it).
+COUNTED_LAST_ROW = 10_000
+# Rows a blank table prints (a filled one prints its rows): LibreOffice prints every row that
+# holds a formula and ignores a print area defined by a formula, so the area is fixed here.
+PRINT_BLANK_ROWS = 15
+GUIDE_WIDTH = 92  # one A4 portrait page wide
 HEADER_ROW = 3  # 0-based: the header is on Excel row 4, under a title, a unit line, a blank
 RULES_SHEET = "Quy tắc"
 LISTS_SHEET = "Danh mục"
@@ -62,7 +83,14 @@ RULE_COLUMNS = (
     ("source", "Nguồn"), ("verified", "Kiểm chứng"),
 )
 _RULE_COL = {key: i for i, (key, _) in enumerate(RULE_COLUMNS)}
-KIND_LABEL = {"individual": "Cá nhân", "collective": "Tập thể"}
+# "No upper bound" as the formulas compare it (a count never reaches it); shown as the words.
+NO_LIMIT = 999_999
+# Integer twins of the readable columns (threshold, comparison, denominator, quorum): the
+# formulas read them, a person reads the readable ones, so they are hidden and not printed.
+_RULE_HIDDEN = ("th_num", "th_den", "strict", "of_members", "q_num", "q_den")
+_RULE_WIDTH = {"code": 10, "c_disc": 14, "name": 22, "kind": 8, "threshold": 8, "comparison": 7,
+               "denominator": 12, "quorum": 8, "source": 40, "verified": 11}
+_RULE_WRAP = ("name", "denominator", "source", "verified")
 
 
 def rule_name(key: str) -> str:
@@ -98,7 +126,7 @@ def _rule_row(title: Title) -> dict[str, Any]:
         "c_strict": int(criteria.comparison == ">") if criteria else 0,
         "c_cstdcs": criteria.min_cstdcs if criteria else 0,
         "c_disc": (criteria.max_disciplined if criteria and criteria.max_disciplined is not None
-                   else 999999),
+                   else NO_LIMIT),
         "source": title.vote.source, "verified": "Đã kiểm chứng" if vote.verified else
         "Cần kiểm tra",
     }
@@ -106,23 +134,32 @@ def _rule_row(title: Title) -> dict[str, Any]:
 
 def _write_rules_sheet(workbook: Workbook, styles: Styles, rules: Rules) -> None:
     sheet = workbook.add_worksheet(RULES_SHEET)
-    sheet.merge_range(0, 0, 0, 8, f"QUY TẮC BÌNH XÉT — {rules.label} (phiên bản {rules.version})",
+    no_limit = workbook.add_format({"font_name": FONT, "border": 1, "valign": "vcenter",
+                                    "num_format": f'[>={NO_LIMIT}]"{L.NO_LIMIT}";0'})
+    end = len(RULE_COLUMNS) - 1  # across every column: the hidden ones take no width
+    sheet.merge_range(0, 0, 0, end, f"QUY TẮC BÌNH XÉT — {rules.label} (phiên bản {rules.version})",
                       styles.title)
-    sheet.write_string(1, 0, "Trang này được tạo từ bộ quy tắc; không sửa tay. Các cột số là "
-                       "quy tắc viết dưới dạng số nguyên để công thức tính chính xác.",
-                       styles.subtitle)
+    sheet.merge_range(1, 0, 1, end, "Trang này được tạo từ bộ quy tắc; không sửa tay. Các cột số "
+                      "là quy tắc viết dưới dạng số nguyên để công thức tính chính xác.",
+                      styles.subtitle)
+    widths = []
     for c, (key, header) in enumerate(RULE_COLUMNS):
         sheet.write_string(3, c, header, styles.header)
-        sheet.set_column(c, c, 26 if key in ("name", "source") else 11)
+        width = _RULE_WIDTH.get(key, 9)
+        sheet.set_column(c, c, width, None, {"hidden": key in _RULE_HIDDEN})
+        widths.append(0 if key in _RULE_HIDDEN else width)
+    sheet.set_row(3, row_height(((h, w) for (_, h), w in zip(RULE_COLUMNS, widths, strict=True)
+                                 if w), 32.0))
     titles = list(rules.titles.values())
     for r, title in enumerate(titles, start=4):
         values = _rule_row(title)
         for key, c in _RULE_COL.items():
             value = values[key]
             if isinstance(value, int):
-                sheet.write_number(r, c, value, styles.cell)
+                sheet.write_number(r, c, value, no_limit if key == "c_disc" else styles.cell)
             else:
                 sheet.write_string(r, c, str(value), styles.cell_wrap)
+        sheet.set_row(r, row_height((str(values[k]), _RULE_WIDTH[k]) for k in _RULE_WRAP))
     first, last = 5, 4 + len(titles)
     for key, c in _RULE_COL.items():
         col = column_letter(c)
@@ -152,30 +189,114 @@ def _list_refs(lists: dict[str, list[str]]) -> dict[str, str]:
     return refs
 
 
-def _write_lists_sheet(workbook: Workbook, lists: dict[str, list[str]], rules: Rules) -> None:
+@dataclass(frozen=True)
+class _Lookup:
+    """Where the hidden list sheet keeps the title spellings (one block per title), the
+    prefixes, and the count of passing rows per title that the quota lines add up."""
+
+    spellings: list[tuple[str, str]]
+    prefixes: list[tuple[str, str]]
+    column: int  # first column: spelling, code, (blank), prefix, code, (blank), title, passed
+
+    def ref(self, offset: int, first: int, last: int) -> str:
+        col = column_letter(self.column + offset)
+        return f"'{LISTS_SHEET}'!${col}${first + 2}:${col}${last + 2}"
+
+    def block(self, pairs: list[tuple[str, str]], offset: int, code: str) -> str | None:
+        rows = [i for i, (_, c) in enumerate(pairs) if c == code]
+        return self.ref(offset, rows[0], rows[-1]) if rows else None
+
+    def passed_cell(self, rules: Rules, code: str) -> str:
+        row = list(rules.titles).index(code) + 2
+        return f"'{LISTS_SHEET}'!${column_letter(self.column + 7)}${row}"
+
+
+def _lookup(rules: Rules, lists: dict[str, list[str]]) -> _Lookup:
+    return _Lookup(lookup_spellings(rules), prefix_spellings(rules), len(lists) + 1)
+
+
+def _is_title(lookup: _Lookup, code: str, title: str) -> str:
+    """Per row of `title` (a cell or a column range): 1 when the sheet reads it as `code`,
+    an exact spelling first, else a prefix ("Cờ thi đua của Quân khu 5") — as the engine."""
+    exact = lookup.block(lookup.spellings, 0, code)
+    found = f"ISNUMBER(MATCH({match_key(title)},{exact},0))" if exact else "0"
+    prefixes = lookup.block(lookup.prefixes, 3, code)
+    if prefixes:
+        found += (f'+ISNA(MATCH({match_key(title)},QT_SPELLING,0))*(MMULT(--(LEFT('
+                  f'{spaces_trimmed(title)}&" ",TRANSPOSE(LEN({prefixes}))+1)=TRANSPOSE('
+                  f'{prefixes}&" ")),ROW({prefixes})^0)>0)')
+    return f"({found})"
+
+
+def _is_any_title(lookup: _Lookup, title: str) -> str:
+    """Per row: 1 when the sheet reads the text as some title."""
+    found = f"ISNUMBER(MATCH({match_key(title)},QT_SPELLING,0))"
+    if lookup.prefixes:
+        found += (f'+(MMULT(--(LEFT({spaces_trimmed(title)}&" ",TRANSPOSE(LEN(QT_PREFIX))+1)='
+                  f'TRANSPOSE(QT_PREFIX&" ")),ROW(QT_PREFIX)^0)>0)')
+    return f"({found})"
+
+
+def _table_of(kind: str) -> tuple[str, Sequence[str]]:
+    return ((F.SHEET_INDIVIDUALS, INDIVIDUAL_COLUMNS) if kind == "individual"
+            else (F.SHEET_COLLECTIVES, COLLECTIVE_COLUMNS))
+
+
+def _column_refs(kind: str) -> Refs:
+    """The data columns of a table as ranges, from its header row to COUNTED_LAST_ROW: a row
+    inserted anywhere below the header is inside them."""
+    sheet, columns = _table_of(kind)
+
+    def cell(key: str) -> str:
+        col = column_letter(columns.index(key))
+        return f"'{sheet}'!${col}${HEADER_ROW + 1}:${col}${COUNTED_LAST_ROW}"
+
+    return Refs(kind, columns, cell, lambda key: key)
+
+
+def title_passed_formula(rules: Rules, lookup: _Lookup, code: str) -> str:
+    """Array formula: how many rows of the title's sheet name `code` and pass, read from the
+    raw columns (a row without formulas counts too)."""
+    kind = rules.title(code).kind
+    columns = _column_refs(kind)
+    where = f"MATCH({literal(code)},QT_CODE,0)"
+    refs = Refs(kind, columns.columns, columns.cell,
+                lambda key: f"INDEX({rule_name(key)},{where})")
+    return passed_count(refs, _is_title(lookup, code, columns.cell("title")))
+
+
+def _write_lists_sheet(workbook: Workbook, lists: dict[str, list[str]], rules: Rules,
+                       lookup: _Lookup) -> None:
     sheet = workbook.add_worksheet(LISTS_SHEET)
     for c, (key, values) in enumerate(lists.items()):
         sheet.write_string(0, c, key)
         for r, value in enumerate(values, start=1):
             sheet.write_string(r, c, value)
-    spellings = lookup_spellings(rules)  # generated from the engine's own recognition
-    first_col = column_letter(len(lists) + 1)
-    code_col = column_letter(len(lists) + 2)
-    sheet.write_string(0, len(lists) + 1, "spelling")
-    sheet.write_string(0, len(lists) + 2, "code")
-    for r, (text, code) in enumerate(spellings, start=1):
-        sheet.write_string(r, len(lists) + 1, text)
-        sheet.write_string(r, len(lists) + 2, code)
-    last = len(spellings) + 1
-    workbook.define_name("QT_SPELLING", f"='{LISTS_SHEET}'!${first_col}$2:${first_col}${last}")
-    workbook.define_name("QT_SPELLING_CODE", f"='{LISTS_SHEET}'!${code_col}$2:${code_col}${last}")
+    first = lookup.column
+    columns = (("spelling", "code", lookup.spellings, "QT_SPELLING"),
+               ("prefix", "code", lookup.prefixes, "QT_PREFIX"))
+    for offset, (head, code_head, pairs, name) in zip((0, 3), columns, strict=True):
+        sheet.write_string(0, first + offset, head)
+        sheet.write_string(0, first + offset + 1, code_head)
+        for r, (spelling, code) in enumerate(pairs, start=1):
+            sheet.write_string(r, first + offset, spelling)
+            sheet.write_string(r, first + offset + 1, code)
+        if pairs:
+            workbook.define_name(name, "=" + lookup.ref(offset, 0, len(pairs) - 1))
+            workbook.define_name(f"{name}_CODE", "=" + lookup.ref(offset + 1, 0, len(pairs) - 1))
+    sheet.write_string(0, first + 6, "title")
+    sheet.write_string(0, first + 7, "passed")
+    for r, code in enumerate(rules.titles, start=1):
+        sheet.write_string(r, first + 6, code)
+        sheet.write_array_formula(r, first + 7, r, first + 7,
+                                  "{" + title_passed_formula(rules, lookup, code) + "}", None, 0)
     sheet.hide()
     sheet.protect("")
 
 
 def _write_guide(workbook: Workbook, styles: Styles, rules: Rules) -> None:
     sheet = workbook.add_worksheet(GUIDE_SHEET)
-    sheet.set_column(0, 0, 110)
+    sheet.set_column(0, 0, GUIDE_WIDTH)
     lines = [
         ("HƯỚNG DẪN NHẬP MẪU BÁO CÁO THI ĐUA, KHEN THƯỞNG CỦA ĐƠN VỊ", styles.title),
         ("", None),
@@ -201,15 +322,23 @@ def _write_guide(workbook: Workbook, styles: Styles, rules: Rules) -> None:
         ("8. Trang “Chấm điểm”: chấm từng tiêu chí theo giao ước thi đua của cụm (ô màu vàng, "
          "từ 0 đến điểm tối đa, theo bước điểm của giao ước); điểm trừ ghi số dương. Tổng điểm "
          "tự tính, điểm cộng và điểm trừ không vượt mức tối đa.", styles.wrap),
+        (f"9. Khi in: mỗi danh sách in sẵn {PRINT_BLANK_ROWS} dòng trống; mẫu do tdkt điền in "
+         "đúng các dòng đã có. Nếu nhập thêm dòng trong Excel, chọn Page Layout › Print Area › "
+         "Clear Print Area (Bố trí Trang › Vùng In › Xóa Vùng In) trước khi in để in đủ danh "
+         "sách.", styles.wrap),
         (f"Bộ quy tắc: {rules.label}, phiên bản {rules.version}. {rules.note}", styles.wrap),
     ]
     for r, (text, fmt) in enumerate(lines):
         if text:
             sheet.write_string(r, 0, text, fmt)
+            sheet.set_row(r, row_height([(text, GUIDE_WIDTH * (0.8 if r == 0 else 1.0))]))
     sheet.protect("")
+    print_setup(sheet, 0, 0)
+    sheet.set_portrait()
 
 
-def _write_info(workbook: Workbook, styles: Styles, rules: Rules, data: UnitData) -> None:
+def _write_info(workbook: Workbook, styles: Styles, rules: Rules, data: UnitData,
+                lookup: _Lookup) -> None:
     sheet = workbook.add_worksheet(F.SHEET_INFO)
     sheet.set_column(0, 0, 30)
     sheet.set_column(1, 1, 34)
@@ -237,21 +366,18 @@ def _write_info(workbook: Workbook, styles: Styles, rules: Rules, data: UnitData
     sheet.data_validation(info_rows["period"], 1, info_rows["period"], 1, {
         "validate": "any", "input_title": "Kỳ báo cáo",
         "input_message": "Vd.: Năm 2024; 6 tháng đầu năm 2024; Giai đoạn 2019–2024"})
-    _write_quota_lines(sheet, styles, rules, len(F.INFO_LABELS) + 3)
+    _write_quota_lines(sheet, styles, rules, len(F.INFO_LABELS) + 3, lookup)
     sheet.protect("", {"format_columns": True})
     print_setup(sheet, 0, 0)
 
 
-def _count_formula(codes: Sequence[str], sheet: str, code_col: str, result_col: str) -> str:
-    """Passing rows of the titles, over whole columns: rows staff insert or add below the
-    prefilled ones count too (the header cells never equal a code)."""
-    parts = [f"COUNTIFS('{sheet}'!${code_col}:${code_col},\"{code}\","
-             f"'{sheet}'!${result_col}:${result_col},\"{F.RESULT_PASSED}\")"
-             for code in codes]
-    return "+".join(parts) if parts else "0"
+def _passed_sum(rules: Rules, lookup: _Lookup, codes: Sequence[str]) -> str:
+    """Passing rows of the titles, from the per-title counts over the raw columns."""
+    return "+".join(lookup.passed_cell(rules, code) for code in codes) or "0"
 
 
-def _write_quota_lines(sheet: Worksheet, styles: Styles, rules: Rules, start: int) -> None:
+def _write_quota_lines(sheet: Worksheet, styles: Styles, rules: Rules, start: int,
+                       lookup: _Lookup) -> None:
     headers = ("Hạn mức xét tặng (tự tính)", "Tỷ lệ tối đa", "Cơ sở tính", "Số cơ sở",
                "Hạn mức", "Đã đạt", "Còn được đề nghị")
     for c, header in enumerate(headers):
@@ -262,19 +388,13 @@ def _write_quota_lines(sheet: Worksheet, styles: Styles, rules: Rules, start: in
         sheet.write_string(r, 0, f"{title.name} ({quota.id})", styles.cell)
         sheet.write_string(r, 1, format_ratio(quota.max_share) if quota.max_share is not None
                            else f"tối đa {quota.max_count}", styles.center)
-        where = (F.SHEET_INDIVIDUALS, INDIVIDUAL_COLUMNS) if title.kind == "individual" else (
-            F.SHEET_COLLECTIVES, COLLECTIVE_COLUMNS)
-        code_col = column_letter(len(where[1]))
-        result_col = column_letter(where[1].index("result"))
         if quota.base in ("headcount", "subunits"):
             base_label = F.INFO_LABELS[quota.base]
             value = info_value(quota.base)
             base_formula = f'=IFERROR(IF(ISNUMBER({value}),{value},""),"")'
         elif quota.base == "titles":
             base_label = "Số đạt " + ", ".join(quota.base_titles)
-            base_formula = "=" + _count_formula(quota.base_titles, F.SHEET_INDIVIDUALS,
-                                                column_letter(len(INDIVIDUAL_COLUMNS)),
-                                                column_letter(INDIVIDUAL_COLUMNS.index("result")))
+            base_formula = "=" + _passed_sum(rules, lookup, quota.base_titles)
         else:
             base_label, base_formula = "—", '=""'
         sheet.write_string(r, 2, base_label, styles.cell)
@@ -289,8 +409,7 @@ def _write_quota_lines(sheet: Worksheet, styles: Styles, rules: Rules, start: in
             rounded = f"ROUND({core},0)" if quota.rounding == "half_up" else f"INT({core})"
             limit = f'=IF(D{excel_r}="","",{rounded})'
         sheet.write_formula(r, 4, limit, styles.formula_int, "")
-        sheet.write_formula(r, 5, "=" + _count_formula(quota.counts, where[0], code_col,
-                                                       result_col),
+        sheet.write_formula(r, 5, "=" + _passed_sum(rules, lookup, quota.counts),
                             styles.formula_int, 0)
         sheet.write_formula(r, 6, f'=IF(E{excel_r}="","",E{excel_r}-F{excel_r})',
                             styles.formula_int, "")
@@ -299,61 +418,39 @@ def _write_quota_lines(sheet: Worksheet, styles: Styles, rules: Rules, start: in
 
 
 # ----------------------------------------------------------------------------------------------
-def spaces_trimmed(cell: str) -> str:
-    """The cell's text with non-breaking spaces and line breaks made spaces, then TRIM (which
-    also folds runs of spaces): what a lookup of a pasted title must compare."""
-    return f'TRIM(SUBSTITUTE(SUBSTITUTE({cell},_xlfn.UNICHAR(160)," "),CHAR(10)," "))'
-
-
 def info_value(key: str) -> str:
     """A "Thông tin" value found by its label in column A, wherever staff moved the row."""
     sheet = F.SHEET_INFO
     return (f"INDEX('{sheet}'!$B:$B,MATCH(\"{F.INFO_LABELS[key]}\",'{sheet}'!$A:$A,0))")
 
 
-def _row_formulas(kind: str, columns: Sequence[str], n: int) -> dict[str, str]:
+def _row_formulas(kind: str, columns: Sequence[str], n: int, lookup: _Lookup) -> dict[str, str]:
     """Formulas of one data row (Excel row n): helper code, rule row, denominator, share, result.
 
-    Mirrors addin.domain.validation.validate_nomination: the engine and the sheet must agree.
+    The result is template_formulas.row_result, the same checks the totals count with; it
+    mirrors addin.domain.validation.validate_nomination: the engine and the sheet must agree.
     """
     col = {key: column_letter(i) for i, key in enumerate(columns)}
     helper = len(columns)
     code, rrow, den = (column_letter(helper + i) for i in range(3))
-    name_key = "full_name" if kind == "individual" else "name"
 
     def q(key: str) -> str:
         return f"INDEX({rule_name(key)},{rrow}{n})"
 
     t, m, p, a = (f"{col[k]}{n}" for k in ("title", "members", "present", "agree"))
-    typed = spaces_trimmed(t)
+    by_prefix = (f'LOOKUP(2,1/(LEFT({spaces_trimmed(t)}&" ",LEN(QT_PREFIX)+1)=QT_PREFIX&" "),'
+                 f"QT_PREFIX_CODE)" if lookup.prefixes else '"?"')
     formulas = {
-        "_code": f'=IF({typed}="","",IFERROR(INDEX(QT_SPELLING_CODE,'
-                 f'MATCH({typed},QT_SPELLING,0)),"?"))',
+        "_code": f'=IF({spaces_trimmed(t)}="","",IFERROR(INDEX(QT_SPELLING_CODE,'
+                 f'MATCH({match_key(t)},QT_SPELLING,0)),IFERROR({by_prefix},"?")))',
         "_row": f'=IFERROR(MATCH({code}{n},QT_CODE,0),0)',
         "_den": f'=IF({rrow}{n}=0,"",IF({q("of_members")}=1,{m},{p}))',
         "percent": f'=IF(OR({t}="",{rrow}{n}=0),"",IF(OR({q("kind")}<>"{KIND_LABEL[kind]}",'
-                   f'N({den}{n})<=0),"",ROUND({a}/{den}{n}*100,2)))',
+                   f'NOT(ISNUMBER({a})),NOT(ISNUMBER({den}{n})),N({den}{n})<=0),"",'
+                   f'ROUND({a}/{den}{n}*100,2)))',
     }
-    counts_ok = (f"ISNUMBER({m}),ISNUMBER({p}),ISNUMBER({a}),{m}>=0,{p}>=0,{a}>=0,"
-                 f"INT({m})={m},INT({p})={p},INT({a})={a}")
-    vote_ok = (f"{p}<={m},{a}<={den}{n},{den}{n}>0,{p}*{q('q_den')}>={q('q_num')}*{m},"
-               f"IF({q('strict')}=1,{a}*{q('th_den')}>{q('th_num')}*{den}{n},"
-               f"{a}*{q('th_den')}>={q('th_num')}*{den}{n})")
-    kind_ok = f'{q("kind")}="{KIND_LABEL[kind]}"'
-    if kind == "individual":
-        ini, st = f"{col['initiative']}{n}", f"{col['streak']}{n}"
-        extra = (f'OR({q("initiative")}=0,TRIM({ini})<>""),'
-                 f"OR({q('streak')}=0,AND(ISNUMBER({st}),{st}>={q('streak')}))")
-    else:
-        h, c1, c2, d = (f"{col[k]}{n}" for k in ("headcount", "cstt", "cstdcs", "disciplined"))
-        extra = (f"OR({q('has_criteria')}=0,AND(ISNUMBER({h}),ISNUMBER({c1}),{h}>0,{c1}<={h},"
-                 f"IF({q('c_strict')}=1,{c1}*{q('c_den')}>{q('c_num')}*{h},"
-                 f"{c1}*{q('c_den')}>={q('c_num')}*{h}),"
-                 f"N({c2})>={q('c_cstdcs')},N({d})<={q('c_disc')}))")
-    passed = (f'IF(AND(TRIM({col[name_key]}{n})<>"",{kind_ok},{counts_ok}),'
-              f'IF(AND({vote_ok},{extra}),"{F.RESULT_PASSED}","{F.RESULT_FAILED}"),'
-              f'"{F.RESULT_FAILED}")')
-    formulas["result"] = f'=IF({t}="","",IF({rrow}{n}=0,"{F.RESULT_FAILED}",{passed}))'
+    refs = Refs(kind, columns, lambda key: f"{col[key]}{n}", q, f"{den}{n}")
+    formulas["result"] = row_result(refs, f"{rrow}{n}>0", f'{q("kind")}="{KIND_LABEL[kind]}"', t)
     return formulas
 
 
@@ -361,9 +458,16 @@ def _engine_values(kind: str, values: Mapping[str, Any], rules: Rules) -> tuple[
     """Cached values for the formula cells, computed by the engine (so readers that do not
     recalculate see the right numbers)."""
     given: dict[str, Any] = {}
+    issues: list[Issue] = []
+    invalid: set[str] = set()
     for key, value in values.items():
         if key in F.COUNT_FIELDS:
-            given[key] = to_count(value)[0]
+            number, problem = to_count(value)
+            given[key] = number
+            if problem:  # as the reader reports it
+                labels = F.INDIVIDUAL_LABELS if kind == "individual" else F.COLLECTIVE_LABELS
+                issues.append(make_issue(problem, f'"{labels.get(key, key)}"'))
+                invalid.add(key)
         elif key in ("full_name", "name"):
             given["name"] = to_text(value)[0]
         elif key == "title":
@@ -373,9 +477,15 @@ def _engine_values(kind: str, values: Mapping[str, Any], rules: Rules) -> tuple[
     if not given.get("title_text"):
         return "", ""
     nom = validate_nomination(Nomination(kind=kind, file="", sheet="", row=0,  # type: ignore[arg-type]
+                                         issues=tuple(issues), invalid=frozenset(invalid),
                                          **given), rules)
     percent = "" if nom.percent is None else nom.percent
-    return percent, (F.RESULT_PASSED if nom.passed else F.RESULT_FAILED)
+    return percent, engine_result(nom)
+
+
+# Text columns whose long values wrap inside the cell (printed whole, never cut).
+WRAPPED_INPUTS = ("full_name", "name", "rank", "position", "unit", "title", "initiative", "note",
+                  "form")
 
 
 def _write_value(sheet: Worksheet, r: int, c: int, key: str, value: Any, styles: Styles) -> None:
@@ -388,12 +498,13 @@ def _write_value(sheet: Worksheet, r: int, c: int, key: str, value: Any, styles:
         else:
             write_text(sheet, r, c, value, styles.input_int)  # as typed: "15", "mười"
     else:
-        write_text(sheet, r, c, value, styles.input)
+        write_text(sheet, r, c, value, styles.input_wrap if key in WRAPPED_INPUTS else styles.input)
 
 
 def _write_table(workbook: Workbook, styles: Styles, rules: Rules, sheet_name: str, title: str,
                  kind: str | None, columns: Sequence[str], labels: Mapping[str, str],
-                 rows: Sequence[Mapping[str, Any]], lists: dict[str, str], cached: bool) -> None:
+                 rows: Sequence[Mapping[str, Any]], lists: dict[str, str], cached: bool,
+                 lookup: _Lookup) -> None:
     sheet = workbook.add_worksheet(sheet_name)
     last_col = len(columns) - 1
     sheet.merge_range(0, 0, 0, last_col, title, styles.title)
@@ -423,9 +534,10 @@ def _write_table(workbook: Workbook, styles: Styles, rules: Rules, sheet_name: s
                 _write_value(sheet, r, c, key, values[key], styles)
             else:
                 sheet.write_blank(r, c, None, styles.input_int if key in F.COUNT_FIELDS
+                                  else styles.input_wrap if key in WRAPPED_INPUTS
                                   else styles.input)
         if kind:
-            formulas = _row_formulas(kind, columns, r + 1)
+            formulas = _row_formulas(kind, columns, r + 1, lookup)
             percent, result = (_engine_values(kind, values, rules) if values and cached
                                else ("", ""))
             helper = len(columns)
@@ -438,17 +550,68 @@ def _write_table(workbook: Workbook, styles: Styles, rules: Rules, sheet_name: s
                                 result)
             if kind == "individual":
                 _write_history_cell(sheet, r, helper + len(HELPER_HEADERS), columns, styles)
-    last = first + n_rows - 1
+    last = max(first + n_rows, COUNTED_LAST_ROW) - 1  # entry rules and colours reach further
     _validations(sheet, kind, columns, first, last, lists)
     if kind:
-        rc = columns.index("result")
-        sheet.conditional_format(first, rc, last, rc, {
-            "type": "cell", "criteria": "==", "value": f'"{F.RESULT_PASSED}"', "format": styles.ok})
-        sheet.conditional_format(first, rc, last, rc, {
-            "type": "cell", "criteria": "==", "value": f'"{F.RESULT_FAILED}"', "format": styles.bad})
+        _result_colours(sheet, styles, columns, first, last)
+        _write_sheet_check(workbook, sheet, kind, columns, lookup)
     sheet.freeze_panes(HEADER_ROW + 1, 2)
-    sheet.protect("", {"format_columns": True, "format_rows": True, "autofilter": True})
+    # Rows may be inserted and deleted: the totals read whole column ranges.
+    sheet.protect("", {"format_columns": True, "format_rows": True, "autofilter": True,
+                       "insert_rows": True, "delete_rows": True})
+    _print_layout(sheet, columns, rows, first)
+
+
+def _print_layout(sheet: Worksheet, columns: Sequence[str], rows: Sequence[Mapping[str, Any]],
+                  first: int) -> None:
+    """Print the filled rows (a few blank ones in a blank template) of the visible columns,
+    each filled row as tall as its wrapped text."""
+    for i, values in enumerate(rows):
+        height = row_height((to_text(values[k])[0], COLUMN_WIDTHS.get(k, 12))
+                            for k in columns if k in WRAPPED_INPUTS and k in values)
+        if height is not None:
+            sheet.set_row(first + i, height)
+    sheet.print_area(0, 0, first + max(len(rows), PRINT_BLANK_ROWS) - 1, len(columns) - 1)
     print_setup(sheet, 0, HEADER_ROW)
+
+
+def _result_colours(sheet: Worksheet, styles: Styles, columns: Sequence[str], first: int,
+                     last: int) -> None:
+    """Đạt green, Không đạt red, "Lỗi: …" and a titled row without its formula in error colour."""
+    rc = columns.index("result")
+    sheet.conditional_format(first, rc, last, rc, {
+        "type": "cell", "criteria": "==", "value": f'"{F.RESULT_PASSED}"', "format": styles.ok})
+    sheet.conditional_format(first, rc, last, rc, {
+        "type": "cell", "criteria": "==", "value": f'"{F.RESULT_FAILED}"', "format": styles.bad})
+    sheet.conditional_format(first, rc, last, rc, {
+        "type": "text", "criteria": "begins with", "value": ERROR_PREFIX.strip(),
+        "format": styles.error})
+    t, result = column_letter(columns.index("title")), column_letter(rc)
+    sheet.conditional_format(first, rc, last, rc, {
+        "type": "formula", "criteria": f'=AND(TRIM(${t}{first + 1})<>"",${result}{first + 1}="")',
+        "format": styles.error})
+
+
+def _write_sheet_check(workbook: Workbook, sheet: Worksheet, kind: str, columns: Sequence[str],
+                       lookup: _Lookup) -> None:
+    """A line above the header saying, when it happens, that rows have a title but no "Kết
+    quả" formula, a title the sheet cannot read, or lie below the rows the totals cover."""
+    whole = {key: f"${column_letter(columns.index(key))}:${column_letter(columns.index(key))}"
+             for key in ("title", "result")}
+    t = column_letter(columns.index("title"))
+    data = f"${t}${HEADER_ROW + 2}:${t}${COUNTED_LAST_ROW}"
+    no_formula = f'COUNTIFS({whole["title"]},"<>",{whole["result"]},"")'
+    unread = f'SUM(IF(TRIM({data})<>"",IF({_is_any_title(lookup, data)},0,1),0))'
+    beyond = f"COUNTA({whole['title']})-COUNTA(${t}${HEADER_ROW + 1}:${t}${COUNTED_LAST_ROW})"
+    parts = [(no_formula, "dòng có danh hiệu nhưng chưa có công thức “Kết quả” — chép công "
+                          "thức xuống"),
+             (unread, "dòng có danh hiệu chưa nhận ra, không tính vào hạn mức — chọn trong "
+                      "danh sách"),
+             (beyond, f"dòng ở dưới dòng {COUNTED_LAST_ROW} không được tính vào hạn mức")]
+    formula = "&".join(f'IF({n}>0,"⚠ "&{n}&" {words}.  ","")' for n, words in parts)
+    bold_red = workbook.add_format({"bold": True, "font_color": "#C00000"})
+    sheet.write_array_formula(HEADER_ROW - 1, 0, HEADER_ROW - 1, 0, "{=" + formula + "}",
+                              bold_red, "")
 
 
 def _write_history_cell(sheet: Worksheet, r: int, c: int, columns: Sequence[str], styles: Styles
@@ -459,9 +622,39 @@ def _write_history_cell(sheet: Worksheet, r: int, c: int, columns: Sequence[str]
         sheet.write_string(HEADER_ROW, c, HISTORY_HEADER, styles.header)
         sheet.set_column(c, c, 14)
     name, title = (column_letter(columns.index(k)) for k in ("full_name", "title"))
-    info = f"'{F.SHEET_INFO}'"
-    sheet.write_formula(r, c, f'=IFERROR(TDKT_CHUOINAM({name}{r + 1},{title}{r + 1},{info}!B5,'
-                              f'"","",{info}!B3),"")', styles.formula, "")
+    sheet.write_formula(r, c, f'=IFERROR(TDKT_CHUOINAM({name}{r + 1},{title}{r + 1},'
+                              f'{info_value("period")},"","",{info_value("unit")}),"")',
+                        styles.formula, "")
+
+
+def _vote_bounds(kind: str, columns: Sequence[str], first: int) -> dict[str, dict[str, Any]]:
+    """Entry rules of "Số có mặt" and "Số phiếu đồng ý": whole numbers ≥ 0 that the counts
+    they depend on allow (the engine's present_exceeds_members and agree_exceeds_present)."""
+    n = first + 1
+    m, p, a = (f"{column_letter(columns.index(k))}{n}" for k in ("members", "present", "agree"))
+    rrow = f"{column_letter(len(columns) + 1)}{n}"
+    whole = "ISNUMBER({0}),INT({0})={0},{0}>=0"
+    # Absent members may answer in writing when the title counts all members (its rule).
+    of_members = f"IF(N({rrow})>0,INDEX({rule_name('of_members')},N({rrow}))=1,FALSE)"
+    labels = F.INDIVIDUAL_LABELS if kind == "individual" else F.COLLECTIVE_LABELS
+    return {
+        "present": {
+            "validate": "custom",
+            "value": f"=AND({whole.format(p)},OR(NOT(ISNUMBER({m})),{p}<={m}))",
+            "input_title": "Số nguyên", "input_message": f"Không lớn hơn “{labels['members']}”",
+            "error_title": "Số không hợp lệ",
+            "error_message": f"“{labels['present']}” là số nguyên ≥ 0, không lớn hơn "
+                             f"“{labels['members']}”."},
+        "agree": {
+            "validate": "custom",
+            "value": f"=AND({whole.format(a)},OR(NOT(ISNUMBER({m})),{a}<={m}),"
+                     f"OR(NOT(ISNUMBER({p})),{a}<={p},{of_members}))",
+            "input_title": "Số nguyên", "input_message": f"Không lớn hơn “{labels['present']}”",
+            "error_title": "Số không hợp lệ",
+            "error_message": f"“{labels['agree']}” là số nguyên ≥ 0, không lớn hơn "
+                             f"“{labels['present']}” (hoặc tổng số thành viên khi danh hiệu "
+                             f"tính trên tổng số)."},
+    }
 
 
 def _validations(sheet: Worksheet, kind: str | None, columns: Sequence[str], first: int,
@@ -469,8 +662,12 @@ def _validations(sheet: Worksheet, kind: str | None, columns: Sequence[str], fir
     def cols(key: str) -> int:
         return columns.index(key)
 
+    bounded = _vote_bounds(kind, columns, first) if kind else {}
     for key in columns:
-        if key in F.COUNT_FIELDS:
+        if key in bounded:
+            c = cols(key)
+            sheet.data_validation(first, c, last, c, bounded[key])
+        elif key in F.COUNT_FIELDS:
             c = cols(key)
             sheet.data_validation(first, c, last, c, {
                 "validate": "integer", "criteria": ">=", "value": 0,
@@ -516,9 +713,10 @@ def unit_workbook_bytes(rules: Rules, data: UnitData | None = None, cached: bool
     workbook = new_workbook(buffer, "Mẫu báo cáo thi đua, khen thưởng của đơn vị", template=True)
     styles = Styles(workbook)
     _write_guide(workbook, styles, rules)
-    _write_info(workbook, styles, rules, data)
     lists = _list_values(rules)
     refs = _list_refs(lists)
+    lookup = _lookup(rules, lists)
+    _write_info(workbook, styles, rules, data, lookup)
     order = [
         (F.SHEET_INDIVIDUALS, "DANH SÁCH CÁ NHÂN ĐỀ NGHỊ DANH HIỆU THI ĐUA", "individual",
          INDIVIDUAL_COLUMNS, F.INDIVIDUAL_LABELS, data.individuals),
@@ -529,9 +727,9 @@ def unit_workbook_bytes(rules: Rules, data: UnitData | None = None, cached: bool
     ]
     for sheet_name, title, kind, columns, labels, rows in order:
         _write_table(workbook, styles, rules, sheet_name, title, kind, columns, labels, rows,
-                     refs, cached)
+                     refs, cached, lookup)
     write_scores_sheet(workbook, styles, *covenant_or_sample(rules), data.scores)
     _write_rules_sheet(workbook, styles, rules)
-    _write_lists_sheet(workbook, lists, rules)
+    _write_lists_sheet(workbook, lists, rules, lookup)
     workbook.worksheets()[1].activate()
     return finish(workbook, buffer)

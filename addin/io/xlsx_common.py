@@ -78,6 +78,7 @@ class Styles:
         self.pct = fmt(num_format="0.00", **border)
         self.center = fmt(align="center", **border)
         self.input = fmt(locked=False, bg_color="#FFF2CC", **border)
+        self.input_wrap = fmt(locked=False, bg_color="#FFF2CC", text_wrap=True, **border)
         self.input_int = fmt(locked=False, num_format="0", bg_color="#FFF2CC", **border)
         self.formula = fmt(bg_color="#F2F2F2", **border)
         self.formula_pct = fmt(num_format="0.00", bg_color="#F2F2F2", **border)
@@ -88,6 +89,11 @@ class Styles:
         self.warning = fmt(bg_color="#FFE699", **border)
         self.ok = fmt(bg_color="#C6EFCE", **border)
         self.bad = fmt(bg_color="#FFC7CE", **border)
+        # The national header and signature blocks of printed pages (addin.io.page_blocks).
+        self.page_bold = fmt(bold=True, align="center", valign="vcenter", text_wrap=True)
+        self.page_italic = fmt(italic=True, align="center", valign="vcenter", text_wrap=True)
+        self.page_title = fmt(bold=True, font_size=13, align="center", valign="vcenter",
+                              text_wrap=True)
 
 
 def print_setup(sheet: Worksheet, header_first: int, header_last: int) -> None:

@@ -59,7 +59,10 @@ def test_template_shows_the_proven_streak_column(tmp_path: Path, rules: Rules) -
     header = [c.value for c in ws[4]]
     col = header.index(HISTORY_HEADER) + 1
     formula = ws.cell(5, col).value
-    assert formula.startswith("=IFERROR(TDKT_CHUOINAM(B5,F5,'Thông tin'!B5,")
+    # Period and unit found by their labels on "Thông tin", wherever staff moved the rows.
+    assert formula.startswith("=IFERROR(TDKT_CHUOINAM(B5,F5,INDEX('Thông tin'!$B:$B,"
+                              "MATCH(\"Kỳ báo cáo\",")
+    assert "MATCH(\"Đơn vị\"," in formula
     assert not ws.column_dimensions[openpyxl.utils.get_column_letter(col)].hidden
 
 

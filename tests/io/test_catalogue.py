@@ -16,6 +16,7 @@ from addin.io.libreoffice import convert
 from addin.io.reader import read_unit_workbook
 from addin.io.unit_template import UnitData, unit_workbook_bytes
 from tests.conftest import collective, needs_libreoffice, unit_sheets, write_openpyxl
+from tests.sheet_rows import header_row
 
 PASSING_VOTE = {"members": 10, "present": 10, "agree": 10}
 SOUND_COLLECTIVE = {"headcount": 20, "cstt": 18, "cstdcs": 2, "disciplined": 0}
@@ -119,20 +120,22 @@ def test_a_cluster_proposing_every_title_in_common_spellings_is_counted_and_grou
         assert counts == {"proposed": listed + 1, "passed": listed + 1}, code
 
     report = openpyxl.load_workbook(out)
-    heads = [c.value for c in report["Tổng hợp"][6] if c.value]
+    heads = [c.value for c in report["Tổng hợp"][header_row(report["Tổng hợp"], "STT")]
+             if c.value]
     assert [h for h in heads if h in {t.name for t in rules.titles.values()}] == [
         t.name for t in rules.titles.values()]  # every title, in catalogue order
     sheet = report["Khen thưởng"]
     lines = []
-    for row in sheet.iter_rows(min_row=6):  # the totals, down to "Tổng cộng" (details below)
+    # the totals, down to "Tổng cộng" (details below)
+    for row in sheet.iter_rows(min_row=header_row(sheet, "STT") + 1):
         if row[0].value == "Tổng cộng":
             break
         lines.append([c.value for c in row])
-    by_code = {line[7]: line for line in lines}
+    by_code = {line[8]: line for line in lines}
     assert list(by_code) == [*rules.forms, "?"]  # catalogue order, the unknown form last
     assert by_code["BKBQP"][1] == "Bằng khen của Bộ trưởng Bộ Quốc phòng"
     assert by_code["BKBQP"][5] == 4 and by_code["BKBQP"][6] == 2  # A's name + B's "BK BQP"
-    assert "BK BQP" in by_code["BKBQP"][8]
+    assert "BK BQP" in by_code["BKBQP"][7]
     assert by_code["?"][1] == "Bằng khen của Hội Cựu chiến binh huyện"
     assert sum(line[5] for line in lines) == 2 * (len(rules.forms) + len(TYPED_FORMS))
 

@@ -22,6 +22,7 @@ from addin.io.covenant_file import sample_text
 from addin.io.report_input import CHAIN
 from addin.io.rules_file import load_rules
 from tests.conftest import IND_HEADER, collective, person, unit_sheets, write_openpyxl
+from tests.sheet_rows import header_row
 
 SCORE_HEADER = ["Mã tiêu chí", "Nội dung tiêu chí", "Điểm tối đa", "Điểm tự chấm",
                 "Điểm cụm chấm", "Minh chứng"]
@@ -192,7 +193,8 @@ def _scored_unit(path: Path, unit: str, cluster: str, **scores: Any) -> None:
 
 def _ranking(report: Path) -> list[tuple[Any, ...]]:
     sheet = openpyxl.load_workbook(report)["Xếp hạng"]
-    rows = list(sheet.iter_rows(min_row=7, max_col=8, values_only=True))
+    rows = list(sheet.iter_rows(min_row=header_row(sheet, "Hạng") + 1, max_col=8,
+                                values_only=True))
     return [r for r in rows[:next((i for i, r in enumerate(rows) if r[1] is None), len(rows))]]
 
 
@@ -258,8 +260,9 @@ def test_a_per_cluster_limit_stays_per_cluster_at_the_next_level(tmp_path, rules
         ctd = [q for q in payload["quotas"] if q["quota"] == "CTD"]
         assert sorted((q["counted"], q["ok"]) for q in ctd) == [(1, True), (1, True), (2, False)]
     sheet = openpyxl.load_workbook(up / "tinh.xlsx")["Hạn mức"]
-    header = [c.value for c in sheet[5]]
-    rows = [r for r in sheet.iter_rows(min_row=6, values_only=True) if r[3] == "CTD"]
+    top = header_row(sheet, "STT")
+    header = [c.value for c in sheet[top]]
+    rows = [r for r in sheet.iter_rows(min_row=top + 1, values_only=True) if r[3] == "CTD"]
     cluster_c = header.index("Cụm thi đua")
     assert sorted((r[cluster_c], r[header.index("Đã đạt")]) for r in rows) == [
         ("cum-1", 1), ("cum-2", 1), ("cum-3", 2)]

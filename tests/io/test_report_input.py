@@ -13,6 +13,7 @@ from addin.app import consolidate_folder, report_root
 from addin.io.report_input import CHAIN
 from addin.io.rules_file import load_rules
 from tests.conftest import collective, person, unit_sheets, write_openpyxl
+from tests.sheet_rows import header_row
 
 RULES = load_rules()
 CLUSTERS = {"cum-1": ("Ban CHQS huyện Ea Kar", "Ban CHQS huyện Lắk"),
@@ -76,7 +77,8 @@ def _comparable(payload: dict) -> dict:
 
 def _commendation_totals(report: Path) -> list[tuple]:
     sheet = openpyxl.load_workbook(report, data_only=True)["Khen thưởng"]
-    return [tuple(r[1:6]) for r in sheet.iter_rows(min_row=6, values_only=True) if r[1]]
+    first = header_row(sheet, "STT") + 1
+    return [tuple(r[1:6]) for r in sheet.iter_rows(min_row=first, values_only=True) if r[1]]
 
 
 def test_reports_of_a_level_consolidate_like_the_units(levels, tmp_path):
@@ -96,9 +98,10 @@ def test_reports_of_a_level_consolidate_like_the_units(levels, tmp_path):
 def test_provenance_chain_back_to_the_unit_file_and_row(levels, tmp_path):
     consolidate_folder(str(levels / "vung"), str(tmp_path / "vung.xlsx"), RULES)
     sheet = openpyxl.load_workbook(tmp_path / "vung.xlsx")["Cá nhân"]
-    header = [c.value for c in sheet[5]]
+    top = header_row(sheet, "STT")
+    header = [c.value for c in sheet[top]]
     file_c, row_c = header.index("Tệp nguồn"), header.index("Dòng nguồn")
-    rows = [r for r in sheet.iter_rows(min_row=6, values_only=True)]
+    rows = [r for r in sheet.iter_rows(min_row=top + 1, values_only=True)]
     first = rows[0]
     links = first[file_c].split(CHAIN)
     assert [Path(p).name for p in links] == ["tinh.xlsx", "cum-1.xlsx", "u0.xlsx"]
@@ -122,8 +125,9 @@ def test_identity_columns_travel_up_the_levels(tmp_path):
     consolidate_folder(str(level1), str(level2 / "tinh.xlsx"), RULES)
     consolidate_folder(str(level2), str(tmp_path / "vung.xlsx"), RULES)
     sheet = openpyxl.load_workbook(tmp_path / "vung.xlsx")["Cá nhân"]
-    header = [c.value for c in sheet[5]]
-    row = [c.value for c in sheet[6]]
+    top = header_row(sheet, "STT")
+    header = [c.value for c in sheet[top]]
+    row = [c.value for c in sheet[top + 1]]
     assert (row[header.index("Số hiệu quân nhân")], row[header.index("Năm sinh")]) == (
         "12-345-678", 1990)
 

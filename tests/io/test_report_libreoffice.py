@@ -12,6 +12,7 @@ import openpyxl
 from addin import app
 from addin.io.libreoffice import convert
 from tests.conftest import needs_libreoffice
+from tests.sheet_rows import header_row
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "workbooks" / "demo" / "cum-thi-dua-so-3"
@@ -40,11 +41,12 @@ def test_report_totals_recalculate_to_what_python_wrote(tmp_path, rules):
     people = outcome.payload["totals"]["individuals"]
     # Title names head their "Đề nghị" / "Đạt" column pairs (only titles the cluster proposed).
     individual = {t.name for t in rules.titles.values() if t.kind == "individual"}
-    heads = [c.value for c in summary[6]]
+    heads = [c.value for c in summary[header_row(summary, "STT")]]
     proposed_cells = [total_row[i].value for i, name in enumerate(heads) if name in individual]
     assert len(proposed_cells) == 2  # the demo proposes CSTT and CSTĐCS
     assert sum(proposed_cells) == people
-    assert recalculated["Cá nhân"].max_row == 5 + people
+    people_sheet = recalculated["Cá nhân"]
+    assert people_sheet.max_row == header_row(people_sheet, "STT") + people
 
 
 @needs_libreoffice

@@ -1,0 +1,63 @@
+"""Every Vietnamese label, header and verdict text of the printed reports, written once.
+
+Field headers that name a field of the unit workbook come from addin.domain.fields (the same
+texts the reader recognises); this module holds the rest: severities, statuses, quota verdicts,
+the national header and the signature block of official pages.
+"""
+
+from __future__ import annotations
+
+import re
+
+SEVERITY = {"error": "Lỗi", "warning": "Cảnh báo", "info": "Thông tin"}
+# A file's status in a consolidation (the "Nguồn" sheet; report_input reads two of them back).
+FILE_STATUS = {"ok": "Hợp lệ", "errors": "Có lỗi", "skipped": "Bỏ qua (trùng)",
+               "unreadable": "Không đọc được"}
+# A quota check's verdict: within the limit, over it, or not computable (a base is missing).
+QUOTA_VERDICT: dict[bool | None, str] = {True: "Trong hạn mức", False: "Vượt",
+                                         None: "Chưa tính được"}
+QUOTA_OVER_PREFIX = "Vượt: "
+QUOTA_UNKNOWN = "Chưa đủ số liệu"
+CLUSTER_WIDE = "TOÀN CỤM"
+WHOLE_CLUSTER_FILE = "(toàn cụm)"
+TOTAL = "Tổng cộng"
+PROPOSED, PASSED = "Đề nghị", "Đạt"
+NO_LIMIT = "không giới hạn"  # shown where the rules book sets no upper bound
+TO_CHECK = "cần kiểm tra"
+VERIFIED, UNVERIFIED = "Đã kiểm chứng", "Cần kiểm tra"
+MATCH, MISMATCH, NOT_COUNTED = "Khớp", "KHÔNG KHỚP", "Không tính"
+
+# The national header of an official page (Nghị định 30/2020/NĐ-CP, thể thức văn bản).
+NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+MOTTO = "Độc lập - Tự do - Hạnh phúc"
+UNNAMED_ISSUER = "……………………"  # filled in by hand when the issuing unit is not known
+PLACE_BLANK = "……"
+
+# The signature block.
+PREPARER = "NGƯỜI LẬP BIỂU"
+CHAIR = "CỤM TRƯỞNG"
+COMMANDER = "THỦ TRƯỞNG ĐƠN VỊ"
+SIGN_HINT = "(Ký, ghi rõ họ tên)"
+SIGN_STAMP_HINT = "(Ký, ghi rõ họ tên, đóng dấu)"
+
+_DATE = re.compile(r"\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*")
+
+
+def date_line(date: str, place: str = "") -> str:
+    """"Đắk Lắk, ngày 20 tháng 11 năm 2026" from "20/11/2026"; dots to fill by hand where the
+    place or the date is not known."""
+    where = place.strip() or PLACE_BLANK
+    found = _DATE.fullmatch(date or "")
+    if found is None:
+        return f"{where}, ngày …… tháng …… năm ……"
+    day, month, year = found.groups()
+    return f"{where}, ngày {int(day):02d} tháng {int(month):02d} năm {year}"
+
+
+def date_key(date: str) -> tuple[int, int, int] | None:
+    """(year, month, day) of a dd/mm/yyyy date, to pick the latest; None when not a date."""
+    found = _DATE.fullmatch(date or "")
+    if found is None:
+        return None
+    day, month, year = (int(x) for x in found.groups())
+    return year, month, day

@@ -1,0 +1,108 @@
+"""The national header and the signature block of every printed report, written here once.
+
+Header (top of the sheet): the issuing unit on the left; "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+"Độc lập - Tự do - Hạnh phúc" and "…, ngày dd tháng mm năm yyyy" on the right; then the title
+and its explaining lines across the page. Signature (under the table): "NGƯỜI LẬP BIỂU" on the
+left, the signer's role ("CỤM TRƯỞNG", "THỦ TRƯỞNG ĐƠN VỊ") on the right, room to sign, and the
+names when they are known. Blocks span the table's columns, split where the column widths
+reach about 40 % of the page, so they print inside the width the table fits to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
+
+from addin.domain import labels as L
+from addin.io.sheet_spec import row_height
+from addin.io.xlsx_common import Styles
+
+LEFT_SHARE = 0.4  # of the table's width, for the issuing unit and the preparer
+SIGN_ROOM_PT = 54.0  # blank space to sign in
+
+
+@dataclass(frozen=True, slots=True)
+class PageHead:
+    title: str
+    lines: Sequence[str] = ()  # italic lines under the title (period, rules book…)
+    issuer: str = ""  # the issuing unit, upper-cased on the page; dots when not known
+    date: str = ""  # dd/mm/yyyy; dots when not known
+    place: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Signers:
+    role: str = L.CHAIR  # the right-hand signer
+    hint: str = L.SIGN_STAMP_HINT
+    name: str = ""
+    preparer: str = ""
+
+
+def _split(widths: Sequence[float]) -> int:
+    """Index of the first column of the right-hand half."""
+    if len(widths) < 2:
+        return len(widths)
+    total, run = sum(widths), 0.0
+    for c, width in enumerate(widths[:-1]):
+        run += width
+        if run >= LEFT_SHARE * total:
+            return c + 1
+    return len(widths) - 1
+
+
+def _span(sheet: Worksheet, row: int, first: int, last: int, text: str, fmt: Format) -> None:
+    if last > first:
+        sheet.merge_range(row, first, row, last, text, fmt)
+    elif last == first:
+        sheet.write_string(row, first, text, fmt)
+
+
+def _width(widths: Sequence[float], first: int, last: int) -> float:
+    return sum(widths[first:last + 1]) or 10.0
+
+
+def national_header(sheet: Worksheet, styles: Styles, widths: Sequence[float], head: PageHead
+                    ) -> int:
+    """Write the header block from row 0; return the first free row (after a blank one)."""
+    split, last = _split(widths), len(widths) - 1
+    left_w, right_w = _width(widths, 0, split - 1), _width(widths, split, last)
+    issuer = head.issuer.strip().upper() or L.UNNAMED_ISSUER
+    rows = [((issuer, styles.page_bold), (L.NATION, styles.page_bold)),
+            (("", None), (L.MOTTO, styles.page_bold)),
+            (("", None), (L.date_line(head.date, head.place), styles.page_italic))]
+    for r, ((left, left_fmt), (right, right_fmt)) in enumerate(rows):
+        if left and left_fmt is not None and split > 0:
+            _span(sheet, r, 0, split - 1, left, left_fmt)
+        _span(sheet, r, split, last, right, right_fmt)
+        sheet.set_row(r, row_height([(left, left_w * 0.9), (right, right_w * 0.9)], 17.0))
+    row = len(rows) + 1
+    full = _width(widths, 0, last)
+    _span(sheet, row, 0, last, head.title, styles.page_title)
+    sheet.set_row(row, row_height([(head.title, full * 0.8)], 20.0))
+    for text in head.lines:
+        row += 1
+        _span(sheet, row, 0, last, text, styles.page_italic)
+        sheet.set_row(row, row_height([(text, full)]))
+    return row + 2
+
+
+def signature_block(sheet: Worksheet, styles: Styles, row: int, widths: Sequence[float],
+                    signers: Signers) -> int:
+    """Write the signature block from `row` (leave a blank row above it); return the row after."""
+    split, last = _split(widths), len(widths) - 1
+    lines = ((L.PREPARER, signers.role, styles.page_bold),
+             (L.SIGN_HINT, signers.hint, styles.page_italic))
+    for r, (left, right, fmt) in enumerate(lines, start=row):
+        if split > 0:
+            _span(sheet, r, 0, split - 1, left, fmt)
+        _span(sheet, r, split, last, right, fmt)
+    names = row + len(lines)
+    sheet.set_row(names, SIGN_ROOM_PT)
+    if signers.preparer and split > 0:
+        _span(sheet, names + 1, 0, split - 1, signers.preparer, styles.page_bold)
+    if signers.name:
+        _span(sheet, names + 1, split, last, signers.name, styles.page_bold)
+    return names + 2

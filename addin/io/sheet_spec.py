@@ -1,0 +1,153 @@
+"""Declared sheets: a table is a list of columns (key, header, width, style, wrap), written by one
+function that also sizes each row for its wrapped text.
+
+Neither LibreOffice nor Excel grows a row written with a height for wrapped text, and
+LibreOffice does not grow one written without (its cells then print over their neighbours), so
+heights are computed here from the text and the column width.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
+
+from addin.io.xlsx_common import Styles, write_number, write_text
+
+# Times New Roman 11: a line is 15 pt; a column of width w holds about 1.1·w characters of
+# Vietnamese text (narrower than the "0" Excel measures widths by); a little slack per row.
+LINE_PT = 15.0
+ROW_PAD_PT = 3.0
+CHARS_PER_UNIT = 1.1
+HEADER_MIN_PT = 32.0
+MAX_ROW_PT = 409.0  # Excel's largest row height
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    key: str
+    header: str
+    width: float
+    style: str = "cell"  # an attribute of xlsx_common.Styles
+    wrap: bool = False  # long text wraps inside the column (the row grows)
+
+
+@dataclass(frozen=True, slots=True)
+class Styled:
+    """A cell value with a style of its own (a verdict coloured by its outcome)."""
+
+    value: object
+    style: str
+
+
+def wrapped_lines(text: str, width: float) -> int:
+    """Lines `text` takes in a column `width` wide: words wrapped greedily, long words split."""
+    capacity = max(1, int((width - 1) * CHARS_PER_UNIT))
+    lines = 0
+    for paragraph in text.split("\n"):
+        lines += 1
+        used = 0  # characters on the current line
+        for word in paragraph.split():
+            need = len(word) if used == 0 else used + 1 + len(word)
+            if need <= capacity:
+                used = need
+                continue
+            if used:
+                lines += 1
+            while len(word) > capacity:  # a path or a long code breaks anywhere
+                word = word[capacity:]
+                lines += 1
+            used = len(word)
+    return lines
+
+
+def row_height(cells: Iterable[tuple[object, float]], minimum: float = 0.0) -> float | None:
+    """The height a row of wrapped cells (value, column width) needs; None when one line does
+    (and no minimum is asked), so the row keeps the sheet's default height."""
+    lines = max((wrapped_lines(str(v), w) for v, w in cells if isinstance(v, str) and v),
+                default=1)
+    if lines <= 1 and not minimum:
+        return None
+    return min(MAX_ROW_PT, max(minimum, LINE_PT * lines + ROW_PAD_PT))
+
+
+def set_widths(sheet: Worksheet, columns: Sequence[Column], first_col: int = 0) -> None:
+    for c, column in enumerate(columns, start=first_col):
+        sheet.set_column(c, c, column.width)
+
+
+def write_header(sheet: Worksheet, styles: Styles, row: int, columns: Sequence[Column],
+                 first_col: int = 0) -> None:
+    set_widths(sheet, columns, first_col)
+    for c, column in enumerate(columns, start=first_col):
+        sheet.write_string(row, c, column.header, styles.header)
+    sheet.set_row(row, row_height(((c.header, c.width) for c in columns), HEADER_MIN_PT))
+
+
+def cell_format(styles: Styles, column: Column, style: str | None = None) -> Format:
+    fmt: Format = getattr(styles, style or ("cell_wrap" if column.wrap else column.style))
+    return fmt
+
+
+def write_cells(sheet: Worksheet, styles: Styles, row: int, columns: Sequence[Column],
+                values: Sequence[object], first_col: int = 0) -> None:
+    """One row of a declared table; its height follows its wrapped columns."""
+    wrapped: list[tuple[object, float]] = []
+    for c, (column, given) in enumerate(zip(columns, values, strict=True), start=first_col):
+        value, style = (given.value, given.style) if isinstance(given, Styled) else (given, None)
+        fmt = cell_format(styles, column, style)
+        if isinstance(value, bool) or not isinstance(value, int | float) and value is not None:
+            write_text(sheet, row, c, value, fmt)
+            if column.wrap:
+                wrapped.append((str(value), column.width))
+        else:
+            write_number(sheet, row, c, value, fmt)
+    height = row_height(wrapped)
+    if height is not None:
+        sheet.set_row(row, height)
+
+
+def write_table(sheet: Worksheet, styles: Styles, header_row: int, columns: Sequence[Column],
+                rows: Iterable[Sequence[object]]) -> int:
+    """Header and rows; returns the last row written (the header's when there is none)."""
+    write_header(sheet, styles, header_row, columns)
+    row = header_row
+    for values in rows:
+        row += 1
+        write_cells(sheet, styles, row, columns, values)
+    return row
+
+
+def put_to_use(formats: Iterable[Format]) -> None:
+    """Give formats their style index now: rows spliced in after the workbook closes
+    (addin.io.fast_rows) can only use formats XlsxWriter wrote. `_get_xf_index` is what every
+    XlsxWriter write calls (an internal, like the style indices fast_rows reads)."""
+    for fmt in formats:
+        fmt._get_xf_index()
+
+
+class RowSizer:
+    """Heights of many rows of one declared table, fast enough for the bulk sheets (500,000
+    rows): only the wrapped columns are looked at, a text shorter than its column's line is
+    one line without splitting it, and repeated texts (units, titles, files) are sized once."""
+
+    def __init__(self, columns: Sequence[Column]) -> None:
+        self._wrapped = [(i, c.width, int((c.width - 1) * CHARS_PER_UNIT))
+                         for i, c in enumerate(columns) if c.wrap]
+        self._seen: dict[tuple[str, float], int] = {}
+
+    def height(self, values: Sequence[object]) -> float | None:
+        lines = 1
+        for i, width, capacity in self._wrapped:
+            text = values[i]
+            if isinstance(text, str) and len(text) > capacity:
+                key = (text, width)
+                found = self._seen.get(key)
+                if found is None:
+                    if len(self._seen) > 100_000:  # personal texts do not repeat: bound memory
+                        self._seen.clear()
+                    found = self._seen[key] = wrapped_lines(text, width)
+                lines = max(lines, found)
+        return None if lines <= 1 else min(MAX_ROW_PT, LINE_PT * lines + ROW_PAD_PT)

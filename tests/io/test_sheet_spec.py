@@ -1,0 +1,106 @@
+"""Declared sheets, labels and the report layout they give, read back from real .xlsx files
+(the PDF checks are in test_print_pages.py)."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import openpyxl
+import xlsxwriter
+
+from addin import app
+from addin.domain import labels as L
+from addin.domain.cluster import consolidate
+from addin.io.reader import read_unit_workbook
+from addin.io.report import ISSUE_COLUMNS, ReportMeta, cluster_report_bytes
+from addin.io.rollup import ClusterSummary, rollup_bytes
+from addin.io.sheet_spec import LINE_PT, Column, Styled, wrapped_lines, write_table
+from addin.io.xlsx_common import Styles
+from tests.conftest import INFO_ROWS, person, unit_sheets, write_openpyxl
+from tests.sheet_rows import header_row, top_texts
+
+
+def test_wrapped_lines_follow_words_and_break_long_ones():
+    assert wrapped_lines("Phó Chỉ huy trưởng Ban CHQS", 14) == 3  # 14 characters a line
+    assert wrapped_lines("Đạt", 5) == 1
+    assert wrapped_lines("a" * 30, 10) == 4  # a path or a code breaks anywhere
+    assert wrapped_lines("một\nhai", 40) == 2
+
+
+def test_date_line_is_the_official_form():
+    assert L.date_line("5/1/2025") == "……, ngày 05 tháng 01 năm 2025"
+    assert L.date_line("20/11/2026", "Đắk Lắk") == "Đắk Lắk, ngày 20 tháng 11 năm 2026"
+    assert L.date_line("") == "……, ngày …… tháng …… năm ……"
+    assert L.date_key("02/12/2024") > L.date_key("30/11/2024")  # type: ignore[operator]
+
+
+def test_a_declared_table_writes_headers_widths_styles_and_heights():
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    styles = Styles(workbook)
+    sheet = workbook.add_worksheet("T")
+    columns = (Column("seq", "STT", 5, "center"), Column("text", "Nội dung", 20, wrap=True),
+               Column("n", "Số", 8, "int"),
+               Column("extra", "Cột thêm", 12))  # adding a column: one line
+    long = "một nội dung dài cần xuống dòng ba lần trong cột hẹp này"
+    last = write_table(sheet, styles, 2, columns, [[1, long, 7, Styled("Vượt", "bad")],
+                                                   [2, "ngắn", None, ""]])
+    workbook.close()
+    assert last == 4
+    sheet = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))["T"]
+    assert [c.value for c in sheet[3]] == ["STT", "Nội dung", "Số", "Cột thêm"]
+    assert sheet.column_dimensions["B"].width > 20 and sheet["B4"].alignment.wrap_text
+    assert sheet.row_dimensions[4].height >= 3 * LINE_PT  # three lines of wrapped text
+    assert sheet.row_dimensions[5].height is None  # one line: the default height
+    assert sheet["C4"].number_format == "0" and sheet["D4"].fill.fgColor.rgb.endswith("FFC7CE")
+
+
+def _two_units(tmp_path: Path) -> list:
+    books = []
+    for i, unit in enumerate(("Ban CHQS huyện Ea Kar", "Ban CHQS huyện Lắk")):
+        info = [r if r[0] != "Đơn vị" else ["Đơn vị", unit] for r in INFO_ROWS]
+        people = [person(name=f"Người {i}-{k}", seq=k, agree=11 if k == 3 else 8)
+                  for k in (1, 2, 3)]
+        path = write_openpyxl(tmp_path / f"u{i}.xlsx", unit_sheets(people, info=info))
+        books.append(read_unit_workbook(path))
+    return books
+
+
+def test_stt_runs_through_the_sheet_and_issues_name_their_unit(tmp_path, rules):
+    books = _two_units(tmp_path)
+    result = consolidate(books, rules)
+    meta = ReportMeta("Cụm thi đua số 3", "Năm 2024", "02/12/2024", "quan-doi")
+    wb = openpyxl.load_workbook(io.BytesIO(cluster_report_bytes(result, rules, meta)))
+    people = wb["Cá nhân"]
+    top = header_row(people, "STT")
+    assert [people.cell(r, 1).value for r in range(top + 1, top + 7)] == [1, 2, 3, 4, 5, 6]
+    issues = wb["Kiểm tra"]
+    top = header_row(issues, "STT")
+    header = [c.value for c in issues[top]]
+    assert header[:3] == ["STT", "Đơn vị", "Tệp"] and len(header) == len(ISSUE_COLUMNS)
+    units = {issues.cell(r, 2).value for r in range(top + 1, issues.max_row + 1)
+             if issues.cell(r, 7).value == "agree_exceeds_present"}
+    assert units == {"Ban CHQS huyện Ea Kar", "Ban CHQS huyện Lắk"}
+    texts = top_texts(wb["Tổng hợp"])
+    assert L.NATION in texts and "CỤM THI ĐUA SỐ 3" in texts
+    assert "……, ngày 02 tháng 12 năm 2024" in texts
+    summary = [str(c.value) for row in wb["Tổng hợp"].iter_rows() for c in row if c.value]
+    assert L.PREPARER in summary and L.CHAIR in summary
+
+
+def test_the_rollup_is_dated_by_its_clusters_and_names_its_titles(tmp_path, rules):
+    books = _two_units(tmp_path)
+    summaries = []
+    for name, date in (("cum-1", "30/11/2024"), ("cum-2", "02/12/2024")):
+        result = consolidate(books, rules)
+        meta = app.meta_for(result, rules, date)
+        summaries.append(ClusterSummary.of(name, f"{name}.xlsx", result, rules, meta))
+    wb = openpyxl.load_workbook(io.BytesIO(rollup_bytes(summaries, rules, None)))
+    texts = top_texts(wb["Các cụm"])
+    assert "……, ngày 02 tháng 12 năm 2024" in texts  # the latest of the clusters' dates
+    assert not any("2 cụm" in t for t in texts)
+    by_title = wb["Theo danh hiệu"]
+    heads = [c.value for c in by_title[header_row(by_title, "Cụm thi đua")] if c.value]
+    assert heads[:2] == ["Cụm thi đua", rules.title("CSTT").name]
+    assert not any("đề nghị" in str(h) for h in heads)  # no "CSTT đề nghị"

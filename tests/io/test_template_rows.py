@@ -1,0 +1,321 @@
+"""The unit template as staff really use it (issue 9 §3, issue 13 §3): rows typed or pasted
+without formulas below the prefilled ones or inserted in the middle, "Thông tin" rows moved,
+titles typed any way, impossible counts. Recalculated in LibreOffice and compared with the
+engine reading the same file."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from addin.domain.issues import Code
+from addin.domain.spellings import lookup_spellings, prefix_spellings
+from addin.domain.validation import validate_unit
+from addin.io.libreoffice import convert
+from addin.io.reader import read_unit_workbook
+from addin.io.template_formulas import ERROR_PREFIX, UNRECOGNISED, engine_result, is_sheet_error
+from addin.io.unit_template import (
+    COLLECTIVE_COLUMNS,
+    INDIVIDUAL_COLUMNS,
+    TEMPLATE_ROWS,
+    UnitData,
+    unit_workbook_bytes,
+)
+from tests.conftest import needs_libreoffice
+
+pytestmark = [needs_libreoffice, pytest.mark.libreoffice]
+
+INFO = {"unit": "Trung đoàn 584", "cluster": "Cụm 1", "period": "Năm 2024", "headcount": 6000,
+        "subunits": 12}
+FIRST = 5  # first data row (Excel)
+IND = {key: i + 1 for i, key in enumerate(INDIVIDUAL_COLUMNS)}  # key -> 1-based column
+COL = {key: i + 1 for i, key in enumerate(COLLECTIVE_COLUMNS)}
+IND_WIDTH = len(INDIVIDUAL_COLUMNS) + 4  # data, three helpers, the history column
+
+
+def _recalculated(source: Path, tmp_path: Path) -> openpyxl.Workbook:
+    return openpyxl.load_workbook(convert(source, tmp_path / "lo", "xlsx"), data_only=True)
+
+
+def _quota_lines(sheet) -> dict[str, tuple]:
+    rows = {}
+    for row in sheet.iter_rows(min_row=10, max_row=30):
+        label = str(row[0].value or "")
+        if label.endswith(")") and "(" in label:
+            rows[label.rsplit("(", 1)[1].rstrip(")")] = tuple(c.value for c in row[3:7])
+    return rows
+
+
+def _engine_lines(checks) -> dict[str, tuple]:
+    return {c.quota_id: (c.base, c.limit, c.counted, c.headroom) for c in checks}
+
+
+def _put(sheet, row: int, columns: dict[str, int], values: dict) -> None:
+    for key, value in values.items():
+        sheet.cell(row, columns[key], value)
+
+
+PEOPLE = [  # (values, how many): passing and failing rows of several titles, and errors
+    (dict(title="Chiến sĩ tiên tiến", members=10, present=10, agree=6), 5),
+    (dict(title="chien si tien tien", members=10, present=9, agree=4), 3),
+    (dict(title="CSTĐ cơ sở", members=10, present=10, agree=8, initiative="Sáng kiến"), 4),
+    (dict(title="Chiến sĩ thi đua cơ sở", members=10, present=10, agree=9), 2),  # no initiative
+    (dict(title="Lao động tiên tiến", members=12, present=12, agree=7), 3),
+    (dict(title="Chiến sĩ tiên tiến", members=10, present=7, agree=8), 2),  # impossible
+]
+UNITS = [
+    (dict(title="Đơn vị Quyết thắng", headcount=20, cstt=15, cstdcs=1, disciplined=0,
+          members=10, present=10, agree=8), 3),
+    (dict(title="Đơn vị Quyết thắng", headcount=20, cstt=13, cstdcs=1, disciplined=0,
+          members=10, present=10, agree=8), 1),  # 65 % CSTT
+    (dict(title="Cờ thi đua của Quân khu 5", headcount=20, cstt=18, cstdcs=2, disciplined=0,
+          members=10, present=10, agree=9), 1),  # a prefix form
+]
+
+
+def _expand(groups, n: int) -> list[dict]:
+    rows: list[dict] = []
+    while len(rows) < n:
+        for values, count in groups:
+            rows += [dict(values) for _ in range(count)]
+    return rows[:n]
+
+
+def test_totals_count_rows_without_formulas_inserted_rows_and_moved_info(tmp_path, rules):
+    """2,000 people typed as values below the prefilled rows, rows inserted in the middle,
+    "Thông tin" rows reordered: the quota lines equal the engine's."""
+    with_formulas = [dict(full_name=f"Có công thức {i}", **v)
+                     for i, v in enumerate(_expand(PEOPLE, 40))]
+    source = tmp_path / "filled.xlsx"
+    source.write_bytes(unit_workbook_bytes(rules, UnitData(
+        info=INFO, individuals=with_formulas, collectives=[]), cached=False))
+    book = openpyxl.load_workbook(source)
+    people = book["Cá nhân"]
+    # Insert 3 rows after the 10th person (Excel's insert moves the rows and their formulas
+    # down) and type them in as values only.
+    at = FIRST + 10
+    people.move_range(f"A{at}:{openpyxl.utils.get_column_letter(IND_WIDTH)}"
+                      f"{FIRST + TEMPLATE_ROWS - 1}", rows=3, translate=True)
+    for i, values in enumerate(_expand(PEOPLE, 3)):
+        _put(people, at + i, IND, dict(full_name=f"Chèn giữa {i}", **values))
+    # 2,000 more people typed below every prefilled row, values only.
+    below = FIRST + TEMPLATE_ROWS + 10
+    for i, values in enumerate(_expand(PEOPLE, 2000)):
+        _put(people, below + i, IND, dict(full_name=f"Thêm {i}", **values))
+    units = book["Tập thể"]
+    for i, values in enumerate(_expand(UNITS, 25)):  # collectives: all values only, below
+        _put(units, FIRST + TEMPLATE_ROWS + 1 + i, COL, dict(name=f"Đơn vị {i}", **values))
+    info = book["Thông tin"]
+    rows = {info.cell(r, 1).value: r for r in range(1, 12) if info.cell(r, 1).value}
+    for a, b in (("Đơn vị", "Quân số"), ("Kỳ báo cáo", "Số đầu mối")):
+        for c in (1, 2):
+            first, second = info.cell(rows[a], c), info.cell(rows[b], c)
+            first.value, second.value = second.value, first.value
+    staff = tmp_path / "staff.xlsx"
+    book.save(staff)
+
+    unit = read_unit_workbook(staff)
+    assert len(unit.individuals) == 40 + 3 + 2000 and len(unit.collectives) == 25
+    engine = _engine_lines(validate_unit(unit, rules))
+    assert engine["CSTT"][2] > 900 and engine["DVQT"][2] > 10  # the rows without formulas count
+    recalculated = _recalculated(staff, tmp_path)
+    lines = _quota_lines(recalculated["Thông tin"])
+    assert {quota: lines[quota] for quota in engine} == engine
+    # The sheet says rows lack their "Kết quả" formula.
+    check = str(recalculated["Cá nhân"]["A3"].value)
+    assert "2003 dòng có danh hiệu nhưng chưa có công thức" in check, check
+    assert "25 dòng có danh hiệu nhưng chưa có công thức" in str(
+        recalculated["Tập thể"]["A3"].value)
+    # Rows with formulas, shifted by the insertion, still show the engine's verdict.
+    sheet = recalculated["Cá nhân"]
+    for nom in unit.individuals[:45]:
+        shown = sheet.cell(nom.row, IND["result"]).value
+        if shown is not None:
+            assert _verdict(shown) == _verdict(engine_result(nom)), nom.name
+
+
+def _verdict(shown: object) -> str:
+    text = str(shown or "")
+    return "Lỗi" if text.startswith(ERROR_PREFIX) else text
+
+
+# ----------------------------------------------------------------------------------------------
+TYPED = ["chien si tien tien", "CSTĐ  cơ sở", "Chiến sỹ thi đua cơ sở", "cstdcs", "CSTĐCS",
+         "CS thi dua co so", "ĐƠN VỊ QUYẾT THẮNG", "don vi tien tien", "Lao dong tien tien",
+         "  CSTĐ toàn quân ", "Cờ thi đua", "CHIẾN SỸ TIÊN TIẾN", "ĐVQT", "dvtt", "LĐTT",
+         "Chiến\u00a0sĩ tiên tiến", "Chiến sĩ\nthi đua cơ sở", "Tập thể lao động xuất sắc",
+         "Giỏi", "Chiến sĩ", "Đơn vị", "Chiến sĩ thi đua",
+         # prefix forms: the engine reads the start
+         "Cờ thi đua của Quân khu 5", "CỜ THI ĐUA QUÂN KHU 7", "co thi dua cua bo tu lenh thu do",
+         "CTĐ QK 9", "Cờ thi đua của Quân đoàn 3", "Cờ thi đua Quân khu", "Cờ thi đua Quân",
+         # punctuation, wildcards and look-alikes
+         "Chiến sĩ tiên tiến.", "CSTĐ-CS", "Chiến sĩ thi đua (cơ sở)", "Chiến sĩ*", "CSTT?",
+         "Chiến sĩ tiên tiế?", "~CSTT", "*", "Đơn vị Quyết thắng!", "Cờ thi đua của Quân khu: 5",
+         "Cờ thi đua * 5"]
+
+
+def _corpus(rules) -> list[str]:
+    generated = [text for text, _ in lookup_spellings(rules)]
+    prefixes = [f"{text} {i}" for i, (text, _) in enumerate(prefix_spellings(rules))]
+    odd = [f"  {t.upper()}  " for t in generated[::3]] + [t.replace(" ", "  ", 1)
+                                                        for t in generated[1::3]]
+    nfd = [unicodedata.normalize("NFD", t) for t in [*TYPED[:8], *generated[::7]]]
+    return TYPED + generated + prefixes + odd + nfd
+
+
+def test_template_verdict_is_the_engines_or_says_unrecognised(tmp_path, rules):
+    """Every spelling on both sheets, with counts that pass: the sheet's "Kết quả" is the
+    engine's verdict, or the sheet says it did not recognise the title — never a silent
+    different verdict."""
+    spellings = _corpus(rules)
+    people = [dict(full_name=f"Người {i}", title=t, members=10, present=10, agree=10,
+                   initiative="Sáng kiến", streak=5) for i, t in enumerate(spellings)]
+    units = [dict(name=f"Đơn vị {i}", title=t, headcount=20, cstt=20, cstdcs=2, disciplined=0,
+                  members=10, present=10, agree=10) for i, t in enumerate(spellings)]
+    source = tmp_path / "s.xlsx"
+    source.write_bytes(unit_workbook_bytes(rules, UnitData(info=INFO, individuals=people,
+                                                           collectives=units), cached=False))
+    unit = read_unit_workbook(source)
+    validate_unit(unit, rules)
+    recalculated = _recalculated(source, tmp_path)
+    wrong, unread, passed = [], 0, 0
+    for sheet_name, noms, result_col in (("Cá nhân", unit.individuals, IND["result"]),
+                                         ("Tập thể", unit.collectives, COL["result"])):
+        sheet = recalculated[sheet_name]
+        for nom in noms:
+            shown = sheet.cell(nom.row, result_col).value
+            if shown == UNRECOGNISED:
+                unread += 1
+                continue
+            passed += shown == "Đạt"
+            if _verdict(shown) != _verdict(engine_result(nom)):
+                wrong.append((sheet_name, repr(nom.title_text), shown, engine_result(nom)))
+    assert wrong == []
+    assert passed > 300 and unread < len(spellings)  # mostly real titles, read by the sheet
+    # What the sheet could not read is said above the table, and counted for nothing.
+    assert "dòng có danh hiệu chưa nhận ra" in str(recalculated["Cá nhân"]["A3"].value)
+
+
+# ----------------------------------------------------------------------------------------------
+IMPOSSIBLE = [  # individual rows: (values, the engine's code the sheet must show as "Lỗi")
+    (dict(members=10, present=7, agree=8), Code.AGREE_EXCEEDS_PRESENT),
+    (dict(members=10, present=11, agree=9), Code.PRESENT_EXCEEDS_MEMBERS),
+    (dict(members=10, present=-1, agree=0), Code.NEGATIVE_NUMBER),
+    (dict(members=10, present=10, agree=7.5), Code.NOT_AN_INTEGER),
+    (dict(members=10.5, present=10, agree=7), Code.NOT_AN_INTEGER),
+    (dict(members="mười", present=10, agree=7), Code.NOT_A_NUMBER),
+    (dict(members=10, present=10, agree=-3), Code.NEGATIVE_NUMBER),
+    (dict(members=10, present=10), Code.MISSING_VALUE),
+    (dict(members=10, present=10, agree=7, streak=-2), Code.NEGATIVE_NUMBER),
+    (dict(members=10, present=10, agree=7, full_name=""), Code.MISSING_VALUE),
+    (dict(members=10, present=10, agree=7, title="Đơn vị tiên tiến"), Code.WRONG_TITLE_KIND),
+    (dict(members=10, present=10, agree=7, title="Danh hiệu lạ"), Code.UNKNOWN_TITLE),
+    (dict(members=10, present=10, agree=6), None),
+    (dict(members=10, present=10, agree=4), None),
+    (dict(members=10, present=5, agree=5), None),  # quorum not met: a failure, not an error
+    (dict(members=0, present=0, agree=0), None),
+    # All-members titles: absent members answer in writing; bounded by the members only.
+    (dict(title="Chiến sĩ thi đua toàn quân", members=10, present=8, agree=9, streak=3),
+     None),
+    (dict(title="Chiến sĩ thi đua toàn quân", members=10, present=8, agree=11, streak=3),
+     Code.AGREE_EXCEEDS_PRESENT),
+    (dict(title="Chiến sĩ thi đua toàn quân", members=10, present=10, agree=10),
+     Code.MISSING_VALUE),
+]
+IMPOSSIBLE_UNITS = [
+    (dict(headcount=20, cstt=25, cstdcs=1, disciplined=0, members=10, present=10, agree=9),
+     Code.CRITERIA_NOT_MET),
+    (dict(headcount=20, cstt=15, cstdcs=-1, disciplined=0, members=10, present=10, agree=9),
+     Code.NEGATIVE_NUMBER),
+    (dict(cstt=15, cstdcs=1, disciplined=0, members=10, present=10, agree=9),
+     Code.MISSING_VALUE),
+    (dict(headcount=20, cstt=15, cstdcs=1, disciplined=0, members=10, present=9, agree=10),
+     Code.AGREE_EXCEEDS_PRESENT),
+    (dict(headcount=20, cstt=15, cstdcs=1, disciplined=0, members=10, present=10, agree=9),
+     None),
+]
+
+
+def test_impossible_counts_show_an_error_like_the_engine(tmp_path, rules):
+    """"Số phiếu đồng ý" > "Số có mặt" and the other impossible counts: the sheet's "Kết quả"
+    is "Lỗi: …" in the engine's words exactly when the engine reports the error."""
+    people = [{"full_name": f"Người {i}", "title": "Chiến sĩ tiên tiến", "initiative": "x",
+               **values} for i, (values, _) in enumerate(IMPOSSIBLE)]
+    units = [{"name": f"Đơn vị {i}", "title": "Đơn vị Quyết thắng", **values}
+             for i, (values, _) in enumerate(IMPOSSIBLE_UNITS)]
+    source = tmp_path / "bad.xlsx"
+    source.write_bytes(unit_workbook_bytes(rules, UnitData(info=INFO, individuals=people,
+                                                           collectives=units), cached=False))
+    unit = read_unit_workbook(source)
+    validate_unit(unit, rules)
+    recalculated = _recalculated(source, tmp_path)
+    cases = [("Cá nhân", IND, n, c) for n, (_, c) in zip(unit.individuals, IMPOSSIBLE,
+                                                         strict=True)]
+    cases += [("Tập thể", COL, n, c) for n, (_, c) in zip(unit.collectives, IMPOSSIBLE_UNITS,
+                                                          strict=True)]
+    for sheet_name, columns, nom, code in cases:
+        shown = str(recalculated[sheet_name].cell(nom.row, columns["result"]).value or "")
+        errors = [i for i in nom.issues if is_sheet_error(i)]
+        assert [i.code for i in errors[:1]] == ([code] if code else []), (nom.name, nom.issues)
+        if code is None:
+            assert shown == engine_result(nom), nom.name
+        elif code == Code.UNKNOWN_TITLE:
+            assert shown == UNRECOGNISED
+        else:  # the engine's sentence, without the numbers it quotes
+            said = errors[0].message.split(" (")[0]
+            assert shown.startswith(ERROR_PREFIX) and said.startswith(
+                shown[len(ERROR_PREFIX):].split(":")[0]), (shown, said)
+
+
+_REF = re.compile(r"\b([A-Z]{1,2})5\b")
+ENTRY = [  # members, present, agree, title -> "Số có mặt" accepted, "Số phiếu đồng ý" accepted
+    (10, 7, 8, "Chiến sĩ tiên tiến", True, False),
+    (10, 11, 9, "Chiến sĩ tiên tiến", False, True),
+    (10, -1, 0, "Chiến sĩ tiên tiến", False, False),  # 0 > -1: refused too
+    (10, 10, 7.5, "Chiến sĩ tiên tiến", True, False),
+    (10, 10, -3, "Chiến sĩ tiên tiến", True, False),
+    (10, 10, 6, "Chiến sĩ tiên tiến", True, True),
+    (10, 5, 5, "Chiến sĩ tiên tiến", True, True),
+    (0, 0, 0, "Chiến sĩ tiên tiến", True, True),
+    (10, 8, 9, "Chiến sĩ thi đua toàn quân", True, True),  # absent members answer in writing
+    (10, 8, 11, "Chiến sĩ thi đua toàn quân", True, False),
+]
+
+
+def test_entry_rules_refuse_the_impossible_counts(tmp_path, rules):
+    """The data-validation rules of "Số có mặt" and "Số phiếu đồng ý", evaluated by
+    LibreOffice on each row: they refuse the counts the engine calls impossible (and agree
+    with its reading of the same rows)."""
+    people = [dict(full_name=f"Người {i}", title=t, members=m, present=p, agree=a,
+                   initiative="x", streak=3) for i, (m, p, a, t, _, _) in enumerate(ENTRY)]
+    source = tmp_path / "v.xlsx"
+    source.write_bytes(unit_workbook_bytes(rules, UnitData(info=INFO, individuals=people),
+                                           cached=False))
+    book = openpyxl.load_workbook(source)
+    sheet = book["Cá nhân"]
+    rules_of = {}
+    for dv in sheet.data_validations.dataValidation:
+        for key in ("present", "agree"):
+            if str(dv.sqref).startswith(f"{openpyxl.utils.get_column_letter(IND[key])}5:"):
+                assert dv.type == "custom" and dv.showErrorMessage and dv.error
+                rules_of[key] = dv.formula1
+    assert set(rules_of) == {"present", "agree"}
+    probe = IND_WIDTH + 2  # scratch columns right of the table
+    for i in range(len(ENTRY)):
+        for j, key in enumerate(("present", "agree")):
+            sheet.cell(FIRST + i, probe + j, "=" + _REF.sub(rf"\g<1>{FIRST + i}", rules_of[key]))
+    probed = tmp_path / "probed.xlsx"
+    book.save(probed)
+    recalculated = _recalculated(probed, tmp_path)["Cá nhân"]
+    unit = read_unit_workbook(source)
+    validate_unit(unit, rules)
+    impossible = {Code.PRESENT_EXCEEDS_MEMBERS, Code.AGREE_EXCEEDS_PRESENT,
+                  Code.NEGATIVE_NUMBER, Code.NOT_AN_INTEGER}
+    for i, (nom, entry) in enumerate(zip(unit.individuals, ENTRY, strict=True)):
+        accepted = tuple(bool(recalculated.cell(FIRST + i, probe + j).value) for j in range(2))
+        assert accepted == entry[4:], (entry, accepted)
+        assert all(accepted) == (not {x.code for x in nom.issues} & impossible), nom.issues
