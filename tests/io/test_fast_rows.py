@@ -92,16 +92,19 @@ def test_report_nomination_sheets_read_back_with_their_styles(tmp_path, rules):
     data = cluster_report_bytes(result, rules, ReportMeta("Cụm", "Năm 2024", "01/01/2025", "r"))
     ws = openpyxl.load_workbook(io.BytesIO(data))["Cá nhân"]
     columns = NOMINATION_COLUMNS["individual"]
-    assert [ws.cell(5, c + 1).value for c in range(len(columns))] == [h for h, _ in columns]
-    assert all(ws.cell(5, c + 1).font.b for c in range(len(columns)))
-    widths = [ws.column_dimensions[ws.cell(5, c + 1).column_letter].width
+    header = next(r for r in range(1, 30) if ws.cell(r, 1).value == columns[0].header)
+    assert [ws.cell(header, c + 1).value for c in range(len(columns))] == [
+        c.header for c in columns]
+    assert all(ws.cell(header, c + 1).font.b for c in range(len(columns)))
+    widths = [ws.column_dimensions[ws.cell(header, c + 1).column_letter].width
               for c in range(len(columns))]
-    assert widths == pytest.approx([w + 0.71 for _, w in columns], abs=0.01)
-    result_c = [h for h, _ in columns].index("Kết quả") + 1
-    fills = {ws.cell(r, result_c).value: ws.cell(r, result_c).fill.fgColor.rgb
-             for r in range(6, 10)}
+    assert widths == pytest.approx([c.width + 0.71 for c in columns], abs=0.01)
+    result_c = [c.header for c in columns].index("Kết quả") + 1
+    rows = range(header + 1, header + 5)  # the bulk rows, spliced after XlsxWriter's header
+    fills = {ws.cell(r, result_c).value: ws.cell(r, result_c).fill.fgColor.rgb for r in rows}
     assert fills == {"Đạt": "FFC6EFCE", "Không đạt": "FFFFC7CE"}
-    assert ws.dimensions == f"A1:{ws.cell(5, len(columns)).column_letter}9"
+    assert [ws.cell(r, 2).value for r in rows] == [f"Người {i}" for i in range(4)]
+    assert ws.dimensions == f"A1:{ws.cell(header, len(columns)).column_letter}{header + 4}"
 
 
 def test_xlsxwriter_is_the_version_fast_rows_was_checked_against():
