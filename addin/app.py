@@ -9,11 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +20,11 @@ from addin.domain.cluster import ClusterResult, consolidate
 from addin.domain.errors import TdktError
 from addin.domain.issues import Code, Issue, make_issue
 from addin.domain.models import UnitWorkbook
+from addin.domain.report_model import ClusterOutput, Report
 from addin.domain.rules import Rules
 from addin.io.covenant_file import cluster_rules_checked
-from addin.io.folders import read_all, workbook_files
+from addin.io.folders import read_all, subfolders
+from addin.io.folders import workbook_files as workbook_files  # the CLI counts files with it
 from addin.io.output_set import commit, staged_path, write_outputs
 from addin.io.report import ReportMeta, cluster_report_bytes
 from addin.io.rollup import ClusterSummary, rollup_bytes
@@ -64,71 +65,20 @@ def check_inputs(paths: list[str]) -> None:
 
 @dataclass
 class Outcome:
-    payload: dict[str, Any]
+    payload: dict[str, Any]  # the JSON of contracts.md §3 (history jobs: their own objects)
     exit_code: int
+    report: Report | None = None  # the typed result the payload serialises, where there is one
+
+    @classmethod
+    def of(cls, report: Report, exit_code: int) -> Outcome:
+        return cls(report.to_json(), exit_code, report)
 
 
 # ----------------------------------------------------------------------------------------------
-def _quota_json(result: ClusterResult) -> list[dict[str, Any]]:
-    rows = []
-    for c in result.quota_checks:
-        rows.append({
-            "cluster": result.cluster_name or None, "unit": c.unit, "title": c.title,
-            "quota": c.quota_id, "base": c.base,
-            "max_pct": None if c.max_share is None else float(c.max_share * 100),
-            "max_count": c.max_count, "limit": c.limit, "counted": c.counted, "ok": c.ok,
-        })
-    return rows
-
-
-def _result_payload(result: ClusterResult, rules: Rules) -> dict[str, Any]:
-    files = [{
-        "path": f.book.path, "unit": f.book.info.unit or None,
-        "period": f.book.info.period or None, "status": f.status,
-        "sha256": f.book.sha256 or None, "individuals": len(f.book.individuals),
-        "collectives": len(f.book.collectives),
-    } for f in result.files]
-    counted = [f for f in files if f["status"] in ("ok", "errors")]
-    return {
-        "files": files,
-        "totals": {"files": len(files),
-                   "individuals": sum(f["individuals"] for f in counted),
-                   "collectives": sum(f["collectives"] for f in counted)},
-        "by_title": result.by_title(rules),
-        "quotas": _quota_json(result),
-        "issues": [i.as_dict() for i in result.issues],
-    }
-
-
-def payload(results: list[ClusterResult], rules: Rules, output: str | None,
-            extra_issues: list[Issue] | None = None) -> dict[str, Any]:
-    """The JSON object of contracts.md §3 for some cluster results."""
-    data = merge_payloads([_result_payload(r, rules) for r in results], rules, output)
-    data["issues"].extend(i.as_dict() for i in extra_issues or [])
-    return data
-
-
-def merge_payloads(parts: list[dict[str, Any]], rules: Rules, output: str | None
-                   ) -> dict[str, Any]:
-    """One JSON object from several (the clusters of `tdkt report`): lists concatenated,
-    totals and per-title counts added up."""
-    by_title: Counter[tuple[str, str]] = Counter()
-    merged: dict[str, Any] = {"files": [], "totals": {"files": 0, "individuals": 0,
-                                                      "collectives": 0},
-                              "by_title": {}, "quotas": [], "issues": [], "output": output}
-    for part in parts:
-        merged["files"].extend(part["files"])
-        merged["quotas"].extend(part["quotas"])
-        merged["issues"].extend(part["issues"])
-        for key in ("files", "individuals", "collectives"):
-            merged["totals"][key] += part["totals"][key]
-        for code, counts in part["by_title"].items():
-            by_title[(code, "proposed")] += counts["proposed"]
-            by_title[(code, "passed")] += counts["passed"]
-    merged["by_title"] = {code: {"proposed": by_title[(code, "proposed")],
-                                 "passed": by_title[(code, "passed")]}
-                          for code in rules.titles if by_title[(code, "proposed")]}
-    return merged
+def report_of(results: list[ClusterResult], rules: Rules, output: str | None,
+              extra_issues: list[Issue] | None = None) -> Report:
+    """The Report of some cluster results; its `to_json()` is the JSON of contracts.md §3."""
+    return Report.merge([Report.of(r, rules) for r in results], rules, output, extra_issues or ())
 
 
 # ----------------------------------------------------------------------------------------------
@@ -211,13 +161,14 @@ def validate_paths(paths: list[str], rules: Rules, strict: bool = False,
     listing = [make_issue(Code.UNREADABLE_FILE, f"không đọc được thư mục ({why})", file=folder)
                for folder, why in unlisted]
     if not files:
-        return Outcome(payload([], rules, None, listing), EXIT_ERRORS if listing else EXIT_NOTHING)
+        return Outcome.of(report_of([], rules, None, listing),
+                          EXIT_ERRORS if listing else EXIT_NOTHING)
     # Files are checked one by one: cluster-wide checks belong to consolidation.
     result = _consolidate(read_all(files, progress), rules, db, whole_cluster=False)
-    data = payload([result], rules, None, listing)
-    severities = {i["severity"] for i in data["issues"]}
+    report = report_of([result], rules, None, listing)
+    severities = report.severities()
     failed = "error" in severities or (strict and "warning" in severities)
-    return Outcome(data, EXIT_ERRORS if failed else EXIT_OK)
+    return Outcome.of(report, EXIT_ERRORS if failed else EXIT_OK)
 
 
 def consolidate_folder(folder: str, out: str, rules: Rules, date: str | None = None,
@@ -228,7 +179,7 @@ def consolidate_folder(folder: str, out: str, rules: Rules, date: str | None = N
     check_overwrite([Path(out)], force)
     files = workbook_files([folder])
     if not files:
-        return Outcome(payload([], rules, None), EXIT_NOTHING)
+        return Outcome.of(Report(), EXIT_NOTHING)
     result = _consolidate(read_all(files, progress), rules, db)
     _store_ranking(db, result, rules)
     data = cluster_report_bytes(result, rules, meta_for(result, rules, date,
@@ -236,9 +187,10 @@ def consolidate_folder(folder: str, out: str, rules: Rules, date: str | None = N
     try:
         write_outputs({Path(out): data})
     except TdktError as exc:
-        raise OutputNotWritten(exc, Outcome(payload([result], rules, None), EXIT_NOTHING)) from exc
-    return Outcome(payload([result], rules, shown(out)),
-                   EXIT_ERRORS if result.has_errors else EXIT_OK)
+        raise OutputNotWritten(exc, Outcome.of(report_of([result], rules, None),
+                                               EXIT_NOTHING)) from exc
+    return Outcome.of(report_of([result], rules, shown(out)),
+                      EXIT_ERRORS if result.has_errors else EXIT_OK)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -253,7 +205,7 @@ def report_name(folder_name: str) -> str:
 
 def _cluster_job(folder: str, out: str, rules_path: str | None, date: str | None,
                  db: str | None = None, write_to: str | None = None
-                 ) -> tuple[dict[str, Any], ClusterSummary | None, bool]:
+                 ) -> tuple[Report, ClusterSummary | None, bool]:
     """One cluster, in a worker process: read, consolidate, write (to `write_to`, where the
     report waits to be renamed to `out` with the others); return what the roll-up and the JSON
     need (the records themselves stay in the worker)."""
@@ -263,9 +215,9 @@ def _cluster_job(folder: str, out: str, rules_path: str | None, date: str | None
     except OSError as exc:  # the folder cannot be listed: say so, the other clusters go on
         issue = make_issue(Code.UNREADABLE_FILE, f"không đọc được thư mục ({describe(exc)})",
                            file=shown(folder))
-        return payload([], rules, None, [issue]), None, True
+        return Report(issues=(issue,)), None, True
     if not files:
-        return payload([], rules, None), None, False
+        return Report(), None, False
     result = _consolidate(read_all(files, jobs=1), rules, db)  # the clusters run in parallel instead
     result.cluster_issues.extend(bad_covenant)
     _store_ranking(db, result, rules)
@@ -273,7 +225,7 @@ def _cluster_job(folder: str, out: str, rules_path: str | None, date: str | None
     meta = meta_for(result, rules, date, name)
     write_atomic(write_to or out, cluster_report_bytes(result, rules, meta))
     summary = ClusterSummary.of(name, shown(out), result, rules, meta)
-    return payload([result], rules, shown(out)), summary, result.has_errors
+    return Report.of(result, rules, shown(out)), summary, result.has_errors
 
 
 def cluster_rules(root: str, folder: str | Path, explicit: str | None) -> str | None:
@@ -284,8 +236,7 @@ def cluster_rules(root: str, folder: str | Path, explicit: str | None) -> str | 
 
 
 def cluster_folders(root: str) -> list[Path]:
-    return sorted((p for p in Path(root).iterdir() if p.is_dir() and not p.name.startswith(".")),
-                  key=lambda p: p.name)
+    return subfolders(root)
 
 
 def report_root(root: str, outdir: str, rules_path: str | None, jobs: int | None = None,
@@ -297,10 +248,10 @@ def report_root(root: str, outdir: str, rules_path: str | None, jobs: int | None
     check_output(out_dir / ROLLUP_NAME, [Path(root)])
     folders = cluster_folders(root)
     if not folders:
-        return Outcome(payload([], rules, None), EXIT_NOTHING)
+        return Outcome.of(Report(), EXIT_NOTHING)
     out_dir.mkdir(parents=True, exist_ok=True)
     workers = max(1, min(jobs or os.cpu_count() or 1, len(folders)))
-    parts: list[tuple[dict[str, Any], ClusterSummary | None, bool]] = []
+    parts: list[tuple[Report, ClusterSummary | None, bool]] = []
     outputs = [str(out_dir / report_name(f.name)) for f in folders]
     if len(set(outputs)) != len(outputs):  # two folder names cleaned to the same file name
         outputs = [str(out_dir / f"{i + 1:03d}-{report_name(f.name)}")
@@ -334,7 +285,7 @@ def report_root(root: str, outdir: str, rules_path: str | None, jobs: int | None
     written = {Path(o): Path(staged[o]) for o, (_, s, _) in zip(outputs, parts, strict=True)
                if s is not None}
     if not summaries:
-        return Outcome(merge_payloads([p for p, _, _ in parts], rules, None), EXIT_NOTHING)
+        return Outcome.of(Report.merge([p for p, _, _ in parts], rules), EXIT_NOTHING)
     rollup_path = out_dir / ROLLUP_NAME
     try:
         written[rollup_path] = staged_path(rollup_path)
@@ -345,13 +296,12 @@ def report_root(root: str, outdir: str, rules_path: str | None, jobs: int | None
             path.unlink(missing_ok=True)
         problem = exc if isinstance(exc, TdktError) else TdktError(
             f"Không ghi được {shown(rollup_path)}: {describe(exc)}")
-        raise OutputNotWritten(problem, Outcome(merge_payloads(
-            [p for p, _, _ in parts], rules, None), EXIT_NOTHING)) from exc
-    data = merge_payloads([p for p, _, _ in parts], rules, shown(out_dir))
-    data["clusters"] = [{"name": s.name, "output": s.output} for s in summaries]
-    data["empty_clusters"] = [shown(f.name) for f, (part, summary, _) in zip(folders, parts,
-                                                                            strict=True)
-                              if summary is None and not part["files"] and not part["issues"]]
-    data["rollup"] = shown(rollup_path)
+        raise OutputNotWritten(problem, Outcome.of(Report.merge(
+            [p for p, _, _ in parts], rules), EXIT_NOTHING)) from exc
+    empty = tuple(shown(f.name) for f, (part, summary, _) in zip(folders, parts, strict=True)
+                  if summary is None and not part.files and not part.issues)
+    report = replace(Report.merge([p for p, _, _ in parts], rules, shown(out_dir)),
+                     clusters=tuple(ClusterOutput(s.name, s.output) for s in summaries),
+                     empty_clusters=empty, rollup=shown(rollup_path))
     any_errors = any(e for _, _, e in parts)
-    return Outcome(data, EXIT_ERRORS if any_errors else EXIT_OK)
+    return Outcome.of(report, EXIT_ERRORS if any_errors else EXIT_OK)

@@ -11,7 +11,8 @@ import click
 
 from addin import app
 from addin import history_app as happ
-from addin.cli import UsageProblem, _emit_json, _rules
+from addin.cli import _emit_json, _rules
+from addin.cli_errors import UsageProblem
 from addin.cli_options import force_option, history_db_option, json_option, rules_option
 from addin.io.history_db import HistoryError
 from addin.io.xlsx_common import write_atomic

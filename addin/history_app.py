@@ -21,7 +21,7 @@ from addin.domain.streaks import StreakHistory, eligible
 from addin.domain.text import fold
 from addin.domain.validation import validate_unit
 from addin.io import history_db as hdb
-from addin.io.folders import is_candidate, workbook_files
+from addin.io.folders import subfolders, workbook_files
 from addin.io.reader import read_inputs, unreadable
 from addin.io.sandbox import TIME_LIMIT, WorkerLost, shared_pool
 
@@ -36,12 +36,8 @@ def history_files(paths: list[str]) -> list[tuple[Path, str]]:
     found: list[tuple[Path, str]] = []
     for given in paths:
         found.extend(workbook_files([given]))
-        p = Path(given)
-        if p.is_dir():
-            for sub in sorted(p.iterdir(), key=lambda c: c.name):
-                if sub.is_dir() and not sub.name.startswith("."):
-                    found.extend((real, shown) for real, shown in workbook_files([str(sub)])
-                                 if is_candidate(real))
+        if Path(given).is_dir():
+            found.extend(workbook_files([str(sub) for sub in subfolders(given)]))
     return found
 
 
@@ -70,7 +66,7 @@ def _prepare_book(book: UnitWorkbook, rules: Rules
         return _file_entry(book, "unreadable", None), list(book.issues), None
     if book.skipped:  # a copy its cluster report left out: never replaces the unit's data
         return _file_entry(book, "skipped", None), list(book.issues), None
-    validate_unit(book, rules)  # the computed result of every row is what is stored
+    book = validate_unit(book, rules).book  # the computed result of every row is what is stored
     period = parse_period(book.info.period)
     if book.info.unit and period is not None:
         return _file_entry(book, "imported", period), [], hdb.prepare(book, period)

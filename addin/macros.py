@@ -17,7 +17,7 @@ import xlwings as xw
 
 from addin import app
 from addin.domain.issues import Issue
-from addin.domain.models import UnitWorkbook
+from addin.domain.models import UnitDraft, UnitWorkbook
 from addin.domain.rules import Rules, format_ratio
 from addin.domain.validation import validate_unit
 from addin.io.reader import read_sheets
@@ -40,9 +40,9 @@ def rules_near(port: BookPort) -> Rules:
 
 
 def read_book(port: BookPort) -> UnitWorkbook:
-    book = UnitWorkbook(path=Path(port.path).name if port.path else "(sổ đang mở)")
-    read_sheets(book, port.sheet_names(), port.values)
-    return book
+    draft = UnitDraft(path=Path(port.path).name if port.path else "(sổ đang mở)")
+    read_sheets(draft, port.sheet_names(), port.values)
+    return draft.freeze()
 
 
 class _Formatting:
@@ -80,8 +80,7 @@ def check_workbook(port: BookPort, rules: Rules | None = None) -> list[Issue]:
 
 
 def _check(port: BookPort, rules: Rules, formatting: _Formatting) -> list[Issue]:
-    book = read_book(port)
-    validate_unit(book, rules)
+    book = validate_unit(read_book(port), rules).book
     issues = book.all_issues()
     rows: list[list[Any]] = [list(CHECK_HEADER)]
     links: list[Link] = []
@@ -113,8 +112,7 @@ def _check(port: BookPort, rules: Rules, formatting: _Formatting) -> list[Issue]
 def write_summary(port: BookPort, rules: Rules | None = None) -> UnitWorkbook:
     """Write the unit's standard summary: per title proposed/passed, and every quota."""
     rules = rules or rules_near(port)
-    book = read_book(port)
-    checks = validate_unit(book, rules)
+    book, checks = validate_unit(read_book(port), rules)
     rows: list[list[Any]] = [["TỔNG HỢP ĐỀ NGHỊ DANH HIỆU THI ĐUA"],
                              [f"Đơn vị: {book.info.unit}  —  Kỳ: {book.info.period}"], [],
                              ["Mã", "Danh hiệu", "Đề nghị", "Đạt"]]

@@ -18,7 +18,7 @@ from addin.domain.rules import Rules
 from addin.domain.scoring import ScoreLine, ScoreSheet, score_unit
 from addin.domain.text import clean
 from addin.domain.titles import recognise_title
-from addin.domain.validation import duplicate_people, validate_nomination
+from addin.domain.validation import duplicate_people, validate_nomination, with_issues
 from addin.domain.votes import display_percent, evaluate_vote
 from addin.io.cells import to_count, to_text
 from addin.io.reader import read_table, table_kind
@@ -194,9 +194,8 @@ def check_table(table: Sequence[Sequence[Any]], rules: Rules, unit: str = "") ->
     records = book.individuals + book.collectives
     if not records and any(i.code == "missing_column" for i in book.issues):
         return [[MSG_NOT_TABLE]] * max(1, len(rows) - 1)
-    for nom in records:
-        validate_nomination(nom, rules, default_unit=unit)
-    duplicate_people(book.individuals)
+    judged = [validate_nomination(nom, rules, default_unit=unit) for nom in records]
+    records = with_issues(judged, duplicate_people(judged))
     messages: dict[int, list[str]] = {}
     for nom in records:
         for issue in nom.issues:

@@ -2,6 +2,7 @@
 
   python scripts/benchmark.py consolidate   # 200 unit workbooks x 100 people (20k people)
   python scripts/benchmark.py report        # 1,000 unit workbooks x 500 people in 20 clusters
+  python scripts/benchmark.py startup       # tdkt --help and tdkt validate of one file
   python scripts/benchmark.py all --repeats 3
 
 The baseline is what staff write by hand: pandas.read_excel with its default engine, per sheet,
@@ -190,10 +191,34 @@ def bench_report(data: Path, out: Path, repeats: int, clusters: int, units: int,
         print(f"| {i + 1} | {wall:.1f} | {total / wall:,.0f} | {peak / 2**20:.0f} |")
 
 
+def bench_startup(data: Path, repeats: int) -> None:
+    """`tdkt --help` and `tdkt validate` of one workbook, alternated, as whole processes (the
+    interpreter's start and the imports are what is measured; bytecode is compiled first)."""
+    folder = make_cluster(data / "cluster-1x100", 1, 100, seed=7)
+    one = str(next(folder.glob("*.xlsx")))
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    commands = {"tdkt --help": tdkt("--help"), "tdkt validate (1 file)": tdkt("validate", one,
+                                                                             "--json")}
+    for cmd in commands.values():  # compile and cache the bytecode, as an installed tdkt has
+        subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, check=False)
+    runs: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(repeats):
+        for name, cmd in commands.items():
+            start = time.perf_counter()
+            subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, check=False)
+            runs[name].append(time.perf_counter() - start)
+    print(f"\n## start-up ({repeats} alternated runs each)")
+    print("| command | median s | min s | max s |")
+    print("|---|---:|---:|---:|")
+    for name, values in runs.items():
+        print(f"| `{name}` | {statistics.median(values):.3f} | {min(values):.3f} | "
+              f"{max(values):.3f} |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("what", choices=["consolidate", "report", "all"])
+    parser.add_argument("what", choices=["consolidate", "report", "startup", "all"])
     parser.add_argument("--data", type=Path, default=Path("/tmp/tdkt-bench"))
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--units", type=int, default=200)
@@ -204,6 +229,8 @@ def main() -> None:
     out.mkdir(parents=True, exist_ok=True)
     if args.what in ("consolidate", "all"):
         bench_consolidate(args.data, out, args.repeats, args.units, args.people)
+    if args.what in ("startup", "all"):
+        bench_startup(args.data, max(args.repeats, 9))
     if args.what in ("report", "all"):
         bench_report(args.data, out, max(1, args.repeats // 3), clusters=20, units=50,
                      people=500, jobs=args.jobs)

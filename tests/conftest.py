@@ -3,7 +3,9 @@ xlsxwriter) in any layout a unit might send."""
 
 from __future__ import annotations
 
+import inspect
 import os
+import re
 import shutil
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -122,3 +124,49 @@ def soffice_available() -> bool:
 needs_libreoffice = pytest.mark.skipif(
     not soffice_available() and not os.environ.get("CI"),
     reason="LibreOffice (soffice) is not installed")
+
+
+# ----------------------------------------------------------------------------------------------
+# The fast inner loop, `pytest -m "not slow"` (issue 12 §9): one rule marks what is slow, so a
+# new test is classified by what it does, not by someone remembering a marker. Slow: anything
+# needing LibreOffice; starting a process (subprocess, the interpreter, the xlwings remote
+# engine, the cluster process pool, killing workers); whole jobs (consolidate, report, history
+# import, the demo) and whole workbooks written (templates, reports, the file-based macro book);
+# property-based hunts (hypothesis). What a test calls counts: its own source and that of the
+# test helpers it names (one level), e.g. a module's `run(...)` wrapping subprocess.
+_SLOW_SIGNS = re.compile(
+    r"\bsubprocess\b|sys\.executable|os\.kill|\bsignal\.|\bSIGKILL\b|\bconvert\(|to_pdf|"
+    r"soffice|libreoffice|xlwings|\bdemo\b|\bDEMO\b|@given\b|WorkerPool|Process\(|threading|"
+    r"\"(?:consolidate|report|demo|history|template)\"|consolidate_folder|report_root|"
+    r"import_paths|_bytes\(|FileBook|ranking_sheets|write_templates")
+
+
+def _sources(function: object) -> list[str]:
+    """The test's source and that of the helpers (functions of the tests package) it names."""
+    try:
+        found = [inspect.getsource(function)]  # type: ignore[arg-type]
+    except (OSError, TypeError):
+        return []
+    code, names = getattr(function, "__code__", None), getattr(function, "__globals__", {})
+    for name in code.co_names if code is not None else ():
+        helper = names.get(name)
+        if inspect.isfunction(helper) and helper.__module__.startswith("tests"):
+            try:
+                found.append(inspect.getsource(helper))
+            except (OSError, TypeError):
+                continue
+    return found
+
+
+def _needs_libreoffice(item: pytest.Item) -> bool:
+    return item.get_closest_marker("libreoffice") is not None or any(
+        "LibreOffice" in str(mark.kwargs.get("reason", "")) for mark in item.iter_markers("skipif"))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if _needs_libreoffice(item):
+            item.add_marker(pytest.mark.libreoffice)
+            item.add_marker(pytest.mark.slow)
+        elif any(_SLOW_SIGNS.search(text) for text in _sources(getattr(item, "function", None))):
+            item.add_marker(pytest.mark.slow)

@@ -13,7 +13,7 @@ from pathlib import Path
 import openpyxl
 
 from addin.macros import CHECK_SHEET, MARK_COLORS, SUMMARY_SHEET, check_workbook, tong_hop_cum, write_summary
-from addin.workbooks import FileBook
+from tests.file_book import FileBook
 
 ROOT = Path(__file__).resolve().parents[1]
 EA_KAR = ROOT / "workbooks" / "demo" / "cum-thi-dua-so-3" / "ban-chqs-ea-kar.xlsx"

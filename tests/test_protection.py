@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 
 from addin.macros import CHECK_SHEET, MARK_COLORS, check_workbook
-from addin.workbooks import FileBook, ProtectedSheetError
+from tests.file_book import FileBook, ProtectedSheetError
 
 ROOT = Path(__file__).resolve().parents[1]
 EA_KAR = ROOT / "workbooks" / "demo" / "cum-thi-dua-so-3" / "ban-chqs-ea-kar.xlsx"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -99,7 +100,8 @@ def test_reconciliation_compares_rows_seen_with_rows_written(tmp_path, rules):
     # A record the report does not write under its file (here: attributed to another file)
     # must show up as a mismatch, not be counted from the same list on both sides.
     lost = read_unit_workbook(path)
-    lost.individuals[0].file = "elsewhere.xlsx"
+    lost = replace(lost, individuals=(replace(lost.individuals[0], file="elsewhere.xlsx"),
+                                      *lost.individuals[1:]))
     wb = _report_sheets([lost], rules)
     assert _sources_row(wb, str(path))["Đối chiếu"] == "KHÔNG KHỚP"
     assert any("KHÔNG KHỚP" in t for t in top_texts(wb["Tổng hợp"]))
@@ -151,7 +153,7 @@ def test_macro_summary_text_has_no_literal_apostrophe(tmp_path):
 
     from addin.io.rules_file import load_rules
     from addin.macros import SUMMARY_SHEET, write_summary
-    from addin.workbooks import FileBook
+    from tests.file_book import FileBook
 
     demo = Path(__file__).resolve().parents[1] / "workbooks" / "demo" / "cum-thi-dua-so-3"
     path = tmp_path / "s.xlsx"

@@ -13,7 +13,7 @@ from addin.io.covenant_file import sample_text
 from addin.io.rules_file import load_rules
 from addin.ranking_macro import RANKING_SHEET, rank_folder
 from addin.udfs import TDKT_DIEM
-from addin.workbooks import FileBook
+from tests.file_book import FileBook
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "workbooks" / "demo" / "cum-thi-dua-so-3"

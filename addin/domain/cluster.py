@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from addin.domain.carried import judged_unit
@@ -19,23 +20,36 @@ from addin.domain.validation import (
     passed_by_title,
     quota_issue,
     validate_unit,
+    with_issues,
 )
 
 if TYPE_CHECKING:
     from addin.domain.streaks import StreakHistory
 
-STATUS_OK, STATUS_ERRORS, STATUS_SKIPPED, STATUS_UNREADABLE = "ok", "errors", "skipped", "unreadable"
 
 
-@dataclass
+class FileState(StrEnum):
+    """A file's status in a consolidation (contracts.md §3 "status")."""
+
+    OK = "ok"
+    ERRORS = "errors"
+    SKIPPED = "skipped"
+    UNREADABLE = "unreadable"
+
+    @property
+    def counted(self) -> bool:
+        return self in (FileState.OK, FileState.ERRORS)
+
+
+@dataclass(frozen=True, slots=True)
 class FileStatus:
     book: UnitWorkbook
-    status: str
+    status: FileState
     issues: list[Issue] = field(default_factory=list)
 
     @property
     def counted(self) -> bool:
-        return self.status in (STATUS_OK, STATUS_ERRORS)
+        return self.status.counted
 
 
 @dataclass
@@ -103,13 +117,13 @@ def consolidate(books: list[UnitWorkbook], rules: Rules, history: StreakHistory 
     # is the one left out when both are given.
     for book in sorted(books, key=lambda b: (bool(b.source_report), b.path)):
         if not book.readable:
-            files.append(FileStatus(book, STATUS_UNREADABLE, list(book.issues)))
+            files.append(FileStatus(book, FileState.UNREADABLE, list(book.issues)))
             continue
         if book.skipped:  # its report left it out as a copy (its issues say so)
-            files.append(FileStatus(book, STATUS_SKIPPED, list(book.issues)))
+            files.append(FileStatus(book, FileState.SKIPPED, list(book.issues)))
             continue
         if id(book) in elsewhere:  # another cluster's or period's file: not counted here
-            files.append(FileStatus(book, STATUS_SKIPPED, [elsewhere[id(book)]]))
+            files.append(FileStatus(book, FileState.SKIPPED, [elsewhere[id(book)]]))
             continue
         key = (fold(book.info.unit), fold(book.info.period))
         twin = seen_sha.get(book.sha256) or (seen_unit.get(key) if all(key) else None)
@@ -123,38 +137,46 @@ def consolidate(books: list[UnitWorkbook], rules: Rules, history: StreakHistory 
                 Code.DUPLICATE_UNIT,
                 f"{book.info.unit} — {book.info.period} (đã có ở {twin.path}; không tính lại)",
                 file=book.path)
-            files.append(FileStatus(book, STATUS_SKIPPED, [issue]))
+            files.append(FileStatus(book, FileState.SKIPPED, [issue]))
             continue
         if book.sha256 in seen_sha:
             issue = make_issue(Code.DUPLICATE_FILE, seen_sha[book.sha256].path, file=book.path)
-            files.append(FileStatus(book, STATUS_SKIPPED, [issue]))
+            files.append(FileStatus(book, FileState.SKIPPED, [issue]))
             continue
         seen_sha[book.sha256] = book
-        checks = (judged_unit(book, rules) if book.source_report
-                  else validate_unit(book, rules, history))
+        judged, checks = (judged_unit(book, rules) if book.source_report
+                          else validate_unit(book, rules, history))
         quota_checks.extend(replace(c, cluster=book.info.cluster or None) for c in checks)
         judged_below = bool(book.source_report) and key in seen_unit and (
             seen_unit[key].source_report == book.source_report)  # its duplicate_unit is carried
         if all(key) and key in seen_unit and not judged_below:
-            book.issues.append(make_issue(
+            judged = replace(judged, issues=(*judged.issues, make_issue(
                 Code.DUPLICATE_UNIT,
                 f"{book.info.unit} — {book.info.period} (đã có ở {seen_unit[key].path})",
                 file=book.path, sheet=book.info.sheet, row=book.info.rows.get("unit"),
-                column="B" if "unit" in book.info.rows else None))
+                column="B" if "unit" in book.info.rows else None)))
         elif all(key):
             seen_unit[key] = book
-        files.append(FileStatus(book, STATUS_OK))
-    counted = [f.book for f in files if f.status == STATUS_OK]
+        files.append(FileStatus(judged, FileState.OK))
+    counted = [f.book for f in files if f.status == FileState.OK]
     # Two units of one report were compared at that report's level (its issues are carried).
     judged_with = {id(n): b.source_report or b.path for b in counted for n in b.individuals}
-    duplicate_people([n for b in counted for n in b.individuals], across_files_only=True,
-                     scope_of=lambda n: judged_with[id(n)])
-    for f in files:
-        if f.status == STATUS_OK:
-            f.issues = f.book.all_issues()
-            f.status = STATUS_ERRORS if has_errors(f.issues) else STATUS_OK
-    checks, cluster_issues = cluster_quotas(counted, rules) if whole_cluster else ([], [])
+    clashes = duplicate_people([n for b in counted for n in b.individuals], across_files_only=True,
+                               scope_of=lambda n: judged_with[id(n)])
+    files = [_settled(f, clashes) if f.status == FileState.OK else f for f in files]
+    checks, cluster_issues = (cluster_quotas([f.book for f in files if f.counted], rules)
+                               if whole_cluster else ([], []))
     return ClusterResult(files, quota_checks + checks, cluster_issues)
+
+
+def _settled(f: FileStatus, clashes: list[Issue]) -> FileStatus:
+    """A counted file with the people it shares with earlier files flagged, and its status."""
+    book = f.book
+    mine = [i for i in clashes if i.file == book.path]
+    if mine:
+        book = replace(book, individuals=with_issues(book.individuals, mine))
+    issues = book.all_issues()
+    return FileStatus(book, FileState.ERRORS if has_errors(issues) else FileState.OK, issues)
 
 
 def cluster_groups(books: list[UnitWorkbook]) -> list[tuple[str, list[UnitWorkbook]]]:
@@ -176,12 +198,13 @@ def cluster_quotas(books: list[UnitWorkbook], rules: Rules) -> tuple[list[QuotaC
     checks: list[QuotaCheck] = []
     issues: list[Issue] = []
     for name, group in cluster_groups(books):
+        by_book = [passed_by_title(b.nominations) for b in group]  # once per book, every rule
         passed: Counter[str] = Counter()
-        for book in group:
-            passed.update(passed_by_title(book.nominations))
+        for book_passed in by_book:
+            passed.update(book_passed)
         for rule in rules.active_quotas("cluster"):
-            bases = [base_for(rule, b.info.headcount, b.info.subunits,
-                              passed_by_title(b.nominations)) for b in group]
+            bases = [base_for(rule, b.info.headcount, b.info.subunits, book_passed)
+                     for b, book_passed in zip(group, by_book, strict=True)]
             base = sum_bases(bases) if rule.base != "none" else None
             check = replace(check_quota(rule, None, base, count_for(rule, passed)),
                             cluster=name or None)

@@ -6,7 +6,7 @@ typed, still counted, and reported as unknown_form."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from addin.domain import fields as F
@@ -28,15 +28,18 @@ def recognise_form(text: object, rules: Rules) -> str | None:
     return _matcher(rules).match(text)
 
 
-def recognise_forms(items: Iterable[Commendation], rules: Rules) -> list[Issue]:
-    """Set each line's form code; one unknown_form per line whose form names none."""
+def recognise_forms(items: Iterable[Commendation], rules: Rules
+                    ) -> tuple[tuple[Commendation, ...], list[Issue]]:
+    """Each line with its form code; one unknown_form per line whose form names none."""
     issues: list[Issue] = []
+    judged: list[Commendation] = []
     for item in items:
-        item.form_code = recognise_form(item.form, rules)
-        if item.form_code is None and fold(item.form):
+        code = recognise_form(item.form, rules)
+        judged.append(replace(item, form_code=code))
+        if code is None and fold(item.form):
             issues.append(make_issue(Code.UNKNOWN_FORM, f'"{clean(item.form)}"', file=item.file,
                                      sheet=item.sheet, row=item.row, column=item.columns.get("form")))
-    return issues
+    return tuple(judged), issues
 
 
 @dataclass

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Literal
@@ -141,5 +142,5 @@ def make_issue(
     return Issue(code, SEVERITY.get(code, "error"), message, file, sheet, row, column)
 
 
-def has_errors(issues: list[Issue]) -> bool:
+def has_errors(issues: Iterable[Issue]) -> bool:
     return any(i.severity == "error" for i in issues)

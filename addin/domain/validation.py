@@ -1,20 +1,23 @@
 """Validation of nominations and of a whole unit: every problem becomes an Issue, in one pass.
 
 Nothing here raises on bad data; a row with an error is kept, marked, and does not pass.
+Records are never changed: validation returns judged copies (dataclasses.replace) carrying the
+verdict and the issues found, so the same records validated twice give the same answer.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, NamedTuple
 
 from addin.domain import fields as F
 from addin.domain import vi_format as vi
 from addin.domain.commendation_forms import recognise_forms
-from addin.domain.issues import Code, Issue, make_issue
-from addin.domain.models import Nomination, UnitInfo, UnitWorkbook
+from addin.domain.issues import Code, Issue, has_errors, make_issue
+from addin.domain.models import Nomination, UnitInfo, UnitWorkbook, judged
 from addin.domain.quotas import QuotaCheck, base_for, check_quota, count_for
 from addin.domain.rules import Rules, Title
 from addin.domain.scoring import score_unit
@@ -32,41 +35,55 @@ def _labels(nom: Nomination) -> dict[str, str]:
     return F.INDIVIDUAL_LABELS if nom.kind == "individual" else F.COLLECTIVE_LABELS
 
 
-def _flag(nom: Nomination, code: Code, detail: str, field: str | None) -> None:
+@dataclass(slots=True)
+class _Judging:
+    """What validation finds about one record while it looks at it; the record stays as read."""
+
+    nom: Nomination
+    title_text: str
+    issues: list[Issue] = field(default_factory=list)
+    title: str | None = None
+    percent: float | None = None
+    passed: bool = False
+
+
+def _flag(j: _Judging, code: Code, detail: str, field: str | None) -> None:
+    nom = j.nom
     column = nom.columns.get(field) if field else None
-    nom.issues.append(
+    j.issues.append(
         make_issue(code, detail, file=nom.file, sheet=nom.sheet, row=nom.row, column=column)
     )
 
 
-def _required_count(nom: Nomination, field: str) -> int | None:
+def _required_count(j: _Judging, field: str) -> int | None:
     """The value of a required count, flagging it when blank (unreadable cells were flagged
     by the reader already)."""
-    value: int | None = getattr(nom, field)
-    if value is None and field not in nom.invalid:
-        _flag(nom, Code.MISSING_VALUE, f'"{_labels(nom)[field]}"', field)
+    value: int | None = getattr(j.nom, field)
+    if value is None and field not in j.nom.invalid:
+        _flag(j, Code.MISSING_VALUE, f'"{_labels(j.nom)[field]}"', field)
     return value
 
 
-def _recognise(nom: Nomination, rules: Rules) -> Title | None:
+def _recognise(j: _Judging, rules: Rules) -> Title | None:
+    nom = j.nom
     name_field = "full_name" if nom.kind == "individual" else "name"
     if not nom.name and name_field not in nom.invalid:
-        _flag(nom, Code.MISSING_VALUE, f'"{_labels(nom)[name_field]}"', name_field)
-    if not nom.title_text and "title" not in nom.invalid:
-        nom.title_text = _section_title(nom, rules)
-    if not nom.title_text:
+        _flag(j, Code.MISSING_VALUE, f'"{_labels(nom)[name_field]}"', name_field)
+    if not j.title_text and "title" not in nom.invalid:
+        j.title_text = _section_title(nom, rules)
+    if not j.title_text:
         if "title" not in nom.invalid:
-            _flag(nom, Code.MISSING_VALUE, f'"{F.INDIVIDUAL_LABELS["title"]}"', "title")
+            _flag(j, Code.MISSING_VALUE, f'"{F.INDIVIDUAL_LABELS["title"]}"', "title")
         return None
-    code = recognise_title(nom.title_text, rules)
+    code = recognise_title(j.title_text, rules)
     if code is None:
-        _flag(nom, Code.UNKNOWN_TITLE, f'"{nom.title_text}"', "title")
+        _flag(j, Code.UNKNOWN_TITLE, f'"{j.title_text}"', "title")
         return None
     title = rules.title(code)
-    nom.title = code
+    j.title = code
     if title.kind != nom.kind:
         _flag(
-            nom,
+            j,
             Code.WRONG_TITLE_KIND,
             f'"{title.name}" là danh hiệu {_KIND_LABEL[title.kind]}, '
             f"không đề nghị cho {_KIND_LABEL[nom.kind]}",
@@ -103,8 +120,9 @@ def _section_candidates(text: str) -> list[str]:
     return [*candidates, folded]
 
 
-def _check_result(nom: Nomination) -> None:
+def _check_result(j: _Judging) -> None:
     """The workbook's own "Kết quả", when it says Đạt or Không đạt, must be the engine's."""
+    nom = j.nom
     given = fold(nom.result_given)
     if given == fold(F.RESULT_PASSED):
         said = True
@@ -112,29 +130,29 @@ def _check_result(nom: Nomination) -> None:
         said = False
     else:
         return  # blank, or a remark the engine cannot compare
-    if said != nom.passed:
-        engine = F.RESULT_PASSED if nom.passed else F.RESULT_FAILED
-        _flag(nom, Code.RESULT_MISMATCH, f'("{nom.result_given}" ≠ "{engine}")', "result")
+    if said != j.passed:
+        engine = F.RESULT_PASSED if j.passed else F.RESULT_FAILED
+        _flag(j, Code.RESULT_MISMATCH, f'("{nom.result_given}" ≠ "{engine}")', "result")
 
 
-def _check_vote(nom: Nomination, title: Title | None, rules: Rules) -> bool:
-    members = _required_count(nom, "members")
-    present = _required_count(nom, "present")
-    agree = _required_count(nom, "agree")
+def _check_vote(j: _Judging, title: Title | None, rules: Rules) -> bool:
+    members = _required_count(j, "members")
+    present = _required_count(j, "present")
+    agree = _required_count(j, "agree")
     if title is None or members is None or present is None or agree is None:
         return False
     rule = title.vote
     outcome = evaluate_vote(rule, members, present, agree, rules.percent_decimals)
-    nom.percent = outcome.percent
+    j.percent = outcome.percent
     if outcome.present_too_high:
-        _flag(nom, Code.PRESENT_EXCEEDS_MEMBERS, f"({present} > {members})", "present")
+        _flag(j, Code.PRESENT_EXCEEDS_MEMBERS, f"({present} > {members})", "present")
     if outcome.agree_too_high:
         bound = "tổng số thành viên" if rule.denominator == "members" else "số có mặt"
         limit = members if rule.denominator == "members" else present
-        _flag(nom, Code.AGREE_EXCEEDS_PRESENT, f"{bound} ({agree} > {limit})", "agree")
+        _flag(j, Code.AGREE_EXCEEDS_PRESENT, f"{bound} ({agree} > {limit})", "agree")
     if not outcome.quorum_ok and not outcome.present_too_high:
         _flag(
-            nom,
+            j,
             Code.QUORUM_NOT_MET,
             f"({present}/{members} có mặt, cần {vi.compared('>=', vi.ratio(rule.quorum))})",
             "present",
@@ -146,37 +164,38 @@ def _check_vote(nom: Nomination, title: Title | None, rules: Rules) -> bool:
             base = vi.words(vi.DENOMINATOR_WORDS, rule.denominator)
             needed = vi.compared(rule.comparison, f"{vi.ratio(rule.threshold)} {base}")
             _flag(
-                nom,
+                j,
                 Code.BELOW_THRESHOLD,
                 f"({shown}; {title.name} cần {needed})",
                 "agree",
             )
-    _check_percent(nom)
+    _check_percent(j)
     return outcome.reached
 
 
-def _check_percent(nom: Nomination) -> None:
-    given, computed = nom.percent_given, nom.percent
+def _check_percent(j: _Judging) -> None:
+    given, computed = j.nom.percent_given, j.percent
     if given is None or computed is None:
         return
     # A percentage cell may hold 70 or, formatted as %, 0.7: either reading that matches is fine.
     if abs(given - computed) > 0.01 and abs(given * 100 - computed) > 0.01:
-        _flag(nom, Code.PERCENT_MISMATCH, f"({given:g} ≠ {computed:g})", "percent")
+        _flag(j, Code.PERCENT_MISMATCH, f"({given:g} ≠ {computed:g})", "percent")
 
 
-def _check_prerequisites(nom: Nomination, title: Title) -> None:
+def _check_prerequisites(j: _Judging, title: Title) -> None:
+    nom = j.nom
     if title.requires_initiative and not nom.initiative and "initiative" not in nom.invalid:
         _flag(
-            nom,
+            j,
             Code.PREREQUISITE_MISSING,
             f"{title.name} cần có sáng kiến, đề tài hoặc giải pháp",
             "initiative",
         )
     if title.min_streak is not None:
-        streak = _required_count(nom, "streak")
+        streak = _required_count(j, "streak")
         if streak is not None and streak < title.min_streak:
             _flag(
-                nom,
+                j,
                 Code.PREREQUISITE_MISSING,
                 f"{title.name} cần {title.min_streak} năm liên tục đạt danh hiệu trước, "
                 f"mới có {streak}",
@@ -184,23 +203,24 @@ def _check_prerequisites(nom: Nomination, title: Title) -> None:
             )
 
 
-def _check_criteria(nom: Nomination, title: Title) -> None:
+def _check_criteria(j: _Judging, title: Title) -> None:
     criteria = title.criteria
     if criteria is None:
         return
-    headcount = _required_count(nom, "headcount")
-    cstt = _required_count(nom, "cstt") if criteria.min_cstt_share > 0 else nom.cstt
+    nom = j.nom
+    headcount = _required_count(j, "headcount")
+    cstt = _required_count(j, "cstt") if criteria.min_cstt_share > 0 else nom.cstt
     # Blank counts of CSTĐCS and of disciplined members mean none, as staff fill them.
     cstdcs = nom.cstdcs or 0
     disciplined = nom.disciplined or 0
     if headcount is not None and cstt is not None:
         if cstt > headcount:
-            _flag(nom, Code.CRITERIA_NOT_MET, f"số đạt CSTT ({cstt}) lớn hơn quân số ({headcount})",
+            _flag(j, Code.CRITERIA_NOT_MET, f"số đạt CSTT ({cstt}) lớn hơn quân số ({headcount})",
                   "cstt")
         elif headcount == 0 or not meets(cstt, headcount, criteria.min_cstt_share,
                                          criteria.comparison):
             _flag(
-                nom,
+                j,
                 Code.CRITERIA_NOT_MET,
                 f"{title.name} cần "
                 f"{vi.compared(criteria.comparison, vi.ratio(criteria.min_cstt_share))} "
@@ -208,32 +228,33 @@ def _check_criteria(nom: Nomination, title: Title) -> None:
                 "cstt",
             )
     if cstdcs < criteria.min_cstdcs:
-        _flag(nom, Code.CRITERIA_NOT_MET,
+        _flag(j, Code.CRITERIA_NOT_MET,
               f"{title.name} cần ít nhất {criteria.min_cstdcs} CSTĐCS (có {cstdcs})", "cstdcs")
     if criteria.max_disciplined is not None and disciplined > criteria.max_disciplined:
-        _flag(nom, Code.CRITERIA_NOT_MET,
+        _flag(j, Code.CRITERIA_NOT_MET,
               f"{title.name}: có {disciplined} người bị kỷ luật từ cảnh cáo trở lên", "disciplined")
 
 
 def validate_nomination(nom: Nomination, rules: Rules, default_unit: str = "",
                         streaks: BookStreaks | None = None) -> Nomination:
-    """Recognise the title, decide the vote and check the title's conditions, in place
-    (with `streaks`, a declared streak is checked against the history too)."""
-    if nom.kind == "individual" and not nom.unit:
-        nom.unit = default_unit
-    title = _recognise(nom, rules)
-    reached = _check_vote(nom, title, rules)
+    """Recognise the title, decide the vote and check the title's conditions; return the judged
+    copy of `nom` (with `streaks`, a declared streak is checked against the history too)."""
+    if nom.kind == "individual" and not nom.unit and default_unit:
+        nom = judged(nom, unit=default_unit)
+    j = _Judging(nom, nom.title_text, list(nom.issues))
+    title = _recognise(j, rules)
+    reached = _check_vote(j, title, rules)
     if title is not None:
         if nom.kind == "individual":
-            _check_prerequisites(nom, title)
+            _check_prerequisites(j, title)
             if streaks is not None:
-                nom.issues.extend(streaks.check(nom, title))
+                j.issues.extend(streaks.check(nom, title))
         else:
-            _check_criteria(nom, title)
-    nom.reached = reached
-    nom.passed = reached and not nom.has_errors
-    _check_result(nom)
-    return nom
+            _check_criteria(j, title)
+    j.passed = reached and not has_errors(j.issues)
+    _check_result(j)
+    return judged(nom, title_text=j.title_text, issues=tuple(j.issues), title=j.title,
+                  percent=j.percent, reached=reached, passed=j.passed)
 
 
 def validate_info(info: UnitInfo, file: str) -> list[Issue]:
@@ -250,8 +271,9 @@ def validate_info(info: UnitInfo, file: str) -> list[Issue]:
 
 def duplicate_people(noms: Iterable[Nomination], across_files_only: bool = False,
                      scope_of: Callable[[Nomination], str] = lambda n: n.file) -> list[Issue]:
-    """Later occurrences of the same person (normalised name + rank + unit) are flagged;
-    `across_files_only` skips pairs within one scope (already flagged): a file by default."""
+    """One issue per later occurrence of the same person (normalised name + rank + unit), at
+    that record's row (`with_issues` attaches them); `across_files_only` skips pairs within one
+    scope (already flagged): a file by default."""
     first: dict[tuple[str, str, str], Nomination] = {}
     issues: list[Issue] = []
     for nom in noms:
@@ -264,11 +286,22 @@ def duplicate_people(noms: Iterable[Nomination], across_files_only: bool = False
             issue = make_issue(Code.DUPLICATE_PERSON, f"{nom.name} (đã có ở {where})",
                                file=nom.file, sheet=nom.sheet, row=nom.row,
                                column=nom.columns.get("full_name"))
-            nom.issues.append(issue)
             issues.append(issue)
         elif key not in first:
             first[key] = nom
     return issues
+
+
+def with_issues(noms: Sequence[Nomination], issues: Iterable[Issue]) -> tuple[Nomination, ...]:
+    """The records, each with the issues found at its own file, sheet and row added (new copies
+    for those; the verdicts they carry stay as judged)."""
+    at: dict[tuple[str | None, str | None, int | None], list[Issue]] = {}
+    for issue in issues:
+        at.setdefault((issue.file, issue.sheet, issue.row), []).append(issue)
+    if not at:
+        return tuple(noms)
+    return tuple(judged(n, issues=n.issues + tuple(found))
+                 if (found := at.get((n.file, n.sheet, n.row))) else n for n in noms)
 
 
 def passed_by_title(noms: Iterable[Nomination]) -> Counter[str]:
@@ -316,20 +349,31 @@ def quota_issue(check: QuotaCheck, rules: Rules, file: str | None) -> Issue:
     )
 
 
+class ValidatedUnit(NamedTuple):
+    """A unit workbook judged: the judged copy of the book, and its unit-scope quota checks."""
+
+    book: UnitWorkbook
+    quota_checks: list[QuotaCheck]
+
+
 def validate_unit(book: UnitWorkbook, rules: Rules, history: StreakHistory | None = None
-                  ) -> list[QuotaCheck]:
-    """Validate every record of a readable unit workbook in place; return its quota checks."""
+                  ) -> ValidatedUnit:
+    """Validate every record of a readable unit workbook; the book given is left as it was."""
     if not book.readable:
-        return []
-    book.issues.extend(validate_info(book.info, book.path))
+        return ValidatedUnit(book, [])
+    issues = list(book.issues)
+    issues.extend(validate_info(book.info, book.path))
     streaks, found = history.for_book(book) if history is not None else (None, [])
-    book.issues.extend(found)
-    for nom in book.nominations:
-        validate_nomination(nom, rules, default_unit=book.info.unit, streaks=streaks)
-    duplicate_people(book.individuals)
-    book.issues.extend(recognise_forms(book.commendations, rules))
-    checks, issues = unit_quotas(book, rules)
-    book.issues.extend(issues)
+    issues.extend(found)
+    unit = book.info.unit
+    individuals = [validate_nomination(n, rules, unit, streaks) for n in book.individuals]
+    collectives = tuple(validate_nomination(n, rules, unit, streaks) for n in book.collectives)
+    commendations, form_issues = recognise_forms(book.commendations, rules)
+    issues.extend(form_issues)
+    judged = replace(book, individuals=with_issues(individuals, duplicate_people(individuals)),
+                     collectives=collectives, commendations=commendations)
+    checks, quota_issues = unit_quotas(judged, rules)
+    issues.extend(quota_issues)
     if book.scores is not None:  # "Chấm điểm" against the cluster's covenant (contracts.md §8)
-        book.issues.extend(score_unit(book.scores, rules.covenant).issues)
-    return checks
+        issues.extend(score_unit(book.scores, rules.covenant).issues)
+    return ValidatedUnit(replace(judged, issues=tuple(issues)), checks)

@@ -8,6 +8,8 @@ import re
 from decimal import Decimal
 from functools import lru_cache
 
+from xlsxwriter.utility import xl_col_to_name
+
 from addin.domain.issues import Code
 from addin.domain.legacy import detect_and_convert
 from addin.domain.text import clean
@@ -19,13 +21,12 @@ _NUMBER = re.compile(r"^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?$")
 
 
 def column_letter(index: int) -> str:
-    """0 -> 'A', 25 -> 'Z', 26 -> 'AA'."""
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
+    """0 -> 'A', 25 -> 'Z', 26 -> 'AA' (XlsxWriter's own helper, remembered per column)."""
+    name: str = _column_name(index)
+    return name
+
+
+_column_name = lru_cache(maxsize=None)(xl_col_to_name)
 
 
 def is_blank(value: object) -> bool:

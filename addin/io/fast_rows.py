@@ -5,6 +5,11 @@ XlsxWriter spends most of a large report's time on per-cell bookkeeping and rege
 layout, so they are written here as XML (inline strings, the styles XlsxWriter assigned) and
 spliced into the package XlsxWriter produced: everything else (styles, print set-up, filters,
 panes) stays XlsxWriter's. Output stays deterministic: same entries, order and timestamps.
+
+It depends on XlsxWriter internals, hence the exact pin in pyproject.toml (xlsxwriter==3.3.1):
+a Format's `xf_index` is set when XlsxWriter first writes a cell with it; worksheet N is the
+part xl/worksheets/sheetN.xml; a sheet's XML has one <dimension ref=…/> and one <sheetData>.
+Anything unexpected raises SpliceError instead of writing a workbook with wrong styles or rows.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from xlsxwriter.format import Format
+from xlsxwriter.utility import xl_range
 
 from addin.io.cells import column_letter
 from addin.io.xlsx_common import EXCEL_MAX_TEXT, fit_text
@@ -24,6 +30,23 @@ _ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 # Characters XML 1.0 cannot carry; Excel's own escape is _xHHHH_ (and "_x" must then be escaped).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|_(?=x[0-9a-fA-F]{4}_)")
 _ANY_ESCAPE = re.compile(r"[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|_(?=x[0-9a-fA-F]{4}_)")
+
+
+class SpliceError(RuntimeError):
+    """The bulk rows cannot be spliced as they are (a program error, never bad input)."""
+
+
+def _style_indices(formats: Sequence[Format]) -> list[int]:
+    """XlsxWriter's style index of each format; a format it never wrote has none, and falling
+    back to the default style would silently drop bold, borders and number formats."""
+    indices = []
+    for f in formats:
+        if f.xf_index is None:
+            raise SpliceError("định dạng chưa được XlsxWriter dùng lần nào nên chưa có chỉ số "
+                              "kiểu (format never written through XlsxWriter: write it once "
+                              "before splicing)")
+        indices.append(f.xf_index)
+    return indices
 
 
 def _control_escape(match: re.Match[str]) -> str:
@@ -56,28 +79,33 @@ class BulkRows:
     heights: dict[int, float] = field(default_factory=dict)
 
     def xml(self) -> bytes:
-        letters = [column_letter(c) for c in range(self.width)]
-        styles: dict[int, list[int]] = {}
+        opens = [f'<c r="{column_letter(c)}' for c in range(self.width)]  # + row + style
+        styles: dict[int, list[str]] = {}  # id(formats) -> '" s="7"' per column
         parts: list[str] = []
         append = parts.append
+        row_tail = f'" spans="1:{self.width}">'
         for offset, (values, formats) in enumerate(self.rows):
-            n = self.first_row + offset + 1
-            indices = styles.get(id(formats))
-            if indices is None:
-                indices = styles[id(formats)] = [f.xf_index or 0 for f in formats]
+            n = str(self.first_row + offset + 1)
+            tails = styles.get(id(formats))
+            if tails is None:
+                tails = styles[id(formats)] = [f'" s="{i}"' for i in _style_indices(formats)]
+            if len(values) != self.width or len(tails) != self.width:
+                raise SpliceError(f"row {n}: {len(values)} values and {len(tails)} formats "
+                                  f"for a table {self.width} columns wide")
             height = self.heights.get(offset)
-            append(f'<row r="{n}" spans="1:{self.width}">' if height is None else
+            append('<row r="' + n + row_tail if height is None else
                    f'<row r="{n}" spans="1:{self.width}" ht="{height:g}" customHeight="1">')
             for c, value in enumerate(values):
-                head = f'<c r="{letters[c]}{n}" s="{indices[c]}"'
+                head = opens[c] + n + tails[c]
                 if value is None or value == "":
                     append(head + "/>")
                 elif isinstance(value, str):
-                    if len(value) > EXCEL_MAX_TEXT:
-                        value = fit_text(value)
-                    space = ' xml:space="preserve"' if value[0].isspace() or value[-1].isspace() \
+                    text = value if len(value) <= EXCEL_MAX_TEXT else fit_text(value)
+                    space = ' xml:space="preserve"' if text[0].isspace() or text[-1].isspace() \
                         else ""
-                    append(f'{head} t="inlineStr"><is><t{space}>{escape_text(value)}</t></is></c>')
+                    append(f'{head} t="inlineStr"><is><t{space}>{escape_text(text)}</t></is></c>')
+                elif type(value) is int:  # the common number first (bool is an int too)
+                    append(f"{head}><v>{value}</v></c>")
                 elif isinstance(value, bool):
                     append(f'{head} t="b"><v>{int(value)}</v></c>')
                 elif isinstance(value, int):
@@ -95,18 +123,25 @@ class BulkRows:
 
 
 _DIMENSION = re.compile(rb'<dimension ref="[^"]*"/>')
+_ROW_NUMBER = re.compile(rb'<row r="(\d+)"')
 
 
 def _splice(xml: bytes, bulk: BulkRows) -> bytes:
+    dimension = _DIMENSION.findall(xml)
+    if len(dimension) != 1 or xml.count(b"<sheetData") != 1:
+        raise SpliceError(f"sheet {bulk.sheet_index + 1}: not the XML XlsxWriter 3.3.1 writes")
+    written = [int(n) for n in _ROW_NUMBER.findall(xml)]
+    if written and max(written) > bulk.first_row:  # Excel rows are 1-based, first_row 0-based
+        raise SpliceError(f"sheet {bulk.sheet_index + 1}: XlsxWriter wrote row {max(written)}, "
+                          f"at or below the first bulk row {bulk.first_row + 1}")
     rows = bulk.xml()
     if b"<sheetData/>" in xml:
         xml = xml.replace(b"<sheetData/>", b"<sheetData>" + rows + b"</sheetData>", 1)
     else:
         xml = xml.replace(b"</sheetData>", rows + b"</sheetData>", 1)
-    if bulk.rows:
-        ref = f"A1:{column_letter(bulk.width - 1)}{bulk.last_row + 1}".encode()
-        xml = _DIMENSION.sub(b'<dimension ref="' + ref + b'"/>', xml, count=1)
-    return xml
+    # The used range: A1 to the bulk's last row and column (the header block above is narrower).
+    ref = xl_range(0, 0, bulk.last_row, bulk.width - 1).encode()
+    return _DIMENSION.sub(b'<dimension ref="' + ref + b'"/>', xml, count=1)
 
 
 def splice_rows(package: bytes, bulks: Sequence[BulkRows]) -> bytes:
@@ -115,11 +150,15 @@ def splice_rows(package: bytes, bulks: Sequence[BulkRows]) -> bytes:
     if not by_part:
         return package
     out = io.BytesIO()
+    done: set[str] = set()
     with zipfile.ZipFile(io.BytesIO(package)) as source, \
             zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
             data = source.read(info.filename)
             if info.filename in by_part:
                 data = _splice(data, by_part[info.filename])
+                done.add(info.filename)
             target.writestr(info, data, compress_type=info.compress_type)
+    if done != set(by_part):
+        raise SpliceError(f"no such sheet part: {', '.join(sorted(set(by_part) - done))}")
     return out.getvalue()

@@ -58,6 +58,12 @@ def workbook_files(paths: Iterable[str], unlisted: list[tuple[str, str]] | None 
     return found
 
 
+def subfolders(root: str | Path) -> list[Path]:
+    """The folders inside `root` (a root of cluster folders), hidden ones left out, by name."""
+    return sorted((p for p in Path(root).iterdir() if p.is_dir() and not p.name.startswith(".")),
+                  key=lambda p: p.name)
+
+
 def _sha256(path: Path) -> str:
     try:
         return hashlib.sha256(safe_files.read_regular(path, MAX_FILE_BYTES)).hexdigest()

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -107,12 +106,6 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
-
-
-def db_path(given: str | None, environ: dict[str, str] | None = None) -> str:
-    """--db, else TDKT_DB, else tdkt-lich-su.sqlite in the current folder (contracts.md §7)."""
-    env = os.environ if environ is None else environ
-    return given or env.get("TDKT_DB") or DEFAULT_DB
 
 
 # Not CREATE TABLE: json_each declares its virtual table through it (and a table without rows

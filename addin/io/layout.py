@@ -78,9 +78,6 @@ HELPER_HEADERS = ("Mã danh hiệu", "Dòng quy tắc", "Mẫu số phiếu")
 # The proven streak beside the declared one (issue 14; needs the add-in, blank without it).
 HISTORY_HEADER = "Số năm liên tục theo CSDL lịch sử"
 
-# A closing row whose first text is one of these is a total, not a person.
-TOTAL_ROW_WORDS = ("Cộng", "Tổng cộng", "Tổng số", "Tổng", "Cộng tổng")
-
 
 def _index(labels: dict[str, str], synonyms: dict[str, tuple[str, ...]]) -> dict[str, str]:
     index: dict[str, str] = {}
@@ -103,7 +100,6 @@ TABLES: dict[str, tuple[dict[str, str], dict[str, str], tuple[str, ...]]] = {
     "commendations": (_index(F.COMMENDATION_LABELS, COMMENDATION_SYNONYMS),
                       F.COMMENDATION_LABELS, F.COMMENDATION_REQUIRED),
 }
-TOTAL_WORDS = {fold(w) for w in TOTAL_ROW_WORDS}
 CANONICAL_SHEET = {
     "info": F.SHEET_INFO,
     "individuals": F.SHEET_INDIVIDUALS,

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
+from xlsxwriter.utility import xl_range_abs
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
@@ -132,7 +133,7 @@ def _write_live(workbook: Workbook, styles: Styles, live: LiveRanking) -> Worksh
     sheet.set_column(at.note, at.note, 26)
     first, last = FIRST_UNIT_ROW + 1, FIRST_UNIT_ROW + LIVE_ROWS  # Excel rows
     c0, c1 = column_letter(2), column_letter(2 + len(covenant.criteria) - 1)
-    kinds = f"${c0}${KIND_ROW + 1}:${c1}${KIND_ROW + 1}"
+    kinds = xl_range_abs(KIND_ROW, 2, KIND_ROW, 2 + len(covenant.criteria) - 1)
     keys = [at.total] + [_key_column(s, at) for s in steps]
     for i in range(LIVE_ROWS):
         r, n = FIRST_UNIT_ROW + i, FIRST_UNIT_ROW + i + 1
@@ -202,8 +203,9 @@ def _write_live(workbook: Workbook, styles: Styles, live: LiveRanking) -> Worksh
 
 
 def _abs(col: int, first: int, last: int) -> str:
-    letter = column_letter(col)
-    return f"${letter}${first}:${letter}${last}"
+    """$C$5:$C$24 for 0-based column `col` and Excel rows first..last."""
+    ref: str = xl_range_abs(first - 1, col, last - 1, col)
+    return ref
 
 
 def _key_column(step: str, at: LiveLayout) -> int:

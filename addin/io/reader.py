@@ -19,7 +19,7 @@ import python_calamine
 
 from addin.domain import fields as F
 from addin.domain.issues import Code, Issue, make_issue
-from addin.domain.models import Commendation, Nomination, UnitInfo, UnitWorkbook
+from addin.domain.models import Commendation, Nomination, UnitDraft, UnitInfo, UnitWorkbook
 from addin.domain.rules import Kind
 from addin.domain.text import fold
 from addin.io import forms, layout, report_input, safe_files
@@ -42,7 +42,7 @@ _NOT_DATA = {"seq", "percent", "result"}
 
 @dataclass
 class _SheetContext:
-    book: UnitWorkbook
+    book: UnitDraft
     sheet: str
     errors: dict[tuple[int, str], str]
     legacy: dict[tuple[str, str], list[int]] = field(default_factory=dict)  # (col, enc) -> rows
@@ -66,9 +66,8 @@ class _SheetContext:
 
 
 def unreadable(path: str, reason: str, sha256: str = "") -> UnitWorkbook:
-    book = UnitWorkbook(path=path, sha256=sha256, readable=False)
-    book.issues.append(make_issue(Code.UNREADABLE_FILE, reason, file=path))
-    return book
+    return UnitWorkbook(path=path, sha256=sha256, readable=False,
+                        issues=(make_issue(Code.UNREADABLE_FILE, reason, file=path),))
 
 
 def _file_bytes(path: str | Path, shown: str) -> bytes | UnitWorkbook:
@@ -141,12 +140,12 @@ def read_unit_bytes(data: bytes, shown: str) -> UnitWorkbook:
 
 
 def _unit_book(data: bytes, shown: str, digest: str, workbook: Any) -> UnitWorkbook:
-    book = UnitWorkbook(path=shown, sha256=digest)
+    book = UnitDraft(path=shown, sha256=digest)
     try:
         _read_sheets(book, workbook, data)
     except UnsafeWorkbook as exc:
         return unreadable(shown, str(exc), digest)
-    return book
+    return book.freeze()
 
 
 def _find_sheets(sheets: list[tuple[str, bool]]) -> dict[str, str]:
@@ -159,7 +158,7 @@ def _find_sheets(sheets: list[tuple[str, bool]]) -> dict[str, str]:
     return found
 
 
-def _read_sheets(book: UnitWorkbook, workbook: Any, data: bytes) -> None:
+def _read_sheets(book: UnitDraft, workbook: Any, data: bytes) -> None:
     names = [(m.name, str(m.visible).endswith("Visible")) for m in workbook.sheets_metadata]
     wanted = _find_sheets(names)
     errors = scan_sheets(data, set(wanted.values()))
@@ -171,7 +170,7 @@ def _read_sheets(book: UnitWorkbook, workbook: Any, data: bytes) -> None:
     read_sheets(book, names, load, errors)
 
 
-def read_sheets(book: UnitWorkbook, names: list[tuple[str, bool]],
+def read_sheets(book: UnitDraft, names: list[tuple[str, bool]],
                 load: Callable[[str], list[list[Any]]],
                 errors: Mapping[str, Mapping[tuple[int, str], str]] | None = None) -> None:
     """Fill `book` from sheets given as rows of values: the part of reading that does not
@@ -222,32 +221,34 @@ def table_kind(rows: list[list[Any]]) -> Kind | None:
 def _report_table(rows: list[list[Any]], key: str, file: str, sheet: str) -> UnitWorkbook:
     """A table of tdkt's own report: every row under the header is a record (a person named
     like a total or a footer line stays one; the report has no form rows)."""
-    book = UnitWorkbook(path=file)
+    book = UnitDraft(path=file)
     ctx = _SheetContext(book, sheet, {})
     _read_table(ctx, key, rows, official_form=False)
-    return book
+    return book.freeze()
 
 
 def read_table(rows: list[list[Any]], kind: str, file: str = "", sheet: str = "") -> UnitWorkbook:
     """One "Cá nhân" or "Tập thể" table (header row included) as a workbook of its records."""
-    book = UnitWorkbook(path=file)
+    book = UnitDraft(path=file)
     ctx = _SheetContext(book, sheet, {})
     _read_table(ctx, "individuals" if kind == "individual" else "collectives", rows)
     ctx.flush_legacy()
-    return book
+    return book.freeze()
 
 
 # ----------------------------------------------------------------------------------------------
 def _read_info(ctx: _SheetContext, rows: list[list[Any]]) -> None:
-    info = UnitInfo(sheet=ctx.sheet)
+    values: dict[str, Any] = {}
+    found_rows: dict[str, int] = {}
+    invalid: set[str] = set()
     for r, row in enumerate(rows):
         excel_row = r + 1
         if not row or is_blank(row[0]):
             continue
         key = layout.INFO_INDEX.get(fold(row[0]))
-        if key is None or key == "_helper" or key in info.rows:
+        if key is None or key == "_helper" or key in found_rows:
             continue
-        info.rows[key] = excel_row
+        found_rows[key] = excel_row
         value = next((v for v in row[1:] if not is_blank(v)), None)
         value_col = "B"
         for c, v in enumerate(row[1:], start=1):
@@ -257,18 +258,19 @@ def _read_info(ctx: _SheetContext, rows: list[list[Any]]) -> None:
         if (excel_row, value_col) in ctx.errors:
             ctx.book.issues.append(ctx.issue(Code.FORMULA_ERROR, ctx.errors[(excel_row, value_col)],
                                              excel_row, value_col))
-            info.invalid.add(key)
+            invalid.add(key)
             continue
         if key in F.INFO_INTEGERS:
             number, code = to_count(value)
             if code:
                 ctx.book.issues.append(ctx.issue(code, f'"{F.INFO_LABELS[key]}"', excel_row,
                                                  value_col))
-                info.invalid.add(key)
-            setattr(info, key, number)
+                invalid.add(key)
+            values[key] = number
         else:
-            setattr(info, key, ctx.text(value, excel_row, value_col))
-    ctx.book.info = info
+            values[key] = ctx.text(value, excel_row, value_col)
+    ctx.book.info = UnitInfo(sheet=ctx.sheet, rows=found_rows, invalid=frozenset(invalid),
+                             **values)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -377,8 +379,7 @@ def _record(ctx: _SheetContext, key: str, excel_row: int, values: dict[str, Any]
     if key == "commendations":
         ctx.book.commendations.append(_commendation(ctx, excel_row, values, columns))
         return
-    nom = _nomination(ctx, key, excel_row, values, columns)
-    nom.sections = sections
+    nom = _nomination(ctx, key, excel_row, values, columns, sections)
     (ctx.book.individuals if key == "individuals" else ctx.book.collectives).append(nom)
 
 
@@ -408,32 +409,29 @@ def _convert(ctx: _SheetContext, excel_row: int, values: dict[str, Any], columns
 
 
 def _nomination(ctx: _SheetContext, key: str, excel_row: int, values: dict[str, Any],
-                columns: dict[str, str]) -> Nomination:
+                columns: dict[str, str], sections: tuple[str, ...]) -> Nomination:
     kind: Kind = "individual" if key == "individuals" else "collective"
     labels = F.INDIVIDUAL_LABELS if kind == "individual" else F.COLLECTIVE_LABELS
-    nom = Nomination(kind=kind, file=ctx.book.path, sheet=ctx.sheet, row=excel_row,
-                     columns=columns)
-    out = _convert(ctx, excel_row, values, columns, labels, nom.issues, nom.invalid)
-    nom.name = out.pop("full_name", "") if kind == "individual" else out.pop("name", "")
-    nom.title_text = out.pop("title", "")
-    nom.percent_given = out.pop("percent", None)
-    nom.result_given = out.pop("result", "")
-    for name, value in out.items():
-        setattr(nom, name, value)
-    return nom
+    issues: list[Issue] = []
+    invalid: set[str] = set()
+    out = _convert(ctx, excel_row, values, columns, labels, issues, invalid)
+    name = out.pop("full_name", "") if kind == "individual" else out.pop("name", "")
+    return Nomination(kind=kind, file=ctx.book.path, sheet=ctx.sheet, row=excel_row,
+                      name=name, title_text=out.pop("title", ""),
+                      percent_given=out.pop("percent", None), result_given=out.pop("result", ""),
+                      sections=sections, columns=columns, invalid=frozenset(invalid),
+                      issues=tuple(issues), **out)
 
 
 def _commendation(ctx: _SheetContext, excel_row: int, values: dict[str, Any],
                   columns: dict[str, str]) -> Commendation:
-    item = Commendation(file=ctx.book.path, sheet=ctx.sheet, row=excel_row, columns=columns)
     issues: list[Issue] = []
     invalid: set[str] = set()
     out = _convert(ctx, excel_row, values, columns, F.COMMENDATION_LABELS, issues, invalid)
     if not out.get("form") and "form" not in invalid:
         issues.append(ctx.issue(Code.MISSING_VALUE, f'"{F.COMMENDATION_LABELS["form"]}"',
                                 excel_row, columns.get("form")))
-    for name, value in out.items():
-        if name != "seq":
-            setattr(item, name, value)
+    out.pop("seq", None)
     ctx.book.issues.extend(issues)
-    return item
+    return Commendation(file=ctx.book.path, sheet=ctx.sheet, row=excel_row, columns=columns,
+                        **out)

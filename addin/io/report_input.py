@@ -19,7 +19,7 @@ from typing import Any
 
 from addin.domain import fields as F
 from addin.domain.issues import SEVERITY, Code, Issue, make_issue
-from addin.domain.models import Nomination, UnitWorkbook
+from addin.domain.models import Commendation, Nomination, UnitDraft, UnitInfo, UnitWorkbook, judged
 from addin.domain.scoring import SHEET_SCORES, ScoreSheet
 from addin.domain.text import fold
 from addin.io.cells import to_count, to_text
@@ -75,7 +75,7 @@ def expand_report(shown: str, digest: str, sheet_names: list[str],
     """The unit workbooks a cluster report contains (see the module's docstring).
     `read_table(rows, key, file, sheet)` is the reader's own reading of one table."""
     by_fold = {fold(n): n for n in sheet_names}
-    books: dict[str, UnitWorkbook] = {}
+    books: dict[str, UnitDraft] = {}
     sources = load(by_fold[fold(SOURCES_SHEET)])
     found = _header(sources, "SHA-256")
     if found is None:
@@ -89,18 +89,17 @@ def expand_report(shown: str, digest: str, sheet_names: list[str],
         if not path or status not in _COUNTED | {_UNREADABLE, _SKIPPED}:
             continue
         chained = f"{shown}{CHAIN}{path}"
-        book = UnitWorkbook(path=chained,
-                            sha256=to_text(_cell(row, cols.get(fold("SHA-256"))))[0],
-                            source_report=shown, cluster_scope=chained.rsplit(CHAIN, 1)[0],
-                            readable=status != _UNREADABLE, skipped=status == _SKIPPED)
+        book = UnitDraft(path=chained,
+                         sha256=to_text(_cell(row, cols.get(fold("SHA-256"))))[0],
+                         source_report=shown, cluster_scope=chained.rsplit(CHAIN, 1)[0],
+                         readable=status != _UNREADABLE, skipped=status == _SKIPPED)
         books[path] = book
-        info = book.info
-        info.unit = to_text(_cell(row, cols.get(fold("Đơn vị"))))[0]
-        info.period = to_text(_cell(row, cols.get(fold("Kỳ báo cáo"))))[0]
-        for key, column in fact_cols.items():
-            value = _cell(row, column)
-            setattr(info, key, to_count(value)[0] if key in F.INFO_INTEGERS
-                    else to_text(value)[0])
+        facts: dict[str, Any] = {
+            key: to_count(_cell(row, column))[0] if key in F.INFO_INTEGERS
+            else to_text(_cell(row, column))[0] for key, column in fact_cols.items()}
+        facts["unit"] = to_text(_cell(row, cols.get(fold("Đơn vị"))))[0]
+        facts["period"] = to_text(_cell(row, cols.get(fold("Kỳ báo cáo"))))[0]
+        book.info = UnitInfo(**facts)
         # The level below's reconciliation (rows seen = rows written + rows skipped) holds here.
         read = to_count(_cell(row, cols.get(fold("Số dòng đọc"))))[0]
         book.rows_skipped = to_count(_cell(row, cols.get(fold("Dòng bỏ qua"))))[0] or 0
@@ -127,10 +126,10 @@ def expand_report(shown: str, digest: str, sheet_names: list[str],
         if not book.readable and not book.issues:
             book.issues.append(make_issue(Code.UNREADABLE_FILE, f"(theo báo cáo {shown})",
                                           file=book.path))
-    return list(books.values())
+    return [book.freeze() for book in books.values()]
 
 
-def _carried_issues(rows: list[list[Any]], books: dict[str, UnitWorkbook]
+def _carried_issues(rows: list[list[Any]], books: dict[str, UnitDraft]
                     ) -> dict[str, list[Issue]]:
     """The issues of "Kiểm tra" per unit file, as the unit's level raised them (the cluster's
     own issues, "(toàn cụm)", are this level's to find again)."""
@@ -157,18 +156,19 @@ def _carried_issues(rows: list[list[Any]], books: dict[str, UnitWorkbook]
     return by_file
 
 
-def _attach(book: UnitWorkbook, issues: list[Issue]) -> None:
+def _attach(book: UnitDraft, issues: list[Issue]) -> None:
     """Each carried issue where its level had it: on the record of its sheet and row, else on
     the workbook (and a "Chấm điểm" reading problem on the score sheet too, which it voids)."""
-    records: dict[tuple[str, int], Nomination] = {
-        (kind, nom.row): nom for kind, noms in (("individuals", book.individuals),
-                                                ("collectives", book.collectives))
-        for nom in noms}
+    records: dict[tuple[str, int], tuple[list[Nomination], int]] = {
+        (kind, nom.row): (noms, i) for kind, noms in (("individuals", book.individuals),
+                                                      ("collectives", book.collectives))
+        for i, nom in enumerate(noms)}
     for issue in issues:
         kind = SHEET_INDEX.get(fold(issue.sheet or ""), "")
-        record = records.get((kind, issue.row or 0))
-        if record is not None and issue.code not in _SHEET_LEVEL:
-            record.issues.append(issue)
+        at = records.get((kind, issue.row or 0))
+        if at is not None and issue.code not in _SHEET_LEVEL:
+            noms, i = at
+            noms[i] = judged(noms[i], issues=(*noms[i].issues, issue))
             continue
         book.issues.append(issue)
         if kind == "scores" and book.scores is not None and issue.code in _SCORE_READING:
@@ -176,7 +176,7 @@ def _attach(book: UnitWorkbook, issues: list[Issue]) -> None:
 
 
 def _distribute(rows: list[list[Any]], key: str, read: UnitWorkbook,
-                books: dict[str, UnitWorkbook]) -> None:
+                books: dict[str, UnitDraft]) -> None:
     """Give each record read from a report's table back to its unit, at its original row."""
     found = _header(rows, SOURCE_FILE)
     if found is None:
@@ -184,32 +184,32 @@ def _distribute(rows: list[list[Any]], key: str, read: UnitWorkbook,
     _, cols = found
     file_c, row_c = cols.get(fold(SOURCE_FILE)), cols.get(fold(SOURCE_ROW))
     code_c = cols.get(fold(TITLE_CODE))
-    records: list[Any] = (read.individuals if key == "individuals" else
-                          read.collectives if key == "collectives" else read.commendations)
+    records: tuple[Any, ...] = (read.individuals if key == "individuals" else
+                                read.collectives if key == "collectives" else read.commendations)
     for record in records:
         source = rows[record.row - 1]
         book = books.get(to_text(_cell(source, file_c))[0])
         if book is None or not book.readable:
             continue
         original_row = to_count(_cell(source, row_c))[0]
-        record.file = book.path
-        record.row = original_row if original_row is not None else record.row
+        row = original_row if original_row is not None else record.row
         if key == "commendations":
-            record.sheet = F.SHEET_COMMENDATIONS
-            book.commendations.append(record)
+            item: Commendation = replace(record, file=book.path, row=row,
+                                         sheet=F.SHEET_COMMENDATIONS)
+            book.commendations.append(item)
             continue
         # Judged at its level: the verdict is the report's, its issues come from "Kiểm tra"
         # (the report's own columns and computed cells are not the unit's).
-        record.title = to_text(_cell(source, code_c))[0] or None
-        record.percent, record.passed = record.percent_given, (
-            fold(record.result_given) == fold(F.RESULT_PASSED))
-        record.reached = record.passed
-        record.percent_given, record.result_given = None, ""
-        record.issues, record.columns, record.invalid = [], {}, set()
+        passed = fold(record.result_given) == fold(F.RESULT_PASSED)
+        record = judged(record, file=book.path, row=row,
+                        title=to_text(_cell(source, code_c))[0] or None,
+                        percent=record.percent_given, passed=passed, reached=passed,
+                        percent_given=None, result_given="", issues=(), columns={},
+                        invalid=frozenset())
         (book.individuals if key == "individuals" else book.collectives).append(record)
 
 
-def _distribute_scores(rows: list[list[Any]], books: dict[str, UnitWorkbook]) -> None:
+def _distribute_scores(rows: list[list[Any]], books: dict[str, UnitDraft]) -> None:
     """Each unit's score lines back on a "Chấm điểm" sheet of its own, at their original rows."""
     from addin.io.scores_reader import read_scores  # it builds on the reader, which imports us
 
@@ -230,7 +230,6 @@ def _distribute_scores(rows: list[list[Any]], books: dict[str, UnitWorkbook]) ->
 
 
 def _broken(shown: str, digest: str, reason: str) -> UnitWorkbook:
-    book = UnitWorkbook(path=shown, sha256=digest, readable=False)
-    book.issues.append(make_issue(Code.UNREADABLE_FILE, reason, file=shown))
-    return book
+    return UnitWorkbook(path=shown, sha256=digest, readable=False,
+                        issues=(make_issue(Code.UNREADABLE_FILE, reason, file=shown),))
 

@@ -19,7 +19,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from addin.domain import fields as F
 from addin.domain import labels as L
-from addin.domain.issues import make_issue
+from addin.domain.issues import Issue, make_issue
 from addin.domain.models import Nomination
 from addin.domain.rules import Rules, Title, format_ratio
 from addin.domain.spellings import lookup_spellings, prefix_spellings
@@ -457,24 +457,28 @@ def _row_formulas(kind: str, columns: Sequence[str], n: int, lookup: _Lookup) ->
 def _engine_values(kind: str, values: Mapping[str, Any], rules: Rules) -> tuple[Any, str]:
     """Cached values for the formula cells, computed by the engine (so readers that do not
     recalculate see the right numbers)."""
-    nom = Nomination(kind=kind, file="", sheet="", row=0)  # type: ignore[arg-type]
+    given: dict[str, Any] = {}
+    issues: list[Issue] = []
+    invalid: set[str] = set()
     for key, value in values.items():
         if key in F.COUNT_FIELDS:
             number, problem = to_count(value)
-            setattr(nom, key, number)
+            given[key] = number
             if problem:  # as the reader reports it
                 labels = F.INDIVIDUAL_LABELS if kind == "individual" else F.COLLECTIVE_LABELS
-                nom.issues.append(make_issue(problem, f'"{labels.get(key, key)}"'))
-                nom.invalid.add(key)
+                issues.append(make_issue(problem, f'"{labels.get(key, key)}"'))
+                invalid.add(key)
         elif key in ("full_name", "name"):
-            nom.name = to_text(value)[0]
+            given["name"] = to_text(value)[0]
         elif key == "title":
-            nom.title_text = to_text(value)[0]
+            given["title_text"] = to_text(value)[0]
         elif key in ("initiative",):
-            nom.initiative = to_text(value)[0]
-    if not nom.title_text:
+            given["initiative"] = to_text(value)[0]
+    if not given.get("title_text"):
         return "", ""
-    validate_nomination(nom, rules)
+    nom = validate_nomination(Nomination(kind=kind, file="", sheet="", row=0,  # type: ignore[arg-type]
+                                         issues=tuple(issues), invalid=frozenset(invalid),
+                                         **given), rules)
     percent = "" if nom.percent is None else nom.percent
     return percent, engine_result(nom)
 

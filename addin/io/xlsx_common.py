@@ -80,8 +80,6 @@ class Styles:
         self.input = fmt(locked=False, bg_color="#FFF2CC", **border)
         self.input_wrap = fmt(locked=False, bg_color="#FFF2CC", text_wrap=True, **border)
         self.input_int = fmt(locked=False, num_format="0", bg_color="#FFF2CC", **border)
-        self.input_date = fmt(locked=False, num_format="dd/mm/yyyy", bg_color="#FFF2CC",
-                              **border)
         self.formula = fmt(bg_color="#F2F2F2", **border)
         self.formula_pct = fmt(num_format="0.00", bg_color="#F2F2F2", **border)
         self.formula_int = fmt(num_format="0", bg_color="#F2F2F2", **border)

@@ -3,6 +3,8 @@ commendation-forms catalogue: rules-book data, recognised from what staff type."
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from addin.domain.commendation_forms import group_commendations, recognise_form, recognise_forms
@@ -124,19 +126,19 @@ def _line(form: str, collectives: int, individuals: int, row: int, kind: str = "
 
 
 def _book() -> UnitWorkbook:
-    return UnitWorkbook(path="u.xlsx", commendations=[
+    return UnitWorkbook(path="u.xlsx", commendations=(
         _line("Bằng khen của Bộ Quốc phòng", 1, 2, 5),
         _line("BK BQP", 0, 3, 6, kind="thường xuyên"),
         _line("Bằng khen của Bộ trưởng Bộ Quốc phòng", 0, 1, 7, kind="Đột xuất"),
         _line("Giấy khen của Chỉ huy trưởng", 2, 9, 8, level="Đơn vị"),
         _line("Bằng khen của Hội Cựu chiến binh huyện", 0, 1, 9),
-    ])
+    ))
 
 
 def test_commendations_group_by_the_real_form_and_unknown_forms_stay_as_typed(rules):
-    book = _book()
     unvalidated = group_commendations([_book()], rules)  # no form codes set yet
-    issues = recognise_forms(book.commendations, rules)
+    judged, issues = recognise_forms(_book().commendations, rules)
+    book = replace(_book(), commendations=judged)
     assert [(str(i.code), i.severity, i.row, i.column) for i in issues] == [
         ("unknown_form", "warning", 9, "B")]
     groups = group_commendations([book], rules)

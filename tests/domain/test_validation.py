@@ -1,3 +1,7 @@
+from dataclasses import replace
+
+import pytest
+
 from addin.domain.cluster import consolidate
 from addin.domain.issues import Code
 from addin.domain.models import Nomination, UnitInfo, UnitWorkbook
@@ -19,7 +23,7 @@ def codes(nom: Nomination) -> list[str]:
 
 def test_clean_nomination_passes(rules):
     nom = validate_nomination(person(), rules)
-    assert nom.passed and nom.percent == 80.0 and nom.issues == [] and nom.title == "CSTT"
+    assert nom.passed and nom.percent == 80.0 and nom.issues == () and nom.title == "CSTT"
 
 
 def test_every_problem_of_a_row_is_collected_in_one_pass(rules):
@@ -60,10 +64,10 @@ def test_streak_prerequisite(rules):
 
 
 def test_unreadable_cell_is_not_reported_twice(rules):
-    nom = person(members=None)
-    nom.invalid.add("members")
-    assert codes(validate_nomination(nom, rules)) == []
-    assert not nom.passed
+    nom = person(members=None, invalid=frozenset({"members"}))
+    judged = validate_nomination(nom, rules)
+    assert codes(judged) == []
+    assert not judged.passed
 
 
 def collective(**kw) -> Nomination:
@@ -87,14 +91,11 @@ def test_collective_criteria(rules):
 
 def unit(path: str, people: list[Nomination], headcount: int = 30, unit_name: str = "Đơn vị A",
          period: str = "Năm 2024", sha: str | None = None) -> UnitWorkbook:
-    book = UnitWorkbook(path=path, sha256=sha or path,
+    return UnitWorkbook(path=path, sha256=sha or path,
                         info=UnitInfo(unit=unit_name, cluster="Cụm 3", period=period,
                                       headcount=headcount, sheet="Thông tin",
-                                      rows={"unit": 2, "headcount": 5}))
-    for p in people:
-        p.file = path
-    book.individuals = people
-    return book
+                                      rows={"unit": 2, "headcount": 5}),
+                        individuals=tuple(replace(p, file=path) for p in people))
 
 
 def test_quota_counts_titles_above_and_only_passing(rules):
@@ -103,7 +104,8 @@ def test_quota_counts_titles_above_and_only_passing(rules):
     people.append(person(row=20, name="Người trượt", title_text="Chiến sĩ thi đua cơ sở",
                          initiative="x", agree=1))
     book = unit("a.xlsx", people, headcount=30)  # CSTĐCS limit = floor(30 × 10%) = 3
-    checks = {c.quota_id: c for c in validate_unit(book, rules)}
+    book, found = validate_unit(book, rules)
+    checks = {c.quota_id: c for c in found}
     assert (checks["CSTDCS"].counted, checks["CSTDCS"].limit, checks["CSTDCS"].ok) == (4, 3, False)
     assert checks["CSTT"].counted == 4  # a CSTĐCS also holds CSTT
     assert any(i.code == Code.QUOTA_EXCEEDED for i in book.issues)
@@ -130,3 +132,31 @@ def test_same_person_in_two_files_is_flagged(rules):
     result = consolidate([a, b], rules)
     assert [str(i.code) for i in result.issues] == ["duplicate_person"]
     assert result.issues[0].file == "b.xlsx"
+
+
+def test_validating_the_same_records_twice_gives_the_same_answer(rules):
+    """Records are frozen and validation returns judged copies: nothing accumulates in the
+    input (on the old in-place validation the second run doubled every issue)."""
+    people = [person(row=5 + i, name=f"Người {i}", title_text="Chiến sĩ thi đua cơ sở",
+                     initiative="x", agree=9) for i in range(4)]
+    people += [person(row=20, name="Người 0", title_text="Chiến sĩ thi đua cơ sở",
+                      initiative="x", agree=9),  # the same person again: duplicate_person
+               person(row=21, name="Người trượt", agree=1)]
+    book = unit("a.xlsx", people, headcount=30)  # CSTĐCS quota exceeded too
+    first, second = validate_unit(book, rules), validate_unit(book, rules)
+    assert first == second
+    assert sorted(str(i.code) for i in first.book.all_issues()) == [
+        "below_threshold", "duplicate_person", "quota_exceeded"]
+    assert book.all_issues() == [] and not any(n.passed for n in book.nominations)
+    other = unit("b.xlsx", [person(name="Người 1", row=7)], unit_name="Đơn vị B")
+    assert consolidate([book, other], rules) == consolidate([book, other], rules)
+    with pytest.raises(AttributeError):
+        book.individuals[0].passed = True  # type: ignore[misc]
+
+
+def test_judged_copies_every_field_like_replace():
+    from addin.domain.models import judged
+
+    nom = person(seq="3", streak=2, sections=("I. CSTT",), invalid=frozenset({"agree"}))
+    changes = dict(title="CSTT", percent=70.0, reached=True, passed=True, unit="Đại đội 1")
+    assert judged(nom, **changes) == replace(nom, **changes)

@@ -109,9 +109,7 @@ from addin.domain.validation import validate_unit
 
 db, marker, *files = sys.argv[1:]
 rules = load_rules()
-books = read_all([(Path(f), f) for f in files])
-for b in books:
-    validate_unit(b, rules)
+books = [validate_unit(b, rules).book for b in read_all([(Path(f), f) for f in files])]
 
 def slow():
     for i, b in enumerate(books):

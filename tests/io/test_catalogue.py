@@ -68,7 +68,7 @@ def test_every_title_can_be_proposed_through_the_template(tmp_path, rules):
     source = tmp_path / "a.xlsx"
     source.write_bytes(unit_workbook_bytes(rules, data, cached=False))  # nothing precomputed
     book = read_unit_workbook(source)
-    validate_unit(book, rules)
+    book = validate_unit(book, rules).book
     recalculated = openpyxl.load_workbook(convert(source, tmp_path / "lo", "xlsx"), data_only=True)
     seen = set()
     for sheet_name, noms, result_col in (("Cá nhân", book.individuals, "K"),
@@ -149,7 +149,8 @@ def test_one_collective_carries_titles_awarded_alongside(tmp_path, rules):
             ["Quân số", 400], ["Số đầu mối", 5]]  # DVQT quota: floor(5 × 20%) = 1
     book = read_unit_workbook(write_openpyxl(tmp_path / "u.xlsx",
                                              unit_sheets(collectives=rows, info=info)))
-    checks = {c.quota_id: c for c in validate_unit(book, rules)}
+    book, found = validate_unit(book, rules)
+    checks = {c.quota_id: c for c in found}
     assert book.all_issues() == []
     assert [n.title for n in book.collectives if n.passed] == ["DVQT", "DVHLG", "DVVHTB",
                                                                "VMTDMMTB"]
@@ -158,7 +159,8 @@ def test_one_collective_carries_titles_awarded_alongside(tmp_path, rules):
     rows.append(collective(name="Tiểu đoàn 2", title="Cờ TĐ BQP"))
     book = read_unit_workbook(write_openpyxl(tmp_path / "v.xlsx",
                                              unit_sheets(collectives=rows, info=info)))
-    checks = {c.quota_id: c for c in validate_unit(book, rules)}
+    book, found = validate_unit(book, rules)
+    checks = {c.quota_id: c for c in found}
     assert checks["DVQT"].counted == 2 and checks["DVQT"].ok is False
     assert [str(i.code) for i in book.all_issues()] == ["quota_exceeded"]
 

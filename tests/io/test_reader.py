@@ -30,7 +30,7 @@ def test_contract_layout(tmp_path, writer):
     path = writer(tmp_path / "u.xlsx", unit_sheets([person(), person(name="Trần B", seq=2)],
                                                    [collective()]))
     book = read_unit_workbook(path)
-    assert book.readable and book.issues == []
+    assert book.readable and book.issues == ()
     assert book.info.unit == "Ban CHQS huyện Ea Kar" and book.info.headcount == 60
     assert [p.name for p in book.individuals] == ["Nguyễn Văn Hùng", "Trần B"]
     assert [p.row for p in book.individuals] == [5, 6]  # header on row 4
@@ -65,7 +65,7 @@ def test_sheet_names_compared_without_case_or_diacritics(tmp_path, writer):
     renamed = {"THONG TIN": sheets["Thông tin"], "ca nhan": sheets["Cá nhân"],
                "TẬP THỂ": sheets["Tập thể"]}
     book = read_unit_workbook(writer(tmp_path / "s.xlsx", renamed))
-    assert book.issues == [] and len(book.individuals) == 1 and book.commendations == []
+    assert book.issues == () and len(book.individuals) == 1 and book.commendations == ()
 
 
 def test_blank_total_numbering_rows_and_text_numbers(tmp_path, writer):

@@ -58,7 +58,7 @@ def test_reader_takes_a_drifted_sheet(tmp_path, covenant_rules):
     assert [line.code for line in book.scores.lines][:2] == ["TC01", "TC02"]
     assert len(book.scores.lines) == 14
     assert book.scores.lines[1].self_score == Q(23, 2)
-    validate_unit(book, covenant_rules)
+    book = validate_unit(book, covenant_rules).book
     assert [i for i in book.all_issues() if i.severity == "error"] == []
     total = score_unit(book.scores, covenant_rules.covenant).used.total
     assert total == Q(191, 2)  # 93.5 on the criteria + 2 bonus points
@@ -72,7 +72,7 @@ def test_reader_reports_bad_cells_where_they_are(tmp_path, covenant_rules):
     del rows[5]  # TC05 missing
     book = read_unit_workbook(write_openpyxl(tmp_path / "u.xlsx", {**unit_sheets(),
                                                                    "Chấm điểm": rows}))
-    validate_unit(book, covenant_rules)
+    book = validate_unit(book, covenant_rules).book
     found = {(str(i.code), i.row, i.column) for i in book.all_issues() if i.sheet == "Chấm điểm"}
     assert found == {("score_exceeds_max", 2, "D"), ("not_a_number", 4, "D"),
                      ("negative_score", 5, "D"), ("unknown_criterion", 15, "A"),
@@ -94,7 +94,7 @@ def test_unit_template_scoring_sheet_prefilled_from_the_covenant(tmp_path, coven
     assert not sheet["D6"].protection.locked and sheet["C6"].protection.locked
     assert "GIAO ƯỚC MẪU" in sheet["A3"].value  # the sample says it is one
     blank = read_unit_workbook(path)
-    validate_unit(blank, covenant_rules)
+    blank = validate_unit(blank, covenant_rules).book
     assert not [i for i in blank.all_issues() if i.sheet == "Chấm điểm"]  # not scored yet
 
 

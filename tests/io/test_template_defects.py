@@ -38,7 +38,7 @@ def test_quota_lines_count_every_filled_row(tmp_path, rules):
     source = tmp_path / "big.xlsx"
     source.write_bytes(unit_workbook_bytes(rules, UnitData(info=INFO, individuals=people),
                                            cached=False))
-    checks = {c.quota_id: c for c in validate_unit(read_unit_workbook(source), rules)}
+    checks = {c.quota_id: c for c in validate_unit(read_unit_workbook(source), rules).quota_checks}
     recalculated = openpyxl.load_workbook(convert(source, tmp_path / "lo", "xlsx"), data_only=True)
     lines = _quota_rows(recalculated["Thông tin"])
     assert checks["CSTT"].counted == 2000

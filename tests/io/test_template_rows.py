@@ -120,7 +120,8 @@ def test_totals_count_rows_without_formulas_inserted_rows_and_moved_info(tmp_pat
 
     unit = read_unit_workbook(staff)
     assert len(unit.individuals) == 40 + 3 + 2000 and len(unit.collectives) == 25
-    engine = _engine_lines(validate_unit(unit, rules))
+    unit, checks = validate_unit(unit, rules)
+    engine = _engine_lines(checks)
     assert engine["CSTT"][2] > 900 and engine["DVQT"][2] > 10  # the rows without formulas count
     recalculated = _recalculated(staff, tmp_path)
     lines = _quota_lines(recalculated["Thông tin"])
@@ -180,7 +181,7 @@ def test_template_verdict_is_the_engines_or_says_unrecognised(tmp_path, rules):
     source.write_bytes(unit_workbook_bytes(rules, UnitData(info=INFO, individuals=people,
                                                            collectives=units), cached=False))
     unit = read_unit_workbook(source)
-    validate_unit(unit, rules)
+    unit = validate_unit(unit, rules).book
     recalculated = _recalculated(source, tmp_path)
     wrong, unread, passed = [], 0, 0
     for sheet_name, noms, result_col in (("Cá nhân", unit.individuals, IND["result"]),
@@ -251,7 +252,7 @@ def test_impossible_counts_show_an_error_like_the_engine(tmp_path, rules):
     source.write_bytes(unit_workbook_bytes(rules, UnitData(info=INFO, individuals=people,
                                                            collectives=units), cached=False))
     unit = read_unit_workbook(source)
-    validate_unit(unit, rules)
+    unit = validate_unit(unit, rules).book
     recalculated = _recalculated(source, tmp_path)
     cases = [("Cá nhân", IND, n, c) for n, (_, c) in zip(unit.individuals, IMPOSSIBLE,
                                                          strict=True)]
@@ -312,7 +313,7 @@ def test_entry_rules_refuse_the_impossible_counts(tmp_path, rules):
     book.save(probed)
     recalculated = _recalculated(probed, tmp_path)["Cá nhân"]
     unit = read_unit_workbook(source)
-    validate_unit(unit, rules)
+    unit = validate_unit(unit, rules).book
     impossible = {Code.PRESENT_EXCEEDS_MEMBERS, Code.AGREE_EXCEEDS_PRESENT,
                   Code.NEGATIVE_NUMBER, Code.NOT_AN_INTEGER}
     for i, (nom, entry) in enumerate(zip(unit.individuals, ENTRY, strict=True)):

@@ -153,7 +153,8 @@ def test_libreoffice_recalculates_like_the_engine(tmp_path, rules):
     source = tmp_path / "edges.xlsx"
     source.write_bytes(unit_workbook_bytes(rules, data, cached=False))  # nothing precomputed
     book = read_unit_workbook(source)
-    checks = {c.quota_id: c for c in validate_unit(book, rules)}
+    book, found = validate_unit(book, rules)
+    checks = {c.quota_id: c for c in found}
     recalculated = openpyxl.load_workbook(convert(source, tmp_path / "lo", "xlsx"), data_only=True)
     for sheet_name, noms, pct_col, result_col in (
         ("Cá nhân", book.individuals, "J", "K"), ("Tập thể", book.collectives, "K", "L")):
