@@ -324,9 +324,11 @@ def _write_guide(workbook: Workbook, styles: Styles, rules: Rules) -> None:
          "từ 0 đến điểm tối đa, theo bước điểm của giao ước); điểm trừ ghi số dương. Tổng điểm "
          "tự tính, điểm cộng và điểm trừ không vượt mức tối đa.", styles.wrap),
         (f"9. Khi in: mỗi danh sách in sẵn {PRINT_BLANK_ROWS} dòng trống; mẫu do tdkt điền in "
-         "đúng các dòng đã có. Nếu nhập thêm dòng trong Excel, chọn Page Layout › Print Area › "
-         "Clear Print Area (Bố trí Trang › Vùng In › Xóa Vùng In) trước khi in để in đủ danh "
-         "sách.", styles.wrap),
+         "đúng các dòng đã có. Nhập nhiều dòng hơn thì dòng 3 của trang (cả trên bản in) báo "
+         "“N dòng nằm ngoài vùng in”: bấm Kiểm tra (thẻ TĐKT) để vùng in gồm đủ danh sách, "
+         "hoặc chọn Page Layout › Print Area › Clear Print Area (Bố trí Trang › Vùng In › Xóa "
+         "Vùng In) trước khi in. Chỉ Kiểm tra tắt dòng báo; đã xóa vùng in thì vẫn in đủ.",
+         styles.wrap),
         (f"Bộ quy tắc: {rules.label}, phiên bản {rules.version}. {rules.note}", styles.wrap),
     ]
     for r, (text, fmt) in enumerate(lines):
