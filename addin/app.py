@@ -18,11 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from addin.domain.cluster import ClusterResult, consolidate
+from addin.domain.errors import TdktError
 from addin.domain.issues import Code, Issue, make_issue
 from addin.domain.models import UnitWorkbook
 from addin.domain.rules import Rules
 from addin.io.covenant_file import cluster_rules_checked
 from addin.io.folders import read_all, workbook_files
+from addin.io.output_set import commit, staged_path, write_outputs
 from addin.io.report import ReportMeta, cluster_report_bytes
 from addin.io.rollup import ClusterSummary, rollup_bytes
 from addin.io.rules_file import load_rules, rules_beside
@@ -35,8 +37,29 @@ ROLLUP_NAME = "tong-hop-cac-cum.xlsx"
 EXIT_OK, EXIT_ERRORS, EXIT_NOTHING = 0, 1, 2
 
 
-class RefusedOutput(ValueError):
+class RefusedOutput(TdktError, ValueError):
     """The output would overwrite or land among the inputs."""
+
+
+class OutputNotWritten(TdktError):
+    """The work was done but its output could not be written (open in Excel…): `outcome`
+    still holds what was found, for the user to read."""
+
+    def __init__(self, problem: TdktError, outcome: Outcome) -> None:
+        super().__init__(problem.message, problem.cause)
+        self.outcome = outcome
+
+
+class MissingInput(TdktError):
+    """A path the user named is not there."""
+
+
+def check_inputs(paths: list[str]) -> None:
+    """Refuse paths that do not exist, naming each (exit 2 at the command line)."""
+    missing = [shown(p) for p in paths if not os.path.lexists(p)]
+    if missing:
+        raise MissingInput(f"không tìm thấy {', '.join(missing)}: kiểm tra lại đường dẫn "
+                           "(tên thư mục, tên tệp, ổ đĩa)")
 
 
 @dataclass
@@ -162,13 +185,14 @@ def check_overwrite(outputs: list[Path], force: bool) -> None:
 
 
 # ----------------------------------------------------------------------------------------------
-def _consolidate(books: list[UnitWorkbook], rules: Rules, db: str | None) -> ClusterResult:
+def _consolidate(books: list[UnitWorkbook], rules: Rules, db: str | None,
+                 whole_cluster: bool = True) -> ClusterResult:
     """consolidate, with the declared streaks checked against the history database (--db)."""
     if not db:
-        return consolidate(books, rules)
+        return consolidate(books, rules, whole_cluster=whole_cluster)
     from addin.history_app import streak_history
 
-    return consolidate(books, rules, streak_history(books, rules, db))
+    return consolidate(books, rules, streak_history(books, rules, db), whole_cluster)
 
 
 def _store_ranking(db: str | None, result: ClusterResult, rules: Rules) -> None:
@@ -181,13 +205,15 @@ def _store_ranking(db: str | None, result: ClusterResult, rules: Rules) -> None:
 
 def validate_paths(paths: list[str], rules: Rules, strict: bool = False,
                    progress: Progress | None = None, db: str | None = None) -> Outcome:
+    check_inputs(paths)
     unlisted: list[tuple[str, str]] = []
     files = workbook_files(paths, unlisted)
     listing = [make_issue(Code.UNREADABLE_FILE, f"không đọc được thư mục ({why})", file=folder)
                for folder, why in unlisted]
     if not files:
         return Outcome(payload([], rules, None, listing), EXIT_ERRORS if listing else EXIT_NOTHING)
-    result = _consolidate(read_all(files, progress), rules, db)
+    # Files are checked one by one: cluster-wide checks belong to consolidation.
+    result = _consolidate(read_all(files, progress), rules, db, whole_cluster=False)
     data = payload([result], rules, None, listing)
     severities = {i["severity"] for i in data["issues"]}
     failed = "error" in severities or (strict and "warning" in severities)
@@ -197,6 +223,7 @@ def validate_paths(paths: list[str], rules: Rules, strict: bool = False,
 def consolidate_folder(folder: str, out: str, rules: Rules, date: str | None = None,
                        progress: Progress | None = None, force: bool = False,
                        db: str | None = None) -> Outcome:
+    check_inputs([folder])
     check_output(Path(out), [Path(folder)])
     check_overwrite([Path(out)], force)
     files = workbook_files([folder])
@@ -206,7 +233,10 @@ def consolidate_folder(folder: str, out: str, rules: Rules, date: str | None = N
     _store_ranking(db, result, rules)
     data = cluster_report_bytes(result, rules, meta_for(result, rules, date,
                                                          shown(Path(folder).name)))
-    write_atomic(out, data)
+    try:
+        write_outputs({Path(out): data})
+    except TdktError as exc:
+        raise OutputNotWritten(exc, Outcome(payload([result], rules, None), EXIT_NOTHING)) from exc
     return Outcome(payload([result], rules, shown(out)),
                    EXIT_ERRORS if result.has_errors else EXIT_OK)
 
@@ -222,9 +252,11 @@ def report_name(folder_name: str) -> str:
 
 
 def _cluster_job(folder: str, out: str, rules_path: str | None, date: str | None,
-                 db: str | None = None) -> tuple[dict[str, Any], ClusterSummary | None, bool]:
-    """One cluster, in a worker process: read, consolidate, write; return what the roll-up and
-    the JSON need (the records themselves stay in the worker)."""
+                 db: str | None = None, write_to: str | None = None
+                 ) -> tuple[dict[str, Any], ClusterSummary | None, bool]:
+    """One cluster, in a worker process: read, consolidate, write (to `write_to`, where the
+    report waits to be renamed to `out` with the others); return what the roll-up and the JSON
+    need (the records themselves stay in the worker)."""
     rules, bad_covenant = cluster_rules_checked(rules_path, folder)  # the folder's covenant
     try:
         files = workbook_files([folder])
@@ -239,7 +271,7 @@ def _cluster_job(folder: str, out: str, rules_path: str | None, date: str | None
     _store_ranking(db, result, rules)
     name = shown(Path(folder).name)
     meta = meta_for(result, rules, date, name)
-    write_atomic(out, cluster_report_bytes(result, rules, meta))
+    write_atomic(write_to or out, cluster_report_bytes(result, rules, meta))
     summary = ClusterSummary.of(name, shown(out), result, rules, meta)
     return payload([result], rules, shown(out)), summary, result.has_errors
 
@@ -274,10 +306,12 @@ def report_root(root: str, outdir: str, rules_path: str | None, jobs: int | None
         outputs = [str(out_dir / f"{i + 1:03d}-{report_name(f.name)}")
                    for i, f in enumerate(folders)]
     check_overwrite([Path(o) for o in outputs] + [out_dir / ROLLUP_NAME], force)
+    # Every output is written beside its target first, then all are renamed in (or none).
+    staged = {o: str(staged_path(Path(o))) for o in outputs}
     if workers == 1:
         for folder, out in zip(folders, outputs, strict=True):
             parts.append(_cluster_job(str(folder), out, cluster_rules(root, folder, rules_path),
-                                      date, db))
+                                      date, db, staged[out]))
             if progress:
                 progress(1)
     else:
@@ -285,23 +319,39 @@ def report_root(root: str, outdir: str, rules_path: str | None, jobs: int | None
         with ProcessPoolExecutor(max_workers=workers, initializer=prepare_worker,
                                  initargs=(os.getpid(),)) as pool:
             futures = [pool.submit(_cluster_job, str(f), o, cluster_rules(root, f, rules_path),
-                                   date, db)
+                                   date, db, staged[o])
                        for f, o in zip(folders, outputs, strict=True)]
             for future, folder, out in zip(futures, folders, outputs, strict=True):
                 try:
                     parts.append(future.result())
                 except BrokenProcessPool:  # a worker died (killed, out of memory): redo here
                     parts.append(_cluster_job(str(folder), out,
-                                              cluster_rules(root, folder, rules_path), date, db))
+                                              cluster_rules(root, folder, rules_path), date, db,
+                                              staged[out]))
                 if progress:
                     progress(1)
     summaries = [s for _, s, _ in parts if s is not None]
+    written = {Path(o): Path(staged[o]) for o, (_, s, _) in zip(outputs, parts, strict=True)
+               if s is not None}
     if not summaries:
         return Outcome(merge_payloads([p for p, _, _ in parts], rules, None), EXIT_NOTHING)
     rollup_path = out_dir / ROLLUP_NAME
-    write_atomic(rollup_path, rollup_bytes(summaries, rules, date))
+    try:
+        written[rollup_path] = staged_path(rollup_path)
+        write_atomic(written[rollup_path], rollup_bytes(summaries, rules, date))
+        commit(written)
+    except (TdktError, OSError) as exc:
+        for path in written.values():
+            path.unlink(missing_ok=True)
+        problem = exc if isinstance(exc, TdktError) else TdktError(
+            f"Không ghi được {shown(rollup_path)}: {describe(exc)}")
+        raise OutputNotWritten(problem, Outcome(merge_payloads(
+            [p for p, _, _ in parts], rules, None), EXIT_NOTHING)) from exc
     data = merge_payloads([p for p, _, _ in parts], rules, shown(out_dir))
     data["clusters"] = [{"name": s.name, "output": s.output} for s in summaries]
+    data["empty_clusters"] = [shown(f.name) for f, (part, summary, _) in zip(folders, parts,
+                                                                            strict=True)
+                              if summary is None and not part["files"] and not part["issues"]]
     data["rollup"] = shown(rollup_path)
     any_errors = any(e for _, _, e in parts)
     return Outcome(data, EXIT_ERRORS if any_errors else EXIT_OK)

@@ -12,34 +12,29 @@ from typing import Any
 import click
 
 from addin import __version__, app
-from addin.cli_params import DAY, WORKBOOK
+from addin.cli_errors import UsageProblem
+from addin.cli_options import (
+    date_option,
+    force_option,
+    jobs_option,
+    json_option,
+    rules_option,
+    streaks_db_option,
+)
+from addin.cli_params import WORKBOOK
 from addin.cli_vi import ViGroup
 from addin.domain import vi_format as vi
-from addin.domain.rules import Rules, RulesError, format_ratio
-from addin.io.covenant_file import covenant_json, covenant_lines
+from addin.domain.rules import Rules, RulesError
+from addin.domain.rules_text import rules_lines
+from addin.io.covenant_file import covenant_lines
 from addin.io.rules_file import load_rules, rules_beside
+from addin.io.rules_json import rules_as_json
 from addin.io.safe_files import describe, shown
 from addin.io.xlsx_common import write_atomic
 
 SEVERITY_LABEL = {"error": "Lỗi", "warning": "Cảnh báo", "info": "Thông tin"}
 STATUS_LABEL = {"ok": "hợp lệ", "errors": "có lỗi", "skipped": "bỏ qua (trùng)",
                 "unreadable": "không đọc được"}
-
-
-class UsageProblem(click.ClickException):
-    """A problem with what the user asked for (bad rules file, refused output): exit 2."""
-
-    exit_code = 2
-
-    def __init__(self, message: str) -> None:
-        super().__init__(shown(message))  # a path with undecodable bytes must still print
-
-    def show(self, file: Any = None) -> None:
-        click.echo(f"Lỗi: {self.format_message()}", file=file, err=True)  # not click's "Error:"
-
-
-_FORCE = click.option("--force", is_flag=True,
-                      help="Ghi đè cả tệp đã có không do tdkt tạo ra.")
 
 
 def _rules(path: str | None, near: str | None = None) -> Rules:
@@ -78,6 +73,12 @@ def _totals(totals: dict[str, int]) -> str:
             f"{vi.count(totals['collectives'], 'tập thể')}")
 
 
+def _echo_issue(issue: dict[str, Any]) -> None:
+    where = _location(issue)
+    click.echo(f"  [{SEVERITY_LABEL[issue['severity']]}] {where + ' ' if where else ''}"
+               f"({issue['code']}): {issue['message']}")
+
+
 def _print_human(data: dict[str, Any]) -> None:
     by_file: dict[str | None, list[dict[str, Any]]] = {}
     for issue in data["issues"]:
@@ -92,25 +93,36 @@ def _print_human(data: dict[str, Any]) -> None:
                    f"{vi.count(f['collectives'], 'tập thể')} — "
                    f"{STATUS_LABEL[f['status']]}")
         for issue in by_file.pop(f["path"], []):
-            click.echo(f"  [{SEVERITY_LABEL[issue['severity']]}] {_location(issue)} "
-                       f"({issue['code']}): {issue['message']}")
+            _echo_issue(issue)
     for file, issues in by_file.items():
         click.echo(file or "Toàn cụm")
         for issue in issues:
-            click.echo(f"  [{SEVERITY_LABEL[issue['severity']]}] {_location(issue)} "
-                       f"({issue['code']}): {issue['message']}")
+            _echo_issue(issue)
     counts = {s: sum(1 for i in data["issues"] if i["severity"] == s) for s in SEVERITY_LABEL}
     click.echo(f"Tổng: {_totals(data['totals'])}; {vi.count(counts['error'], 'lỗi')}, "
                f"{vi.count(counts['warning'], 'cảnh báo')}, "
                f"{vi.count(counts['info'], 'thông tin')}.")
 
 
-def _finish(outcome: app.Outcome, as_json: bool, what: str) -> None:
+def _nothing(paths: list[str], what: str) -> str:
+    """Why there is nothing to read; a folder of cluster folders points to `tdkt report`."""
+    from addin.io.folders import folders_with_workbooks
+
+    clusters = [f for p in paths for f in folders_with_workbooks(p)]
+    if not clusters:
+        return f"Không có bảng tính nào để {what}."
+    names = ", ".join(shown(f.name) for f in clusters[:3]) + (", …" if len(clusters) > 3 else "")
+    return (f"Không có bảng tính nào để {what} ngay trong thư mục đã chọn, nhưng các thư mục con "
+            f"({names}) có: đó là thư mục của nhiều cụm, hãy dùng "
+            f"tdkt report {shown(paths[0])} -o THƯ_MỤC_KẾT_QUẢ (hoặc chọn thư mục của một cụm).")
+
+
+def _finish(outcome: app.Outcome, as_json: bool, what: str, paths: list[str]) -> None:
     if as_json:
         _emit_json(outcome.payload)
     else:
         if outcome.exit_code == app.EXIT_NOTHING and not outcome.payload["files"]:
-            click.echo(f"Không có bảng tính nào để {what}.", err=True)
+            click.echo(_nothing(paths, what), err=True)
         else:
             _print_human(outcome.payload)
             if outcome.payload.get("output"):
@@ -118,10 +130,14 @@ def _finish(outcome: app.Outcome, as_json: bool, what: str) -> None:
     sys.exit(outcome.exit_code)
 
 
-def db_option(command: Callable[..., None]) -> Callable[..., None]:
-    """--db F on validate/consolidate/report: check declared streaks against the history."""
-    return click.option("--db", "db", type=click.Path(exists=True, dir_okay=False),
-                        help="Cơ sở dữ liệu lịch sử: kiểm tra số năm liên tục đã khai.")(command)
+def _not_written(exc: app.OutputNotWritten, as_json: bool,
+                 show: Callable[[dict[str, Any]], None]) -> None:
+    """The work was done but not written (open in Excel…): still show what was found."""
+    if as_json:
+        _emit_json(exc.outcome.payload)
+    else:
+        show(exc.outcome.payload)
+    raise UsageProblem(str(exc)) from exc
 
 
 # ViGroup: click's own words (usage, errors) in Vietnamese for every command, added later too.
@@ -133,10 +149,10 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--rules", "rules_path", type=click.Path(dir_okay=False), help="Tệp quy tắc (TOML).")
-@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
+@rules_option
+@json_option
 @click.option("--strict", is_flag=True, help="Cảnh báo cũng tính là lỗi (mã thoát 1).")
-@db_option
+@streaks_db_option
 def validate(paths: tuple[str, ...], rules_path: str | None, as_json: bool, strict: bool,
              db: str | None) -> None:
     """Kiểm tra các bảng tính đơn vị (tệp hoặc thư mục)."""
@@ -144,7 +160,7 @@ def validate(paths: tuple[str, ...], rules_path: str | None, as_json: bool, stri
     files = app.workbook_files(list(paths), [])  # unlistable folders: reported by validate_paths
     with _progress(len(files), "Đang kiểm tra", as_json) as progress:
         outcome = app.validate_paths(list(paths), rules, strict, progress, db)
-    _finish(outcome, as_json, "kiểm tra")
+    _finish(outcome, as_json, "kiểm tra", list(paths))
 
 
 def _maybe_pdf(path: str, force: bool) -> None:
@@ -166,13 +182,12 @@ def _maybe_pdf(path: str, force: bool) -> None:
 @click.argument("folder", type=click.Path(exists=True, file_okay=False))
 @click.option("-o", "--output", "out", required=True, type=WORKBOOK,
               help="Tệp báo cáo tổng hợp cụm (.xlsx).")
-@click.option("--rules", "rules_path", type=click.Path(dir_okay=False), help="Tệp quy tắc (TOML).")
-@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
-@click.option("--date", "date", type=DAY,
-              help="Ngày lập báo cáo, dd/mm/yyyy (mặc định: ngày lập mới nhất của các tệp).")
+@rules_option
+@json_option
+@date_option
 @click.option("--pdf", is_flag=True, help="Xuất thêm PDF để in (cần LibreOffice).")
-@_FORCE
-@db_option
+@force_option
+@streaks_db_option
 def consolidate(folder: str, out: str, rules_path: str | None, as_json: bool, date: str | None,
                 pdf: bool, force: bool, db: str | None) -> None:
     """Tổng hợp các bảng tính đơn vị trong một thư mục cụm thành báo cáo cụm."""
@@ -184,25 +199,27 @@ def consolidate(folder: str, out: str, rules_path: str | None, as_json: bool, da
     try:
         with _progress(len(files), "Đang tổng hợp", as_json) as progress:
             outcome = app.consolidate_folder(folder, out, rules, date, progress, force, db)
+    except app.OutputNotWritten as exc:
+        _not_written(exc, as_json, _print_human)
     except app.RefusedOutput as exc:
         raise UsageProblem(str(exc)) from exc
     except OSError as exc:
         raise UsageProblem(f"Không ghi được {out}: {describe(exc)}") from exc
     if pdf and outcome.payload.get("output"):
         _maybe_pdf(out, force)
-    _finish(outcome, as_json, "tổng hợp")
+    _finish(outcome, as_json, "tổng hợp", [folder])
 
 
 @cli.command()
 @click.argument("root", type=click.Path(exists=True, file_okay=False))
 @click.option("-o", "--output", "outdir", required=True, type=click.Path(file_okay=False),
               help="Thư mục ghi báo cáo các cụm và bản tổng hợp.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Số tiến trình (mặc định: số lõi).")
-@click.option("--rules", "rules_path", type=click.Path(dir_okay=False), help="Tệp quy tắc (TOML).")
-@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
-@click.option("--date", "date", type=DAY, help="Ngày lập báo cáo, dd/mm/yyyy.")
-@_FORCE
-@db_option
+@jobs_option
+@rules_option
+@json_option
+@date_option
+@force_option
+@streaks_db_option
 def report(root: str, outdir: str, jobs: int | None, rules_path: str | None, as_json: bool,
            date: str | None, force: bool, db: str | None) -> None:
     """Lập báo cáo cho mọi cụm (mỗi thư mục con là một cụm) và bản tổng hợp các cụm."""
@@ -210,11 +227,14 @@ def report(root: str, outdir: str, jobs: int | None, rules_path: str | None, as_
         folders = app.cluster_folders(root)
     except OSError as exc:
         raise UsageProblem(f"Không đọc được thư mục {root}: {describe(exc)}") from exc
-    for folder in [Path(root), *folders]:  # fail early, in this process, on a bad rules file
-        _rules(app.cluster_rules(root, folder, rules_path))
+    # Fail early, in this process, on rules every cluster uses (--rules, ROOT's own file); a
+    # cluster's own broken tdkt-rules.toml is an issue of that cluster, the others go on.
+    _rules(app.cluster_rules(root, root, rules_path))
     try:
         with _progress(len(folders), "Đang lập báo cáo", as_json) as progress:
             outcome = app.report_root(root, outdir, rules_path, jobs, date, progress, force, db)
+    except app.OutputNotWritten as exc:
+        _not_written(exc, as_json, _print_report)
     except app.RefusedOutput as exc:
         raise UsageProblem(str(exc)) from exc
     except OSError as exc:
@@ -224,13 +244,27 @@ def report(root: str, outdir: str, jobs: int | None, rules_path: str | None, as_
         sys.exit(outcome.exit_code)
     if not outcome.payload["files"]:
         click.echo("Không có cụm nào có bảng tính để lập báo cáo.", err=True)
+        if app.workbook_files([root]):  # ROOT is itself one cluster's folder
+            click.echo(shown(f"{root} chứa bảng tính của đơn vị: đó là thư mục của một cụm, hãy "
+                             f"dùng tdkt consolidate {root} -o BAO_CAO.xlsx."), err=True)
         sys.exit(outcome.exit_code)
-    for cluster in outcome.payload.get("clusters", []):
-        click.echo(f"{cluster['name']}: {cluster['output']}")
-    errors = sum(1 for i in outcome.payload["issues"] if i["severity"] == "error")
-    click.echo(f"Tổng: {_totals(outcome.payload['totals'])}; {vi.count(errors, 'lỗi')}.")
-    click.echo(f"Bản tổng hợp các cụm: {outcome.payload.get('rollup')}")
+    _print_report(outcome.payload)
     sys.exit(outcome.exit_code)
+
+
+def _print_report(data: dict[str, Any]) -> None:
+    for cluster in data.get("clusters", []):
+        click.echo(f"{cluster['name']}: {cluster['output']}")
+    for name in data.get("empty_clusters", []):
+        click.echo(f"{name}: thư mục không có bảng tính nào — không lập báo cáo cho cụm này.")
+    errors = [i for i in data["issues"] if i["severity"] == "error"]
+    if not data.get("rollup"):  # not written: the errors are all the user gets
+        for issue in errors:
+            click.echo(f"  [{SEVERITY_LABEL['error']}] {issue['file'] or 'Toàn cụm'} "
+                       f"{_location(issue)} ({issue['code']}): {issue['message']}")
+    click.echo(f"Tổng: {_totals(data['totals'])}; {vi.count(len(errors), 'lỗi')}.")
+    if data.get("rollup"):
+        click.echo(f"Bản tổng hợp các cụm: {data['rollup']}")
 
 
 @cli.group()
@@ -252,8 +286,8 @@ def _write_output(out: str, data: Callable[[], bytes], force: bool) -> None:
 
 @template.command("unit")
 @click.option("-o", "--output", "out", required=True, type=WORKBOOK)
-@click.option("--rules", "rules_path", type=click.Path(dir_okay=False), help="Tệp quy tắc (TOML).")
-@_FORCE
+@rules_option
+@force_option
 def template_unit(out: str, rules_path: str | None, force: bool) -> None:
     """Mẫu báo cáo của đơn vị (có danh sách chọn, công thức tự tính)."""
     from addin.io.unit_template import unit_workbook_bytes
@@ -265,8 +299,8 @@ def template_unit(out: str, rules_path: str | None, force: bool) -> None:
 
 @template.command("cluster")
 @click.option("-o", "--output", "out", required=True, type=WORKBOOK)
-@click.option("--rules", "rules_path", type=click.Path(dir_okay=False), help="Tệp quy tắc (TOML).")
-@_FORCE
+@rules_option
+@force_option
 def template_cluster(out: str, rules_path: str | None, force: bool) -> None:
     """Mẫu báo cáo tổng hợp của cụm (trống)."""
     from addin.io.cluster_template import cluster_template_bytes
@@ -281,111 +315,17 @@ def rules_group() -> None:
     """Bộ quy tắc (ngưỡng phiếu, tỷ lệ xét tặng, danh hiệu)."""
 
 
-def rules_as_json(rules: Rules) -> dict[str, Any]:
-    return {
-        "book": {"name": rules.name, "label": rules.label, "version": rules.version,
-                 "note": rules.note},
-        "titles": [{
-            "code": t.code, "name": t.name, "kind": t.kind, "synonyms": list(t.synonyms),
-            "vote": {"rule": t.vote.id, "threshold": format_ratio(t.vote.threshold),
-                     "comparison": t.vote.comparison, "denominator": t.vote.denominator,
-                     "quorum": format_ratio(t.vote.quorum), "secret_ballot": t.vote.secret_ballot,
-                     "source": t.vote.source, "verified": t.vote.verified},
-            "requires_initiative": t.requires_initiative, "min_streak": t.min_streak,
-            "criteria": None if t.criteria is None else {
-                "min_cstt_share": format_ratio(t.criteria.min_cstt_share),
-                "comparison": t.criteria.comparison, "min_cstdcs": t.criteria.min_cstdcs,
-                "max_disciplined": t.criteria.max_disciplined, "source": t.criteria.source,
-                "verified": t.criteria.verified},
-            "source": t.source, "verified": t.verified,
-            "family": rules.family_of(t.code).id, "prefixes": list(t.prefixes),
-        } for t in rules.titles.values()],
-        "families": [{"id": f.id, "name": f.name, "titles": list(f.titles), "source": f.source,
-                      "verified": f.verified} for f in rules.families.values()],
-        "forms": [{"code": f.code, "name": f.name, "level": f.level, "authority": f.authority,
-                   "synonyms": list(f.synonyms), "prefixes": list(f.prefixes),
-                   "source": f.source, "verified": f.verified} for f in rules.forms.values()],
-        "quotas": [{
-            "id": q.id, "title": q.title,
-            "max": format_ratio(q.max_share) if q.max_share is not None else None,
-            "max_count": q.max_count, "base": q.base, "base_titles": list(q.base_titles),
-            "counts": list(q.counts), "rounding": q.rounding, "scopes": list(q.scopes),
-            "enabled": q.enabled, "source": q.source, "verified": q.verified,
-        } for q in rules.quotas],
-        "display": {"percent_decimals": rules.percent_decimals, "source": rules.display_source},
-        "covenant": covenant_json(rules.covenant),
-    }
-
-
-def _mark(verified: bool) -> str:
-    return "đã kiểm chứng" if verified else "CẦN KIỂM TRA"
-
-
-def _echo_catalogue(rules: Rules) -> None:
-    """Titles by family (the chain, lowest first) with their spellings, then the forms."""
-    click.echo("\nDanh mục danh hiệu theo nhóm (trong một nhóm chỉ đề nghị một danh hiệu, "
-               "cao nhất; khác nhóm được xét cùng):")
-    for family in rules.families.values():
-        click.echo(f"  {family.name} [{_mark(family.verified)}]")
-        click.echo(f"           thứ bậc: {' → '.join(family.titles)}")
-    alone = [t for t in rules.titles.values()
-             if not any(t.code in f.titles for f in rules.families.values())]
-    for t in alone:
-        click.echo(f"  {t.name} (nhóm riêng)")
-    click.echo("\nCách viết được nhận:")
-    for t in rules.titles.values():
-        spellings = ", ".join((*t.synonyms, *(f"{p}…" for p in t.prefixes)))
-        click.echo(f"  {t.code:<8} {t.name}" + (f": {spellings}" if spellings else ""))
-        click.echo(f"           nguồn: {t.source} [{_mark(t.verified)}]")
-    click.echo("\nHình thức khen thưởng (trang “Khen thưởng”):")
-    for f in rules.forms.values():
-        spellings = ", ".join((*f.synonyms, *(f"{p}…" for p in f.prefixes)))
-        click.echo(f"  {f.code:<8} {f.name} — {f.level}, {f.authority}"
-                   + (f"; cách viết: {spellings}" if spellings else ""))
-        click.echo(f"           nguồn: {f.source} [{_mark(f.verified)}]")
-
-
 @rules_group.command("show")
-@click.option("--rules", "rules_path", type=click.Path(dir_okay=False), help="Tệp quy tắc (TOML).")
-@click.option("--json", "as_json", is_flag=True, help="In dạng JSON.")
+@rules_option
+@json_option
 def rules_show(rules_path: str | None, as_json: bool) -> None:
     """In bộ quy tắc đang áp dụng, kèm nguồn và mức kiểm chứng của từng mức."""
     rules = _rules(rules_path)
     if as_json:
         _emit_json(rules_as_json(rules))
         return
-    click.echo(f"Bộ quy tắc: {rules.label} ({rules.name}, phiên bản {rules.version})"
-               + (f" — ghi đè bởi {shown(rules_path)}" if rules_path else ""))
-    if rules.note:
-        click.echo(rules.note)
-    click.echo("\nNgưỡng phiếu theo danh hiệu:")
-    for t in rules.titles.values():
-        v = t.vote
-        denominator = "tổng số thành viên" if v.denominator == "members" else "số có mặt"
-        compare = "trên" if v.comparison == ">" else "từ"
-        extra = []
-        if t.requires_initiative:
-            extra.append("cần sáng kiến")
-        if t.min_streak:
-            extra.append(f"{t.min_streak} năm liên tục")
-        if t.criteria:
-            c = t.criteria
-            extra.append(f"CSTT {'>' if c.comparison == '>' else '≥'} "
-                         f"{format_ratio(c.min_cstt_share)}, ≥{c.min_cstdcs} CSTĐCS, "
-                         f"kỷ luật ≤ {c.max_disciplined}")
-        click.echo(f"  {t.code:<8} {t.name:<30} {compare} {format_ratio(v.threshold)} "
-                   f"{denominator}, túc số {format_ratio(v.quorum)}"
-                   + (f"; {'; '.join(extra)}" if extra else ""))
-        click.echo(f"           nguồn: {v.source} [{_mark(v.verified)}]")
-    _echo_catalogue(rules)
-    click.echo("\nTỷ lệ xét tặng (hạn mức):")
-    for q in rules.quotas:
-        limit = (f"không quá {format_ratio(q.max_share)} của {q.base}" if q.max_share is not None
-                 else f"tối đa {q.max_count}")
-        state = "" if q.enabled else " (tắt)"
-        click.echo(f"  {q.id:<14} {limit}, làm tròn {q.rounding}, tính {', '.join(q.counts)}"
-                   f"{state}")
-        click.echo(f"           nguồn: {q.source} [{_mark(q.verified)}]")
+    for line in rules_lines(rules, shown(rules_path) if rules_path else ""):
+        click.echo(line)
     for line in covenant_lines(rules.covenant):
         click.echo(line)
 

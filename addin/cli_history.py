@@ -12,20 +12,13 @@ import click
 from addin import app
 from addin import history_app as happ
 from addin.cli import UsageProblem, _emit_json, _rules
-from addin.io.history_db import DEFAULT_DB, HistoryError
+from addin.cli_options import force_option, history_db_option, json_option, rules_option
+from addin.io.history_db import HistoryError
 from addin.io.xlsx_common import write_atomic
 
-_DB_HELP = f"Cơ sở dữ liệu lịch sử (mặc định: biến TDKT_DB, hoặc {DEFAULT_DB} ở thư mục hiện tại)."
-# As --force of consolidate/report (defined here too: addin.cli imports this module).
-_FORCE = click.option("--force", is_flag=True, help="Ghi đè cả tệp đã có không do tdkt tạo ra.")
 STATUS_LABEL = {"imported": "đã nhập", "replaced": "đã nhập, thay tệp cũ",
                 "unchanged": "không đổi (đã có)", "unreadable": "không đọc được",
                 "skipped": "không nhập được"}
-
-
-def _db(command: Any) -> Any:
-    return click.option("--db", "db", envvar="TDKT_DB", default=DEFAULT_DB, show_default=True,
-                        type=click.Path(dir_okay=False), help=_DB_HELP)(command)
 
 
 def _guard(action: Any) -> Any:
@@ -48,9 +41,9 @@ def history() -> None:
 
 @history.command("import")
 @click.argument("paths", nargs=-1, required=True)
-@_db
-@click.option("--rules", "rules_path", type=click.Path(dir_okay=False), help="Tệp quy tắc (TOML).")
-@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
+@history_db_option
+@rules_option
+@json_option
 def import_cmd(paths: tuple[str, ...], db: str, rules_path: str | None, as_json: bool) -> None:
     """Nhập bảng tính đơn vị, thư mục cụm vào cơ sở dữ liệu lịch sử."""
     rules = _rules(rules_path, paths[0])
@@ -72,10 +65,10 @@ def import_cmd(paths: tuple[str, ...], db: str, rules_path: str | None, as_json:
 
 
 @history.command("show")
-@_db
+@history_db_option
 @click.option("--unit", help="Chỉ đơn vị này.")
 @click.option("--person", help="Danh hiệu qua các năm của người này (họ tên hoặc số hiệu).")
-@click.option("--json", "as_json", is_flag=True, help="In dạng JSON.")
+@json_option
 def show_cmd(db: str, unit: str | None, person: str | None, as_json: bool) -> None:
     """Cơ sở dữ liệu đang có gì: các kỳ, các đơn vị, danh hiệu của một người theo năm."""
     data = _guard(lambda: happ.show(db, unit, person))
@@ -90,6 +83,9 @@ def show_cmd(db: str, unit: str | None, person: str | None, as_json: bool) -> No
         click.echo(f"  {u['unit']} — {u['period']}: {u['file']}{state}")
     for r in data["replacements"]:
         click.echo(f"  Thay tệp {r['unit']} — {r['period']}: {r['old']} → {r['new']} ({r['at']})")
+    if person and not data.get("persons"):
+        click.echo(f"Không tìm thấy ai có họ tên hoặc số hiệu “{person}” trong cơ sở dữ liệu "
+                   "(kiểm tra chính tả, hoặc nhập kỳ có người này bằng tdkt history import).")
     for p in data.get("persons", []):
         who = p["name"] + (f", số hiệu {p['service_no']}" if p["service_no"] else "") + \
             (f", sinh {p['birth_year']}" if p["birth_year"] else "")
@@ -101,11 +97,11 @@ def show_cmd(db: str, unit: str | None, person: str | None, as_json: bool) -> No
 
 @history.command("eligible")
 @click.option("--year", "year", type=int, required=True, help="Năm đề nghị.")
-@_db
+@history_db_option
 @click.option("-o", "--output", "out", type=click.Path(dir_okay=False), help="Ghi bảng tính .xlsx.")
-@click.option("--rules", "rules_path", type=click.Path(dir_okay=False), help="Tệp quy tắc (TOML).")
-@click.option("--json", "as_json", is_flag=True, help="In dạng JSON.")
-@_FORCE
+@rules_option
+@json_option
+@force_option
 def eligible_cmd(year: int, db: str, out: str | None, rules_path: str | None,
                  as_json: bool, force: bool) -> None:
     """Ai đủ số năm liên tục để được đề nghị danh hiệu tiếp theo trong năm Y."""
@@ -132,10 +128,10 @@ def eligible_cmd(year: int, db: str, out: str | None, rules_path: str | None,
 @click.option("--from", "year_from", type=int, required=True, help="Năm đầu.")
 @click.option("--to", "year_to", type=int, required=True, help="Năm cuối.")
 @click.option("--cluster", help="Chỉ cụm thi đua này.")
-@_db
+@history_db_option
 @click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False))
-@click.option("--rules", "rules_path", type=click.Path(dir_okay=False), help="Tệp quy tắc (TOML).")
-@_FORCE
+@rules_option
+@force_option
 def report_cmd(year_from: int, year_to: int, cluster: str | None, db: str, out: str,
                rules_path: str | None, force: bool) -> None:
     """Báo cáo giai đoạn (Đại hội Thi đua Quyết thắng), hoặc một năm khi --from = --to."""

@@ -332,7 +332,9 @@ class ViGroup(click.Group):
             return super().make_context(info_name, args, parent, **extra)
 
     def invoke(self, ctx: click.Context) -> Any:
-        with _in_vietnamese():
+        from addin.cli_errors import at_the_edge  # tdkt's own failures, unexpected ones: logged
+
+        with _in_vietnamese(), at_the_edge():
             return super().invoke(ctx)
 
 

@@ -22,6 +22,7 @@ from addin.domain.rules import Rules, format_ratio
 from addin.domain.validation import validate_unit
 from addin.io.reader import read_sheets
 from addin.io.rules_file import load_rules, rules_beside
+from addin.macro_errors import shown_in_excel
 from addin.print_fit import fit_print_areas
 from addin.workbooks import BookPort, Color, Link, as_text_cell
 
@@ -264,13 +265,23 @@ def _caller(book: Any) -> XlwingsBook:
     return XlwingsBook(book if book is not None else xw.Book.caller())
 
 
+def _excel_book(book: Any) -> Any:
+    """The xlwings Book a macro's failure is shown in."""
+    return book if book is not None else xw.Book.caller()
+
+
+in_excel = shown_in_excel(_excel_book)  # errors as one Vietnamese sentence in Excel
+
+
 @xw.script
+@in_excel
 def kiem_tra(book: Any = None) -> None:
     """Ribbon "Kiểm tra": validate the active unit workbook and mark the problems."""
     check_workbook(_caller(book))
 
 
 @xw.script
+@in_excel
 def lap_tong_hop(book: Any = None) -> None:
     """Ribbon "Lập tổng hợp": write the standard summary sheet into the active workbook."""
     write_summary(_caller(book))
@@ -285,6 +296,7 @@ def _choose_folder(book: XlwingsBook) -> str | None:
 
 
 @xw.script
+@in_excel
 def tong_hop_cum(book: Any = None, folder: str | None = None) -> str | None:
     """Ribbon "Tổng hợp cụm": consolidate a chosen folder into a new cluster report and open it.
     Returns the report's path (None when cancelled or nothing was written)."""
@@ -300,6 +312,7 @@ def tong_hop_cum(book: Any = None, folder: str | None = None) -> str | None:
 
 
 @xw.script
+@in_excel
 def xep_hang_cum(book: Any = None, folder: str | None = None) -> str | None:
     """Ribbon "Xếp hạng cụm": pick the cluster's folder; its units' ranking (covenant from this
     workbook's "Giao ước" sheet, else the folder's tdkt-rules.toml) goes into this workbook."""
@@ -309,6 +322,7 @@ def xep_hang_cum(book: Any = None, folder: str | None = None) -> str | None:
     chosen = folder or _choose_folder(port)
     if not chosen:
         return None
+    app.check_inputs([chosen])  # a folder gone since it was chosen: one sentence, not a trace
     rank_folder(port, chosen)
     return RANKING_SHEET
 

@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def bad_folder(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("corpus") / "cum"
     corpus.build(folder)
-    info = [["Đơn vị", "Đồn Biên phòng Mường Khương"], ["Cụm thi đua", "Cụm 1"],
+    info = [["Đơn vị", "Đồn Biên phòng Mường Khương"], ["Cụm thi đua", "Cụm thi đua số 3"],
             ["Kỳ báo cáo", "Năm 2024"], ["Quân số", 40]]
     write_openpyxl(folder / "zz-good.xlsx", unit_sheets([person(name=f"Tốt {i}", seq=i)
                                                          for i in range(3)], info=info))
@@ -194,6 +194,11 @@ def _make_root(root: Path, clusters: int, files: int) -> None:
             write_openpyxl(folder / f"dv-{f}.xlsx", unit_sheets(people))
 
 
+def _staged(outdir: Path) -> list[Path]:
+    """Reports written in full, waiting to be renamed in with the rest of the set."""
+    return list(outdir.glob(".*.tdkt-part")) if outdir.is_dir() else []
+
+
 def _written_since(outdir: Path, since: float) -> list[Path]:
     return [p for p in outdir.glob("*.xlsx") if p.stat().st_mtime >= since]
 
@@ -210,9 +215,9 @@ def test_killing_report_never_leaves_a_broken_workbook(tmp_path):
         started = time.time()
         proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                 start_new_session=True)
-        # Kill only once this run has replaced at least one report (so that the kill lands
-        # while outputs are being written, never before any exists), after a random moment.
-        while proc.poll() is None and not _written_since(outdir, started):
+        # Kill only once this run has written at least one report (staged beside its target,
+        # to be renamed in with the others, or already renamed in), after a random moment.
+        while proc.poll() is None and not (_staged(outdir) or _written_since(outdir, started)):
             time.sleep(0.005)
         # Half the runs die at once (the other reports and the roll-up still to come), half at
         # a random later moment (possibly after the last write, or after the process ended).
@@ -220,7 +225,7 @@ def test_killing_report_never_leaves_a_broken_workbook(tmp_path):
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)  # the workers die with it
             written = _written_since(outdir, started)
-            kills_while_writing += 0 < len(written) < 5  # some reports replaced, not all
+            kills_while_writing += bool(_staged(outdir)) or 0 < len(written) < 5
         proc.wait()
         for path in outdir.glob("*.xlsx"):
             with zipfile.ZipFile(path) as package:  # raises on a half-written file

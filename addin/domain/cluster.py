@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from addin.domain.carried import judged_unit
+from addin.domain.cluster_scope import out_of_scope
 from addin.domain.issues import Code, Issue, has_errors, make_issue
 from addin.domain.models import UnitWorkbook
 from addin.domain.quotas import QuotaCheck, base_for, check_quota, count_for, sum_bases
@@ -87,14 +88,17 @@ def _most_common(values: Iterable[str]) -> str:
     return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
 
 
-def consolidate(books: list[UnitWorkbook], rules: Rules, history: StreakHistory | None = None
-                ) -> ClusterResult:
+def consolidate(books: list[UnitWorkbook], rules: Rules, history: StreakHistory | None = None,
+                whole_cluster: bool = True) -> ClusterResult:
     """Validate each unit, drop identical copies, flag clashes, check unit and cluster quotas
-    (with `history`, declared streaks against the history database)."""
+    (with `history`, declared streaks against the history database). `whole_cluster=False`
+    (validating files, not consolidating a cluster) leaves out what only a cluster has: files of
+    another cluster or period, cluster quotas."""
     files: list[FileStatus] = []
     quota_checks: list[QuotaCheck] = []
     seen_sha: dict[str, UnitWorkbook] = {}
     seen_unit: dict[tuple[str, str], UnitWorkbook] = {}
+    elsewhere = out_of_scope(books) if whole_cluster else {}
     # A unit's own file comes before the copy of it inside a cluster report, so that the copy
     # is the one left out when both are given.
     for book in sorted(books, key=lambda b: (bool(b.source_report), b.path)):
@@ -103,6 +107,9 @@ def consolidate(books: list[UnitWorkbook], rules: Rules, history: StreakHistory 
             continue
         if book.skipped:  # its report left it out as a copy (its issues say so)
             files.append(FileStatus(book, STATUS_SKIPPED, list(book.issues)))
+            continue
+        if id(book) in elsewhere:  # another cluster's or period's file: not counted here
+            files.append(FileStatus(book, STATUS_SKIPPED, [elsewhere[id(book)]]))
             continue
         key = (fold(book.info.unit), fold(book.info.period))
         twin = seen_sha.get(book.sha256) or (seen_unit.get(key) if all(key) else None)
@@ -146,7 +153,7 @@ def consolidate(books: list[UnitWorkbook], rules: Rules, history: StreakHistory 
         if f.status == STATUS_OK:
             f.issues = f.book.all_issues()
             f.status = STATUS_ERRORS if has_errors(f.issues) else STATUS_OK
-    checks, cluster_issues = cluster_quotas(counted, rules)
+    checks, cluster_issues = cluster_quotas(counted, rules) if whole_cluster else ([], [])
     return ClusterResult(files, quota_checks + checks, cluster_issues)
 
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeGuard
 if TYPE_CHECKING:
     from addin.domain.covenant import Covenant
 
+from addin.domain.errors import TdktError
 from addin.domain.spelling import clashes
 
 Comparison = Literal[">=", ">"]
@@ -33,7 +34,7 @@ BASES: tuple[Base, ...] = ("headcount", "subunits", "titles", "none")
 SCOPES = ("unit", "cluster")
 
 
-class RulesError(ValueError):
+class RulesError(TdktError, ValueError):
     """The rules book is unusable; the message names the offending key."""
 
 

@@ -81,3 +81,14 @@ def read_all(files: list[tuple[Path, str]], progress: Callable[[int], None] | No
         else:
             books.extend(result)
     return books
+
+
+def folders_with_workbooks(folder: str | Path) -> list[Path]:
+    """The subfolders of `folder` that hold workbooks (a folder of cluster folders, given where
+    one cluster's folder was meant); empty when it cannot be listed."""
+    try:
+        children = sorted((c for c in Path(folder).iterdir()
+                           if c.is_dir() and not c.name.startswith(".")), key=lambda c: c.name)
+        return [c for c in children if any(is_candidate(f) for f in c.iterdir())]
+    except OSError:
+        return []

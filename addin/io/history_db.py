@@ -25,6 +25,7 @@ from addin.domain.persons import KnownPerson, PersonIndex, PersonRef, name_key, 
 from addin.domain.rules import Rules
 from addin.domain.streaks import Record, StreakHistory
 from addin.domain.text import clean, fold
+from addin.io.causes import detail
 
 DEFAULT_DB = "tdkt-lich-su.sqlite"
 BUSY_TIMEOUT_MS = 30_000
@@ -114,14 +115,45 @@ def db_path(given: str | None, environ: dict[str, str] | None = None) -> str:
     return given or env.get("TDKT_DB") or DEFAULT_DB
 
 
+# Not CREATE TABLE: json_each declares its virtual table through it (and a table without rows
+# changes nothing a reader sees).
+_MAIN_WRITES = frozenset({
+    sqlite3.SQLITE_INSERT, sqlite3.SQLITE_UPDATE, sqlite3.SQLITE_DELETE,
+    sqlite3.SQLITE_CREATE_INDEX, sqlite3.SQLITE_CREATE_VIEW,
+    sqlite3.SQLITE_CREATE_TRIGGER, sqlite3.SQLITE_DROP_TABLE, sqlite3.SQLITE_DROP_INDEX,
+    sqlite3.SQLITE_DROP_VIEW, sqlite3.SQLITE_DROP_TRIGGER, sqlite3.SQLITE_ALTER_TABLE})
+
+
+def _reads_only(action: int, table: str | None, _arg2: str | None, database: str | None,
+                _trigger: str | None) -> int:
+    """Refuse any change to the user's database; temporary tables stay allowed."""
+    # SQLite itself asks to "update" sqlite_master while it parses a virtual table (json_each).
+    refused = action in _MAIN_WRITES and database == "main" and table != "sqlite_master"
+    return sqlite3.SQLITE_DENY if refused else sqlite3.SQLITE_OK
+
+
+def _open_for_reading(path: str | Path) -> sqlite3.Connection:
+    """A connection that only reads. Opened read-write with writes refused (query_only): a
+    strictly read-only one cannot remove the -wal/-shm files reading a WAL database creates, and
+    would leave them beside the user's file; read-only media still get the read-only mode.
+    (PRAGMA query_only would refuse the temporary tables the queries use.)"""
+    uri = Path(path).resolve().as_uri()
+    try:
+        conn = sqlite3.connect(f"{uri}?mode=rw", uri=True, isolation_level=None,
+                               timeout=BUSY_TIMEOUT_MS / 1000)
+        conn.set_authorizer(_reads_only)
+        return conn
+    except sqlite3.OperationalError:
+        return sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None,
+                               timeout=BUSY_TIMEOUT_MS / 1000)
+
+
 def connect(path: str | Path, readonly: bool = False, upgrade_to: int = SCHEMA_VERSION
             ) -> sqlite3.Connection:
     """Open (and, for writing, create and upgrade) the database. Transactions are explicit."""
     try:
         if readonly:
-            uri = f"{Path(path).resolve().as_uri()}?mode=ro"
-            conn = sqlite3.connect(uri, uri=True, isolation_level=None,
-                                   timeout=BUSY_TIMEOUT_MS / 1000)
+            conn = _open_for_reading(path)
         else:
             conn = sqlite3.connect(str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -137,7 +169,8 @@ def connect(path: str | Path, readonly: bool = False, upgrade_to: int = SCHEMA_V
         migrate(conn, upgrade_to)
         return conn
     except sqlite3.DatabaseError as exc:
-        raise HistoryError(f"không mở được cơ sở dữ liệu {path}: {exc}") from exc
+        raise HistoryError(f"không mở được cơ sở dữ liệu {path}: tệp không phải cơ sở dữ liệu "
+                           f"lịch sử của tdkt hoặc đã bị hỏng {detail(exc)}") from exc
 
 
 def schema_version(conn: sqlite3.Connection) -> int:

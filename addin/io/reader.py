@@ -23,6 +23,7 @@ from addin.domain.models import Commendation, Nomination, UnitInfo, UnitWorkbook
 from addin.domain.rules import Kind
 from addin.domain.text import fold
 from addin.io import forms, layout, report_input, safe_files
+from addin.io.causes import detail
 from addin.io.cells import column_letter, is_blank, to_count, to_number, to_text
 from addin.io.package import check_package, scan_sheets, sniff
 from addin.io.sheet_scan import UnsafeWorkbook
@@ -111,7 +112,7 @@ def read_inputs(path: str | Path, display: str | None = None) -> list[UnitWorkbo
     try:
         return report_input.expand_report(shown, digest, names, load, _report_table)
     except Exception as exc:  # a damaged sheet part of the report
-        return [unreadable(shown, f"báo cáo cụm bị hỏng ({type(exc).__name__})", digest)]
+        return [unreadable(shown, f"báo cáo cụm bị hỏng {detail(exc)}", digest)]
 
 
 def _open(data: bytes, shown: str) -> UnitWorkbook | tuple[str, Any]:
@@ -126,8 +127,9 @@ def _open(data: bytes, shown: str) -> UnitWorkbook | tuple[str, Any]:
     except UnsafeWorkbook as exc:
         return unreadable(shown, str(exc), digest)
     except Exception as exc:  # calamine raises several types for non-workbooks and damage
-        reason = "không phải tệp Excel hoặc tệp bị hỏng"
-        return unreadable(shown, f"{reason} ({type(exc).__name__})", digest)
+        reason = ("không phải tệp Excel hoặc tệp bị hỏng: mở bằng Excel rồi lưu lại dạng .xlsx, "
+                  "hoặc xin đơn vị gửi lại tệp")
+        return unreadable(shown, f"{reason} {detail(exc)}", digest)
     return digest, workbook
 
 
@@ -185,7 +187,7 @@ def read_sheets(book: UnitWorkbook, names: list[tuple[str, bool]],
             rows = load(name)
         except Exception as exc:  # a damaged sheet part: the rest of the file still counts
             book.issues.append(make_issue(Code.UNREADABLE_FILE,
-                                          f'trang "{name}" bị hỏng ({type(exc).__name__})',
+                                          f'trang "{name}" bị hỏng {detail(exc)}',
                                           file=book.path, sheet=name))
             continue
         ctx = _SheetContext(book, name, dict((errors or {}).get(name, {})))

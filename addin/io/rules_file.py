@@ -38,7 +38,9 @@ def read_override(path: str | Path) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as exc:
         where = _TOML_PLACE.search(str(exc))
         place = f" ở dòng {where.group(1)}, cột {where.group(2)}" if where else ""
-        raise RulesError(f"{name}: tệp quy tắc sai cú pháp TOML{place}") from exc
+        cause = re.sub(r"\s*\(at [^)]*\)", "", str(exc)).strip()  # the place is said above
+        raise RulesError(f"{name}: tệp quy tắc sai cú pháp TOML{place}"
+                         + (f" (chi tiết kỹ thuật: {cause})" if cause else "")) from exc
     except RecursionError as exc:  # thousands of nested arrays
         raise RulesError(f"{name}: tệp quy tắc lồng nhau quá sâu") from exc
 
