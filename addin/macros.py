@@ -23,6 +23,7 @@ from addin.domain.validation import validate_unit
 from addin.io.reader import read_sheets
 from addin.io.rules_file import load_rules, rules_beside
 from addin.macro_errors import shown_in_excel
+from addin.print_fit import fit_print_areas
 from addin.workbooks import BookPort, Color, Link, as_text_cell
 
 CHECK_SHEET = "Kiểm tra"
@@ -81,6 +82,7 @@ def check_workbook(port: BookPort, rules: Rules | None = None) -> list[Issue]:
 
 def _check(port: BookPort, rules: Rules, formatting: _Formatting) -> list[Issue]:
     book = validate_unit(read_book(port), rules).book
+    fit_print_areas(port, book)  # every filled row prints
     issues = book.all_issues()
     rows: list[list[Any]] = [list(CHECK_HEADER)]
     links: list[Link] = []
@@ -210,6 +212,21 @@ class XlwingsBook:
 
     def set_color(self, sheet: str, cell: str, color: Color) -> None:
         self.book.sheets[sheet][cell].color = color
+
+    def print_area(self, sheet: str) -> str | None:
+        try:
+            return str(self.book.sheets[sheet].api.PageSetup.PrintArea) or None  # desktop Excel
+        except Exception:  # engines without COM have no page set-up
+            return None
+
+    def set_print_area(self, sheet: str, cells: str, name: str) -> None:
+        with self.formatting(sheet):  # a protected sheet may refuse page set-up
+            try:
+                self.book.sheets[sheet].api.PageSetup.PrintArea = cells
+                # "'Sheet'!NAME" makes the name sheet-local, as the template defines it
+                self.book.api.Names.Add(f"'{sheet}'!{name}", f"='{sheet}'!{cells}")
+            except Exception:  # engines without COM have no page set-up
+                return
 
     @contextmanager
     def formatting(self, sheet: str) -> Iterator[bool]:

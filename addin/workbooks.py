@@ -44,6 +44,14 @@ class BookPort(Protocol):
 
     def set_color(self, sheet: str, cell: str, color: Color) -> None: ...
 
+    def print_area(self, sheet: str) -> str | None:
+        """The sheet's print area as an A1 range ("$A$1:$N$19"), None when it has none."""
+        ...
+
+    def set_print_area(self, sheet: str, cells: str, name: str) -> None:
+        """Print `cells` of the sheet, and point its sheet-local `name` at them too."""
+        ...
+
     def formatting(self, sheet: str) -> AbstractContextManager[bool]:
         """Inside the block, cells of `sheet` can be coloured: a protection that forbids
         formatting is lifted and put back with the same options on exit. Yields False when it

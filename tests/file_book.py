@@ -12,6 +12,7 @@ from typing import Any
 
 import openpyxl
 from openpyxl.styles import PatternFill
+from openpyxl.workbook.defined_name import DefinedName
 
 from addin.io.cells import column_letter
 from addin.io.xlsx_common import write_atomic
@@ -82,6 +83,15 @@ class FileBook:
         else:
             hex6 = color.lstrip("#")
             target.fill = PatternFill(fill_type="solid", fgColor="FF" + hex6, bgColor="FF" + hex6)
+
+    def print_area(self, sheet: str) -> str | None:
+        found = self.book[sheet].print_area  # "'Cá nhân'!$A$1:$N$19", or None
+        return found.split("!")[-1] if isinstance(found, str) else None
+
+    def set_print_area(self, sheet: str, cells: str, name: str) -> None:
+        ws = self.book[sheet]
+        ws.print_area = cells
+        ws.defined_names[name] = DefinedName(name, attr_text=f"'{sheet}'!{cells}")
 
     @contextmanager
     def formatting(self, sheet: str) -> Iterator[bool]:

@@ -61,3 +61,7 @@ def date_key(date: str) -> tuple[int, int, int] | None:
         return None
     day, month, year = (int(x) for x in found.groups())
     return year, month, day
+
+# The check line of a unit table (the template's row 3), when rows a print leaves out exist.
+ROWS_OUTSIDE_PRINT = ("dòng nằm ngoài vùng in — chạy Kiểm tra (add-in) hoặc Bố trí Trang › "
+                      "Vùng In › Xóa Vùng In trước khi in")

@@ -27,6 +27,7 @@ from addin.domain.validation import validate_nomination
 from addin.io.cells import column_letter, to_count, to_number, to_text
 from addin.io.covenant_file import covenant_or_sample
 from addin.io.layout import HELPER_HEADERS, HISTORY_HEADER
+from addin.io.print_area import area, define_print_end, rows_outside
 from addin.io.scores_template import write_scores_sheet
 from addin.io.sheet_spec import row_height
 from addin.io.template_formulas import (
@@ -323,9 +324,11 @@ def _write_guide(workbook: Workbook, styles: Styles, rules: Rules) -> None:
          "từ 0 đến điểm tối đa, theo bước điểm của giao ước); điểm trừ ghi số dương. Tổng điểm "
          "tự tính, điểm cộng và điểm trừ không vượt mức tối đa.", styles.wrap),
         (f"9. Khi in: mỗi danh sách in sẵn {PRINT_BLANK_ROWS} dòng trống; mẫu do tdkt điền in "
-         "đúng các dòng đã có. Nếu nhập thêm dòng trong Excel, chọn Page Layout › Print Area › "
-         "Clear Print Area (Bố trí Trang › Vùng In › Xóa Vùng In) trước khi in để in đủ danh "
-         "sách.", styles.wrap),
+         "đúng các dòng đã có. Nhập nhiều dòng hơn thì dòng 3 của trang (cả trên bản in) báo "
+         "“N dòng nằm ngoài vùng in”: bấm Kiểm tra (thẻ TĐKT) để vùng in gồm đủ danh sách, "
+         "hoặc chọn Page Layout › Print Area › Clear Print Area (Bố trí Trang › Vùng In › Xóa "
+         "Vùng In) trước khi in. Chỉ Kiểm tra tắt dòng báo; đã xóa vùng in thì vẫn in đủ.",
+         styles.wrap),
         (f"Bộ quy tắc: {rules.label}, phiên bản {rules.version}. {rules.note}", styles.wrap),
     ]
     for r, (text, fmt) in enumerate(lines):
@@ -559,20 +562,24 @@ def _write_table(workbook: Workbook, styles: Styles, rules: Rules, sheet_name: s
     # Rows may be inserted and deleted: the totals read whole column ranges.
     sheet.protect("", {"format_columns": True, "format_rows": True, "autofilter": True,
                        "insert_rows": True, "delete_rows": True})
-    _print_layout(sheet, columns, rows, first)
+    printed = _print_layout(sheet, columns, rows, first)
+    if kind:  # the check line counts the rows below it
+        define_print_end(workbook, sheet_name, printed)
 
 
 def _print_layout(sheet: Worksheet, columns: Sequence[str], rows: Sequence[Mapping[str, Any]],
-                  first: int) -> None:
+                  first: int) -> str:
     """Print the filled rows (a few blank ones in a blank template) of the visible columns,
-    each filled row as tall as its wrapped text."""
+    each filled row as tall as its wrapped text. Returns the print area (A1 reference)."""
     for i, values in enumerate(rows):
         height = row_height((to_text(values[k])[0], COLUMN_WIDTHS.get(k, 12))
                             for k in columns if k in WRAPPED_INPUTS and k in values)
         if height is not None:
             sheet.set_row(first + i, height)
-    sheet.print_area(0, 0, first + max(len(rows), PRINT_BLANK_ROWS) - 1, len(columns) - 1)
+    printed = area(first + max(len(rows), PRINT_BLANK_ROWS), len(columns) - 1)
+    sheet.print_area(printed)
     print_setup(sheet, 0, HEADER_ROW)
+    return printed
 
 
 def _result_colours(sheet: Worksheet, styles: Styles, columns: Sequence[str], first: int,
@@ -594,8 +601,9 @@ def _result_colours(sheet: Worksheet, styles: Styles, columns: Sequence[str], fi
 
 def _write_sheet_check(workbook: Workbook, sheet: Worksheet, kind: str, columns: Sequence[str],
                        lookup: _Lookup) -> None:
-    """A line above the header saying, when it happens, that rows have a title but no "Kết
-    quả" formula, a title the sheet cannot read, or lie below the rows the totals cover."""
+    """A line above the header saying, when it happens, that rows lie below the print area,
+    have a title but no "Kết quả" formula, a title the sheet cannot read, or lie below the
+    rows the totals cover."""
     whole = {key: f"${column_letter(columns.index(key))}:${column_letter(columns.index(key))}"
              for key in ("title", "result")}
     t = column_letter(columns.index("title"))
@@ -603,7 +611,10 @@ def _write_sheet_check(workbook: Workbook, sheet: Worksheet, kind: str, columns:
     no_formula = f'COUNTIFS({whole["title"]},"<>",{whole["result"]},"")'
     unread = f'SUM(IF(TRIM({data})<>"",IF({_is_any_title(lookup, data)},0,1),0))'
     beyond = f"COUNTA({whole['title']})-COUNTA(${t}${HEADER_ROW + 1}:${t}${COUNTED_LAST_ROW})"
-    parts = [(no_formula, "dòng có danh hiệu nhưng chưa có công thức “Kết quả” — chép công "
+    name = column_letter(columns.index("full_name" if kind == "individual" else "name"))
+    outside = rows_outside(data, f"${name}${HEADER_ROW + 2}:${name}${COUNTED_LAST_ROW}")
+    parts = [(outside, L.ROWS_OUTSIDE_PRINT),
+             (no_formula, "dòng có danh hiệu nhưng chưa có công thức “Kết quả” — chép công "
                           "thức xuống"),
              (unread, "dòng có danh hiệu chưa nhận ra, không tính vào hạn mức — chọn trong "
                       "danh sách"),
