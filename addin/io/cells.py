@@ -35,6 +35,8 @@ def is_blank(value: object) -> bool:
 
 def to_number(value: object) -> tuple[float | None, Code | None]:
     """A number from a cell: native numbers, or text such as "15", "15,5", "1.234"."""
+    if type(value) is float and -MAX_COUNT <= value <= MAX_COUNT:
+        return value, None  # the common case, decided as the general path below would (NaN fails)
     if is_blank(value):
         return None, None
     if isinstance(value, bool) or isinstance(value, dt.date | dt.time | dt.timedelta):
@@ -64,6 +66,15 @@ def to_number(value: object) -> tuple[float | None, Code | None]:
 
 def to_count(value: object) -> tuple[int | None, Code | None]:
     """A whole number ≥ 0, or the issue code saying why the cell is not one."""
+    # Fast paths for what readers return most (a float or int already a count), with the same
+    # result as the general path; anything else (text, NaN, negative, fraction) goes that way.
+    if type(value) is float:
+        if 0.0 <= value <= MAX_COUNT and value.is_integer():
+            return int(value), None
+    elif type(value) is int and 0 <= value <= MAX_COUNT:
+        return value, None
+    elif value is None:
+        return None, None
     number, code = to_number(value)
     if number is None:
         return None, code
@@ -76,6 +87,8 @@ def to_count(value: object) -> tuple[int | None, Code | None]:
 
 def to_text(value: object) -> tuple[str, str | None]:
     """Cell -> clean Unicode text, and the legacy encoding it was converted from, if any."""
+    if type(value) is str:  # the common case first; the same result as the general path
+        return _text_of(value) if value.strip() else ("", None)
     if is_blank(value):
         return "", None
     if isinstance(value, bool):

@@ -383,25 +383,31 @@ def _record(ctx: _SheetContext, key: str, excel_row: int, values: dict[str, Any]
     (ctx.book.individuals if key == "individuals" else ctx.book.collectives).append(nom)
 
 
+# How each field's cells convert, decided once per field name rather than per cell.
+_COUNT, _PERCENT, _TEXT = "count", "percent", "text"
+_FIELD_KIND: dict[str, str] = {**{name: _COUNT for name in F.COUNT_FIELDS}, "percent": _PERCENT}
+
+
 def _convert(ctx: _SheetContext, excel_row: int, values: dict[str, Any], columns: dict[str, str],
              labels: dict[str, str], issues: list[Issue], invalid: set[str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     errors = ctx.errors
     for name, value in values.items():
         column = columns[name]
+        kind = _FIELD_KIND.get(name, _TEXT)
         if errors and (excel_row, column) in errors:
             issues.append(ctx.issue(Code.FORMULA_ERROR, ctx.errors[(excel_row, column)],
                                     excel_row, column))
             invalid.add(name)
-            out[name] = None if name in F.COUNT_FIELDS or name == "percent" else ""
+            out[name] = "" if kind is _TEXT else None
             continue
-        if name in F.COUNT_FIELDS:
+        if kind is _COUNT:
             number, code = to_count(value)
             if code:
                 issues.append(ctx.issue(code, f'"{labels[name]}"', excel_row, column))
                 invalid.add(name)
             out[name] = number
-        elif name == "percent":
+        elif kind is _PERCENT:
             out[name] = to_number(value)[0]  # the template's own formula; only compared
         else:
             out[name] = ctx.text(value, excel_row, column)
