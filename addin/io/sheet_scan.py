@@ -14,6 +14,7 @@ run down.
 from __future__ import annotations
 
 import re
+from operator import itemgetter
 from typing import IO
 from xml.parsers import expat
 
@@ -143,10 +144,15 @@ def _no_dtd(*_args: object) -> None:
 # expressions run in C; anything they do not fully account for goes to the parser above.
 _ANY_CELL = re.compile(rb"<c[\s/>]")
 _PLAIN_CELL = re.compile(rb'<c r="([A-Z]{1,3})([1-9][0-9]{0,6})"[\s/>]')
-_ANY_R = re.compile(rb"\sr\s*=")
+# An r attribute: white space, "r", "=" (rb"\sr\s*=", written with the literal first so that
+# the regular-expression engine jumps from "r" to "r" instead of trying every byte).
+_ANY_R = re.compile(rb"r(?<=\sr)\s*=")
 _ANY_ROW = re.compile(rb"<row[\s/>]")
 _PLAIN_ROW = re.compile(rb'<row r="([1-9][0-9]{0,6})"[\s/>]')
 _PREFIXED = re.compile(rb"</?[A-Za-z_][\w.\-]*:(?:c|row|dimension)[\s/>]")
+# A necessary part of _PREFIXED, found ten times faster (a literal first): when it finds
+# nothing, neither can _PREFIXED.
+_PREFIXED_HINT = re.compile(rb":(?:c|row|dimension)[\s/>]")
 _ANY_DIMENSION = re.compile(rb"<dimension[\s/>]")
 _PLAIN_DIMENSION = re.compile(rb'<dimension ref="([^"]*)"')
 
@@ -154,7 +160,7 @@ _PLAIN_DIMENSION = re.compile(rb'<dimension ref="([^"]*)"')
 def _plain_scan(scan: _Scan, xml: bytes) -> bool:
     """Check a plainly written sheet with regular expressions; False when the sheet is not
     plain enough for them to be exact (the parser then decides)."""
-    if b"<!" in xml or b't="e"' in xml or _PREFIXED.search(xml):
+    if b"<!" in xml or b't="e"' in xml or (_PREFIXED_HINT.search(xml) and _PREFIXED.search(xml)):
         return False
     cells = _PLAIN_CELL.findall(xml)
     if len(cells) != len(_ANY_CELL.findall(xml)):
@@ -170,8 +176,10 @@ def _plain_scan(scan: _Scan, xml: bytes) -> bool:
     for ref in dimensions:
         scan.dimension(ref.decode("ascii", "replace"))
     scan.cells = len(cells)
-    scan.max_row = max((int(row) for _, row in cells), default=0)
-    scan.max_col = max(map(_column_number, {col.decode() for col, _ in cells}), default=0)
+    # Distinct references first (in C): a sheet repeats a few hundred rows and columns.
+    scan.max_row = max(map(int, set(map(itemgetter(1), cells))), default=0)
+    scan.max_col = max(map(_column_number, {col.decode() for col in set(map(itemgetter(0), cells))}),
+                       default=0)
     if scan.max_row > EXCEL_ROWS or scan.max_col > EXCEL_COLUMNS:
         raise scan.refuse("có ô nằm ngoài bảng tính Excel")
     if scan.max_row * scan.max_col > MAX_SHEET_CELLS or scan.cells > MAX_SHEET_CELLS:
