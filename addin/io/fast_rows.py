@@ -63,6 +63,22 @@ def escape_text(text: str) -> str:
     return text
 
 
+def _cell(head: str, value: object) -> str:
+    """One cell of any value the fast cases of BulkRows.xml leave (texts that need escaping,
+    spaces kept or cutting; booleans, floats); `head` is '<c r="B7" s="3"'."""
+    if isinstance(value, str):
+        text = value if len(value) <= EXCEL_MAX_TEXT else fit_text(value)
+        space = ' xml:space="preserve"' if text[0].isspace() or text[-1].isspace() else ""
+        return f'{head} t="inlineStr"><is><t{space}>{escape_text(text)}</t></is></c>'
+    if isinstance(value, bool):
+        return f'{head} t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, int):
+        return f"{head}><v>{value}</v></c>"
+    if isinstance(value, float):
+        return f"{head}><v>{value:.16G}</v></c>"
+    raise TypeError(f"cannot write {type(value).__name__} in a cell")
+
+
 @dataclass
 class BulkRows:
     """Rows to splice into one worksheet, from `first_row` (0-based) down.
@@ -79,41 +95,39 @@ class BulkRows:
     heights: dict[int, float] = field(default_factory=dict)
 
     def xml(self) -> bytes:
-        opens = [f'<c r="{column_letter(c)}' for c in range(self.width)]  # + row + style
-        styles: dict[int, list[str]] = {}  # id(formats) -> '" s="7"' per column
+        opens = [f'<c r="{column_letter(c)}' for c in range(self.width)]  # + row + tail
+        # id(formats) -> per column, the tails of a blank, a plain text and a number cell.
+        tails_of: dict[int, list[tuple[str, str, str, str]]] = {}
         parts: list[str] = []
         append = parts.append
         row_tail = f'" spans="1:{self.width}">'
         for offset, (values, formats) in enumerate(self.rows):
             n = str(self.first_row + offset + 1)
-            tails = styles.get(id(formats))
+            tails = tails_of.get(id(formats))
             if tails is None:
-                tails = styles[id(formats)] = [f'" s="{i}"' for i in _style_indices(formats)]
+                tails = tails_of[id(formats)] = [
+                    (f'" s="{i}"', f'" s="{i}"/>', f'" s="{i}" t="inlineStr"><is><t>',
+                     f'" s="{i}"><v>') for i in _style_indices(formats)]
             if len(values) != self.width or len(tails) != self.width:
                 raise SpliceError(f"row {n}: {len(values)} values and {len(tails)} formats "
                                   f"for a table {self.width} columns wide")
             height = self.heights.get(offset)
             append('<row r="' + n + row_tail if height is None else
                    f'<row r="{n}" spans="1:{self.width}" ht="{height:g}" customHeight="1">')
+            # One escape scan for the row's texts ("\n" joins them: it neither needs escaping
+            # nor completes an "_xHHHH_"); a row that needs any escape takes the general path.
+            plain = _ANY_ESCAPE.search("\n".join([v for v in values if type(v) is str])) is None
             for c, value in enumerate(values):
-                head = opens[c] + n + tails[c]
+                style, blank, text, number = tails[c]
                 if value is None or value == "":
-                    append(head + "/>")
-                elif isinstance(value, str):
-                    text = value if len(value) <= EXCEL_MAX_TEXT else fit_text(value)
-                    space = ' xml:space="preserve"' if text[0].isspace() or text[-1].isspace() \
-                        else ""
-                    append(f'{head} t="inlineStr"><is><t{space}>{escape_text(text)}</t></is></c>')
+                    append(opens[c] + n + blank)
+                elif type(value) is str and plain and len(value) <= EXCEL_MAX_TEXT \
+                        and not value[0].isspace() and not value[-1].isspace():
+                    append(opens[c] + n + text + value + "</t></is></c>")
                 elif type(value) is int:  # the common number first (bool is an int too)
-                    append(f"{head}><v>{value}</v></c>")
-                elif isinstance(value, bool):
-                    append(f'{head} t="b"><v>{int(value)}</v></c>')
-                elif isinstance(value, int):
-                    append(f"{head}><v>{value}</v></c>")
-                elif isinstance(value, float):
-                    append(f"{head}><v>{value:.16G}</v></c>")
+                    append(opens[c] + n + number + str(value) + "</v></c>")
                 else:
-                    raise TypeError(f"cannot write {type(value).__name__} in a cell")
+                    append(_cell(opens[c] + n + style, value))
             append("</row>")
         return "".join(parts).encode("utf-8")
 
