@@ -73,7 +73,7 @@ def to_count(value: object) -> tuple[int | None, Code | None]:
             return int(value), None
     elif type(value) is int and 0 <= value <= MAX_COUNT:
         return value, None
-    elif value is None:
+    elif value is None or value == "":  # an empty cell (calamine gives "")
         return None, None
     number, code = to_number(value)
     if number is None:

@@ -23,7 +23,8 @@ class _Str(str):
     (-math.inf, (None, Code.NOT_A_NUMBER)), (0, (0, None)), (7, (7, None)),
     (MAX_COUNT, (MAX_COUNT, None)), (MAX_COUNT + 1, (None, Code.NOT_A_NUMBER)),
     (-3, (None, Code.NEGATIVE_NUMBER)), (True, (None, Code.NOT_A_NUMBER)),
-    (False, (None, Code.NOT_A_NUMBER)), (None, (None, None)), ("  ", (None, None)),
+    (False, (None, Code.NOT_A_NUMBER)), (None, (None, None)), ("", (None, None)),
+    ("  ", (None, None)),
     ("15", (15, None)), ("1.234", (1234, None)), ("abc", (None, Code.NOT_A_NUMBER)),
 ])
 def test_to_count_at_every_boundary(value: object, expected: tuple[object, object]) -> None:
