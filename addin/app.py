@@ -204,11 +204,12 @@ def report_name(folder_name: str) -> str:
 
 
 def _cluster_job(folder: str, out: str, rules_path: str | None, date: str | None,
-                 db: str | None = None, write_to: str | None = None
+                 db: str | None = None, write_to: str | None = None, read_jobs: int = 1
                  ) -> tuple[Report, ClusterSummary | None, bool]:
-    """One cluster, in a worker process: read, consolidate, write (to `write_to`, where the
-    report waits to be renamed to `out` with the others); return what the roll-up and the JSON
-    need (the records themselves stay in the worker)."""
+    """One cluster, in a worker process: read (with `read_jobs` reading workers: the cores the
+    clusters leave free), consolidate, write (to `write_to`, where the report waits to be
+    renamed to `out` with the others); return what the roll-up and the JSON need (the records
+    themselves stay in the worker)."""
     rules, bad_covenant = cluster_rules_checked(rules_path, folder)  # the folder's covenant
     try:
         files = workbook_files([folder])
@@ -218,7 +219,7 @@ def _cluster_job(folder: str, out: str, rules_path: str | None, date: str | None
         return Report(issues=(issue,)), None, True
     if not files:
         return Report(), None, False
-    result = _consolidate(read_all(files, jobs=1), rules, db)  # the clusters run in parallel instead
+    result = _consolidate(read_all(files, jobs=read_jobs), rules, db)
     result.cluster_issues.extend(bad_covenant)
     _store_ranking(db, result, rules)
     name = shown(Path(folder).name)
@@ -251,6 +252,7 @@ def report_root(root: str, outdir: str, rules_path: str | None, jobs: int | None
         return Outcome.of(Report(), EXIT_NOTHING)
     out_dir.mkdir(parents=True, exist_ok=True)
     workers = max(1, min(jobs or os.cpu_count() or 1, len(folders)))
+    read_jobs = max(1, (jobs or os.cpu_count() or 1) // workers)  # fewer clusters than cores
     parts: list[tuple[Report, ClusterSummary | None, bool]] = []
     outputs = [str(out_dir / report_name(f.name)) for f in folders]
     if len(set(outputs)) != len(outputs):  # two folder names cleaned to the same file name
@@ -262,7 +264,7 @@ def report_root(root: str, outdir: str, rules_path: str | None, jobs: int | None
     if workers == 1:
         for folder, out in zip(folders, outputs, strict=True):
             parts.append(_cluster_job(str(folder), out, cluster_rules(root, folder, rules_path),
-                                      date, db, staged[out]))
+                                      date, db, staged[out], read_jobs))
             if progress:
                 progress(1)
     else:
@@ -270,7 +272,7 @@ def report_root(root: str, outdir: str, rules_path: str | None, jobs: int | None
         with ProcessPoolExecutor(max_workers=workers, initializer=prepare_worker,
                                  initargs=(os.getpid(),)) as pool:
             futures = [pool.submit(_cluster_job, str(f), o, cluster_rules(root, f, rules_path),
-                                   date, db, staged[o])
+                                   date, db, staged[o], read_jobs)
                        for f, o in zip(folders, outputs, strict=True)]
             for future, folder, out in zip(futures, folders, outputs, strict=True):
                 try:
