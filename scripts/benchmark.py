@@ -4,6 +4,7 @@
   python scripts/benchmark.py report        # 1,000 unit workbooks x 500 people in 20 clusters
   python scripts/benchmark.py startup       # tdkt --help and tdkt validate of one file
   python scripts/benchmark.py all --repeats 3
+  python scripts/benchmark.py consolidate --against /tmp/main   # alternate with another checkout
 
 The baseline is what staff write by hand: pandas.read_excel with its default engine, per sheet,
 then concat and to_excel. Each run is a fresh process; the two are alternated, and the median of
@@ -125,70 +126,87 @@ def _tree_rss(pid: int) -> int:
     return total
 
 
-def timed(cmd: list[str]) -> tuple[float, int]:
-    """Wall time and peak tree RSS of a whole process."""
+def timed(cmd: list[str], cwd: Path | None = None) -> tuple[float, int, float]:
+    """Wall time, peak tree RSS and CPU seconds (user + system, the process and the children it
+    waited for) of a whole process. CPU time is what to compare on a shared, loaded machine:
+    other people's jobs stretch the wall time, much less the work done."""
     with tempfile.TemporaryFile() as errors:  # a pipe could fill up and block the child
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=errors)
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=errors, cwd=cwd)
         peak = 0
-        while proc.poll() is None:
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)  # reaped here: rusage kept
+            if pid:
+                break
             peak = max(peak, _tree_rss(proc.pid))
             time.sleep(0.05)
         wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
         if proc.returncode not in (0, 1):
             errors.seek(0)
             raise SystemExit(f"{cmd[:4]} failed ({proc.returncode}): {errors.read().decode()}")
-    return wall, peak
+    return wall, peak, usage.ru_utime + usage.ru_stime
 
 
 def tdkt(*args: str) -> list[str]:
     return [sys.executable, "-m", "addin", *args]
 
 
-def bench_consolidate(data: Path, out: Path, repeats: int, units: int, people: int) -> None:
+def bench_consolidate(data: Path, out: Path, repeats: int, units: int, people: int,
+                      against: Path | None = None) -> None:
     folder = make_cluster(data / f"cluster-{units}x{people}", units, people, seed=1)
     total = units * people
-    runs: dict[str, list[tuple[float, int]]] = {"tdkt": [], "baseline": []}
-    ratios = []
+    command = tdkt("consolidate", str(folder), "-o", str(out / "t.xlsx"), "--json", "--force")
+    names = ["tdkt", "baseline"] + (["against"] if against else [])
+    runs: dict[str, list[tuple[float, int, float]]] = {name: [] for name in names}
+    ratios: dict[str, list[float]] = {"wall": [], "cpu": []}
     for i in range(repeats):
-        order = ["tdkt", "baseline"] if i % 2 == 0 else ["baseline", "tdkt"]
+        order = names[i % len(names):] + names[:i % len(names)]  # each goes first in turn
         pair = {}
         for name in order:
             if name == "tdkt":
-                pair[name] = timed(tdkt("consolidate", str(folder), "-o", str(out / "t.xlsx"),
-                                        "--json"))
+                pair[name] = timed(command, ROOT)
+            elif name == "against":
+                pair[name] = timed(command, against)
             else:
                 pair[name] = timed([sys.executable, "-c", BASELINE, str(folder),
                                     str(out / "b.xlsx")])
             runs[name].append(pair[name])
-        ratios.append(pair["baseline"][0] / pair["tdkt"][0])
+        ratios["wall"].append(pair["baseline"][0] / pair["tdkt"][0])
+        ratios["cpu"].append(pair["baseline"][2] / pair["tdkt"][2])
     print(f"\n## consolidate: {units} workbooks x {people} people = {total:,} people "
           f"({repeats} alternated runs)")
-    print("| command | median wall s | people/s | peak memory MiB |")
-    print("|---|---:|---:|---:|")
+    print("| command | median wall s | median CPU s | people/s | peak memory MiB |")
+    print("|---|---:|---:|---:|---:|")
+    labels = {"tdkt": "tdkt consolidate", "baseline": "baseline (pandas.read_excel + to_excel)",
+              "against": f"tdkt consolidate of {against}"}
     for name, values in runs.items():
         wall = statistics.median(v[0] for v in values)
+        cpu = statistics.median(v[2] for v in values)
         peak = max(v[1] for v in values) / 2**20
-        label = "tdkt consolidate" if name == "tdkt" else "baseline (pandas.read_excel + to_excel)"
-        print(f"| {label} | {wall:.2f} | {total / wall:,.0f} | {peak:.0f} |")
-    print(f"\nmedian speed-up of tdkt over the baseline: {statistics.median(ratios):.2f}x "
-          f"(per-pair ratios: {', '.join(f'{r:.2f}' for r in ratios)})")
+        print(f"| {labels[name]} | {wall:.2f} | {cpu:.2f} | {total / wall:,.0f} | {peak:.0f} |")
+    for kind, pairs in ratios.items():
+        print(f"\nmedian {kind} speed-up of tdkt over the baseline: "
+              f"{statistics.median(pairs):.2f}x, tdkt/baseline {1 / statistics.median(pairs):.3f} "
+              f"(per-pair ratios: {', '.join(f'{r:.2f}' for r in pairs)})")
 
 
 def bench_report(data: Path, out: Path, repeats: int, clusters: int, units: int, people: int,
-                 jobs: int) -> None:
+                 jobs: int, against: Path | None = None) -> None:
     root = data / f"root-{clusters}x{units}x{people}"
     for c in range(clusters):
         make_cluster(root / f"cum-{c:03d}", units, people, seed=100 + c)
     total = clusters * units * people
     print(f"\n## report: {clusters} clusters x {units} workbooks x {people} people = "
           f"{total:,} people, --jobs {jobs}")
-    print("| run | wall s | people/s | peak memory MiB (process tree) |")
-    print("|---|---:|---:|---:|")
+    print("| run | code | wall s | CPU s | people/s | peak memory MiB (process tree) |")
+    print("|---|---|---:|---:|---:|---:|")
     for i in range(repeats):
-        wall, peak = timed(tdkt("report", str(root), "-o", str(out / "reports"), "--jobs",
-                                str(jobs), "--json"))
-        print(f"| {i + 1} | {wall:.1f} | {total / wall:,.0f} | {peak / 2**20:.0f} |")
+        for code in ([ROOT, against] if i % 2 == 0 else [against, ROOT]) if against else [ROOT]:
+            wall, peak, cpu = timed(tdkt("report", str(root), "-o", str(out / "reports"),
+                                         "--jobs", str(jobs), "--json", "--force"), code)
+            print(f"| {i + 1} | {code} | {wall:.1f} | {cpu:.1f} | {total / wall:,.0f} | "
+                  f"{peak / 2**20:.0f} |")
 
 
 def bench_startup(data: Path, repeats: int) -> None:
@@ -224,16 +242,19 @@ def main() -> None:
     parser.add_argument("--units", type=int, default=200)
     parser.add_argument("--people", type=int, default=100)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--against", type=Path, default=None,
+                        help="another checkout (e.g. main's) whose tdkt alternates with this one")
+    parser.add_argument("--report-repeats", type=int, default=None)
     args = parser.parse_args()
     out = args.data / "out"
     out.mkdir(parents=True, exist_ok=True)
     if args.what in ("consolidate", "all"):
-        bench_consolidate(args.data, out, args.repeats, args.units, args.people)
+        bench_consolidate(args.data, out, args.repeats, args.units, args.people, args.against)
     if args.what in ("startup", "all"):
         bench_startup(args.data, max(args.repeats, 9))
     if args.what in ("report", "all"):
-        bench_report(args.data, out, max(1, args.repeats // 3), clusters=20, units=50,
-                     people=500, jobs=args.jobs)
+        bench_report(args.data, out, args.report_repeats or max(1, args.repeats // 3),
+                     clusters=20, units=50, people=500, jobs=args.jobs, against=args.against)
 
 
 if __name__ == "__main__":
