@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from addin.cli import cli
+from addin.domain.cluster import consolidate
 from addin.io.reader import read_unit_workbook
 from tests.conftest import person, unit_sheets, write_openpyxl
 
@@ -36,12 +37,15 @@ def test_a_total_shaped_name_with_a_rank_is_read(tmp_path: Path, name: str):
     assert [n.name for n in book.individuals] == [name]
 
 
-def test_a_numbered_name_without_rank_is_a_person(tmp_path: Path):
-    # Only an STT number, the name and its vote: still a person.
-    row = [1, "Tổng Toàn Thắng", None, None, None, "Chiến sĩ tiên tiến", 10, 9, 12]
+def test_a_numbered_name_without_rank_is_a_person(tmp_path: Path, rules):
+    # Only an STT number, the name and its vote (no rank, position or title): still a person,
+    # whose missing title stays an error.
+    row = [1, "Tổng Toàn Thắng", None, None, None, None, 10, 9, 8]
     book = read_unit_workbook(write_openpyxl(tmp_path / "u.xlsx", unit_sheets([row])))
     assert [n.name for n in book.individuals] == ["Tổng Toàn Thắng"]
     assert not [i for i in book.issues if i.code == "skipped_row"]
+    judged = consolidate([book], rules).files[0].book
+    assert "missing_value" in {str(i.code) for i in judged.individuals[0].issues}
 
 
 @pytest.mark.parametrize("total", [
