@@ -19,9 +19,14 @@ QUOTA_VERDICT: dict[bool | None, str] = {True: "Trong hạn mức", False: "Vư�
 QUOTA_OVER_PREFIX = "Vượt: "
 QUOTA_UNKNOWN = "Chưa đủ số liệu"
 CLUSTER_WIDE = "TOÀN CỤM"
+WHOLE_CLUSTER = "Toàn cụm"  # where an issue belongs to no one file (the CLI's listing)
 WHOLE_CLUSTER_FILE = "(toàn cụm)"
 TOTAL = "Tổng cộng"
 PROPOSED, PASSED = "Đề nghị", "Đạt"
+BY_VOTE = " (biểu quyết)"  # after a ranking proposal the conference still has to vote on
+CODE, TITLE, MAX_SHARE, BASE, LIMIT, COUNTED, HEADROOM, RESULT = (
+    "Mã", "Danh hiệu", "Tỷ lệ tối đa", "Số cơ sở", "Hạn mức", "Đã đạt", "Còn được đề nghị",
+    "Kết quả")  # headers of a quota table
 NO_LIMIT = "không giới hạn"  # shown where the rules book sets no upper bound
 TO_CHECK = "cần kiểm tra"
 VERIFIED, UNVERIFIED = "Đã kiểm chứng", "Cần kiểm tra"

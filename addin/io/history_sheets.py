@@ -7,6 +7,7 @@ import io
 from collections.abc import Sequence
 from typing import Any
 
+from addin.domain import labels as L
 from addin.io.page_blocks import PageHead, national_header
 from addin.io.report import table_header
 from addin.io.sheet_spec import row_height
@@ -42,7 +43,7 @@ def eligible_workbook_bytes(rows: Sequence[dict[str, Any]], year: int) -> bytes:
         write_text(sheet, row, 7, r["requires"], styles.cell)
         write_text(sheet, row, 8, ", ".join(str(y) for y in r["years"]), styles.cell)
         write_text(sheet, row, 9, r["source"], styles.cell_wrap)
-        write_text(sheet, row, 10, "đã kiểm chứng" if r["verified"] else "cần kiểm tra",
+        write_text(sheet, row, 10, (L.VERIFIED if r["verified"] else L.UNVERIFIED).lower(),
                    styles.cell)
         sheet.set_row(row, row_height((str(r[k]), WIDTHS[c]) for c, k in
                                       ((2, "name"), (3, "unit"), (6, "award_name"), (9, "source"))))

@@ -312,7 +312,7 @@ class _Book:
             row += 1
         if congress is not None:
             write_text(sheet, row, 0, f"Căn cứ: {congress.source}"
-                       + ("" if congress.verified else " (cần kiểm tra)"), s.text)
+                       + ("" if congress.verified else f" ({L.TO_CHECK})"), s.text)
         sheet.set_column(0, 0, 5)
         sheet.set_column(1, 2, 28)
         sheet.set_column(3, 5, 12)

@@ -70,7 +70,7 @@ def write_ranking_sheet(workbook: Workbook, styles: Styles, result: ClusterResul
             write_number(sheet, r, c, _points(value), styles.cell)  # General: 98 and 98.5
         write_text(sheet, r, 5, unit.tie_note, vote_style if unit.vote_needed
                    else styles.cell_wrap)
-        proposal = unit.proposal + (" (biểu quyết)" if unit.proposal and unit.vote_needed else "")
+        proposal = unit.proposal + (L.BY_VOTE if unit.proposal and unit.vote_needed else "")
         write_text(sheet, r, 6, proposal, proposal_style[unit.proposal] if not unit.vote_needed
                    else vote_style)
         write_text(sheet, r, 7, unit.reason, styles.cell_wrap)

@@ -394,9 +394,9 @@ def _commendations_sheet(workbook: Workbook, styles: Styles, result: ClusterResu
 QUOTA_COLUMNS = (
     Column("seq", "STT", 5, "center"), Column("unit", F.INFO_LABELS["unit"], 22, wrap=True),
     Column("title", "Danh hiệu", 22, wrap=True), Column("quota", "Mã hạn mức", 11),
-    Column("share", "Tỷ lệ tối đa", 10, "center"), Column("base", "Số cơ sở", 8, "int"),
+    Column("share", L.MAX_SHARE, 10, "center"), Column("base", "Số cơ sở", 8, "int"),
     Column("limit", "Hạn mức", 8, "int"), Column("counted", "Đã đạt", 8, "int"),
-    Column("headroom", "Còn được đề nghị", 10, "int"), Column("verdict", "Kết quả", 13),
+    Column("headroom", L.HEADROOM, 10, "int"), Column("verdict", "Kết quả", 13),
     Column("source", "Nguồn", 36, wrap=True),
     # a per-cluster limit stays per cluster up the levels (addin.io.report_input)
     Column("cluster", "Cụm thi đua", 16, wrap=True))

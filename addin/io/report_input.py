@@ -18,6 +18,7 @@ from dataclasses import replace
 from typing import Any
 
 from addin.domain import fields as F
+from addin.domain import labels as L
 from addin.domain.issues import SEVERITY, Code, Issue, make_issue
 from addin.domain.models import Commendation, Nomination, UnitDraft, UnitInfo, UnitWorkbook, judged
 from addin.domain.scoring import SHEET_SCORES, ScoreSheet
@@ -38,9 +39,9 @@ TITLE_CODE = "Mã danh hiệu"  # the report's column of the title code each rec
 # A workbook with these sheets and no "Thông tin" is a cluster report.
 _REPORT_SHEETS = {fold(n) for n in (SUMMARY_SHEET, SOURCES_SHEET, F.SHEET_INDIVIDUALS,
                                     F.SHEET_COLLECTIVES)}
-_COUNTED = {fold("Hợp lệ"), fold("Có lỗi")}
-_UNREADABLE = fold("Không đọc được")
-_SKIPPED = fold("Bỏ qua (trùng)")
+_COUNTED = {fold(L.FILE_STATUS["ok"]), fold(L.FILE_STATUS["errors"])}
+_UNREADABLE = fold(L.FILE_STATUS["unreadable"])
+_SKIPPED = fold(L.FILE_STATUS["skipped"])
 # Found once per column of a sheet (at its first row): the sheet's issue, not a record's.
 _SHEET_LEVEL = {Code.LEGACY_ENCODING}
 # What reading a "Chấm điểm" sheet finds (its validity at the next level depends on them).
