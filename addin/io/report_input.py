@@ -21,7 +21,7 @@ from addin.domain import fields as F
 from addin.domain import labels as L
 from addin.domain.issues import SEVERITY, Code, Issue, make_issue
 from addin.domain.models import Commendation, Nomination, UnitDraft, UnitInfo, UnitWorkbook, judged
-from addin.domain.scoring import SHEET_SCORES, ScoreSheet
+from addin.domain.scoring import SHEET_SCORES, ScoreDraft
 from addin.domain.text import fold
 from addin.io.cells import to_count, to_text
 from addin.io.layout import SHEET_INDEX
@@ -118,12 +118,14 @@ def expand_report(shown: str, digest: str, sheet_names: list[str],
             rows = rows[next((r + 1 for r, row in enumerate(rows)
                               if row and fold(row[0]) == fold(DETAIL_TITLE)), len(rows)):]
         _distribute(rows, key, read_table(rows, key, shown, sheet), books)
-    if fold(SCORE_DETAIL_SHEET) in by_fold:
-        _distribute_scores(load(by_fold[fold(SCORE_DETAIL_SHEET)]), books)
+    scores = (_distribute_scores(load(by_fold[fold(SCORE_DETAIL_SHEET)]), books)
+              if fold(SCORE_DETAIL_SHEET) in by_fold else {})
     for path, book in books.items():
         book.rows_read = rows_read.get(path, len(book.individuals) + len(book.collectives)
                                        + len(book.commendations))
-        _attach(book, carried.get(path, []))
+        _attach(book, carried.get(path, []), scores.get(path))
+        if path in scores:
+            book.scores = scores[path].freeze()
         if not book.readable and not book.issues:
             book.issues.append(make_issue(Code.UNREADABLE_FILE, f"(theo báo cáo {shown})",
                                           file=book.path))
@@ -157,7 +159,7 @@ def _carried_issues(rows: list[list[Any]], books: dict[str, UnitDraft]
     return by_file
 
 
-def _attach(book: UnitDraft, issues: list[Issue]) -> None:
+def _attach(book: UnitDraft, issues: list[Issue], scores: ScoreDraft | None) -> None:
     """Each carried issue where its level had it: on the record of its sheet and row, else on
     the workbook (and a "Chấm điểm" reading problem on the score sheet too, which it voids)."""
     records: dict[tuple[str, int], tuple[list[Nomination], int]] = {
@@ -172,8 +174,8 @@ def _attach(book: UnitDraft, issues: list[Issue]) -> None:
             noms[i] = judged(noms[i], issues=(*noms[i].issues, issue))
             continue
         book.issues.append(issue)
-        if kind == "scores" and book.scores is not None and issue.code in _SCORE_READING:
-            book.scores.issues.append(issue)
+        if kind == "scores" and scores is not None and issue.code in _SCORE_READING:
+            scores.issues.append(issue)
 
 
 def _distribute(rows: list[list[Any]], key: str, read: UnitWorkbook,
@@ -210,24 +212,28 @@ def _distribute(rows: list[list[Any]], key: str, read: UnitWorkbook,
         (book.individuals if key == "individuals" else book.collectives).append(record)
 
 
-def _distribute_scores(rows: list[list[Any]], books: dict[str, UnitDraft]) -> None:
-    """Each unit's score lines back on a "Chấm điểm" sheet of its own, at their original rows."""
+def _distribute_scores(rows: list[list[Any]], books: dict[str, UnitDraft]
+                       ) -> dict[str, ScoreDraft]:
+    """Each unit's score lines back on a "Chấm điểm" sheet of its own, at their original rows
+    (keyed as `books`)."""
     from addin.io.scores_reader import read_scores  # it builds on the reader, which imports us
 
     found = _header(rows, SOURCE_FILE)
     if found is None:
-        return
+        return {}
     _, cols = found
     file_c, row_c = cols.get(fold(SOURCE_FILE)), cols.get(fold(SOURCE_ROW))
+    drafts: dict[str, ScoreDraft] = {}
     for line in read_scores(rows, "", SCORE_DETAIL_SHEET).lines:
         source = rows[line.row - 1]
-        book = books.get(to_text(_cell(source, file_c))[0])
+        key = to_text(_cell(source, file_c))[0]
+        book = books.get(key)
         if book is None or not book.readable or book.skipped:
             continue
-        if book.scores is None:
-            book.scores = ScoreSheet(file=book.path, sheet=SHEET_SCORES)
+        draft = drafts.setdefault(key, ScoreDraft(file=book.path, sheet=SHEET_SCORES))
         original_row = to_count(_cell(source, row_c))[0]
-        book.scores.lines.append(replace(line, row=original_row or line.row, columns={}))
+        draft.lines.append(replace(line, row=original_row or line.row, columns={}))
+    return drafts
 
 
 def _broken(shown: str, digest: str, reason: str) -> UnitWorkbook:

@@ -117,7 +117,7 @@ def write_scores_sheet(workbook: Workbook, styles: Styles, covenant: Covenant, s
     last = r - 1
     _validation(sheet, styles, covenant, first, last)
     _totals(sheet, styles, covenant, r + 1, first, last,
-            score_unit(ScoreSheet("", SHEET_SCORES, lines), covenant))
+            score_unit(ScoreSheet("", SHEET_SCORES, tuple(lines)), covenant))
     sheet.freeze_panes(HEADER_ROW + 1, 2)
     sheet.protect("", {"format_columns": True, "format_rows": True})
     print_setup(sheet, 0, HEADER_ROW)
