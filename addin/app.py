@@ -219,7 +219,7 @@ def _cluster_job(folder: str, out: str, rules_path: str | None, date: str | None
     if not files:
         return Report(), None, False
     result = _consolidate(read_all(files, jobs=1), rules, db)  # the clusters run in parallel instead
-    result.cluster_issues.extend(bad_covenant)
+    result = replace(result, cluster_issues=(*result.cluster_issues, *bad_covenant))
     _store_ranking(db, result, rules)
     name = shown(Path(folder).name)
     meta = meta_for(result, rules, date, name)

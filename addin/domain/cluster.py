@@ -52,11 +52,11 @@ class FileStatus:
         return self.status.counted
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class ClusterResult:
-    files: list[FileStatus]
-    quota_checks: list[QuotaCheck]
-    cluster_issues: list[Issue]  # not tied to one file (cluster quotas)
+    files: tuple[FileStatus, ...]
+    quota_checks: tuple[QuotaCheck, ...]
+    cluster_issues: tuple[Issue, ...]  # not tied to one file (cluster quotas, the covenant)
 
     @property
     def counted_books(self) -> list[UnitWorkbook]:
@@ -67,7 +67,7 @@ class ClusterResult:
         found: list[Issue] = []
         for f in self.files:
             found.extend(f.issues)
-        return found + self.cluster_issues
+        return [*found, *self.cluster_issues]
 
     @property
     def has_errors(self) -> bool:
@@ -166,7 +166,7 @@ def consolidate(books: list[UnitWorkbook], rules: Rules, history: StreakHistory 
     files = [_settled(f, clashes) if f.status == FileState.OK else f for f in files]
     checks, cluster_issues = (cluster_quotas([f.book for f in files if f.counted], rules)
                                if whole_cluster else ([], []))
-    return ClusterResult(files, quota_checks + checks, cluster_issues)
+    return ClusterResult(tuple(files), (*quota_checks, *checks), tuple(cluster_issues))
 
 
 def _settled(f: FileStatus, clashes: list[Issue]) -> FileStatus:

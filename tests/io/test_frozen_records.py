@@ -1,5 +1,6 @@
-"""A "Chấm điểm" read once stays as read (issue 12 §1): the reader collects into a ScoreDraft and
-hands out a frozen ScoreSheet, like UnitDraft and UnitWorkbook."""
+"""Records stay as made (issue 12 §1): a "Chấm điểm" once read (the reader collects into a
+ScoreDraft and hands out a frozen ScoreSheet, like UnitDraft and UnitWorkbook), a cluster once
+consolidated."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from dataclasses import FrozenInstanceError
 
 import pytest
 
+from addin.domain.cluster import consolidate
 from addin.domain.scoring import SCORE_LABELS, ScoreLine
 from addin.io.scores_reader import read_scores
 
@@ -20,3 +22,11 @@ def test_a_score_sheet_cannot_change_after_reading():
         sheet.lines = ()  # type: ignore[misc]
     with pytest.raises(AttributeError):  # a tuple: no append behind the reader's back
         sheet.lines.append(ScoreLine(row=9, code="TC02"))  # type: ignore[attr-defined]
+
+
+def test_a_cluster_result_cannot_change_after_consolidation(rules):
+    """app's cluster job adds the covenant's issues as a new value, not by extending a list."""
+    result = consolidate([], rules)
+    assert result.files == () and isinstance(result.cluster_issues, tuple)
+    with pytest.raises(FrozenInstanceError):
+        result.cluster_issues = ()  # type: ignore[misc]
