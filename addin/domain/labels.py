@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 
 SEVERITY = {"error": "Lỗi", "warning": "Cảnh báo", "info": "Thông tin"}
+# Before the sentence of a failure: in a cell ("Lỗi: mẫu số bằng 0"), a macro box, the CLI.
+ERROR_PREFIX = f"{SEVERITY['error']}: "
 # A file's status in a consolidation (the "Nguồn" sheet; report_input reads two of them back).
 FILE_STATUS = {"ok": "Hợp lệ", "errors": "Có lỗi", "skipped": "Bỏ qua (trùng)",
                "unreadable": "Không đọc được"}
