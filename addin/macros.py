@@ -31,7 +31,7 @@ CHECK_SHEET = "Kiểm tra"
 SUMMARY_SHEET = "Tổng hợp đơn vị"
 MARK_COLORS: dict[str, str] = {"error": "#F8CBAD", "warning": "#FFE699"}
 SEVERITY_LABEL = L.SEVERITY
-CHECK_HEADER = ["STT", "Trang", "Ô", "Mã lỗi", "Mức độ", "Nội dung",
+CHECK_HEADER = ["STT", L.SHEET, "Ô", L.ISSUE_CODE, L.SEVERITY_HEADER, L.MESSAGE,
                 "(đánh dấu) trang", "(đánh dấu) ô", "(đánh dấu) màu cũ"]
 NO_COLOR = "không màu"
 

@@ -12,7 +12,7 @@ ADDIN = Path(__file__).resolve().parent.parent / "addin"
 
 # Texts that only ever mean the label (a plain "Đạt" is also a person's name in the demo, "Thông
 # tin" a sheet's name); statuses and verdicts in any letter case (the CLI writes them mid-sentence).
-EXACT = {*L.SEVERITY.values(), L.CLUSTER_WIDE}
+EXACT = {*L.SEVERITY.values(), L.CLUSTER_WIDE, L.ISSUE_CODE, L.FILE_STATE, L.SEVERITY_HEADER}
 ANY_CASE = {*L.FILE_STATUS.values(), *L.QUOTA_VERDICT.values(), L.QUOTA_UNKNOWN,
             L.TOTAL, L.MATCH, L.NOT_COUNTED, L.VERIFIED, L.UNVERIFIED, L.BY_VOTE.strip(" ()"),
             L.HEADROOM, L.MAX_SHARE}

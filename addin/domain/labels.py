@@ -29,6 +29,11 @@ BY_VOTE = " (biểu quyết)"  # after a ranking proposal the conference still h
 CODE, TITLE, MAX_SHARE, BASE, LIMIT, COUNTED, HEADROOM, RESULT = (
     "Mã", "Danh hiệu", "Tỷ lệ tối đa", "Số cơ sở", "Hạn mức", "Đã đạt", "Còn được đề nghị",
     "Kết quả")  # headers of a quota table
+# Headers of an issue list and of the files of a consolidation (the report writes them, the
+# report reader finds its columns by them, the "Kiểm tra" macro shares them).
+FILE, FILE_STATE, ISSUE_CODE, SEVERITY_HEADER, MESSAGE = (
+    "Tệp", "Tình trạng", "Mã lỗi", "Mức độ", "Nội dung")
+SHEET, ROW, COLUMN = "Trang", "Dòng", "Cột"
 NO_LIMIT = "không giới hạn"  # shown where the rules book sets no upper bound
 TO_CHECK = "cần kiểm tra"
 VERIFIED, UNVERIFIED = "Đã kiểm chứng", "Cần kiểm tra"

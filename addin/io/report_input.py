@@ -85,8 +85,8 @@ def expand_report(shown: str, digest: str, sheet_names: list[str],
     fact_cols = {key: cols.get(fold(F.INFO_LABELS[key])) for key in UNIT_FACTS}
     rows_read: dict[str, int] = {}
     for row in sources[header_r + 1:]:
-        path = to_text(_cell(row, cols.get(fold("Tệp"))))[0]
-        status = fold(_cell(row, cols.get(fold("Tình trạng"))))
+        path = to_text(_cell(row, cols.get(fold(L.FILE))))[0]
+        status = fold(_cell(row, cols.get(fold(L.FILE_STATE))))
         if not path or status not in _COUNTED | {_UNREADABLE, _SKIPPED}:
             continue
         chained = f"{shown}{CHAIN}{path}"
@@ -136,26 +136,26 @@ def _carried_issues(rows: list[list[Any]], books: dict[str, UnitDraft]
                     ) -> dict[str, list[Issue]]:
     """The issues of "Kiểm tra" per unit file, as the unit's level raised them (the cluster's
     own issues, "(toàn cụm)", are this level's to find again)."""
-    found = _header(rows, "Mã lỗi")
+    found = _header(rows, L.ISSUE_CODE)
     if found is None:
         return {}
     header_r, cols = found
     by_file: dict[str, list[Issue]] = {}
     for row in rows[header_r + 1:]:
-        path = to_text(_cell(row, cols.get(fold("Tệp"))))[0]
+        path = to_text(_cell(row, cols.get(fold(L.FILE))))[0]
         book = books.get(path)
         try:
-            code = Code(to_text(_cell(row, cols.get(fold("Mã lỗi"))))[0])
+            code = Code(to_text(_cell(row, cols.get(fold(L.ISSUE_CODE))))[0])
         except ValueError:
             continue  # not a row of the table (or a code of another tdkt version)
         if book is None:
             continue
-        column = to_text(_cell(row, cols.get(fold("Cột"))))[0]
+        column = to_text(_cell(row, cols.get(fold(L.COLUMN))))[0]
         by_file.setdefault(path, []).append(Issue(
             code, SEVERITY.get(code, "error"),  # a code's severity is fixed (contracts.md §4)
-            to_text(_cell(row, cols.get(fold("Nội dung"))))[0], file=book.path,
-            sheet=to_text(_cell(row, cols.get(fold("Trang"))))[0] or None,
-            row=to_count(_cell(row, cols.get(fold("Dòng"))))[0], column=column or None))
+            to_text(_cell(row, cols.get(fold(L.MESSAGE))))[0], file=book.path,
+            sheet=to_text(_cell(row, cols.get(fold(L.SHEET))))[0] or None,
+            row=to_count(_cell(row, cols.get(fold(L.ROW))))[0], column=column or None))
     return by_file
 
 
