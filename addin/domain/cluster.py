@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -45,7 +45,7 @@ class FileState(StrEnum):
 class FileStatus:
     book: UnitWorkbook
     status: FileState
-    issues: list[Issue] = field(default_factory=list)
+    issues: tuple[Issue, ...] = ()
 
     @property
     def counted(self) -> bool:
@@ -117,13 +117,13 @@ def consolidate(books: list[UnitWorkbook], rules: Rules, history: StreakHistory 
     # is the one left out when both are given.
     for book in sorted(books, key=lambda b: (bool(b.source_report), b.path)):
         if not book.readable:
-            files.append(FileStatus(book, FileState.UNREADABLE, list(book.issues)))
+            files.append(FileStatus(book, FileState.UNREADABLE, book.issues))
             continue
         if book.skipped:  # its report left it out as a copy (its issues say so)
-            files.append(FileStatus(book, FileState.SKIPPED, list(book.issues)))
+            files.append(FileStatus(book, FileState.SKIPPED, book.issues))
             continue
         if id(book) in elsewhere:  # another cluster's or period's file: not counted here
-            files.append(FileStatus(book, FileState.SKIPPED, [elsewhere[id(book)]]))
+            files.append(FileStatus(book, FileState.SKIPPED, (elsewhere[id(book)],)))
             continue
         key = (fold(book.info.unit), fold(book.info.period))
         twin = seen_sha.get(book.sha256) or (seen_unit.get(key) if all(key) else None)
@@ -137,11 +137,11 @@ def consolidate(books: list[UnitWorkbook], rules: Rules, history: StreakHistory 
                 Code.DUPLICATE_UNIT,
                 f"{book.info.unit} — {book.info.period} (đã có ở {twin.path}; không tính lại)",
                 file=book.path)
-            files.append(FileStatus(book, FileState.SKIPPED, [issue]))
+            files.append(FileStatus(book, FileState.SKIPPED, (issue,)))
             continue
         if book.sha256 in seen_sha:
             issue = make_issue(Code.DUPLICATE_FILE, seen_sha[book.sha256].path, file=book.path)
-            files.append(FileStatus(book, FileState.SKIPPED, [issue]))
+            files.append(FileStatus(book, FileState.SKIPPED, (issue,)))
             continue
         seen_sha[book.sha256] = book
         judged, checks = (judged_unit(book, rules) if book.source_report
@@ -176,7 +176,8 @@ def _settled(f: FileStatus, clashes: list[Issue]) -> FileStatus:
     if mine:
         book = replace(book, individuals=with_issues(book.individuals, mine))
     issues = book.all_issues()
-    return FileStatus(book, FileState.ERRORS if has_errors(issues) else FileState.OK, issues)
+    return FileStatus(book, FileState.ERRORS if has_errors(issues) else FileState.OK,
+                      tuple(issues))
 
 
 def cluster_groups(books: list[UnitWorkbook]) -> list[tuple[str, list[UnitWorkbook]]]:

@@ -30,3 +30,12 @@ def test_a_cluster_result_cannot_change_after_consolidation(rules):
     assert result.files == () and isinstance(result.cluster_issues, tuple)
     with pytest.raises(FrozenInstanceError):
         result.cluster_issues = ()  # type: ignore[misc]
+
+
+def test_a_file_status_holds_its_issues_as_a_tuple(rules):
+    """A skipped or unreadable file's issues cannot grow after consolidation either."""
+    from addin.domain.models import UnitWorkbook
+
+    broken = UnitWorkbook(path="x.xlsx", readable=False)
+    status = consolidate([broken], rules).files[0]
+    assert isinstance(status.issues, tuple)
