@@ -222,7 +222,7 @@ def _cluster_job(folder: str, out: str, rules_path: str | None, date: str | None
         return Report(), None, False
     # A subfolder of ROOT is one cluster by contract.
     result = _consolidate(read_all(files, jobs=read_jobs), rules, db, one_cluster=True)
-    result.cluster_issues.extend(bad_covenant)
+    result = replace(result, cluster_issues=(*result.cluster_issues, *bad_covenant))
     _store_ranking(db, result, rules)
     name = shown(Path(folder).name)
     meta = meta_for(result, rules, date, name)

@@ -23,6 +23,7 @@ from addin.cli_options import (
 )
 from addin.cli_params import WORKBOOK
 from addin.cli_vi import ViGroup
+from addin.domain import labels as L
 from addin.domain import vi_format as vi
 from addin.domain.rules import Rules, RulesError
 from addin.domain.rules_text import rules_lines
@@ -32,9 +33,8 @@ from addin.io.rules_json import rules_as_json
 from addin.io.safe_files import describe, shown
 from addin.io.xlsx_common import write_atomic
 
-SEVERITY_LABEL = {"error": "Lỗi", "warning": "Cảnh báo", "info": "Thông tin"}
-STATUS_LABEL = {"ok": "hợp lệ", "errors": "có lỗi", "skipped": "bỏ qua (trùng)",
-                "unreadable": "không đọc được"}
+SEVERITY_LABEL = L.SEVERITY
+STATUS_LABEL = {key: text.lower() for key, text in L.FILE_STATUS.items()}  # mid-sentence
 
 
 def _rules(path: str | None, near: str | None = None) -> Rules:
@@ -95,7 +95,7 @@ def _print_human(data: dict[str, Any]) -> None:
         for issue in by_file.pop(f["path"], []):
             _echo_issue(issue)
     for file, issues in by_file.items():
-        click.echo(file or "Toàn cụm")
+        click.echo(file or L.WHOLE_CLUSTER)
         for issue in issues:
             _echo_issue(issue)
     counts = {s: sum(1 for i in data["issues"] if i["severity"] == s) for s in SEVERITY_LABEL}
@@ -260,7 +260,7 @@ def _print_report(data: dict[str, Any]) -> None:
     errors = [i for i in data["issues"] if i["severity"] == "error"]
     if not data.get("rollup"):  # not written: the errors are all the user gets
         for issue in errors:
-            click.echo(f"  [{SEVERITY_LABEL['error']}] {issue['file'] or 'Toàn cụm'} "
+            click.echo(f"  [{SEVERITY_LABEL['error']}] {issue['file'] or L.WHOLE_CLUSTER} "
                        f"{_location(issue)} ({issue['code']}): {issue['message']}")
     click.echo(f"Tổng: {_totals(data['totals'])}; {vi.count(len(errors), 'lỗi')}.")
     if data.get("rollup"):

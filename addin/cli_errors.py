@@ -14,6 +14,7 @@ from typing import IO, Any
 
 import click
 
+from addin.domain import labels as L
 from addin.errors import TdktError, unexpected_message
 from addin.io.safe_files import shown
 
@@ -27,7 +28,7 @@ class UsageProblem(click.ClickException):
         super().__init__(shown(message))  # a path with undecodable bytes must still print
 
     def show(self, file: IO[Any] | None = None) -> None:
-        click.echo(f"Lỗi: {self.format_message()}", file=file, err=True)  # not click's "Error:"
+        click.echo(f"{L.ERROR_PREFIX}{self.format_message()}", file=file, err=True)  # not click's "Error:"
 
 
 @contextmanager

@@ -14,11 +14,12 @@ from addin import history_app as happ
 from addin.cli import _emit_json, _rules
 from addin.cli_errors import UsageProblem
 from addin.cli_options import force_option, history_db_option, json_option, rules_option
+from addin.domain import labels as L
 from addin.io.history_db import HistoryError
 from addin.io.xlsx_common import write_atomic
 
 STATUS_LABEL = {"imported": "đã nhập", "replaced": "đã nhập, thay tệp cũ",
-                "unchanged": "không đổi (đã có)", "unreadable": "không đọc được",
+                "unchanged": "không đổi (đã có)", "unreadable": L.FILE_STATUS["unreadable"].lower(),
                 "skipped": "không nhập được"}
 
 

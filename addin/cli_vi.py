@@ -24,8 +24,10 @@ from typing import IO, Any
 import click
 from click.exceptions import NoArgsIsHelpError
 
+from addin.domain import labels as L
+
 USAGE_PREFIX = "Cách dùng: "
-ERROR_PREFIX = "Lỗi: "
+ERROR_PREFIX = L.ERROR_PREFIX
 
 SECTIONS = {
     "Options": "Tùy chọn",

@@ -12,6 +12,7 @@ import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from addin.domain import labels as L
 from addin.errors import TdktError, unexpected_message
 
 ALERT_TITLE = "TĐKT"
@@ -37,7 +38,7 @@ def shown_in_excel(caller: Callable[[Any], Any]) -> Callable[[Callable[..., R]],
             try:
                 return macro(*args, **kwargs)
             except TdktError as exc:
-                message = f"Lỗi: {exc}"
+                message = f"{L.ERROR_PREFIX}{exc}"
                 failure: BaseException = exc
             except Exception as exc:  # noqa: BLE001  (the edge: a broken program, logged)
                 message = unexpected_message(exc)

@@ -16,6 +16,7 @@ from typing import Any
 import xlwings as xw
 
 from addin import app
+from addin.domain import labels as L
 from addin.domain.issues import Issue
 from addin.domain.models import UnitDraft, UnitWorkbook
 from addin.domain.rules import Rules, format_ratio
@@ -29,8 +30,8 @@ from addin.workbooks import BookPort, Color, Link, as_text_cell
 CHECK_SHEET = "Kiểm tra"
 SUMMARY_SHEET = "Tổng hợp đơn vị"
 MARK_COLORS: dict[str, str] = {"error": "#F8CBAD", "warning": "#FFE699"}
-SEVERITY_LABEL = {"error": "Lỗi", "warning": "Cảnh báo", "info": "Thông tin"}
-CHECK_HEADER = ["STT", "Trang", "Ô", "Mã lỗi", "Mức độ", "Nội dung",
+SEVERITY_LABEL = L.SEVERITY
+CHECK_HEADER = ["STT", L.SHEET, "Ô", L.ISSUE_CODE, L.SEVERITY_HEADER, L.MESSAGE,
                 "(đánh dấu) trang", "(đánh dấu) ô", "(đánh dấu) màu cũ"]
 NO_COLOR = "không màu"
 
@@ -117,17 +118,17 @@ def write_summary(port: BookPort, rules: Rules | None = None) -> UnitWorkbook:
     book, checks = validate_unit(read_book(port), rules)
     rows: list[list[Any]] = [["TỔNG HỢP ĐỀ NGHỊ DANH HIỆU THI ĐUA"],
                              [f"Đơn vị: {book.info.unit}  —  Kỳ: {book.info.period}"], [],
-                             ["Mã", "Danh hiệu", "Đề nghị", "Đạt"]]
+                             [L.CODE, L.TITLE, L.PROPOSED, L.PASSED]]
     for code, title in rules.titles.items():
         proposed = sum(1 for n in book.nominations if n.title == code)
         passed = sum(1 for n in book.nominations if n.title == code and n.passed)
         rows.append([code, title.name, proposed, passed])
-    rows += [[], ["Hạn mức", "Danh hiệu", "Tỷ lệ tối đa", "Số cơ sở", "Hạn mức", "Đã đạt",
-                  "Còn được đề nghị", "Kết quả"]]
+    rows += [[], [L.LIMIT, L.TITLE, L.MAX_SHARE, L.BASE, L.LIMIT, L.COUNTED, L.HEADROOM,
+                  L.RESULT]]
     for check in checks:
         share = (format_ratio(check.max_share) if check.max_share is not None
                  else f"tối đa {check.max_count}")
-        verdict = {True: "Trong hạn mức", False: "Vượt", None: "Chưa tính được"}[check.ok]
+        verdict = L.QUOTA_VERDICT[check.ok]
         rows.append([check.quota_id, rules.title(check.title).name, share, check.base,
                      check.limit, check.counted, check.headroom, verdict])
     errors = sum(1 for i in book.all_issues() if i.severity == "error")

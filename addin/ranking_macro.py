@@ -12,6 +12,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from addin.domain import labels as L
 from addin.domain.cluster import consolidate
 from addin.domain.cluster_ranking import cluster_ranking
 from addin.domain.rules import Rules, RulesError
@@ -19,11 +20,11 @@ from addin.domain.scoring import Ranking
 from addin.io.covenant_file import cluster_rules
 from addin.io.covenant_sheet import find_covenant_sheet
 from addin.io.folders import read_all, workbook_files
+from addin.io.ranking_report import HEADERS
 from addin.workbooks import BookPort, as_text_cell
 
 RANKING_SHEET = "Kết quả xếp hạng"
-HEADER = ["Hạng", "Đơn vị", "Điểm tự chấm", "Điểm cụm chấm", "Điểm xếp hạng", "Bằng điểm",
-          "Đề nghị", "Căn cứ đề nghị", "Suy tôn"]
+HEADER = list(HEADERS)  # the report's "Xếp hạng" columns
 WIDTHS: dict[int, float] = {1: 6, 2: 30, 3: 10, 4: 10, 5: 10, 6: 30, 7: 14, 8: 40, 9: 28}
 
 
@@ -53,7 +54,7 @@ def rank_folder(port: BookPort, folder: str | Path, rules: Rules | None = None) 
     ranking = cluster_ranking(result.counted_books, rules)
     rows += [[], HEADER]
     for unit in ranking.units:
-        proposal = unit.proposal + (" (biểu quyết)" if unit.proposal and unit.vote_needed else "")
+        proposal = unit.proposal + (L.BY_VOTE if unit.proposal and unit.vote_needed else "")
         rows.append([unit.rank, unit.unit, _points(unit.self_total), _points(unit.cluster_total),
                      _points(unit.used_total), unit.tie_note, proposal, unit.reason,
                      unit.suy_ton])

@@ -16,7 +16,9 @@ from typing import Any
 import xlwings as xw
 
 from addin import worksheet_functions as wf
+from addin.domain import labels as L
 from addin.domain.rules import Rules, RulesError
+from addin.io.causes import detail
 from addin.io.rules_file import LOCAL_RULES_NAME, load_rules
 
 CATEGORY = "TĐKT"
@@ -46,9 +48,9 @@ def _safely(compute: Any) -> Any:
     try:
         return compute()
     except RulesError as exc:  # a broken rules file must show in the cell, not crash Excel
-        return f"Lỗi: {exc}"  # the rules parser speaks Vietnamese
-    except Exception as exc:  # Python's own (English) text is never shown in a cell
-        return f"Lỗi: không tính được ({type(exc).__name__})"
+        return f"{L.ERROR_PREFIX}{exc}"  # the rules parser speaks Vietnamese
+    except Exception as exc:  # the Vietnamese sentence first, Python's English after it
+        return f"{L.ERROR_PREFIX}không tính được {detail(exc)}"
 
 
 @xw.func(category=CATEGORY)

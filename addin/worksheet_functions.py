@@ -233,7 +233,7 @@ def covenant_total(codes: Any, self_scores: Any, cluster_scores: Any, rules: Rul
             return f"Lỗi: điểm của tiêu chí {code or i + 1} phải là số"
         if code or own is not None or reviewed is not None:
             lines.append(ScoreLine(row=i + 1, code=code, self_score=own, cluster_score=reviewed))
-    result = score_unit(ScoreSheet(file="", sheet="", lines=lines), rules.covenant)
+    result = score_unit(ScoreSheet(file="", sheet="", lines=tuple(lines)), rules.covenant)
     errors = [i for i in result.issues if i.severity == "error"]
     if errors:
         return f"Lỗi: {errors[0].message}"

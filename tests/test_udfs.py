@@ -144,3 +144,15 @@ def test_rules_file_beside_the_workbook_overrides(tmp_path):
     import os
     os.utime(tmp_path / "tdkt-rules.toml", (1, 1))
     assert TDKT_KETQUA("CSTT", 10, 10, 5, caller=Caller()).startswith("Lỗi")
+
+
+def test_an_unexpected_failure_reads_vietnamese_first_with_the_cause_after():
+    """Issue 13 §2: not "không tính được (OperationalError)" but the sentence, then the
+    technical cause marked as such (addin.io.causes)."""
+    import sqlite3
+
+    def locked() -> None:
+        raise sqlite3.OperationalError("database is locked")
+
+    assert udfs._safely(locked) == ("Lỗi: không tính được (chi tiết kỹ thuật: OperationalError: "
+                                    "database is locked)")

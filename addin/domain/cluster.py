@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -45,18 +45,18 @@ class FileState(StrEnum):
 class FileStatus:
     book: UnitWorkbook
     status: FileState
-    issues: list[Issue] = field(default_factory=list)
+    issues: tuple[Issue, ...] = ()
 
     @property
     def counted(self) -> bool:
         return self.status.counted
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class ClusterResult:
-    files: list[FileStatus]
-    quota_checks: list[QuotaCheck]
-    cluster_issues: list[Issue]  # not tied to one file (cluster quotas)
+    files: tuple[FileStatus, ...]
+    quota_checks: tuple[QuotaCheck, ...]
+    cluster_issues: tuple[Issue, ...]  # not tied to one file (cluster quotas, the covenant)
 
     @property
     def counted_books(self) -> list[UnitWorkbook]:
@@ -67,7 +67,7 @@ class ClusterResult:
         found: list[Issue] = []
         for f in self.files:
             found.extend(f.issues)
-        return found + self.cluster_issues
+        return [*found, *self.cluster_issues]
 
     @property
     def has_errors(self) -> bool:
@@ -119,13 +119,13 @@ def consolidate(books: list[UnitWorkbook], rules: Rules, history: StreakHistory 
     # is the one left out when both are given.
     for book in sorted(books, key=lambda b: (bool(b.source_report), b.path)):
         if not book.readable:
-            files.append(FileStatus(book, FileState.UNREADABLE, list(book.issues)))
+            files.append(FileStatus(book, FileState.UNREADABLE, book.issues))
             continue
         if book.skipped:  # its report left it out as a copy (its issues say so)
-            files.append(FileStatus(book, FileState.SKIPPED, list(book.issues)))
+            files.append(FileStatus(book, FileState.SKIPPED, book.issues))
             continue
         if id(book) in elsewhere:  # another cluster's or period's file: not counted here
-            files.append(FileStatus(book, FileState.SKIPPED, [elsewhere[id(book)]]))
+            files.append(FileStatus(book, FileState.SKIPPED, (elsewhere[id(book)],)))
             continue
         key = (fold(book.info.unit), fold(book.info.period))
         twin = seen_sha.get(book.sha256) or (seen_unit.get(key) if all(key) else None)
@@ -139,11 +139,11 @@ def consolidate(books: list[UnitWorkbook], rules: Rules, history: StreakHistory 
                 Code.DUPLICATE_UNIT,
                 f"{book.info.unit} — {book.info.period} (đã có ở {twin.path}; không tính lại)",
                 file=book.path)
-            files.append(FileStatus(book, FileState.SKIPPED, [issue]))
+            files.append(FileStatus(book, FileState.SKIPPED, (issue,)))
             continue
         if book.sha256 in seen_sha:
             issue = make_issue(Code.DUPLICATE_FILE, seen_sha[book.sha256].path, file=book.path)
-            files.append(FileStatus(book, FileState.SKIPPED, [issue]))
+            files.append(FileStatus(book, FileState.SKIPPED, (issue,)))
             continue
         seen_sha[book.sha256] = book
         judged, checks = (judged_unit(book, rules) if book.source_report
@@ -168,7 +168,8 @@ def consolidate(books: list[UnitWorkbook], rules: Rules, history: StreakHistory 
     files = [_settled(f, clashes) if f.status == FileState.OK else f for f in files]
     checks, cluster_issues = (cluster_quotas([f.book for f in files if f.counted], rules)
                                if whole_cluster else ([], []))
-    return ClusterResult(files, quota_checks + checks, [*scope.notes, *cluster_issues])
+    return ClusterResult(tuple(files), (*quota_checks, *checks),
+                         (*scope.notes, *cluster_issues))
 
 
 def _settled(f: FileStatus, clashes: list[Issue]) -> FileStatus:
@@ -178,7 +179,8 @@ def _settled(f: FileStatus, clashes: list[Issue]) -> FileStatus:
     if mine:
         book = replace(book, individuals=with_issues(book.individuals, mine))
     issues = book.all_issues()
-    return FileStatus(book, FileState.ERRORS if has_errors(issues) else FileState.OK, issues)
+    return FileStatus(book, FileState.ERRORS if has_errors(issues) else FileState.OK,
+                      tuple(issues))
 
 
 def cluster_groups(books: list[UnitWorkbook]) -> list[tuple[str, list[UnitWorkbook]]]:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 
 SEVERITY = {"error": "Lỗi", "warning": "Cảnh báo", "info": "Thông tin"}
+# Before the sentence of a failure: in a cell ("Lỗi: mẫu số bằng 0"), a macro box, the CLI.
+ERROR_PREFIX = f"{SEVERITY['error']}: "
 # A file's status in a consolidation (the "Nguồn" sheet; report_input reads two of them back).
 FILE_STATUS = {"ok": "Hợp lệ", "errors": "Có lỗi", "skipped": "Bỏ qua (trùng)",
                "unreadable": "Không đọc được"}
@@ -19,9 +21,19 @@ QUOTA_VERDICT: dict[bool | None, str] = {True: "Trong hạn mức", False: "Vư�
 QUOTA_OVER_PREFIX = "Vượt: "
 QUOTA_UNKNOWN = "Chưa đủ số liệu"
 CLUSTER_WIDE = "TOÀN CỤM"
+WHOLE_CLUSTER = "Toàn cụm"  # where an issue belongs to no one file (the CLI's listing)
 WHOLE_CLUSTER_FILE = "(toàn cụm)"
 TOTAL = "Tổng cộng"
 PROPOSED, PASSED = "Đề nghị", "Đạt"
+BY_VOTE = " (biểu quyết)"  # after a ranking proposal the conference still has to vote on
+CODE, TITLE, MAX_SHARE, BASE, LIMIT, COUNTED, HEADROOM, RESULT = (
+    "Mã", "Danh hiệu", "Tỷ lệ tối đa", "Số cơ sở", "Hạn mức", "Đã đạt", "Còn được đề nghị",
+    "Kết quả")  # headers of a quota table
+# Headers of an issue list and of the files of a consolidation (the report writes them, the
+# report reader finds its columns by them, the "Kiểm tra" macro shares them).
+FILE, FILE_STATE, ISSUE_CODE, SEVERITY_HEADER, MESSAGE = (
+    "Tệp", "Tình trạng", "Mã lỗi", "Mức độ", "Nội dung")
+SHEET, ROW, COLUMN = "Trang", "Dòng", "Cột"
 NO_LIMIT = "không giới hạn"  # shown where the rules book sets no upper bound
 TO_CHECK = "cần kiểm tra"
 VERIFIED, UNVERIFIED = "Đã kiểm chứng", "Cần kiểm tra"

@@ -4,6 +4,7 @@ once at the top, then one mark per rule (a "?" before a rule still to check)."""
 
 from __future__ import annotations
 
+from addin.domain import labels as L
 from addin.domain import vi_format as vi
 from addin.domain.rules import Rules, Title
 
@@ -72,7 +73,7 @@ def rules_lines(rules: Rules, overridden_by: str = "") -> list[str]:
     if rules.note:
         lines.append(rules.note)
     checked, to_check = summary(rules)
-    lines += ["", LEGEND, f"Đã kiểm chứng {checked} mức, cần kiểm tra {to_check} mức."]
+    lines += ["", LEGEND, f"{L.VERIFIED} {checked} mức, {L.TO_CHECK} {to_check} mức."]
     lines += ["", "Ngưỡng phiếu theo danh hiệu:"]
     for t in rules.titles.values():
         lines += _entry(t.vote.verified, f"{t.name} ({t.code}): {_vote(t)}", t.vote.source)

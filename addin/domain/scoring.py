@@ -56,12 +56,27 @@ class ScoreLine:
     invalid: frozenset[str] = frozenset()  # cells that could not be read (already reported)
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class ScoreSheet:
+    """A unit's "Chấm điểm" as read; built whole, or from a ScoreDraft while a reader collects."""
+
+    file: str
+    sheet: str
+    lines: tuple[ScoreLine, ...] = ()
+    issues: tuple[Issue, ...] = ()  # what reading found
+
+
+@dataclass(slots=True)
+class ScoreDraft:
+    """A "Chấm điểm" while a reader fills it; `freeze()` gives the sheet everyone else sees."""
+
     file: str
     sheet: str
     lines: list[ScoreLine] = field(default_factory=list)
-    issues: list[Issue] = field(default_factory=list)  # what reading found
+    issues: list[Issue] = field(default_factory=list)
+
+    def freeze(self) -> ScoreSheet:
+        return ScoreSheet(self.file, self.sheet, tuple(self.lines), tuple(self.issues))
 
 
 @dataclass(frozen=True)

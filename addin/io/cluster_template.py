@@ -13,7 +13,7 @@ from addin.io.report import ReportMeta, cluster_report_bytes
 
 
 def cluster_template_bytes(rules: Rules, units: Sequence[LiveUnit] = ()) -> bytes:
-    empty = ClusterResult(files=[], quota_checks=[], cluster_issues=[])
+    empty = ClusterResult(files=(), quota_checks=(), cluster_issues=())
     meta = ReportMeta(cluster="", period="", date="", rules_label=f"{rules.name} {rules.version}")
     covenant, sample = covenant_or_sample(rules)
     return cluster_report_bytes(empty, rules, meta, LiveRanking(covenant, sample, units))

@@ -9,6 +9,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from addin.domain import labels as L
 from addin.domain.covenant import KIND_LABEL, Covenant, covenant_from_mapping, format_points
 from addin.domain.issues import Code, Issue, make_issue
 from addin.domain.rules import Rules, RulesError, format_ratio, merge, rules_from_mapping
@@ -105,7 +106,7 @@ def covenant_lines(covenant: Covenant | None) -> list[str]:
     """The covenant for `tdkt rules show` (human text, Vietnamese)."""
     if covenant is None:
         return ["", "Giao ước thi đua: chưa có (mục [covenant] trong tdkt-rules.toml của cụm)."]
-    mark = "đã kiểm chứng" if covenant.verified else "CẦN KIỂM TRA"
+    mark = L.VERIFIED.lower() if covenant.verified else L.TO_CHECK.upper()
     lines = ["", f"Giao ước thi đua: {covenant.name}" + (" (MẪU)" if covenant.sample else ""),
              f"  nguồn: {covenant.source} [{mark}]",
              f"  bước {format_points(covenant.step)}; điểm cộng tối đa "

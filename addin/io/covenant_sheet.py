@@ -15,6 +15,7 @@ from addin.domain.covenant import CRITERION_KINDS, KIND_LABEL, Covenant, covenan
 from addin.domain.rules import RulesError, format_ratio
 from addin.domain.text import fold
 from addin.io.cells import is_blank, to_text
+from addin.io.sheet_spec import Column, Styled, set_widths, write_table
 from addin.io.xlsx_common import Styles, print_setup, write_text
 
 SHEET_COVENANT = "Giao ước"
@@ -47,7 +48,12 @@ FIELDS: tuple[tuple[str, str, str], ...] = (
     ("ballot.present", "Suy tôn: số đại biểu có mặt", "ballot"),
     ("ballot.votes", "Suy tôn: số phiếu (đơn vị: số phiếu; …)", "votes"),
 )
-CRITERIA_HEADERS = ("Mã tiêu chí", "Nội dung tiêu chí", "Nhóm", "Loại", "Điểm tối đa")
+# The criteria table, declared (addin.io.sheet_spec); the fields above share its columns.
+CRITERIA_COLUMNS = (
+    Column("code", "Mã tiêu chí", 40, "input"), Column("text", "Nội dung tiêu chí", 62, wrap=True),
+    Column("group", "Nhóm", 32, "input"), Column("kind", "Loại", 11, "input"),
+    Column("max", "Điểm tối đa", 11, "input"))
+CRITERIA_HEADERS = tuple(c.header for c in CRITERIA_COLUMNS)
 FIRST_FIELD_ROW = 3  # 0-based
 _LABELS = {fold(label): (key, kind) for key, label, kind in FIELDS}
 _KIND_BY_LABEL = {fold(label): kind for kind, label in KIND_LABEL.items()}
@@ -79,10 +85,7 @@ def criteria_first_row(covenant: Covenant) -> int:
 
 def write_covenant_sheet(workbook: Workbook, styles: Styles, covenant: Covenant) -> Worksheet:
     sheet = workbook.add_worksheet(SHEET_COVENANT)
-    sheet.set_column(0, 0, 40)
-    sheet.set_column(1, 1, 62)
-    sheet.set_column(2, 2, 32)
-    sheet.set_column(3, 4, 11)
+    set_widths(sheet, CRITERIA_COLUMNS)
     sheet.merge_range(0, 0, 0, 4, "GIAO ƯỚC THI ĐUA CỦA CỤM", styles.title)
     sheet.merge_range(1, 0, 1, 4, "Sửa ô màu vàng theo giao ước đã ký. Danh sách ngăn cách bằng "
                       "dấu “;”. Phân định khi bằng điểm: criterion:<mã> (điểm tiêu chí cao hơn), "
@@ -104,14 +107,9 @@ def write_covenant_sheet(workbook: Workbook, styles: Styles, covenant: Covenant)
         else:
             write_text(sheet, r, 1, value, styles.input)
     top = criteria_first_row(covenant) - 1
-    for c, header in enumerate(CRITERIA_HEADERS):
-        sheet.write_string(top, c, header, styles.header)
-    for r, criterion in enumerate(covenant.criteria, start=top + 1):
-        sheet.write_string(r, 0, criterion.code, styles.input)
-        sheet.write_string(r, 1, criterion.text, styles.input)
-        write_text(sheet, r, 2, criterion.group, styles.input)
-        sheet.write_string(r, 3, KIND_LABEL[criterion.kind], styles.input)
-        sheet.write_number(r, 4, _number(criterion.max), styles.input)
+    write_table(sheet, styles, top, CRITERIA_COLUMNS, (
+        [c.code, Styled(c.text, "input_wrap"), c.group, KIND_LABEL[c.kind], _number(c.max)]
+        for c in covenant.criteria))  # a long criterion wraps in its input cell
     last = top + len(covenant.criteria)
     sheet.data_validation(top + 1, 3, last, 3, {"validate": "list",
                                                 "source": [KIND_LABEL[k] for k in CRITERION_KINDS]})

@@ -6,13 +6,15 @@ from dataclasses import dataclass
 
 from xlsxwriter.workbook import Workbook
 
+from addin.domain import fields as F
+from addin.domain import labels as L
 from addin.domain.cluster import ClusterResult
 from addin.domain.cluster_ranking import cluster_ranking
 from addin.domain.covenant import format_points
 from addin.domain.rules import Rules
-from addin.io.report import ReportMeta, header_block, table_header
-from addin.io.sheet_spec import row_height
-from addin.io.xlsx_common import Styles, print_setup, write_number, write_text
+from addin.io.report import ReportMeta, header_block
+from addin.io.sheet_spec import Column, Styled, write_table
+from addin.io.xlsx_common import Styles, print_setup
 
 SHEET_LEADERS = "Đơn vị dẫn đầu"
 
@@ -43,25 +45,22 @@ def leader_line(result: ClusterResult, rules: Rules) -> LeaderLine:
     return LeaderLine("", None, "", "Chưa có bảng chấm điểm hợp lệ", next_chair)
 
 
+# The roll-up's table of leaders, declared (addin.io.sheet_spec).
+COLUMNS = (
+    Column("seq", "STT", 5, "center"), Column("cluster", F.INFO_LABELS["cluster"], 22, wrap=True),
+    Column("unit", "Đơn vị dẫn đầu", 24, wrap=True), Column("score", "Điểm xếp hạng", 9, "pct"),
+    Column("proposal", L.PROPOSED, 11), Column("note", "Ghi chú", 40, wrap=True),
+    Column("next_chair", "Cụm trưởng năm tới", 22, wrap=True))
+
+
 def write_leaders_sheet(workbook: Workbook, styles: Styles, lines: list[tuple[str, LeaderLine]],
                         meta: ReportMeta) -> None:
     sheet = workbook.add_worksheet(SHEET_LEADERS)
-    headers = ["STT", "Cụm thi đua", "Đơn vị dẫn đầu", "Điểm xếp hạng", "Đề nghị", "Ghi chú",
-               "Cụm trưởng năm tới"]
-    widths = [5, 22, 24, 9, 11, 40, 22]
-    header_row = header_block(sheet, styles, "ĐƠN VỊ DẪN ĐẦU CÁC CỤM THI ĐUA", meta, widths,
-                              issuer="")
-    table_header(sheet, styles, header_row, headers, widths)
-    for r, (cluster, line) in enumerate(lines, start=header_row + 1):
-        sheet.write_number(r, 0, r - header_row, styles.center)
-        write_text(sheet, r, 1, cluster, styles.cell_wrap)
-        write_text(sheet, r, 2, line.unit, styles.ok if line.unit else styles.cell_wrap)
-        write_number(sheet, r, 3, line.score, styles.pct)
-        write_text(sheet, r, 4, line.proposal, styles.cell)
-        write_text(sheet, r, 5, line.note, styles.cell_wrap)
-        write_text(sheet, r, 6, line.next_chair, styles.cell_wrap)
-        sheet.set_row(r, row_height(zip((cluster, line.unit, line.note, line.next_chair),
-                                        (widths[1], widths[2], widths[5], widths[6]),
-                                        strict=True)))
+    header_row = header_block(sheet, styles, "ĐƠN VỊ DẪN ĐẦU CÁC CỤM THI ĐUA", meta,
+                              [c.width for c in COLUMNS], issuer="")
+    write_table(sheet, styles, header_row, COLUMNS, (
+        [i, cluster, Styled(line.unit, "ok") if line.unit else line.unit, line.score,
+         line.proposal, line.note, line.next_chair]
+        for i, (cluster, line) in enumerate(lines, start=1)))
     sheet.freeze_panes(header_row + 1, 2)
     print_setup(sheet, header_row, header_row)

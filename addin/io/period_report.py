@@ -16,11 +16,14 @@ from typing import TYPE_CHECKING, Any
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from addin.domain import fields as F
 from addin.domain import labels as L
 from addin.domain.periods import KIND_LABEL, PERIOD_KINDS, PeriodKind
 from addin.domain.rules import Rules
 from addin.io.page_blocks import PageHead, Signers, national_header, signature_block
 from addin.io.rank_history import RankRow, write_ranks_sheet
+from addin.io.sheet_spec import Column as Col
+from addin.io.sheet_spec import Styled, write_cells, write_header
 from addin.io.xlsx_common import Styles, new_workbook, print_setup, write_number, write_text
 
 if TYPE_CHECKING:
@@ -31,6 +34,22 @@ Column = tuple[int, str]  # (year, period kind)
 MAX_UNIT_CHARTS = 60
 S_TITLES, S_UNITS, S_COMPARE = "Tổng hợp", "Theo đơn vị", "So sánh giai đoạn"
 S_COMMEND, S_MODELS, S_CHARTS = "Khen thưởng", "Điển hình tiên tiến", "Biểu đồ"
+# The two flat tables, declared (addin.io.sheet_spec): headers wrap into a row sized for them.
+MODEL_COLUMNS = (
+    Col("seq", "STT", 5, "int"), Col("name", "Họ và tên / Tên tập thể", 28, wrap=True),
+    Col("unit", "Đơn vị (gần nhất)", 28, wrap=True),
+    Col("service_no", F.INDIVIDUAL_LABELS["service_no"], 12),
+    Col("birth_year", F.INDIVIDUAL_LABELS["birth_year"], 12, "int"),
+    Col("count", "Số năm đạt", 12, "int"), Col("years", "Các năm", 30, wrap=True))
+
+
+def compare_columns(prev_label: str) -> tuple[Col, ...]:
+    return (Col("seq", "STT", 5, "int"), Col("title", L.TITLE, 30),
+            Col("proposed", "Đề nghị kỳ này", 14, "int"), Col("passed", "Đạt kỳ này", 14, "int"),
+            Col("prev_proposed", f"Đề nghị {prev_label}", 14, "int"),
+            Col("prev_passed", f"Đạt {prev_label}", 14, "int"),
+            Col("change", "Tăng/giảm số đạt", 14, "int"),
+            Col("change_pct", "Tỷ lệ tăng/giảm (%)", 14, "pct"))
 
 
 @dataclass
@@ -207,12 +226,9 @@ class _Book:
         prev = self.data.previous
         prev_label = (period_title(prev[0][0], prev[-1][0]) if not self.single
                       else f"năm {prev[0][0]}")
-        headers = ["STT", "Danh hiệu", "Đề nghị kỳ này", "Đạt kỳ này",
-                   f"Đề nghị {prev_label}", f"Đạt {prev_label}", "Tăng/giảm số đạt",
-                   "Tỷ lệ tăng/giảm (%)"]
-        top = self.header(sheet, f"So sánh với {prev_label}", len(headers))
-        for c, text in enumerate(headers):
-            sheet.write_string(top, c, text, s.header)
+        columns = compare_columns(prev_label)
+        top = self.header(sheet, f"So sánh với {prev_label}", len(columns))
+        write_header(sheet, s, top, columns)
         now = self.counts[self.counts["col"].isin(self.data.columns)]
         before = self.counts[self.counts["col"].isin(prev)]
         now_t = now.groupby("title")[["proposed", "passed"]].sum()
@@ -223,21 +239,14 @@ class _Book:
             b = before_t.loc[code] if code in before_t.index else None
             prop, pas = (int(a["proposed"]), int(a["passed"])) if a is not None else (0, 0)
             bprop, bpas = (int(b["proposed"]), int(b["passed"])) if b is not None else (0, 0)
-            write_number(sheet, row, 0, i, s.int)
-            write_text(sheet, row, 1, self.title_name(code), s.cell)
-            for c, v in enumerate((prop, pas, bprop, bpas, pas - bpas), start=2):
-                write_number(sheet, row, c, v, s.int)
-            if bpas:
-                write_number(sheet, row, 7, round((pas - bpas) * 100 / bpas, 2), s.pct)
-            else:
-                write_text(sheet, row, 7, "—" if not pas else "mới", s.center)
+            change = (round((pas - bpas) * 100 / bpas, 2) if bpas
+                      else Styled("—" if not pas else "mới", "center"))
+            write_cells(sheet, s, row, columns, [i, self.title_name(code), prop, pas, bprop,
+                                                 bpas, pas - bpas, change])
             row += 1
         if not len(before):
             write_text(sheet, row + 1, 1, f"Cơ sở dữ liệu chưa có báo cáo {prev_label}.",
                        self.styles.text)
-        sheet.set_column(0, 0, 5)
-        sheet.set_column(1, 1, 30)
-        sheet.set_column(2, 7, 14)
         print_setup(sheet, top, top)
 
     def commendations_sheet(self) -> None:
@@ -278,45 +287,34 @@ class _Book:
         period, collectives holding theirs every year. Returns (people, collectives) counted."""
         s = self.styles
         sheet = self.workbook.add_worksheet(S_MODELS)
-        headers = ["STT", "Họ và tên / Tên tập thể", "Đơn vị (gần nhất)", "Số hiệu quân nhân",
-                   "Năm sinh", "Số năm đạt", "Các năm"]
+        width = len(MODEL_COLUMNS)
         top = self.header(sheet, f"Điển hình tiên tiến {period_title(self.data.first, self.data.last)}",
-                          len(headers))
+                          width)
         congress = self.rules.congress
         span = self.data.last - self.data.first + 1
         found = []
         row = top
         for what, records, need, code in (
-                ("Cá nhân", self.data.model_people, self.data.min_people_years,
+                (F.SHEET_INDIVIDUALS, self.data.model_people, self.data.min_people_years,
                  congress.individual_title if congress else ""),
-                ("Tập thể", self.data.model_groups, span,
+                (F.SHEET_COLLECTIVES, self.data.model_groups, span,
                  congress.collective_title if congress else "")):
             note = (f"{what}: đạt {self.title_name(code)} (hoặc danh hiệu cao hơn) "
                     f"ít nhất {need} năm trong {span} năm")
-            sheet.merge_range(row, 0, row, len(headers) - 1, note, s.label)
+            sheet.merge_range(row, 0, row, width - 1, note, s.label)
             row += 1
-            for c, text in enumerate(headers):
-                sheet.write_string(row, c, text, s.header)
+            write_header(sheet, s, row, MODEL_COLUMNS)
             row += 1
             chosen = self.models(records, need)
             for i, (name, unit, service, birth, years) in enumerate(chosen, start=1):
-                write_number(sheet, row, 0, i, s.int)
-                write_text(sheet, row, 1, name, s.cell)
-                write_text(sheet, row, 2, unit, s.cell)
-                write_text(sheet, row, 3, service, s.cell)
-                write_number(sheet, row, 4, birth, s.int)
-                write_number(sheet, row, 5, len(years), s.int)
-                write_text(sheet, row, 6, ", ".join(str(y) for y in years), s.cell)
+                write_cells(sheet, s, row, MODEL_COLUMNS, [
+                    i, name, unit, service, birth, len(years), ", ".join(str(y) for y in years)])
                 row += 1
             found.append(len(chosen))
             row += 1
         if congress is not None:
             write_text(sheet, row, 0, f"Căn cứ: {congress.source}"
-                       + ("" if congress.verified else " (cần kiểm tra)"), s.text)
-        sheet.set_column(0, 0, 5)
-        sheet.set_column(1, 2, 28)
-        sheet.set_column(3, 5, 12)
-        sheet.set_column(6, 6, 30)
+                       + ("" if congress.verified else f" ({L.TO_CHECK})"), s.text)
         print_setup(sheet, top, top)
         return found[0], found[1]
 

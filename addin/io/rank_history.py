@@ -7,8 +7,10 @@ import sqlite3
 
 from xlsxwriter.workbook import Workbook
 
+from addin.domain import fields as F
 from addin.domain.text import fold
-from addin.io.xlsx_common import Styles, print_setup, write_number, write_text
+from addin.io.sheet_spec import Column, Styled, write_cells, write_header
+from addin.io.xlsx_common import Styles, print_setup
 
 SHEET_RANKS = "Xếp hạng theo năm"
 RankRow = tuple[str, str, int, float | None, int | None]  # cluster, unit, year, score, rank
@@ -29,21 +31,25 @@ def rank_rows(conn: sqlite3.Connection, first: int, last: int, cluster: str | No
     return [(str(c), str(u), int(y), s, r) for c, u, y, s, r in rows]
 
 
+def rank_columns(years: list[int]) -> tuple[Column, ...]:
+    """The sheet's columns, declared (addin.io.sheet_spec): a rank and a score per year."""
+    return (Column("cluster", F.INFO_LABELS["cluster"], 22, wrap=True),
+            Column("unit", F.INFO_LABELS["unit"], 30, wrap=True),
+            *(Column(f"{key}{y}", f"{label} {y}", 8, style) for y in years
+              for key, label, style in (("rank", "Hạng", "int"), ("score", "Điểm", "cell"))))
+
+
 def write_ranks_sheet(workbook: Workbook, styles: Styles, rows: list[RankRow], first: int,
                       last: int, heading: str) -> None:
     sheet = workbook.add_worksheet(SHEET_RANKS)
     years = list(range(first, last + 1))
-    headers = ["Cụm thi đua", "Đơn vị"] + [f"{label} {y}" for y in years
-                                           for label in ("Hạng", "Điểm")]
+    columns = rank_columns(years)
+    headers = [c.header for c in columns]
     sheet.merge_range(0, 0, 0, len(headers) - 1, "XẾP HẠNG THI ĐUA TRONG CỤM THEO NĂM",
                       styles.title)
     sheet.merge_range(1, 0, 1, len(headers) - 1, heading, styles.subtitle)
     header_row = 3
-    for c, text in enumerate(headers):
-        sheet.write_string(header_row, c, text, styles.header)
-    sheet.set_column(0, 0, 22)
-    sheet.set_column(1, 1, 30)
-    sheet.set_column(2, len(headers) - 1, 8)
+    write_header(sheet, styles, header_row, columns)
     table: dict[tuple[str, str], dict[int, tuple[float | None, int | None]]] = {}
     for cluster, unit, year, score, rank in rows:
         table.setdefault((cluster, unit), {})[year] = (score, rank)
@@ -52,11 +58,10 @@ def write_ranks_sheet(workbook: Workbook, styles: Styles, rows: list[RankRow], f
                           "Cơ sở dữ liệu chưa có điểm xếp hạng của các năm này (lập báo cáo cụm "
                           "bằng tdkt consolidate hoặc tdkt report với --db).", styles.wrap)
     for r, ((cluster, unit), by_year) in enumerate(sorted(table.items()), start=header_row + 1):
-        write_text(sheet, r, 0, cluster, styles.cell)
-        write_text(sheet, r, 1, unit, styles.cell)
-        for i, year in enumerate(years):
+        values: list[object] = [cluster, unit]
+        for year in years:
             score, rank = by_year.get(year, (None, None))
-            write_number(sheet, r, 2 + 2 * i, rank, styles.center if rank == 1 else styles.int)
-            write_number(sheet, r, 3 + 2 * i, score, styles.cell)
+            values += [Styled(rank, "center") if rank == 1 else rank, score]  # the leader stands out
+        write_cells(sheet, styles, r, columns, values)
     sheet.freeze_panes(header_row + 1, 2)
     print_setup(sheet, header_row, header_row)

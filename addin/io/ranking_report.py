@@ -9,22 +9,29 @@ from fractions import Fraction
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from addin.domain import fields as F
 from addin.domain import labels as L
 from addin.domain.cluster import ClusterResult
 from addin.domain.cluster_ranking import cluster_ranking
 from addin.domain.covenant import format_points
 from addin.domain.rules import Rules
-from addin.domain.scoring import Ranking
+from addin.domain.scoring import Ranked, Ranking
 from addin.io.live_ranking import LiveRanking, write_live_sheets
 from addin.io.page_blocks import Signers, signature_block
-from addin.io.report import CHART_ROW_PX, ReportMeta, header_block, table_header
-from addin.io.sheet_spec import row_height
-from addin.io.xlsx_common import FONT, Styles, print_setup, write_number, write_text
+from addin.io.report import CHART_ROW_PX, ReportMeta, header_block
+from addin.io.sheet_spec import Column, Styled, row_height, write_cells, write_header
+from addin.io.xlsx_common import Styles, print_setup
 
 SHEET_RANKING = "Xếp hạng"
-HEADERS = ("Hạng", "Đơn vị", "Điểm tự chấm", "Điểm cụm chấm", "Điểm xếp hạng", "Bằng điểm",
-           "Đề nghị", "Căn cứ đề nghị", "Suy tôn")
-WIDTHS = (6, 30, 9, 9, 9, 26, 12, 34, 24)
+COLUMNS = (
+    Column("rank", "Hạng", 6, "center"), Column("unit", F.INFO_LABELS["unit"], 30, wrap=True),
+    Column("self", "Điểm tự chấm", 9), Column("cluster", "Điểm cụm chấm", 9),
+    Column("used", "Điểm xếp hạng", 9),  # General format: 98 and 98.5
+    Column("tie", "Bằng điểm", 26, wrap=True), Column("proposal", L.PROPOSED, 12, wrap=True),
+    Column("reason", "Căn cứ đề nghị", 34, wrap=True), Column("suy_ton", "Suy tôn", 24, wrap=True))
+HEADERS = tuple(c.header for c in COLUMNS)
+WIDTHS = tuple(c.width for c in COLUMNS)
+ROW_MIN_PT = 18.0  # a ranking row, even of one line, is a little taller than the default
 
 
 def _points(value: Fraction | None) -> float | None:
@@ -58,25 +65,10 @@ def write_ranking_sheet(workbook: Workbook, styles: Styles, result: ClusterResul
     header_row = header_block(
         sheet, styles, "KẾT QUẢ CHẤM ĐIỂM, XẾP HẠNG THI ĐUA CỦA CỤM", meta, WIDTHS,
         [f"Kỳ báo cáo: {meta.period or '—'}   —   Bộ quy tắc: {meta.rules_label}", line])
-    table_header(sheet, styles, header_row, HEADERS, WIDTHS)
+    write_header(sheet, styles, header_row, COLUMNS)
     first = header_row + 1
-    proposal_style = {"Cờ thi đua": styles.ok, "Bằng khen": styles.ok, "": styles.cell_wrap}
-    vote_style = workbook.add_format({"font_name": FONT, "font_size": 11, "text_wrap": True,
-                                      "border": 1, "valign": "vcenter", "bg_color": "#FFE699"})
     for r, unit in enumerate(ranking.units, start=first):
-        write_number(sheet, r, 0, unit.rank, styles.center)
-        write_text(sheet, r, 1, unit.unit, styles.cell_wrap)
-        for c, value in ((2, unit.self_total), (3, unit.cluster_total), (4, unit.used_total)):
-            write_number(sheet, r, c, _points(value), styles.cell)  # General: 98 and 98.5
-        write_text(sheet, r, 5, unit.tie_note, vote_style if unit.vote_needed
-                   else styles.cell_wrap)
-        proposal = unit.proposal + (" (biểu quyết)" if unit.proposal and unit.vote_needed else "")
-        write_text(sheet, r, 6, proposal, proposal_style[unit.proposal] if not unit.vote_needed
-                   else vote_style)
-        write_text(sheet, r, 7, unit.reason, styles.cell_wrap)
-        write_text(sheet, r, 8, unit.suy_ton, styles.cell_wrap)
-        sheet.set_row(r, _height(unit.unit, unit.tie_note, proposal, unit.reason, unit.suy_ton)
-                      or 18.0)
+        write_cells(sheet, styles, r, COLUMNS, _row(unit), min_height=ROW_MIN_PT)
     last = first + len(ranking.units) - 1
     r = max(last, header_row) + 2
     lines = list(ranking.notes)
@@ -102,10 +94,14 @@ def write_ranking_sheet(workbook: Workbook, styles: Styles, result: ClusterResul
     return ranking
 
 
-def _height(*texts: str) -> float | None:
-    """Row height for the wrapped texts of a ranking row (see addin.io.sheet_spec)."""
-    widths = (WIDTHS[1], WIDTHS[5], WIDTHS[6], WIDTHS[7], WIDTHS[8])
-    return row_height(zip(texts, widths, strict=True))
+def _row(unit: Ranked) -> list[object]:
+    """A unit's ranking row; a tie the conference votes on stands out (its proposal too)."""
+    vote = "warning_wrap" if unit.vote_needed else None
+    proposal = unit.proposal + (L.BY_VOTE if unit.proposal and unit.vote_needed else "")
+    earned = "ok" if unit.proposal else None  # a flag or a merit earned by the score
+    return [unit.rank, unit.unit, _points(unit.self_total), _points(unit.cluster_total),
+            _points(unit.used_total), Styled(unit.tie_note, vote or "cell_wrap"),
+            Styled(proposal, vote or earned or "cell_wrap"), unit.reason, unit.suy_ton]
 
 
 def _chart(workbook: Workbook, sheet: Worksheet, first: int, ranking: Ranking, anchor: int

@@ -275,7 +275,7 @@ NOMINATION_COLUMNS: dict[str, tuple[Column, ...]] = {
         _column("initiative", _I["initiative"], 20, wrap=True),
         _column("streak", _I["streak"], 8, "int"), _column("note", _I["note"], 14, wrap=True),
         _column("service_no", _I["service_no"], 11, wrap=True),
-        _column("birth_year", _I["birth_year"], 6, "int"), _column("status", "Tình trạng", 9),
+        _column("birth_year", _I["birth_year"], 6, "int"), _column("status", L.FILE_STATE, 9),
         _column("file", SOURCE_FILE, 26, wrap=True), _column("row", SOURCE_ROW, 7, "int")),
     "collective": (
         _column("seq", _C["seq"], 5, "center"), _column("name", _C["name"], 24, wrap=True),
@@ -286,7 +286,7 @@ NOMINATION_COLUMNS: dict[str, tuple[Column, ...]] = {
         _column("members", _C["members"], 8, "int"), _column("present", _C["present"], 7, "int"),
         _column("agree", _C["agree"], 8, "int"), _column("percent", _C["percent"], 7, "pct"),
         _column("result", _C["result"], 9), _column("note", _C["note"], 14, wrap=True),
-        _column("status", "Tình trạng", 9), _column("file", SOURCE_FILE, 20, wrap=True),
+        _column("status", L.FILE_STATE, 9), _column("file", SOURCE_FILE, 20, wrap=True),
         _column("row", SOURCE_ROW, 7, "int")),
 }
 
@@ -394,9 +394,9 @@ def _commendations_sheet(workbook: Workbook, styles: Styles, result: ClusterResu
 QUOTA_COLUMNS = (
     Column("seq", "STT", 5, "center"), Column("unit", F.INFO_LABELS["unit"], 22, wrap=True),
     Column("title", "Danh hiệu", 22, wrap=True), Column("quota", "Mã hạn mức", 11),
-    Column("share", "Tỷ lệ tối đa", 10, "center"), Column("base", "Số cơ sở", 8, "int"),
+    Column("share", L.MAX_SHARE, 10, "center"), Column("base", "Số cơ sở", 8, "int"),
     Column("limit", "Hạn mức", 8, "int"), Column("counted", "Đã đạt", 8, "int"),
-    Column("headroom", "Còn được đề nghị", 10, "int"), Column("verdict", "Kết quả", 13),
+    Column("headroom", L.HEADROOM, 10, "int"), Column("verdict", "Kết quả", 13),
     Column("source", "Nguồn", 36, wrap=True),
     # a per-cluster limit stays per cluster up the levels (addin.io.report_input)
     Column("cluster", "Cụm thi đua", 16, wrap=True))
@@ -430,10 +430,10 @@ def _quota_sheet(workbook: Workbook, styles: Styles, result: ClusterResult, rule
 
 ISSUE_COLUMNS = (
     Column("seq", "STT", 5, "center"), Column("unit", F.INFO_LABELS["unit"], 18, wrap=True),
-    Column("file", "Tệp", 24, wrap=True), Column("sheet", "Trang", 10, wrap=True),
-    Column("row", "Dòng", 6, "int"), Column("column", "Cột", 5, "center"),
-    Column("code", "Mã lỗi", 20, wrap=True), Column("severity", "Mức độ", 9),
-    Column("message", "Nội dung", 56, wrap=True))
+    Column("file", L.FILE, 24, wrap=True), Column("sheet", L.SHEET, 10, wrap=True),
+    Column("row", L.ROW, 6, "int"), Column("column", L.COLUMN, 5, "center"),
+    Column("code", L.ISSUE_CODE, 20, wrap=True), Column("severity", L.SEVERITY_HEADER, 9),
+    Column("message", L.MESSAGE, 56, wrap=True))
 
 
 def _issues_sheet(workbook: Workbook, styles: Styles, result: ClusterResult,
@@ -457,7 +457,7 @@ def _issues_sheet(workbook: Workbook, styles: Styles, result: ClusterResult,
 
 
 SOURCE_COLUMNS = (
-    Column("seq", "STT", 5, "center"), Column("file", "Tệp", 24, wrap=True),
+    Column("seq", "STT", 5, "center"), Column("file", L.FILE, 24, wrap=True),
     Column("unit", F.INFO_LABELS["unit"], 18, wrap=True),
     Column("period", F.INFO_LABELS["period"], 12, wrap=True),
     Column("sha256", "SHA-256", 18, wrap=True), Column("rows_read", "Số dòng đọc", 7, "int"),
@@ -465,7 +465,7 @@ SOURCE_COLUMNS = (
     Column("collectives", F.SHEET_COLLECTIVES, 7, "int"),
     Column("commendations", F.SHEET_COMMENDATIONS, 8, "int"),
     Column("written", "Dòng trong báo cáo", 8, "int"), Column("match", "Đối chiếu", 9),
-    Column("status", "Tình trạng", 11, wrap=True), Column("errors", "Số lỗi", 6, "int"),
+    Column("status", L.FILE_STATE, 11, wrap=True), Column("errors", "Số lỗi", 6, "int"),
     Column("warnings", "Số cảnh báo", 7, "int"), Column("skipped", "Dòng bỏ qua", 7, "int"))
 
 

@@ -18,9 +18,10 @@ from dataclasses import replace
 from typing import Any
 
 from addin.domain import fields as F
+from addin.domain import labels as L
 from addin.domain.issues import SEVERITY, Code, Issue, make_issue
 from addin.domain.models import Commendation, Nomination, UnitDraft, UnitInfo, UnitWorkbook, judged
-from addin.domain.scoring import SHEET_SCORES, ScoreSheet
+from addin.domain.scoring import SHEET_SCORES, ScoreDraft
 from addin.domain.text import fold
 from addin.io.cells import to_count, to_text
 from addin.io.layout import SHEET_INDEX
@@ -38,9 +39,9 @@ TITLE_CODE = "Mã danh hiệu"  # the report's column of the title code each rec
 # A workbook with these sheets and no "Thông tin" is a cluster report.
 _REPORT_SHEETS = {fold(n) for n in (SUMMARY_SHEET, SOURCES_SHEET, F.SHEET_INDIVIDUALS,
                                     F.SHEET_COLLECTIVES)}
-_COUNTED = {fold("Hợp lệ"), fold("Có lỗi")}
-_UNREADABLE = fold("Không đọc được")
-_SKIPPED = fold("Bỏ qua (trùng)")
+_COUNTED = {fold(L.FILE_STATUS["ok"]), fold(L.FILE_STATUS["errors"])}
+_UNREADABLE = fold(L.FILE_STATUS["unreadable"])
+_SKIPPED = fold(L.FILE_STATUS["skipped"])
 # Found once per column of a sheet (at its first row): the sheet's issue, not a record's.
 _SHEET_LEVEL = {Code.LEGACY_ENCODING}
 # What reading a "Chấm điểm" sheet finds (its validity at the next level depends on them).
@@ -84,8 +85,8 @@ def expand_report(shown: str, digest: str, sheet_names: list[str],
     fact_cols = {key: cols.get(fold(F.INFO_LABELS[key])) for key in UNIT_FACTS}
     rows_read: dict[str, int] = {}
     for row in sources[header_r + 1:]:
-        path = to_text(_cell(row, cols.get(fold("Tệp"))))[0]
-        status = fold(_cell(row, cols.get(fold("Tình trạng"))))
+        path = to_text(_cell(row, cols.get(fold(L.FILE))))[0]
+        status = fold(_cell(row, cols.get(fold(L.FILE_STATE))))
         if not path or status not in _COUNTED | {_UNREADABLE, _SKIPPED}:
             continue
         chained = f"{shown}{CHAIN}{path}"
@@ -117,12 +118,14 @@ def expand_report(shown: str, digest: str, sheet_names: list[str],
             rows = rows[next((r + 1 for r, row in enumerate(rows)
                               if row and fold(row[0]) == fold(DETAIL_TITLE)), len(rows)):]
         _distribute(rows, key, read_table(rows, key, shown, sheet), books)
-    if fold(SCORE_DETAIL_SHEET) in by_fold:
-        _distribute_scores(load(by_fold[fold(SCORE_DETAIL_SHEET)]), books)
+    scores = (_distribute_scores(load(by_fold[fold(SCORE_DETAIL_SHEET)]), books)
+              if fold(SCORE_DETAIL_SHEET) in by_fold else {})
     for path, book in books.items():
         book.rows_read = rows_read.get(path, len(book.individuals) + len(book.collectives)
                                        + len(book.commendations))
-        _attach(book, carried.get(path, []))
+        _attach(book, carried.get(path, []), scores.get(path))
+        if path in scores:
+            book.scores = scores[path].freeze()
         if not book.readable and not book.issues:
             book.issues.append(make_issue(Code.UNREADABLE_FILE, f"(theo báo cáo {shown})",
                                           file=book.path))
@@ -133,30 +136,30 @@ def _carried_issues(rows: list[list[Any]], books: dict[str, UnitDraft]
                     ) -> dict[str, list[Issue]]:
     """The issues of "Kiểm tra" per unit file, as the unit's level raised them (the cluster's
     own issues, "(toàn cụm)", are this level's to find again)."""
-    found = _header(rows, "Mã lỗi")
+    found = _header(rows, L.ISSUE_CODE)
     if found is None:
         return {}
     header_r, cols = found
     by_file: dict[str, list[Issue]] = {}
     for row in rows[header_r + 1:]:
-        path = to_text(_cell(row, cols.get(fold("Tệp"))))[0]
+        path = to_text(_cell(row, cols.get(fold(L.FILE))))[0]
         book = books.get(path)
         try:
-            code = Code(to_text(_cell(row, cols.get(fold("Mã lỗi"))))[0])
+            code = Code(to_text(_cell(row, cols.get(fold(L.ISSUE_CODE))))[0])
         except ValueError:
             continue  # not a row of the table (or a code of another tdkt version)
         if book is None:
             continue
-        column = to_text(_cell(row, cols.get(fold("Cột"))))[0]
+        column = to_text(_cell(row, cols.get(fold(L.COLUMN))))[0]
         by_file.setdefault(path, []).append(Issue(
             code, SEVERITY.get(code, "error"),  # a code's severity is fixed (contracts.md §4)
-            to_text(_cell(row, cols.get(fold("Nội dung"))))[0], file=book.path,
-            sheet=to_text(_cell(row, cols.get(fold("Trang"))))[0] or None,
-            row=to_count(_cell(row, cols.get(fold("Dòng"))))[0], column=column or None))
+            to_text(_cell(row, cols.get(fold(L.MESSAGE))))[0], file=book.path,
+            sheet=to_text(_cell(row, cols.get(fold(L.SHEET))))[0] or None,
+            row=to_count(_cell(row, cols.get(fold(L.ROW))))[0], column=column or None))
     return by_file
 
 
-def _attach(book: UnitDraft, issues: list[Issue]) -> None:
+def _attach(book: UnitDraft, issues: list[Issue], scores: ScoreDraft | None) -> None:
     """Each carried issue where its level had it: on the record of its sheet and row, else on
     the workbook (and a "Chấm điểm" reading problem on the score sheet too, which it voids)."""
     records: dict[tuple[str, int], tuple[list[Nomination], int]] = {
@@ -171,8 +174,8 @@ def _attach(book: UnitDraft, issues: list[Issue]) -> None:
             noms[i] = judged(noms[i], issues=(*noms[i].issues, issue))
             continue
         book.issues.append(issue)
-        if kind == "scores" and book.scores is not None and issue.code in _SCORE_READING:
-            book.scores.issues.append(issue)
+        if kind == "scores" and scores is not None and issue.code in _SCORE_READING:
+            scores.issues.append(issue)
 
 
 def _distribute(rows: list[list[Any]], key: str, read: UnitWorkbook,
@@ -209,24 +212,28 @@ def _distribute(rows: list[list[Any]], key: str, read: UnitWorkbook,
         (book.individuals if key == "individuals" else book.collectives).append(record)
 
 
-def _distribute_scores(rows: list[list[Any]], books: dict[str, UnitDraft]) -> None:
-    """Each unit's score lines back on a "Chấm điểm" sheet of its own, at their original rows."""
+def _distribute_scores(rows: list[list[Any]], books: dict[str, UnitDraft]
+                       ) -> dict[str, ScoreDraft]:
+    """Each unit's score lines back on a "Chấm điểm" sheet of its own, at their original rows
+    (keyed as `books`)."""
     from addin.io.scores_reader import read_scores  # it builds on the reader, which imports us
 
     found = _header(rows, SOURCE_FILE)
     if found is None:
-        return
+        return {}
     _, cols = found
     file_c, row_c = cols.get(fold(SOURCE_FILE)), cols.get(fold(SOURCE_ROW))
+    drafts: dict[str, ScoreDraft] = {}
     for line in read_scores(rows, "", SCORE_DETAIL_SHEET).lines:
         source = rows[line.row - 1]
-        book = books.get(to_text(_cell(source, file_c))[0])
+        key = to_text(_cell(source, file_c))[0]
+        book = books.get(key)
         if book is None or not book.readable or book.skipped:
             continue
-        if book.scores is None:
-            book.scores = ScoreSheet(file=book.path, sheet=SHEET_SCORES)
+        draft = drafts.setdefault(key, ScoreDraft(file=book.path, sheet=SHEET_SCORES))
         original_row = to_count(_cell(source, row_c))[0]
-        book.scores.lines.append(replace(line, row=original_row or line.row, columns={}))
+        draft.lines.append(replace(line, row=original_row or line.row, columns={}))
+    return drafts
 
 
 def _broken(shown: str, digest: str, reason: str) -> UnitWorkbook:

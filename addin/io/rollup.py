@@ -72,7 +72,7 @@ CLUSTER_COLUMNS = (
 QUOTA_COLUMNS = (
     Column("cluster", "Cụm thi đua", 22, wrap=True), Column("quota", "Mã hạn mức", 12),
     Column("title", "Danh hiệu", 24, wrap=True), Column("base", "Số cơ sở", 9, "int"),
-    Column("share", "Tỷ lệ tối đa", 11, "center"), Column("limit", "Hạn mức", 9, "int"),
+    Column("share", L.MAX_SHARE, 11, "center"), Column("limit", "Hạn mức", 9, "int"),
     Column("counted", "Đã đạt", 9, "int"), Column("verdict", "Kết quả", 14))
 _COUNTS = ("units", "files", "unreadable", "individuals", "collectives", "errors", "warnings")
 TITLE_PAIR_WIDTH = 8

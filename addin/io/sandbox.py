@@ -26,6 +26,8 @@ from multiprocessing.context import BaseContext
 from multiprocessing.process import BaseProcess
 from typing import Any
 
+from addin.io.causes import detail
+
 # Address space a worker may add to what it had when forked: the largest workbook tdkt accepts
 # (100 MB on disk, 5 M cells) needs well under 1 GiB.
 MEMORY_LIMIT = 2 * 1024**3
@@ -104,7 +106,7 @@ def _worker(conn: Connection, parent: int, memory: int) -> None:
         except (KeyboardInterrupt, SystemExit):
             raise
         except BaseException as exc:  # noqa: BLE001 - a native panic is a BaseException
-            reply = ("error", f"lỗi khi đọc tệp ({type(exc).__name__})")
+            reply = ("error", f"lỗi khi đọc tệp {detail(exc)}")
         try:
             conn.send((index, reply))
         except (OSError, ValueError, MemoryError):
@@ -245,7 +247,7 @@ def _in_process(task: Task) -> Any:
     try:
         return fn(*args)
     except Exception as exc:  # the same contract as a worker's answer
-        return WorkerLost(f"lỗi khi đọc tệp ({type(exc).__name__})")
+        return WorkerLost(f"lỗi khi đọc tệp {detail(exc)}")
 
 
 def _death(exitcode: int | None) -> str:

@@ -15,7 +15,13 @@ from typing import Any
 
 from addin.domain.covenant import CriterionKind
 from addin.domain.issues import Code, make_issue
-from addin.domain.scoring import SCORE_LABELS, SCORE_REQUIRED, ScoreLine, ScoreSheet
+from addin.domain.scoring import (
+    SCORE_LABELS,
+    SCORE_REQUIRED,
+    ScoreDraft,
+    ScoreLine,
+    ScoreSheet,
+)
 from addin.domain.text import fold
 from addin.io.cells import column_letter, is_blank, to_number, to_text
 from addin.io.layout import HELPER_HEADERS
@@ -69,7 +75,7 @@ def read_scores(rows: list[list[Any]], file: str, sheet: str,
                 errors: Mapping[tuple[int, str], str] | None = None,
                 text_of: Callable[[Any, int, str], str] | None = None) -> ScoreSheet:
     """The score lines of one sheet given as rows of values (header row included)."""
-    result = ScoreSheet(file=file, sheet=sheet)
+    result = ScoreDraft(file=file, sheet=sheet)
     errors = errors or {}
 
     def text(value: Any, row: int, column: str) -> str:
@@ -80,7 +86,7 @@ def read_scores(rows: list[list[Any]], file: str, sheet: str,
         for key in SCORE_REQUIRED:
             result.issues.append(make_issue(Code.MISSING_COLUMN, f'"{SCORE_LABELS[key]}"',
                                             file=file, sheet=sheet))
-        return result
+        return result.freeze()
     header_r, mapping, _unknown = found
     for key in SCORE_REQUIRED:
         if key not in mapping.values():
@@ -128,4 +134,4 @@ def read_scores(rows: list[list[Any]], file: str, sheet: str,
             evidence=text(values.get("evidence"), excel_row, columns.get("evidence", "")),
             kind=KINDS.get(fold(to_text(values.get("kind"))[0])),
             columns=columns, invalid=frozenset(invalid)))
-    return result
+    return result.freeze()

@@ -29,11 +29,15 @@ from addin.domain.scoring import (
 )
 from addin.io.cells import to_number
 from addin.io.scores_reader import to_points
+from addin.io.sheet_spec import Column, write_header
 from addin.io.xlsx_common import Styles, print_setup, write_text
 
 HEADER_ROW = 3
-COLUMNS = ("code", "text", "max", "self", "cluster", "evidence")
-WIDTHS = (10, 58, 10, 11, 11, 30)
+# The unit's table, declared (addin.io.sheet_spec); its headers are the reader's (SCORE_LABELS).
+SCORE_COLUMNS = tuple(Column(key, SCORE_LABELS[key], width) for key, width in (
+    ("code", 10), ("text", 58), ("max", 10), ("self", 11), ("cluster", 11), ("evidence", 30)))
+COLUMNS = tuple(c.key for c in SCORE_COLUMNS)
+WIDTHS = tuple(c.width for c in SCORE_COLUMNS)
 # Hidden helpers beside the table: each row's kind and the score used (cluster's where given).
 HELPER_KIND, HELPER_USED = len(COLUMNS), len(COLUMNS) + 1
 KIND_CODE = {"criterion": "TC", "bonus": "CG", "penalty": "TR"}
@@ -70,10 +74,7 @@ def write_scores_sheet(workbook: Workbook, styles: Styles, covenant: Covenant, s
         note = "GIAO ƯỚC MẪU — thay bằng giao ước đã ký của cụm. " + note
     sheet.merge_range(2, 0, 2, last_col, note, styles.wrap)
     sheet.set_row(2, 45)
-    sheet.set_row(HEADER_ROW, 32)
-    for c, (key, width) in enumerate(zip(COLUMNS, WIDTHS, strict=True)):
-        sheet.write_string(HEADER_ROW, c, SCORE_LABELS[key], styles.header)
-        sheet.set_column(c, c, width)
+    write_header(sheet, styles, HEADER_ROW, SCORE_COLUMNS)
     sheet.write_string(HEADER_ROW, HELPER_KIND, "Loại điểm", styles.header)
     sheet.write_string(HEADER_ROW, HELPER_USED, "Điểm dùng", styles.header)
     sheet.set_column(HELPER_KIND, HELPER_USED, 9, None, {"hidden": True})
@@ -117,7 +118,7 @@ def write_scores_sheet(workbook: Workbook, styles: Styles, covenant: Covenant, s
     last = r - 1
     _validation(sheet, styles, covenant, first, last)
     _totals(sheet, styles, covenant, r + 1, first, last,
-            score_unit(ScoreSheet("", SHEET_SCORES, lines), covenant))
+            score_unit(ScoreSheet("", SHEET_SCORES, tuple(lines)), covenant))
     sheet.freeze_panes(HEADER_ROW + 1, 2)
     sheet.protect("", {"format_columns": True, "format_rows": True})
     print_setup(sheet, 0, HEADER_ROW)

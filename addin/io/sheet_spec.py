@@ -92,8 +92,9 @@ def cell_format(styles: Styles, column: Column, style: str | None = None) -> For
 
 
 def write_cells(sheet: Worksheet, styles: Styles, row: int, columns: Sequence[Column],
-                values: Sequence[object], first_col: int = 0) -> None:
-    """One row of a declared table; its height follows its wrapped columns."""
+                values: Sequence[object], first_col: int = 0, min_height: float = 0.0) -> None:
+    """One row of a declared table; its height follows its wrapped columns (at least
+    `min_height` when one is given)."""
     wrapped: list[tuple[object, float]] = []
     for c, (column, given) in enumerate(zip(columns, values, strict=True), start=first_col):
         value, style = (given.value, given.style) if isinstance(given, Styled) else (given, None)
@@ -104,7 +105,7 @@ def write_cells(sheet: Worksheet, styles: Styles, row: int, columns: Sequence[Co
                 wrapped.append((str(value), column.width))
         else:
             write_number(sheet, row, c, value, fmt)
-    height = row_height(wrapped)
+    height = row_height(wrapped, min_height)
     if height is not None:
         sheet.set_row(row, height)
 

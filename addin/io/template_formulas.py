@@ -17,10 +17,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from addin.domain import fields as F
+from addin.domain import labels as L
 from addin.domain.issues import MESSAGE, Code, Issue
 from addin.domain.models import Nomination
 
-ERROR_PREFIX = "Lỗi: "
+ERROR_PREFIX = L.ERROR_PREFIX
 UNRECOGNISED = f"{ERROR_PREFIX}chưa nhận ra danh hiệu — chọn trong danh sách"
 # Engine issues the sheet shows as "Lỗi: …" instead of a verdict: counts that cannot be right,
 # required cells left blank, a title the sheet cannot read. Everything else is Đạt / Không đạt.

@@ -128,8 +128,7 @@ def _rule_row(title: Title) -> dict[str, Any]:
         "c_cstdcs": criteria.min_cstdcs if criteria else 0,
         "c_disc": (criteria.max_disciplined if criteria and criteria.max_disciplined is not None
                    else NO_LIMIT),
-        "source": title.vote.source, "verified": "Đã kiểm chứng" if vote.verified else
-        "Cần kiểm tra",
+        "source": title.vote.source, "verified": L.VERIFIED if vote.verified else L.UNVERIFIED,
     }
 
 
@@ -381,8 +380,8 @@ def _passed_sum(rules: Rules, lookup: _Lookup, codes: Sequence[str]) -> str:
 
 def _write_quota_lines(sheet: Worksheet, styles: Styles, rules: Rules, start: int,
                        lookup: _Lookup) -> None:
-    headers = ("Hạn mức xét tặng (tự tính)", "Tỷ lệ tối đa", "Cơ sở tính", "Số cơ sở",
-               "Hạn mức", "Đã đạt", "Còn được đề nghị")
+    headers = ("Hạn mức xét tặng (tự tính)", L.MAX_SHARE, "Cơ sở tính", L.BASE, L.LIMIT,
+               L.COUNTED, L.HEADROOM)
     for c, header in enumerate(headers):
         sheet.write_string(start, c, header, styles.header)
     quotas = rules.active_quotas("unit")
@@ -620,7 +619,7 @@ def _write_sheet_check(workbook: Workbook, sheet: Worksheet, kind: str, columns:
                       "danh sách"),
              (beyond, f"dòng ở dưới dòng {COUNTED_LAST_ROW} không được tính vào hạn mức")]
     formula = "&".join(f'IF({n}>0,"⚠ "&{n}&" {words}.  ","")' for n, words in parts)
-    bold_red = workbook.add_format({"bold": True, "font_color": "#C00000"})
+    bold_red = workbook.add_format({"font_name": FONT, "bold": True, "font_color": "#C00000"})
     sheet.write_array_formula(HEADER_ROW - 1, 0, HEADER_ROW - 1, 0, "{=" + formula + "}",
                               bold_red, "")
 

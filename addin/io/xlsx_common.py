@@ -87,6 +87,7 @@ class Styles:
         self.total_label = fmt(bold=True, bg_color="#E2EFDA", **border)
         self.error = fmt(bg_color="#F8CBAD", **border)
         self.warning = fmt(bg_color="#FFE699", **border)
+        self.warning_wrap = fmt(bg_color="#FFE699", text_wrap=True, **border)
         self.ok = fmt(bg_color="#C6EFCE", **border)
         self.bad = fmt(bg_color="#FFC7CE", **border)
         # The national header and signature blocks of printed pages (addin.io.page_blocks).

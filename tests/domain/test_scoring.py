@@ -50,7 +50,7 @@ def sheet(scores: dict[str, Any], cluster: dict[str, Any] | None = None, unit: s
                                cluster_score=(Q(str(cluster[code])) if cluster and code in cluster
                                               else None),
                                columns={"code": "A", "self": "D", "cluster": "E", "max": "C"}))
-    return ScoreSheet(file=f"{unit}.xlsx", sheet="Chấm điểm", lines=lines)
+    return ScoreSheet(file=f"{unit}.xlsx", sheet="Chấm điểm", lines=tuple(lines))
 
 
 def full(a: Any = 10, b: Any = 10, c: Any = 5, x: Any = 0, y: Any = 0, p: Any = 0, r: Any = 0):
@@ -97,8 +97,8 @@ def test_unknown_missing_and_repeated_criteria():
     assert sorted(codes(result)) == ["missing_criterion", "unknown_criterion"]
     missing = next(i for i in result.issues if i.code == Code.MISSING_CRITERION)
     assert "C" in missing.message and missing.row is None
-    lines = sheet(full()).lines + [ScoreLine(row=20, code="a", self_score=Q(1))]
-    result = score_unit(ScoreSheet("f", "Chấm điểm", lines), cov)
+    lines = [*sheet(full()).lines, ScoreLine(row=20, code="a", self_score=Q(1))]
+    result = score_unit(ScoreSheet("f", "Chấm điểm", tuple(lines)), cov)
     assert codes(result) == ["unknown_criterion"] and result.issues[0].row == 20
 
 
@@ -124,7 +124,7 @@ def test_without_covenant_the_sheets_own_maxima_count():
     lines = [ScoreLine(row=5, code="1", max=Q(10), self_score=Q(10)),
              ScoreLine(row=6, code="2", max=Q(5), self_score=Q(6)),
              ScoreLine(row=7, code="3", max=None, self_score=Q(1))]
-    result = score_unit(ScoreSheet("f", "Chấm điểm", lines), None)
+    result = score_unit(ScoreSheet("f", "Chấm điểm", tuple(lines)), None)
     assert codes(result) == ["score_exceeds_max", "missing_value"]
     ok = score_unit(ScoreSheet("f", "Chấm điểm", lines[:1] + [
         ScoreLine(row=6, code="2", max=Q(5), self_score=Q("2.3"))]), None)
@@ -236,7 +236,7 @@ def test_without_covenant_equal_totals_share_a_rank():
     def plain(unit: str, *scores: float) -> Candidate:
         lines = [ScoreLine(row=5 + i, code=str(i), max=Q(10), self_score=Q(str(s)))
                  for i, s in enumerate(scores)]
-        return Candidate(unit, unit, score_unit(ScoreSheet(unit, "Chấm điểm", lines), None))
+        return Candidate(unit, unit, score_unit(ScoreSheet(unit, "Chấm điểm", tuple(lines)), None))
 
     ranking = rank_units([plain("B", 9, 8.5), plain("A", 8.5, 9), plain("C", 10, 9)], None)
     assert [(u.unit, u.rank, u.vote_needed) for u in ranking.units] == [

@@ -111,3 +111,30 @@ def test_congress_report_renders_to_pdf(tmp_path: Path, db: Path, rules: Rules) 
     assert "KẾT QUẢ THI ĐUA GIAI ĐOẠN 2019–2024" in text
     assert "ĐIỂN HÌNH TIÊN TIẾN" in text and "Nguyễn Văn An" in text
     assert "Đơn vị Quyết thắng — số đạt" in text  # a chart's title, drawn on the charts page
+
+
+def test_flat_tables_are_declared_and_their_headers_fit(tmp_path: Path, db: Path,
+                                                        rules: Rules) -> None:
+    """"So sánh", "Điển hình tiên tiến" and "Xếp hạng theo năm" are written from their column declarations
+    (addin.io.sheet_spec): declared widths, and a header row tall enough for its wrapped text
+    (LibreOffice prints a wrapped header in a one-line row over its neighbours)."""
+    from addin.io.period_report import MODEL_COLUMNS, compare_columns
+    from addin.io.rank_history import rank_columns
+    from addin.io.sheet_spec import LINE_PT, wrapped_lines
+
+    out = tmp_path / "dai-hoi.xlsx"
+    happ.period_report(str(db), 2019, 2024, None, str(out), rules)
+    wb = openpyxl.load_workbook(out)
+    for sheet, columns in (("So sánh giai đoạn", compare_columns("giai đoạn 2013–2018")),
+                           ("Điển hình tiên tiến", MODEL_COLUMNS),
+                           ("Xếp hạng theo năm", rank_columns(list(range(2019, 2025))))):
+        ws = wb[sheet]
+        rows = values(ws)
+        header = rows.index(find_row(ws, columns[0].header, columns[1].header)) + 1
+        assert rows[header - 1][:len(columns)] == [c.header for c in columns]
+        lines = max(wrapped_lines(c.header, c.width) for c in columns)
+        assert lines > 1 and ws.row_dimensions[header].height >= LINE_PT * lines
+        spans = [(d.min, d.max, d.width) for d in ws.column_dimensions.values()]
+        widths = [next(w for lo, hi, w in spans if lo <= i <= hi)  # a span shares one width
+                  for i in range(1, len(columns) + 1)]
+        assert widths == pytest.approx([c.width for c in columns], abs=1)

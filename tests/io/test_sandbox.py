@@ -30,7 +30,7 @@ def _allocate() -> int:
 
 
 def _raise() -> None:
-    raise ValueError("an English message that must not reach a user")
+    raise ValueError("bad header")  # English: kept for support, after the Vietnamese
 
 
 def test_results_come_back_in_order_from_persistent_workers():
@@ -70,14 +70,16 @@ def test_a_hang_is_stopped_at_the_time_limit():
     assert results[1:] == [2, 3]
 
 
-def test_memory_is_limited_and_exceptions_are_not_shown_in_english():
+def test_memory_is_limited_and_exceptions_read_vietnamese_first():
     pool = WorkerPool(memory=512 * 1024**2)
     try:
         results = pool.run([(_allocate, ()), (_raise, ()), (_echo, (7,))], workers=1)
     finally:
         pool.close()
     assert isinstance(results[0], WorkerLost) and "không đủ bộ nhớ" in str(results[0])
-    assert isinstance(results[1], WorkerLost) and "English" not in str(results[1])
+    # Vietnamese first; the library's words only as technical details after it (issue 13 §2).
+    assert isinstance(results[1], WorkerLost)
+    assert str(results[1]) == "lỗi khi đọc tệp (chi tiết kỹ thuật: ValueError: bad header)"
     assert results[2] == 7
 
 

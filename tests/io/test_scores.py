@@ -54,7 +54,7 @@ def test_reader_takes_a_drifted_sheet(tmp_path, covenant_rules):
     rows += [[None, "Tổng cộng", 100, 104], ["", "Người chấm: Trợ lý"]]
     sheets = {**unit_sheets(), "CHAM DIEM": rows}
     book = read_unit_workbook(write_openpyxl(tmp_path / "u.xlsx", sheets))
-    assert book.scores is not None and book.scores.issues == []
+    assert book.scores is not None and book.scores.issues == ()
     assert [line.code for line in book.scores.lines][:2] == ["TC01", "TC02"]
     assert len(book.scores.lines) == 14
     assert book.scores.lines[1].self_score == Q(23, 2)
@@ -180,7 +180,7 @@ def engine_ranks(rules, units) -> dict[str, int | None]:
     for name, scores, dvqt in units:
         lines = [ScoreLine(row=i, code=c, self_score=Q(str(v))) for i, (c, v) in
                  enumerate(scores.items())]
-        candidates.append(Candidate(name, name, score_unit(ScoreSheet(name, "x", lines),
+        candidates.append(Candidate(name, name, score_unit(ScoreSheet(name, "x", tuple(lines)),
                                                            rules.covenant), dvqt))
     return {u.unit: u.rank for u in rank_units(candidates, rules.covenant).units}
 

@@ -1,0 +1,41 @@
+"""Records stay as made (issue 12 §1): a "Chấm điểm" once read (the reader collects into a
+ScoreDraft and hands out a frozen ScoreSheet, like UnitDraft and UnitWorkbook), a cluster once
+consolidated."""
+
+from __future__ import annotations
+
+from dataclasses import FrozenInstanceError
+
+import pytest
+
+from addin.domain.cluster import consolidate
+from addin.domain.scoring import SCORE_LABELS, ScoreLine
+from addin.io.scores_reader import read_scores
+
+
+def test_a_score_sheet_cannot_change_after_reading():
+    header = [SCORE_LABELS[k] for k in ("code", "text", "max", "self")]
+    sheet = read_scores([header, ["TC01", "Huấn luyện", 10, "tám"]], "u.xlsx", "Chấm điểm")
+    assert [line.code for line in sheet.lines] == ["TC01"] and len(sheet.issues) == 1
+    assert isinstance(sheet.lines, tuple) and isinstance(sheet.issues, tuple)
+    with pytest.raises(FrozenInstanceError):
+        sheet.lines = ()  # type: ignore[misc]
+    with pytest.raises(AttributeError):  # a tuple: no append behind the reader's back
+        sheet.lines.append(ScoreLine(row=9, code="TC02"))  # type: ignore[attr-defined]
+
+
+def test_a_cluster_result_cannot_change_after_consolidation(rules):
+    """app's cluster job adds the covenant's issues as a new value, not by extending a list."""
+    result = consolidate([], rules)
+    assert result.files == () and isinstance(result.cluster_issues, tuple)
+    with pytest.raises(FrozenInstanceError):
+        result.cluster_issues = ()  # type: ignore[misc]
+
+
+def test_a_file_status_holds_its_issues_as_a_tuple(rules):
+    """A skipped or unreadable file's issues cannot grow after consolidation either."""
+    from addin.domain.models import UnitWorkbook
+
+    broken = UnitWorkbook(path="x.xlsx", readable=False)
+    status = consolidate([broken], rules).files[0]
+    assert isinstance(status.issues, tuple)

@@ -1,0 +1,46 @@
+"""Every Vietnamese label of a verdict, a status or a severity is written once, in
+addin.domain.labels: a copy retyped elsewhere drifts the day one of them is reworded."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from addin.domain import labels as L
+
+ADDIN = Path(__file__).resolve().parent.parent / "addin"
+
+# Texts that only ever mean the label (a plain "Đạt" is also a person's name in the demo, "Thông
+# tin" a sheet's name); statuses and verdicts in any letter case (the CLI writes them mid-sentence).
+EXACT = {*L.SEVERITY.values(), L.CLUSTER_WIDE, L.ISSUE_CODE, L.FILE_STATE, L.SEVERITY_HEADER}
+ANY_CASE = {*L.FILE_STATUS.values(), *L.QUOTA_VERDICT.values(), L.QUOTA_UNKNOWN,
+            L.TOTAL, L.MATCH, L.NOT_COUNTED, L.VERIFIED, L.UNVERIFIED, L.BY_VOTE.strip(" ()"),
+            L.HEADROOM, L.MAX_SHARE}
+SHEET_NAMES = {"Thông tin"}  # a sheet of the unit workbook, named in addin.domain.fields
+
+
+def _retyped(path: Path, root: Path = ADDIN.parent) -> list[str]:
+    """The string constants of `path` that are a guarded label (surrounding spaces and
+    brackets aside)."""
+    any_case = {text.casefold() for text in ANY_CASE}
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not (isinstance(node, ast.Constant) and isinstance(node.value, str)):
+            continue
+        text = node.value.strip(" ()[]")
+        if text in EXACT - SHEET_NAMES or text.casefold() in any_case:
+            found.append(f"{path.relative_to(root)}:{node.lineno}: {node.value!r}")
+    return found
+
+
+def test_labels_are_not_retyped_outside_the_labels_module() -> None:
+    own = ADDIN / "domain" / "labels.py"
+    copies = [hit for path in sorted(ADDIN.rglob("*.py")) if path != own
+              for hit in _retyped(path)]
+    assert copies == [], "nhãn gõ lại ngoài addin/domain/labels.py:\n" + "\n".join(copies)
+
+
+def test_the_guard_sees_a_retyped_label(tmp_path: Path) -> None:
+    copy = tmp_path / "copy.py"
+    copy.write_text('STATUS = {"ok": "hợp lệ", "x": "Trong hạn mức"}\n', encoding="utf-8")
+    assert [hit.split(": ", 1)[1] for hit in _retyped(copy, tmp_path)] == ["'hợp lệ'", "'Trong hạn mức'"]
