@@ -49,8 +49,7 @@ def write_leaders_sheet(workbook: Workbook, styles: Styles, lines: list[tuple[st
     headers = ["STT", "Cụm thi đua", "Đơn vị dẫn đầu", "Điểm xếp hạng", "Đề nghị", "Ghi chú",
                "Cụm trưởng năm tới"]
     widths = [5, 22, 24, 9, 11, 40, 22]
-    header_row = header_block(sheet, styles, "ĐƠN VỊ DẪN ĐẦU CÁC CỤM THI ĐUA", meta, widths,
-                              issuer="")
+    header_row = header_block(sheet, styles, "ĐƠN VỊ DẪN ĐẦU CÁC CỤM THI ĐUA", meta, widths)
     table_header(sheet, styles, header_row, headers, widths)
     for r, (cluster, line) in enumerate(lines, start=header_row + 1):
         sheet.write_number(r, 0, r - header_row, styles.center)

@@ -17,6 +17,7 @@ from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
 from addin.domain import labels as L
+from addin.domain.report_details import ReportDetails
 from addin.io.sheet_spec import row_height
 from addin.io.xlsx_common import Styles
 
@@ -39,6 +40,12 @@ class Signers:
     hint: str = L.SIGN_STAMP_HINT
     name: str = ""
     preparer: str = ""
+
+    @classmethod
+    def of(cls, details: ReportDetails, role: str) -> Signers:
+        """The signers a rules file's [bao_cao] names; `role` where it names none."""
+        return cls(role=details.signer_role.upper() or role, name=details.signer,
+                   preparer=details.preparer)
 
 
 def _split(widths: Sequence[float]) -> int:

@@ -22,6 +22,7 @@ from addin.domain.cluster import ClusterResult
 from addin.domain.commendation_forms import group_commendations
 from addin.domain.models import Nomination
 from addin.domain.quotas import QuotaCheck
+from addin.domain.report_details import ReportDetails
 from addin.domain.rules import Rules, Title, format_ratio
 from addin.io.cells import column_letter
 from addin.io.fast_rows import BulkRows, splice_rows
@@ -65,6 +66,7 @@ class ReportMeta:
     period: str
     date: str
     rules_label: str
+    details: ReportDetails = ReportDetails()  # [bao_cao]: issuer, place, signers
 
 
 def _row_status(nom: Nomination) -> str:
@@ -82,8 +84,9 @@ def header_block(sheet: Worksheet, styles: Styles, title: str, meta: ReportMeta,
     """The national header, the title and its lines; returns the first free row."""
     if lines is None:
         lines = [f"Kỳ báo cáo: {meta.period or '—'}   —   Bộ quy tắc: {meta.rules_label}"]
-    head = PageHead(title=title, lines=lines, date=meta.date,
-                    issuer=meta.cluster if issuer is None else issuer)
+    given = meta.details.issuer or meta.cluster
+    head = PageHead(title=title, lines=lines, date=meta.date, place=meta.details.place,
+                    issuer=given if issuer is None else issuer)
     return national_header(sheet, styles, widths, head)
 
 
@@ -199,7 +202,7 @@ def _summary_sheet(sheet: Worksheet, workbook: Workbook, styles: Styles, result:
     sum_cell(sheet, total_r, quota_c + 1, first, last,
              sum(1 for b in books for i in b.all_issues() if i.severity == "error"), styles)
     row = _chart(workbook, sheet, styles, titles, len(fixed), total_r, totals, widths, total_r + 2)
-    signature_block(sheet, styles, row + 1, widths, Signers(role=L.CHAIR))
+    signature_block(sheet, styles, row + 1, widths, Signers.of(meta.details, L.CHAIR))
     sheet.freeze_panes(first, 2)
     print_setup(sheet, top, sub)
 
@@ -423,7 +426,7 @@ def _quota_sheet(workbook: Workbook, styles: Styles, result: ClusterResult, rule
             Styled(L.QUOTA_VERDICT[check.ok], "bad" if check.ok is False else "cell"),
             quota.source + ("" if quota.verified else f" — {L.TO_CHECK}"), check.cluster])
     last = write_table(sheet, styles, header_row, columns, rows)
-    signature_block(sheet, styles, last + 2, widths, Signers(role=L.CHAIR))
+    signature_block(sheet, styles, last + 2, widths, Signers.of(meta.details, L.CHAIR))
     sheet.freeze_panes(header_row + 1, 2)
     print_setup(sheet, header_row, header_row)
 
