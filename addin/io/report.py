@@ -178,7 +178,7 @@ def _summary_sheet(sheet: Worksheet, workbook: Workbook, styles: Styles, result:
             totals[2 * i] += proposed[title.code]
             totals[2 * i + 1] += passed[title.code]
         checks = quota_by_unit.get(book.info.unit, [])
-        over = [c.quota_id for c in checks if c.ok is False]
+        over = over_names(rules, checks)
         unknown = any(c.ok is None and c.counted for c in checks)
         status = ((L.QUOTA_OVER_PREFIX + ", ".join(over)) if over else
                   (L.QUOTA_UNKNOWN if unknown else L.QUOTA_VERDICT[True]))
@@ -195,7 +195,7 @@ def _summary_sheet(sheet: Worksheet, workbook: Workbook, styles: Styles, result:
     sum_cell(sheet, total_r, 3, first, last, headcount_total, styles)
     for i in range(2 * len(titles)):
         sum_cell(sheet, total_r, len(fixed) + i, first, last, totals[i], styles)
-    cluster_over = [c.quota_id for c in result.quota_checks if c.unit is None and c.ok is False]
+    cluster_over = over_names(rules, [c for c in result.quota_checks if c.unit is None])
     cluster_status = ((L.QUOTA_OVER_PREFIX + ", ".join(cluster_over)) if cluster_over
                       else L.QUOTA_VERDICT[True])
     sheet.write_string(total_r, quota_c, cluster_status, styles.total_label)
@@ -205,6 +205,11 @@ def _summary_sheet(sheet: Worksheet, workbook: Workbook, styles: Styles, result:
     signature_block(sheet, styles, row + 1, widths, Signers.of(meta.details, L.CHAIR))
     sheet.freeze_panes(first, 2)
     print_setup(sheet, top, sub)
+
+
+def over_names(rules: Rules, checks: Iterable[QuotaCheck]) -> list[str]:
+    """The titles whose quota is exceeded, by name, once each (a title may have two quotas)."""
+    return list(dict.fromkeys(rules.title(c.title).name for c in checks if c.ok is False))
 
 
 def sum_cell(sheet: Worksheet, row: int, col: int, first: int, last: int, value: int,
