@@ -147,7 +147,9 @@ def test_the_blank_unit_template_prints_a_page_per_sheet(tmp_path, rules):
     assert len(pages) == 7, len(pages)
     assert overprinted(pdf) == []
     text = "\n".join(pages)
-    assert "999999" not in text and L.NO_LIMIT in text
+    # "Quy tắc" in words: no ">=", no 999999, no 0/1 columns (the formulas' twins are hidden)
+    assert "999999" not in text and ">=" not in text and "(1/0)" not in text
+    assert "từ 70 % số có mặt trở lên" in text
     guide = squeezed(pages[0])
     assert squeezed("Bộ quy tắc:") in guide and "Trang1/7" in guide  # the guide fits its page
 
