@@ -182,7 +182,7 @@ def _summary_sheet(sheet: Worksheet, workbook: Workbook, styles: Styles, result:
         unknown = any(c.ok is None and c.counted for c in checks)
         status = ((L.QUOTA_OVER_PREFIX + ", ".join(over)) if over else
                   (L.QUOTA_UNKNOWN if unknown else L.QUOTA_VERDICT[True]))
-        sheet.write_string(r, quota_c, status, styles.bad if over else styles.cell_wrap)
+        sheet.write_string(r, quota_c, status, styles.bad_wrap if over else styles.cell_wrap)
         errors = sum(1 for i in book.all_issues() if i.severity == "error")
         sheet.write_number(r, quota_c + 1, errors, styles.error if errors else styles.int)
         sheet.set_row(r, row_height([(book.info.unit, fixed[1].width),
@@ -198,7 +198,10 @@ def _summary_sheet(sheet: Worksheet, workbook: Workbook, styles: Styles, result:
     cluster_over = over_names(rules, [c for c in result.quota_checks if c.unit is None])
     cluster_status = ((L.QUOTA_OVER_PREFIX + ", ".join(cluster_over)) if cluster_over
                       else L.QUOTA_VERDICT[True])
-    sheet.write_string(total_r, quota_c, cluster_status, styles.total_label)
+    sheet.write_string(total_r, quota_c, cluster_status,
+                       styles.bad_wrap if cluster_over else styles.total_label)
+    if cluster_over:  # title names are long: the row grows to show them whole
+        sheet.set_row(total_r, row_height([(cluster_status, SUMMARY_TAIL[0].width)]))
     sum_cell(sheet, total_r, quota_c + 1, first, last,
              sum(1 for b in books for i in b.all_issues() if i.severity == "error"), styles)
     row = _chart(workbook, sheet, styles, titles, len(fixed), total_r, totals, widths, total_r + 2)

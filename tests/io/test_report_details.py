@@ -4,6 +4,7 @@ pages; without it the cluster's name heads the page and dots and blank lines are
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ from addin.domain.rules import RulesError
 from addin.io.libreoffice import convert
 from addin.io.rules_file import load_rules
 from tests.conftest import needs_libreoffice, person, unit_sheets, write_openpyxl
-from tests.io.test_print_pages import needs_poppler, pdf_pages
+from tests.io.test_print_pages import DEMO, needs_poppler, pdf_pages
 
 CLUSTER_TOML = """[bao_cao]
 don_vi = "Bộ CHQS tỉnh Đắk Lắk"
@@ -98,3 +99,22 @@ def test_without_details_the_cluster_name_heads_the_page_and_dots_are_left(tmp_p
     first = pdf_pages(convert(out / "cum-thi-dua-so-3.xlsx", tmp_path / "pdf", "pdf"))[0]
     assert "CỤM THI ĐUA SỐ 3" in first
     assert f"{L.PLACE_BLANK}, ngày 20 tháng 11 năm 2026" in first
+
+
+@pytest.mark.libreoffice
+@needs_libreoffice
+@needs_poppler
+def test_a_signature_block_is_never_split_from_its_names(tmp_path):
+    """The demo's first page is full (table, chart): the block moves to the next page whole,
+    rather than leaving the names alone on a page of their own."""
+    root = tmp_path / "demo"
+    shutil.copytree(DEMO, root)
+    (root / "cum-thi-dua-so-3" / "tdkt-rules.toml").write_text(CLUSTER_TOML, encoding="utf-8")
+    out = tmp_path / "ket-qua"
+    app.report_root(str(root), str(out), None, jobs=1, date="20/11/2026")
+    pages = pdf_pages(convert(out / "cum-thi-dua-so-3.xlsx", tmp_path / "pdf", "pdf"))
+    signed = [i for i, page in enumerate(pages) if L.PREPARER in page]
+    named = [i for i, page in enumerate(pages) if "Đại tá Nguyễn Văn An" in page]
+    assert signed == named and len(signed) == 3  # Tổng hợp, Hạn mức, Xếp hạng
+    for i in signed:
+        assert "Thiếu tá Lê Thị Bình" in pages[i] and L.SIGN_HINT in pages[i]
