@@ -136,13 +136,14 @@ def check_overwrite(outputs: list[Path], force: bool) -> None:
 
 # ----------------------------------------------------------------------------------------------
 def _consolidate(books: list[UnitWorkbook], rules: Rules, db: str | None,
-                 whole_cluster: bool = True) -> ClusterResult:
+                 whole_cluster: bool = True, one_cluster: bool = False) -> ClusterResult:
     """consolidate, with the declared streaks checked against the history database (--db)."""
     if not db:
-        return consolidate(books, rules, whole_cluster=whole_cluster)
+        return consolidate(books, rules, whole_cluster=whole_cluster, one_cluster=one_cluster)
     from addin.history_app import streak_history
 
-    return consolidate(books, rules, streak_history(books, rules, db), whole_cluster)
+    return consolidate(books, rules, streak_history(books, rules, db), whole_cluster,
+                       one_cluster)
 
 
 def _store_ranking(db: str | None, result: ClusterResult, rules: Rules) -> None:
@@ -218,7 +219,8 @@ def _cluster_job(folder: str, out: str, rules_path: str | None, date: str | None
         return Report(issues=(issue,)), None, True
     if not files:
         return Report(), None, False
-    result = _consolidate(read_all(files, jobs=1), rules, db)  # the clusters run in parallel instead
+    # The clusters run in parallel instead; a subfolder of ROOT is one cluster by contract.
+    result = _consolidate(read_all(files, jobs=1), rules, db, one_cluster=True)
     result.cluster_issues.extend(bad_covenant)
     _store_ranking(db, result, rules)
     name = shown(Path(folder).name)

@@ -164,9 +164,11 @@ def regiment(title_column: bool = True) -> dict[str, list[Row]]:
         ind(4, "Phạm Văn Bình", "Trung sĩ", "", (15, 14, 9), expect="CSTT"),
         ind(5, "Hoàng Minh Đức", "Hạ sĩ", "Chiến sĩ thi đua cơ sở", (15, 14, 11),
             expect="CSTDCS", initiative="Sổ tay điện tử"),  # its own title cell wins
-        Skip(("Cộng mục II", None, None, None, None, None, None, 45, 42, 30),
-             "Cộng mục II | 45 | 42 | 30"),
-        Skip(("Tổng cộng: 05 đồng chí",), "Tổng cộng: 05 đồng chí"),
+        # A name that reads like a total ("Tổng toàn …"), on a row with a rank and a position.
+        ind(6, "Tổng Toàn Thắng", "Trung úy", "", (15, 14, 9), expect="CSTT"),
+        Skip(("Cộng mục II", None, None, None, None, None, None, 60, 56, 39),
+             "Cộng mục II | 60 | 56 | 39"),
+        Skip(("Tổng cộng: 06 đồng chí",), "Tổng cộng: 06 đồng chí"),
         *signature("Buôn Ma Thuột, ngày 15 tháng 12 năm 2024", "NGƯỜI LẬP BIỂU",
                    "TRUNG ĐOÀN TRƯỞNG", "Thượng tá Võ Văn Hải"),
     ]
@@ -188,10 +190,12 @@ def ban_chqs() -> dict[str, list[Row]]:
         Skip(("A. Khối cơ quan",), "A. Khối cơ quan"),
         ind(1, "Y Bhăm Êban", "Đại úy", "Chiến sĩ tiên tiến", (12, 11, 9), expect="CSTT"),
         ind(2, "Tổng Văn Cộng", "Thượng úy", "CSTT", (12, 11, 8), expect="CSTT"),
+        # "Cộng chung …" is a total's shape, but this row carries a rank and a title.
+        ind(3, "Cộng Chung Hiếu", "Đại úy", "Chiến sĩ tiên tiến", (12, 11, 10), expect="CSTT"),
         Skip(("B. Khối dân quân",), "B. Khối dân quân"),
-        ind(3, "H' Nga Niê", "Trung sĩ", "Chiến sỹ tiên tiến", (12, 11, 7), expect="CSTT"),
+        ind(4, "H' Nga Niê", "Trung sĩ", "Chiến sỹ tiên tiến", (12, 11, 7), expect="CSTT"),
         # A person with a missing vote stays an error, even after section rows.
-        ind(4, "Đinh Văn Tú", "Hạ sĩ", "Chiến sĩ tiên tiến", (12, None, None), expect="CSTT",
+        ind(5, "Đinh Văn Tú", "Hạ sĩ", "Chiến sĩ tiên tiến", (12, None, None), expect="CSTT",
             codes=("missing_value",)),
         # A name alone: a person whose row is unfinished, not a section.
         Rec((None, "Nguyễn Thị Lan"), None, frozenset({"missing_value"})),
@@ -203,7 +207,8 @@ def ban_chqs() -> dict[str, list[Row]]:
         # A surname that starts like a footer word ("Lưu: VT"), no vote typed yet: a person.
         Rec((None, "Lưu Văn Hùng", 1991, "Trung sĩ", "Tiểu đội trưởng", "Ban Hậu cần",
              "Lao động tiên tiến"), "LDTT", frozenset({"missing_value"})),
-        Skip(("Cộng", None, None, None, None, None, None, 60, 44, 33), "Cộng | 60 | 44 | 33"),
+        Skip(("Cộng", None, None, None, None, None, None, 72, 55, 43), "Cộng | 72 | 55 | 43"),
+        Skip(("Tổng số: 08 đồng chí",), "Tổng số: 08 đồng chí"),
         Plain(),
         Skip(("Nơi nhận:", None, None, None, None, None, None, None, "CHỈ HUY TRƯỞNG"),
              "Nơi nhận: | CHỈ HUY TRƯỞNG"),
@@ -229,11 +234,12 @@ def don_bien_phong() -> dict[str, list[Row]]:
         Skip(("2. Quân nhân chuyên nghiệp",), "2. Quân nhân chuyên nghiệp"),
         ind(2, "Quàng Thị Mai", "Trung úy QNCN", "", (20, 19, 15), expect="CSTDCS",
             initiative="Phần mềm quản lý"),
-        Skip(("II. CHIẾN SĨ TIÊN TIẾN (gồm 01 đồng chí)",),
-             "II. CHIẾN SĨ TIÊN TIẾN (gồm 01 đồng chí)"),
+        Skip(("II. CHIẾN SĨ TIÊN TIẾN (gồm 02 đồng chí)",),
+             "II. CHIẾN SĨ TIÊN TIẾN (gồm 02 đồng chí)"),
         ind(3, "Vi Văn Thắng", "Thượng sĩ", "", (20, 19, 12), expect="CSTT"),
-        Skip(("Tổng cộng", None, None, None, None, None, None, 60, 57, 45),
-             "Tổng cộng | 60 | 57 | 45"),
+        ind(4, "Tổng Cả Minh", "Trung sĩ", "", (20, 19, 13), expect="CSTT"),
+        Skip(("Tổng cộng", None, None, None, None, None, None, 80, 76, 58),
+             "Tổng cộng | 80 | 76 | 58"),
         *signature("Ea Súp, ngày 20 tháng 12 năm 2024", "NGƯỜI LẬP BIỂU", "CHỈ HUY TRƯỞNG",
                    "Thiếu tá Lê Văn Bình"),
     ]
@@ -275,7 +281,9 @@ def typed_without_diacritics() -> dict[str, list[Row]]:
         Skip(("Danh hieu chien si tien tien",), "Danh hieu chien si tien tien"),
         Rec((1, "Tong Cong Thanh", "Trung si", None, 10, 9, 7), "CSTT"),
         Rec((2, "Cong Van Minh", "Ha si", None, 10, 9, 6), "CSTT"),
-        Skip(("Tong cong: 2 dong chi",), "Tong cong: 2 dong chi"),
+        # Numbered, a name in the name column, nothing else but its votes: a person.
+        Rec((3, "Tổng Các Vinh", None, None, 10, 9, 8), "CSTT"),
+        Skip(("Tong cong: 3 dong chi",), "Tong cong: 3 dong chi"),
         Skip((None, "Nguoi lap bieu"), "Nguoi lap bieu"),
         Skip((None, "Trung uy Tran Van Nam"), "Trung uy Tran Van Nam"),
     ]

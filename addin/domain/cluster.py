@@ -9,7 +9,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from addin.domain.carried import judged_unit
-from addin.domain.cluster_scope import out_of_scope
+from addin.domain.cluster_scope import Scope, out_of_scope
 from addin.domain.issues import Code, Issue, has_errors, make_issue
 from addin.domain.models import UnitWorkbook
 from addin.domain.quotas import QuotaCheck, base_for, check_quota, count_for, sum_bases
@@ -103,16 +103,18 @@ def _most_common(values: Iterable[str]) -> str:
 
 
 def consolidate(books: list[UnitWorkbook], rules: Rules, history: StreakHistory | None = None,
-                whole_cluster: bool = True) -> ClusterResult:
+                whole_cluster: bool = True, one_cluster: bool = False) -> ClusterResult:
     """Validate each unit, drop identical copies, flag clashes, check unit and cluster quotas
     (with `history`, declared streaks against the history database). `whole_cluster=False`
     (validating files, not consolidating a cluster) leaves out what only a cluster has: files of
-    another cluster or period, cluster quotas."""
+    another cluster or period, cluster quotas. `one_cluster`: the books are one cluster's by
+    contract (a subfolder of `tdkt report`), never a higher level of several (cluster_scope)."""
     files: list[FileStatus] = []
     quota_checks: list[QuotaCheck] = []
     seen_sha: dict[str, UnitWorkbook] = {}
     seen_unit: dict[tuple[str, str], UnitWorkbook] = {}
-    elsewhere = out_of_scope(books) if whole_cluster else {}
+    scope = out_of_scope(books, one_cluster) if whole_cluster else Scope()
+    elsewhere = scope.strays
     # A unit's own file comes before the copy of it inside a cluster report, so that the copy
     # is the one left out when both are given.
     for book in sorted(books, key=lambda b: (bool(b.source_report), b.path)):
@@ -166,7 +168,7 @@ def consolidate(books: list[UnitWorkbook], rules: Rules, history: StreakHistory 
     files = [_settled(f, clashes) if f.status == FileState.OK else f for f in files]
     checks, cluster_issues = (cluster_quotas([f.book for f in files if f.counted], rules)
                                if whole_cluster else ([], []))
-    return ClusterResult(files, quota_checks + checks, cluster_issues)
+    return ClusterResult(files, quota_checks + checks, [*scope.notes, *cluster_issues])
 
 
 def _settled(f: FileStatus, clashes: list[Issue]) -> FileStatus:

@@ -1,15 +1,21 @@
 """Which workbooks of a cluster folder belong to the cluster (contracts §9 `wrong_cluster`,
-`mixed_period`).
+`mixed_period`), and when a folder is a higher level gathering several clusters.
 
 A unit file of another cluster, or of another period, dropped into a cluster's folder used to be
-counted without a word. The cluster is the one most files name, and a lone file naming another
-cluster is a stray: not counted, with an error saying why. No cluster most files name (a tie),
-or two or more files of another cluster, make the folder a higher level gathering several
-clusters' units (a province consolidating its units directly): nothing is judged. The period
-is the one most files hold (a tie: the latest); a file of another period is not counted.
+counted without a word. The cluster is the one most files name; a file naming another cluster
+is a stray: not counted, with an error saying why. How sure that is depends on the command:
 
-A folder holding a cluster report (units read out of it carry `source_report`) is exempt from
-`wrong_cluster`: it is a higher-level roll-up, whose units belong to different clusters by design.
+- `tdkt report ROOT`: each subfolder IS one cluster (contracts §7), so every file naming
+  another cluster than most is a stray.
+- `tdkt consolidate DIR`: the folder may also be a province gathering its clusters' units. It
+  is one cluster when one cluster holds a clear majority (`CLEAR_MAJORITY` of the files naming
+  a cluster), or when the other clusters are each a lone file; then the others are strays.
+  Otherwise (several clusters, none with a clear majority) it is a higher level: every file
+  counts, and an info issue (`several_clusters`) says so, so it is never silent.
+
+A folder holding a cluster report (units read out of it carry `source_report`) is a higher
+level by design: its units belong to different clusters; the same info issue names them. The
+period is the one most files hold (a tie: the latest); a file of another period is not counted.
 A file that leaves "Cụm thi đua" or "Kỳ báo cáo" empty is not judged here (`missing_value` says
 so elsewhere).
 """
@@ -19,6 +25,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any, TypeVar
 
 from addin.domain.issues import Code, Issue, make_issue
@@ -30,6 +38,10 @@ from addin.domain.text import fold
 _FILLER = frozenset({"cum", "thi", "dua", "td", "so"})
 _WORD = re.compile(r"\w+", re.UNICODE)
 K = TypeVar("K")
+# A folder given to `consolidate` is one cluster when one cluster names at least this share of
+# its files (5 of 7 are a cluster with two strays; 3 of 5 are a province's two clusters). A
+# heuristic of the tool about folders, not a rule of the regulations: it lives here.
+CLEAR_MAJORITY = Fraction(2, 3)
 
 
 def cluster_key(name: str) -> str:
@@ -71,25 +83,37 @@ def _period_order(key: tuple[int, Period | None, str]) -> object:
     return (recognised, (period.start, period.end, period.kind) if period else (0, 0, ""), text)
 
 
-def out_of_scope(books: Iterable[UnitWorkbook]) -> dict[int, Issue]:
-    """The books (by id) that are not counted in this cluster, each with the issue saying why."""
+@dataclass(frozen=True)
+class Scope:
+    """What the folder is: the books (by id) not counted with the issue saying why, and the
+    notes about the folder itself (a higher level of several clusters)."""
+
+    strays: dict[int, Issue] = field(default_factory=dict)
+    notes: tuple[Issue, ...] = ()
+
+
+def out_of_scope(books: Iterable[UnitWorkbook], one_cluster: bool = False) -> Scope:
+    """Which books are not counted in this folder. `one_cluster`: the folder is one cluster by
+    contract (a subfolder of `tdkt report`), so every minority cluster's file is a stray."""
     readable = [b for b in books if b.readable and not b.skipped]  # not copies left out below
     own = [b for b in readable if not b.source_report]
-    # A folder holding a cluster report, or units of several clusters evenly, is a higher level
-    # (a roll-up of clusters): no cluster to judge against.
-    higher = len(own) < len(readable)
-    cluster = None if higher else _majority(own, _cluster_of, None)
-    # A stray is a lone file: two or more units of another cluster are that cluster's units,
-    # gathered with the others at a higher level (a province consolidating its units directly).
     named = Counter(k for b in own if (k := _cluster_of(b)) is not None)
+    cluster = _majority(own, _cluster_of, None)
+    # Reports in the folder, or several clusters with none in a clear majority: a higher level.
+    higher = len(own) < len(readable) or cluster is None or not (
+        one_cluster or len(named) == 1
+        or Fraction(named[cluster], sum(named.values())) >= CLEAR_MAJORITY)
     cluster_name = next((b.info.cluster for b in own if _cluster_of(b) == cluster), "")
     period = _majority(readable, _period_of, _period_order)
     period_name = next((b.info.period for b in readable if _period_of(b) == period), "")
     found: dict[int, Issue] = {}
     for book in readable:
         mine = _cluster_of(book)
+        # At a higher level a lone file of another cluster is still a stray (no cluster is
+        # gathered from one file beside a majority).
+        stray_here = not higher or (len(own) == len(readable) and named[mine or ""] == 1)
         if (cluster is not None and not book.source_report and mine is not None
-                and mine != cluster and named[mine] == 1):
+                and mine != cluster and stray_here):
             row = book.info.rows.get("cluster")
             found[id(book)] = make_issue(
                 Code.WRONG_CLUSTER,
@@ -103,4 +127,22 @@ def out_of_scope(books: Iterable[UnitWorkbook]) -> dict[int, Issue]:
                 f'tệp ghi "{book.info.period}", kỳ của cụm là "{period_name}"',
                 file=book.path, sheet=book.info.sheet, row=row,
                 column="B" if row else None)
-    return found
+    counted = [b for b in readable if id(b) not in found]
+    return Scope(found, _several_clusters(counted) if higher else ())
+
+
+def _several_clusters(books: list[UnitWorkbook]) -> tuple[Issue, ...]:
+    """The info note of a higher level: how many clusters, and the files of each (units out of
+    reports are told apart by the report chain they came through)."""
+    files: Counter[tuple[str, str]] = Counter()
+    names: dict[tuple[str, str], str] = {}
+    for book in books:
+        if (key := _cluster_of(book)) is not None:
+            scoped = (book.cluster_scope if book.source_report else "", key)
+            files[scoped] += 1
+            names.setdefault(scoped, book.info.cluster.strip())
+    if len(files) < 2:
+        return ()
+    listed = "; ".join(f"{names[k]}: {n} tệp" for k, n in sorted(
+        files.items(), key=lambda kv: (-kv[1], names[kv[0]])))
+    return (make_issue(Code.SEVERAL_CLUSTERS, f"{len(files)} cụm ({listed})"),)

@@ -49,6 +49,8 @@ class Code(StrEnum):
     MISSING_CRITERION = "missing_criterion"
     # issue 16: a commendation form the rules book does not know (kept as typed, counted)
     UNKNOWN_FORM = "unknown_form"
+    # issue 13 §3: a consolidated folder gathering several clusters (a higher level), said aloud
+    SEVERAL_CLUSTERS = "several_clusters"
 
 
 SEVERITY: dict[Code, Severity] = {
@@ -63,6 +65,7 @@ SEVERITY: dict[Code, Severity] = {
     Code.STREAK_UNVERIFIED: "info",
     Code.AMBIGUOUS_PERSON: "warning",
     Code.UNKNOWN_FORM: "warning",
+    Code.SEVERAL_CLUSTERS: "info",
 }
 
 # Vietnamese message per code; `{detail}` carries the specifics.
@@ -104,6 +107,7 @@ MESSAGE: dict[Code, str] = {
     Code.MISSING_CRITERION: "Thiếu tiêu chí của giao ước thi đua: {detail}",
     Code.UNKNOWN_FORM: "Hình thức khen thưởng không có trong danh mục, được tổng hợp theo đúng "
                        "cách ghi: {detail}",
+    Code.SEVERAL_CLUSTERS: "Thư mục gồm {detail}: tổng hợp cấp trên, tính mọi tệp",
 }
 
 

@@ -14,7 +14,9 @@ from typing import Any
 
 from addin.domain.cluster import ClusterResult, FileState
 from addin.domain.cluster_ranking import cluster_ranking
+from addin.domain.cluster_scope import cluster_key
 from addin.domain.issues import Issue
+from addin.domain.quotas import QuotaCheck
 from addin.domain.rules import Rules
 from addin.domain.scoring import Ranked
 
@@ -125,9 +127,9 @@ class Report:
             individuals=len(f.book.individuals), collectives=len(f.book.collectives))
             for f in result.files)
         counted = [f for f in files if f.status.counted]
-        cluster = result.cluster_name or None
+        cluster = result.cluster_name
         quotas = tuple(QuotaLine(
-            cluster=cluster, unit=c.unit, title=c.title, quota=c.quota_id, base=c.base,
+            cluster=_line_cluster(c, cluster), unit=c.unit, title=c.title, quota=c.quota_id, base=c.base,
             max_pct=None if c.max_share is None else float(c.max_share * 100),
             max_count=c.max_count, limit=c.limit, counted=c.counted, ok=c.ok)
             for c in result.quota_checks)
@@ -179,3 +181,13 @@ class Report:
         if self.rollup is not None:
             data["rollup"] = self.rollup
         return data
+
+
+def _line_cluster(check: QuotaCheck, folder_cluster: str) -> str | None:
+    """The cluster a quota line is for: the check's own (reports of several clusters, a unit
+    of another cluster at a higher level), written as the folder's cluster when it is the same
+    one typed differently ("CỤM THI ĐUA SỐ 3" in a "Cụm thi đua số 3" folder)."""
+    own = check.cluster
+    if own and (not folder_cluster or cluster_key(own) != cluster_key(folder_cluster)):
+        return own
+    return folder_cluster or own or None

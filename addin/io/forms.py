@@ -6,8 +6,9 @@ Units often fill the official form instead of the template: section rows inside 
 block under the table. This module only classifies a row; the reader decides what to do.
 
 Recognition must never hide a real record: a total is recognised by its shape, compared with
-diacritics ("Tống Công Thành" is a person, "Tổng cộng" is not), and a row that carries a count
-is always a record.
+diacritics ("Tống Công Thành" is a person, "Tổng cộng" is not), a total-shaped name on a row
+that fills a nominee's own columns ("Tổng Toàn Thắng", Trung úy, Trợ lý…) is a person, and a row
+that carries a count is otherwise always a record.
 """
 
 from __future__ import annotations
@@ -153,7 +154,7 @@ def classify(row: Sequence[Any], columns: dict[int, str], in_footer: bool) -> Ro
     first = first_text(row)
     if first is None:
         return None  # numbers only: a record, or nothing (decided by the reader)
-    if is_total(first[1]):
+    if is_total(first[1]) and not _looks_like_record(row, columns, first[0]):
         return "total"
     if any(c < len(row) and to_number(row[c])[0] is not None
            for c, key in columns.items() if key in F.COUNT_FIELDS):
@@ -163,6 +164,22 @@ def classify(row: Sequence[Any], columns: dict[int, str], in_footer: bool) -> Ro
     if section_of(row, data_columns(columns)) is not None:
         return "section"
     return None
+
+
+# Columns only a nominee fills: a total row of a form never carries a rank, a position, a
+# title, a birth year or a service number ("Tổng Toàn Thắng | Trung úy | Trợ lý" is a person).
+_PERSON_FIELDS = ("rank", "position", "title", "birth_year", "service_no")
+
+
+def _looks_like_record(row: Sequence[Any], columns: dict[int, str], text_column: int) -> bool:
+    """A total-shaped text that is a nominee's name: the row fills a nominee's own columns, or
+    it is numbered (an STT number) and the text stands in the name column. Totals carry at most
+    summed counts beside their text ("Cộng mục I | 30 | 28 | 25")."""
+    cell = {key: row[c] for c, key in columns.items() if c < len(row)}
+    if any(not is_blank(cell.get(key)) for key in _PERSON_FIELDS):
+        return True
+    return (columns.get(text_column) in ("full_name", "name")
+            and to_number(cell.get("seq"))[0] is not None)
 
 
 # Data columns whose text may legitimately start like a footer line ("Ghi chú: …").

@@ -156,7 +156,7 @@ UNIT_CODES = {c.value for c in Code} - {
     # need a history database (tdkt history): covered by tests/history
     "streak_mismatch", "streak_unverified", "ambiguous_person", "period_unparsed",
     # folder-level decisions not made by consolidate today
-    "wrong_cluster", "mixed_period"}
+    "wrong_cluster", "mixed_period", "several_clusters"}
 
 
 def test_the_corpus_raises_every_code_a_unit_file_can_raise(chain):
