@@ -108,7 +108,7 @@ def meta_for(result: ClusterResult, rules: Rules, date: str | None,
              fallback_cluster: str = "") -> ReportMeta:
     return ReportMeta(cluster=result.cluster_name or fallback_cluster, period=result.period,
                       date=report_date(result, date),
-                      rules_label=f"{rules.name} {rules.version}")
+                      rules_label=f"{rules.name} {rules.version}", details=rules.report)
 
 
 def check_output(out: Path, inputs: list[Path]) -> None:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeGuard
 
 if TYPE_CHECKING:
     from addin.domain.covenant import Covenant
+    from addin.domain.report_details import ReportDetails
 
 from addin.domain.errors import TdktError
 from addin.domain.spelling import clashes
@@ -172,6 +173,7 @@ class Rules:
     chains: tuple[Chain, ...] = ()
     congress: Congress | None = None
     covenant: Covenant | None = None  # a cluster's [covenant] (contracts.md §8), if it has one
+    report: ReportDetails = field(default_factory=lambda: _no_details())  # [bao_cao]
 
     def title(self, code: str) -> Title:
         return self.titles[code]
@@ -551,6 +553,7 @@ def rules_from_mapping(data: Mapping[str, Any]) -> Rules:
         chains=chains,
         congress=congress,
         covenant=_covenant(root),
+        report=_report_details(root),
     )
     root.check_unknown()  # after everything was read: what is left is unknown
     return rules
@@ -560,6 +563,18 @@ def _covenant(root: _Reader) -> Covenant | None:
     from addin.domain.covenant import covenant_from_reader  # covenant builds on this module
 
     return covenant_from_reader(root.table("covenant")) if root.has("covenant") else None
+
+
+def _no_details() -> ReportDetails:
+    from addin.domain.report_details import ReportDetails  # builds on this module
+
+    return ReportDetails()
+
+
+def _report_details(root: _Reader) -> ReportDetails:
+    from addin.domain.report_details import TABLE, report_details_from_reader
+
+    return report_details_from_reader(root.table(TABLE, {}))
 
 
 def _is_id_list(value: object) -> TypeGuard[list[Mapping[str, Any]]]:

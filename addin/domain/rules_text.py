@@ -46,9 +46,19 @@ def _criteria(rules: Rules, title: Title) -> str:
     parts = [f"số đạt {vi.title_name(rules, 'CSTT')} {vi.compared(c.comparison, share)}"]
     if c.min_cstdcs:
         parts.append(f"ít nhất {c.min_cstdcs} {vi.title_name(rules, 'CSTDCS')}")
-    parts.append(f"số bị kỷ luật không quá {c.max_disciplined}" if c.max_disciplined
-                 else "không ai bị kỷ luật")
+    if c.max_disciplined is None:  # the book sets no bound
+        parts.append(f"số bị kỷ luật {L.NO_LIMIT}")
+    else:
+        parts.append(f"số bị kỷ luật không quá {c.max_disciplined}" if c.max_disciplined
+                     else "không ai bị kỷ luật")
     return ", ".join(parts)
+
+
+def title_conditions(rules: Rules, title: Title) -> str:
+    """A title's conditions in one sentence (the template's "Quy tắc" sheet): the vote, then
+    the collective's conditions on its members, if any."""
+    criteria = _criteria(rules, title)
+    return _vote(title) + (f"; tập thể: {criteria}" if criteria else "")
 
 
 def _entry(verified: bool, head: str, source: str) -> list[str]:

@@ -322,7 +322,8 @@ def unit_quotas(book: UnitWorkbook, rules: Rules) -> tuple[list[QuotaCheck], lis
             if rule.base in F.INFO_LABELS and rule.base not in info.invalid:
                 issues.append(make_issue(
                     Code.MISSING_VALUE,
-                    f'"{F.INFO_LABELS[rule.base]}" (cần để tính tỷ lệ xét tặng {rule.id})',
+                    f'"{F.INFO_LABELS[rule.base]}" (cần để tính tỷ lệ xét tặng '
+                    f'{_title_name(rules, rule.title)})',
                     file=book.path, sheet=info.sheet, row=info.rows.get(rule.base),
                     column="B" if rule.base in info.rows else None))
         if check.ok is False:
@@ -339,14 +340,21 @@ def quota_issue(check: QuotaCheck, rules: Rules, file: str | None) -> Issue:
         limit_text = f"không quá {share} của {check.base} = {check.limit}"
     where = check.unit or (f"toàn cụm {check.cluster}" if check.cluster else "toàn cụm")
     sheet = F.SHEET_INDIVIDUALS if title.kind == "individual" else F.SHEET_COLLECTIVES
-    # A quota that counts titles above its own says so ("tính CTD, CTDBQP, CTDCP").
+    # A quota that counts titles above its own says so, by the titles' names.
     counts = next((q.counts for q in rules.quotas if q.id == check.quota_id), ())
-    counted = f" (tính {', '.join(counts)})" if len(counts) > 1 else ""
+    counted = (f" (tính cả {', '.join(_title_name(rules, c) for c in counts if c != check.title)})"
+               if len(counts) > 1 else "")
+    # The quota's id only where one title has several quotas (it names the rule to look up).
+    rule = "" if check.quota_id == check.title else f" (hạn mức {check.quota_id})"
     return make_issue(
         Code.QUOTA_EXCEEDED,
-        f"{title.name} ({check.quota_id}), {where}: {check.counted} đạt{counted}, {limit_text}",
+        f"{title.name}{rule}, {where}: {check.counted} đạt{counted}, {limit_text}",
         file=file, sheet=sheet,
     )
+
+
+def _title_name(rules: Rules, code: str) -> str:
+    return rules.titles[code].name if code in rules.titles else code
 
 
 class ValidatedUnit(NamedTuple):

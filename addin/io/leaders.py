@@ -57,7 +57,7 @@ def write_leaders_sheet(workbook: Workbook, styles: Styles, lines: list[tuple[st
                         meta: ReportMeta) -> None:
     sheet = workbook.add_worksheet(SHEET_LEADERS)
     header_row = header_block(sheet, styles, "ĐƠN VỊ DẪN ĐẦU CÁC CỤM THI ĐUA", meta,
-                              [c.width for c in COLUMNS], issuer="")
+                              [c.width for c in COLUMNS])
     write_table(sheet, styles, header_row, COLUMNS, (
         [i, cluster, Styled(line.unit, "ok") if line.unit else line.unit, line.score,
          line.proposal, line.note, line.next_chair]

@@ -2,6 +2,8 @@
 
 Each call uses its own profile, seeded so that formulas are recalculated on load (LibreOffice
 keeps cached values of .xlsx files by default), because parallel runs sharing a profile fail.
+The profile's locale is vi-VN whatever the machine's: number formats print the Vietnamese way
+(36,36; 48.000) on every machine, as Excel shows them on a Vietnamese Windows.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XM
 oor:op="fuse"><value>0</value></prop></item>
 <item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" \
 oor:op="fuse"><value>0</value></prop></item>
+<item oor:path="/org.openoffice.Setup/L10N"><prop oor:name="ooSetupSystemLocale" \
+oor:op="fuse"><value>vi-VN</value></prop></item>
 </oor:items>
 """
 TIMEOUT_S = 180

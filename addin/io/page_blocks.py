@@ -17,11 +17,18 @@ from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
 from addin.domain import labels as L
+from addin.domain.report_details import ReportDetails
 from addin.io.sheet_spec import row_height
 from addin.io.xlsx_common import Styles
 
 LEFT_SHARE = 0.4  # of the table's width, for the issuing unit and the preparer
 SIGN_ROOM_PT = 54.0  # blank space to sign in
+# The printable A4 landscape page inside print_setup's margins (0.5" sides, 0.6" top/bottom),
+# in points, and a column width unit in points (7 px + 5 px padding per column, 0.75 pt/px).
+PAGE_WIDTH_PT, PAGE_HEIGHT_PT = 770.0, 508.0
+PT_PER_WIDTH, PT_PER_COLUMN = 5.25, 3.75
+PT_PER_PX = 0.75
+BLOCK_SLACK_PT = 20.0  # the estimate's margin of error near the block
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +46,12 @@ class Signers:
     hint: str = L.SIGN_STAMP_HINT
     name: str = ""
     preparer: str = ""
+
+    @classmethod
+    def of(cls, details: ReportDetails, role: str) -> Signers:
+        """The signers a rules file's [bao_cao] names; `role` where it names none."""
+        return cls(role=details.signer_role.upper() or role, name=details.signer,
+                   preparer=details.preparer)
 
 
 def _split(widths: Sequence[float]) -> int:
@@ -89,6 +102,29 @@ def national_header(sheet: Worksheet, styles: Styles, widths: Sequence[float], h
     return row + 2
 
 
+def _keep_on_one_page(sheet: Worksheet, first: int, last: int, widths: Sequence[float]) -> None:
+    """Break the page before `first` when rows first..last would straddle a page end: the
+    sheet prints one page wide, so its rows are scaled like its columns. An estimate from the
+    rows' set heights (a row LibreOffice grows itself is not counted): good enough to keep a
+    signature block from being split from its names."""
+    table = sum(w * PT_PER_WIDTH + PT_PER_COLUMN for w in widths) or PAGE_WIDTH_PT
+    page = PAGE_HEIGHT_PT * max(1.0, table / PAGE_WIDTH_PT)  # in the sheet's own points
+    breaks = set(sheet.hbreaks)
+    used = 0.0
+    for r in range(last + 1):
+        info = sheet.row_info.get(r)  # XlsxWriter keeps row heights in pixels
+        height = 0.0 if info is not None and info.hidden else PT_PER_PX * float(
+            info.height if info is not None and info.height is not None
+            else sheet.default_row_height)
+        in_block = first <= r <= last
+        if r in breaks or used + height > page - (BLOCK_SLACK_PT if in_block else 0.0):
+            if in_block:  # the page ends in (or just at) the block: it starts the next page
+                sheet.set_h_pagebreaks(sorted(breaks | {first}))
+                return
+            used = 0.0
+        used += height
+
+
 def signature_block(sheet: Worksheet, styles: Styles, row: int, widths: Sequence[float],
                     signers: Signers) -> int:
     """Write the signature block from `row` (leave a blank row above it); return the row after."""
@@ -99,10 +135,14 @@ def signature_block(sheet: Worksheet, styles: Styles, row: int, widths: Sequence
         if split > 0:
             _span(sheet, r, 0, split - 1, left, fmt)
         _span(sheet, r, split, last, right, fmt)
+    # The names sit at the foot of the room to sign: the block is as tall with names as
+    # without, so a page that held the blank block holds the named one (no name alone on a
+    # page of its own).
     names = row + len(lines)
     sheet.set_row(names, SIGN_ROOM_PT)
     if signers.preparer and split > 0:
-        _span(sheet, names + 1, 0, split - 1, signers.preparer, styles.page_bold)
+        _span(sheet, names, 0, split - 1, signers.preparer, styles.page_name)
     if signers.name:
-        _span(sheet, names + 1, split, last, signers.name, styles.page_bold)
-    return names + 2
+        _span(sheet, names, split, last, signers.name, styles.page_name)
+    _keep_on_one_page(sheet, row, names, widths)
+    return names + 1

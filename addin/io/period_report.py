@@ -121,7 +121,8 @@ class _Book:
         where = f"Cụm thi đua: {self.data.cluster}" if self.data.cluster else "Toàn bộ các đơn vị"
         line = (f"{where} — {period_title(self.data.first, self.data.last)} — "
                 f"bộ quy tắc {self.rules.name} {self.rules.version}")
-        head = PageHead(title=heading.upper(), lines=[line], issuer=self.data.cluster or "")
+        head = PageHead(title=heading.upper(), lines=[line], place=self.rules.report.place,
+                        issuer=self.rules.report.issuer or self.data.cluster or "")
         return national_header(sheet, self.styles, [10.0] * max(width, 2), head)
 
     def pivot(self, frame: pd.DataFrame, index: list[str], value: str, columns: list[Column]
@@ -164,7 +165,8 @@ class _Book:
         sheet.set_column(2, width, 11 if self.single else 7)
         widths = [5.0, 30.0] + [11.0 if self.single else 7.0] * (width - 2)
         signature_block(sheet, s, row + 1, widths,
-                        Signers(role=L.CHAIR if self.data.cluster else L.COMMANDER))
+                        Signers.of(self.rules.report,
+                                   L.CHAIR if self.data.cluster else L.COMMANDER))
         print_setup(sheet, top, top + 1)
         return sheet, top + 2
 

@@ -88,7 +88,7 @@ def write_ranking_sheet(workbook: Workbook, styles: Styles, result: ClusterResul
         sheet.set_row(r, row_height([(text, sum(WIDTHS))]))
         r += 1
     chart_rows = _chart(workbook, sheet, first, ranking, r + 1)
-    signature_block(sheet, styles, r + 2 + chart_rows, WIDTHS, Signers(role=L.CHAIR))
+    signature_block(sheet, styles, r + 2 + chart_rows, WIDTHS, Signers.of(meta.details, L.CHAIR))
     sheet.freeze_panes(first, 2)
     print_setup(sheet, header_row, header_row)
     return ranking

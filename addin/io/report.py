@@ -22,6 +22,7 @@ from addin.domain.cluster import ClusterResult
 from addin.domain.commendation_forms import group_commendations
 from addin.domain.models import Nomination
 from addin.domain.quotas import QuotaCheck
+from addin.domain.report_details import ReportDetails
 from addin.domain.rules import Rules, Title, format_ratio
 from addin.io.cells import column_letter
 from addin.io.fast_rows import BulkRows, splice_rows
@@ -65,6 +66,7 @@ class ReportMeta:
     period: str
     date: str
     rules_label: str
+    details: ReportDetails = ReportDetails()  # [bao_cao]: issuer, place, signers
 
 
 def _row_status(nom: Nomination) -> str:
@@ -82,8 +84,9 @@ def header_block(sheet: Worksheet, styles: Styles, title: str, meta: ReportMeta,
     """The national header, the title and its lines; returns the first free row."""
     if lines is None:
         lines = [f"Kỳ báo cáo: {meta.period or '—'}   —   Bộ quy tắc: {meta.rules_label}"]
-    head = PageHead(title=title, lines=lines, date=meta.date,
-                    issuer=meta.cluster if issuer is None else issuer)
+    given = meta.details.issuer or meta.cluster
+    head = PageHead(title=title, lines=lines, date=meta.date, place=meta.details.place,
+                    issuer=given if issuer is None else issuer)
     return national_header(sheet, styles, widths, head)
 
 
@@ -175,11 +178,11 @@ def _summary_sheet(sheet: Worksheet, workbook: Workbook, styles: Styles, result:
             totals[2 * i] += proposed[title.code]
             totals[2 * i + 1] += passed[title.code]
         checks = quota_by_unit.get(book.info.unit, [])
-        over = [c.quota_id for c in checks if c.ok is False]
+        over = over_names(rules, checks)
         unknown = any(c.ok is None and c.counted for c in checks)
         status = ((L.QUOTA_OVER_PREFIX + ", ".join(over)) if over else
                   (L.QUOTA_UNKNOWN if unknown else L.QUOTA_VERDICT[True]))
-        sheet.write_string(r, quota_c, status, styles.bad if over else styles.cell_wrap)
+        sheet.write_string(r, quota_c, status, styles.bad_wrap if over else styles.cell_wrap)
         errors = sum(1 for i in book.all_issues() if i.severity == "error")
         sheet.write_number(r, quota_c + 1, errors, styles.error if errors else styles.int)
         sheet.set_row(r, row_height([(book.info.unit, fixed[1].width),
@@ -192,16 +195,24 @@ def _summary_sheet(sheet: Worksheet, workbook: Workbook, styles: Styles, result:
     sum_cell(sheet, total_r, 3, first, last, headcount_total, styles)
     for i in range(2 * len(titles)):
         sum_cell(sheet, total_r, len(fixed) + i, first, last, totals[i], styles)
-    cluster_over = [c.quota_id for c in result.quota_checks if c.unit is None and c.ok is False]
+    cluster_over = over_names(rules, [c for c in result.quota_checks if c.unit is None])
     cluster_status = ((L.QUOTA_OVER_PREFIX + ", ".join(cluster_over)) if cluster_over
                       else L.QUOTA_VERDICT[True])
-    sheet.write_string(total_r, quota_c, cluster_status, styles.total_label)
+    sheet.write_string(total_r, quota_c, cluster_status,
+                       styles.bad_wrap if cluster_over else styles.total_label)
+    if cluster_over:  # title names are long: the row grows to show them whole
+        sheet.set_row(total_r, row_height([(cluster_status, SUMMARY_TAIL[0].width)]))
     sum_cell(sheet, total_r, quota_c + 1, first, last,
              sum(1 for b in books for i in b.all_issues() if i.severity == "error"), styles)
     row = _chart(workbook, sheet, styles, titles, len(fixed), total_r, totals, widths, total_r + 2)
-    signature_block(sheet, styles, row + 1, widths, Signers(role=L.CHAIR))
+    signature_block(sheet, styles, row + 1, widths, Signers.of(meta.details, L.CHAIR))
     sheet.freeze_panes(first, 2)
     print_setup(sheet, top, sub)
+
+
+def over_names(rules: Rules, checks: Iterable[QuotaCheck]) -> list[str]:
+    """The titles whose quota is exceeded, by name, once each (a title may have two quotas)."""
+    return list(dict.fromkeys(rules.title(c.title).name for c in checks if c.ok is False))
 
 
 def sum_cell(sheet: Worksheet, row: int, col: int, first: int, last: int, value: int,
@@ -423,7 +434,7 @@ def _quota_sheet(workbook: Workbook, styles: Styles, result: ClusterResult, rule
             Styled(L.QUOTA_VERDICT[check.ok], "bad" if check.ok is False else "cell"),
             quota.source + ("" if quota.verified else f" — {L.TO_CHECK}"), check.cluster])
     last = write_table(sheet, styles, header_row, columns, rows)
-    signature_block(sheet, styles, last + 2, widths, Signers(role=L.CHAIR))
+    signature_block(sheet, styles, last + 2, widths, Signers.of(meta.details, L.CHAIR))
     sheet.freeze_panes(header_row + 1, 2)
     print_setup(sheet, header_row, header_row)
 

@@ -3,7 +3,8 @@
 
 "Xếp hạng" shows the ranking; this sheet keeps what it was computed from, so that the next level,
 reading the report as an input (addin.io.report_input), ranks the units on the same scores and
-under its own covenant, as it would from the units' files.
+under its own covenant, as it would from the units' files. The sheet is hidden: it is not
+printed (6 pages of the demo's 20), and a reader finds it all the same.
 """
 
 from __future__ import annotations
@@ -47,3 +48,6 @@ def write_score_detail(workbook: Workbook, styles: Styles, result: ClusterResult
                 ([i, *values] for i, values in enumerate(rows, start=1)))
     sheet.freeze_panes(header_row + 1, 2)
     print_setup(sheet, header_row, header_row)
+    # Carried for the next level (report_input reads hidden sheets), not for the chair to sign:
+    # hidden, so the printed report holds only its pages ("Bỏ ẩn trang" shows it in Excel).
+    sheet.hide()

@@ -93,11 +93,11 @@ def rollup_bytes(summaries: list[ClusterSummary], rules: Rules, date: str | None
     periods = Counter(s.period for s in summaries if s.period)
     meta = ReportMeta(cluster="", period=periods.most_common(1)[0][0] if periods else "",
                       date=rollup_date(summaries, date),
-                      rules_label=f"{rules.name} {rules.version}")
+                      rules_label=f"{rules.name} {rules.version}", details=rules.report)
     lines = [f"Kỳ báo cáo: {meta.period or '—'}   —   Số cụm thi đua: {len(summaries)}   —   "
              f"Bộ quy tắc: {meta.rules_label}"]
     titles = shown_titles(rules, (code for s in summaries for code, n in s.proposed.items() if n))
-    signers = Signers(role=L.COMMANDER)
+    signers = Signers.of(meta.details, L.COMMANDER)
 
     sheet = workbook.add_worksheet("Các cụm")
     widths = [c.width for c in CLUSTER_COLUMNS]

@@ -22,6 +22,7 @@ from addin.domain import labels as L
 from addin.domain.issues import Issue, make_issue
 from addin.domain.models import Nomination
 from addin.domain.rules import Rules, Title, format_ratio
+from addin.domain.rules_text import title_conditions
 from addin.domain.spellings import lookup_spellings, prefix_spellings
 from addin.domain.validation import validate_nomination
 from addin.io.cells import column_letter, to_count, to_number, to_text
@@ -71,27 +72,28 @@ COLUMN_WIDTHS = {"seq": 5, "full_name": 24, "name": 28, "rank": 11, "position": 
                  "cstt": 9, "cstdcs": 9, "disciplined": 9, "form": 34, "kind": 14,
                  "level": 12, "collectives": 10, "individuals": 10}
 
-# Columns of the "Quy tắc" sheet: (key, header). Numeric helpers carry each rule in integers.
+# Columns of the "Quy tắc" sheet: (key, header). A person reads a title's name, kind and
+# conditions in words; the formulas read the code and the integer twins of each rule (exact
+# arithmetic), kept after them, hidden and not printed. Formulas reach every column by its
+# defined name (rule_name), so the order is free.
 RULE_COLUMNS = (
-    ("code", "Mã"), ("name", "Danh hiệu"), ("kind", "Loại"), ("threshold", "Ngưỡng phiếu"),
-    ("comparison", "So sánh"), ("denominator", "Mẫu số"), ("quorum", "Túc số dự họp"),
-    ("th_num", "Ngưỡng (tử)"), ("th_den", "Ngưỡng (mẫu)"), ("strict", "Trên hẳn (1/0)"),
-    ("of_members", "Mẫu số là tổng số (1/0)"), ("q_num", "Túc số (tử)"), ("q_den", "Túc số (mẫu)"),
-    ("initiative", "Cần sáng kiến (1/0)"), ("streak", "Số năm liên tục tối thiểu"),
-    ("has_criteria", "Có tiêu chuẩn tập thể (1/0)"), ("c_num", "Tỷ lệ CSTT (tử)"),
-    ("c_den", "Tỷ lệ CSTT (mẫu)"), ("c_strict", "CSTT trên hẳn (1/0)"),
-    ("c_cstdcs", "CSTĐCS tối thiểu"), ("c_disc", "Kỷ luật tối đa"),
+    ("name", "Danh hiệu"), ("kind", "Loại"), ("conditions", "Điều kiện xét tặng"),
     ("source", "Nguồn"), ("verified", "Kiểm chứng"),
+    ("code", "Mã"), ("th_num", "Ngưỡng (tử)"), ("th_den", "Ngưỡng (mẫu)"),
+    ("strict", "Trên hẳn (1/0)"), ("of_members", "Mẫu số là tổng số (1/0)"),
+    ("q_num", "Túc số (tử)"), ("q_den", "Túc số (mẫu)"), ("initiative", "Cần sáng kiến (1/0)"),
+    ("streak", "Số năm liên tục tối thiểu"), ("has_criteria", "Có tiêu chuẩn tập thể (1/0)"),
+    ("c_num", "Tỷ lệ CSTT (tử)"), ("c_den", "Tỷ lệ CSTT (mẫu)"),
+    ("c_strict", "CSTT trên hẳn (1/0)"), ("c_cstdcs", "CSTĐCS tối thiểu"),
+    ("c_disc", "Kỷ luật tối đa"),
 )
 _RULE_COL = {key: i for i, (key, _) in enumerate(RULE_COLUMNS)}
 # "No upper bound" as the formulas compare it (a count never reaches it); shown as the words.
 NO_LIMIT = 999_999
-# Integer twins of the readable columns (threshold, comparison, denominator, quorum): the
-# formulas read them, a person reads the readable ones, so they are hidden and not printed.
-_RULE_HIDDEN = ("th_num", "th_den", "strict", "of_members", "q_num", "q_den")
-_RULE_WIDTH = {"code": 10, "c_disc": 14, "name": 22, "kind": 8, "threshold": 8, "comparison": 7,
-               "denominator": 12, "quorum": 8, "source": 40, "verified": 11}
-_RULE_WRAP = ("name", "denominator", "source", "verified")
+_RULE_SHOWN = ("name", "kind", "conditions", "source", "verified")
+_RULE_HIDDEN = tuple(key for key, _ in RULE_COLUMNS if key not in _RULE_SHOWN)
+_RULE_WIDTH = {"name": 22, "kind": 8, "conditions": 64, "source": 44, "verified": 13}
+_RULE_WRAP = ("name", "conditions", "source", "verified")
 
 
 def rule_name(key: str) -> str:
@@ -110,13 +112,11 @@ class UnitData:
     scores: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # code -> self, cluster…
 
 
-def _rule_row(title: Title) -> dict[str, Any]:
+def _rule_row(rules: Rules, title: Title) -> dict[str, Any]:
     vote, criteria = title.vote, title.criteria
     return {
         "code": title.code, "name": title.name, "kind": KIND_LABEL[title.kind],
-        "threshold": format_ratio(vote.threshold), "comparison": vote.comparison,
-        "denominator": "Tổng số thành viên" if vote.denominator == "members" else "Số có mặt",
-        "quorum": format_ratio(vote.quorum),
+        "conditions": title_conditions(rules, title),
         "th_num": vote.threshold.numerator, "th_den": vote.threshold.denominator,
         "strict": int(vote.comparison == ">"), "of_members": int(vote.denominator == "members"),
         "q_num": vote.quorum.numerator, "q_den": vote.quorum.denominator,
@@ -139,9 +139,9 @@ def _write_rules_sheet(workbook: Workbook, styles: Styles, rules: Rules) -> None
     end = len(RULE_COLUMNS) - 1  # across every column: the hidden ones take no width
     sheet.merge_range(0, 0, 0, end, f"QUY TẮC BÌNH XÉT — {rules.label} (phiên bản {rules.version})",
                       styles.title)
-    sheet.merge_range(1, 0, 1, end, "Trang này được tạo từ bộ quy tắc; không sửa tay. Các cột số "
-                      "là quy tắc viết dưới dạng số nguyên để công thức tính chính xác.",
-                      styles.subtitle)
+    sheet.merge_range(1, 0, 1, end, "Trang này được tạo từ bộ quy tắc; không sửa tay. Các cột "
+                      "ẩn bên phải ghi cùng quy tắc dưới dạng số nguyên để công thức tính chính "
+                      "xác.", styles.subtitle)
     widths = []
     for c, (key, header) in enumerate(RULE_COLUMNS):
         sheet.write_string(3, c, header, styles.header)
@@ -152,7 +152,7 @@ def _write_rules_sheet(workbook: Workbook, styles: Styles, rules: Rules) -> None
                                  if w), 32.0))
     titles = list(rules.titles.values())
     for r, title in enumerate(titles, start=4):
-        values = _rule_row(title)
+        values = _rule_row(rules, title)
         for key, c in _RULE_COL.items():
             value = values[key]
             if isinstance(value, int):
@@ -164,9 +164,10 @@ def _write_rules_sheet(workbook: Workbook, styles: Styles, rules: Rules) -> None
     for key, c in _RULE_COL.items():
         col = column_letter(c)
         workbook.define_name(rule_name(key), f"='{RULES_SHEET}'!${col}${first}:${col}${last}")
-    sheet.freeze_panes(4, 2)
+    sheet.freeze_panes(4, 1)
     sheet.protect("", {"format_columns": True})
     print_setup(sheet, 3, 3)
+    sheet.fit_to_pages(1, 1)  # a reference page: every title on one sheet of paper
 
 
 def _list_values(rules: Rules) -> dict[str, list[str]]:

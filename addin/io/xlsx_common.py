@@ -90,9 +90,11 @@ class Styles:
         self.warning_wrap = fmt(bg_color="#FFE699", text_wrap=True, **border)
         self.ok = fmt(bg_color="#C6EFCE", **border)
         self.bad = fmt(bg_color="#FFC7CE", **border)
+        self.bad_wrap = fmt(bg_color="#FFC7CE", text_wrap=True, **border)
         # The national header and signature blocks of printed pages (addin.io.page_blocks).
         self.page_bold = fmt(bold=True, align="center", valign="vcenter", text_wrap=True)
         self.page_italic = fmt(italic=True, align="center", valign="vcenter", text_wrap=True)
+        self.page_name = fmt(bold=True, align="center", valign="bottom", text_wrap=True)
         self.page_title = fmt(bold=True, font_size=13, align="center", valign="vcenter",
                               text_wrap=True)
 

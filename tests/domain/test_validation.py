@@ -1,3 +1,4 @@
+import re
 from dataclasses import replace
 
 import pytest
@@ -160,3 +161,14 @@ def test_judged_copies_every_field_like_replace():
     nom = person(seq="3", streak=2, sections=("I. CSTT",), invalid=frozenset({"agree"}))
     changes = dict(title="CSTT", percent=70.0, reached=True, passed=True, unit="Đại đội 1")
     assert judged(nom, **changes) == replace(nom, **changes)
+
+
+def test_quota_messages_name_titles_not_codes(rules):
+    """Issue 13 §2: title names wherever a person reads them; the issue code stays the same."""
+    people = [person(row=5 + i, name=f"Người {i}", title_text="Chiến sĩ thi đua cơ sở",
+                     initiative="x", agree=9) for i in range(4)]
+    book, _ = validate_unit(unit("a.xlsx", people, headcount=30), rules)
+    [issue] = [i for i in book.issues if i.code == Code.QUOTA_EXCEEDED]
+    assert "Chiến sĩ thi đua cơ sở" in issue.message
+    assert "Chiến sĩ thi đua toàn quân" in issue.message  # counted with it, by name
+    assert not re.search(r"\bCSTD(CS|TQ|TQG)\b", issue.message), issue.message

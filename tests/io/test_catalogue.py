@@ -112,7 +112,8 @@ def test_a_cluster_proposing_every_title_in_common_spellings_is_counted_and_grou
         "unknown_form"]  # the one form of no catalogue, kept and reported
     # Every error left is the one-flag-per-cluster quota: several units proposed a Cờ thi đua.
     errors = [i for i in payload["issues"] if i["severity"] == "error"]
-    assert errors and all(i["code"] == "quota_exceeded" and "(CTD)" in i["message"]
+    assert errors and all(i["code"] == "quota_exceeded"
+                          and i["message"].startswith(f"Vượt tỷ lệ xét tặng: {rules.title('CTD').name},")
                           for i in errors)
     assert set(payload["by_title"]) == set(rules.titles)
     for code, counts in payload["by_title"].items():
