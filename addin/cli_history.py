@@ -4,8 +4,9 @@ addin.history_app. The database is --db F, else $TDKT_DB, else tdkt-lich-su.sqli
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TypeVar
 
 import click
 
@@ -15,15 +16,23 @@ from addin.cli import _emit_json, _rules
 from addin.cli_errors import UsageProblem
 from addin.cli_options import force_option, history_db_option, json_option, rules_option
 from addin.domain import labels as L
+from addin.domain.history_model import (
+    EligibleList,
+    ImportState,
+)
 from addin.io.history_db import HistoryError
 from addin.io.xlsx_common import write_atomic
 
-STATUS_LABEL = {"imported": "đã nhập", "replaced": "đã nhập, thay tệp cũ",
-                "unchanged": "không đổi (đã có)", "unreadable": L.FILE_STATUS["unreadable"].lower(),
-                "skipped": "không nhập được"}
+STATUS_LABEL = {ImportState.IMPORTED: "đã nhập", ImportState.REPLACED: "đã nhập, thay tệp cũ",
+                ImportState.UNCHANGED: "không đổi (đã có)",
+                ImportState.UNREADABLE: L.FILE_STATUS["unreadable"].lower(),
+                ImportState.SKIPPED: "không nhập được"}
 
 
-def _guard(action: Any) -> Any:
+T = TypeVar("T")
+
+
+def _guard(action: Callable[[], T]) -> T:
     try:
         return action()
     except (happ.MissingDatabase, HistoryError, app.RefusedOutput) as exc:
@@ -49,21 +58,20 @@ def history() -> None:
 def import_cmd(paths: tuple[str, ...], db: str, rules_path: str | None, as_json: bool) -> None:
     """Nhập bảng tính đơn vị, thư mục cụm vào cơ sở dữ liệu lịch sử."""
     rules = _rules(rules_path, paths[0])
-    outcome = _guard(lambda: happ.import_paths(list(paths), db, rules))
+    result = _guard(lambda: happ.import_paths(list(paths), db, rules))
     if as_json:
-        _emit_json(outcome.payload)
-        sys.exit(outcome.exit_code)
-    if not outcome.payload["files"]:
+        _emit_json(result.to_json())
+        sys.exit(result.exit_code)
+    if not result.files:
         click.echo("Không có bảng tính nào để nhập.", err=True)
-    for f in outcome.payload["files"]:
-        head = f["path"] + (f" — {f['unit']}" if f["unit"] else "") + \
-            (f" — {f['period']}" if f["period"] else "")
-        extra = f" (thay {f['replaced']})" if f["replaced"] else ""
-        click.echo(f"{head}: {STATUS_LABEL[f['status']]}{extra}")
-    for issue in outcome.payload["issues"]:
-        click.echo(f"  {issue['file']} ({issue['code']}): {issue['message']}")
+    for f in result.files:
+        head = f.path + (f" — {f.unit}" if f.unit else "") + (f" — {f.period}" if f.period else "")
+        extra = f" (thay {f.replaced})" if f.replaced else ""
+        click.echo(f"{head}: {STATUS_LABEL[f.status]}{extra}")
+    for issue in result.issues:
+        click.echo(f"  {issue.file} ({issue.code}): {issue.message}")
     click.echo(f"Cơ sở dữ liệu: {db}")
-    sys.exit(outcome.exit_code)
+    sys.exit(result.exit_code)
 
 
 @history.command("show")
@@ -73,28 +81,27 @@ def import_cmd(paths: tuple[str, ...], db: str, rules_path: str | None, as_json:
 @json_option
 def show_cmd(db: str, unit: str | None, person: str | None, as_json: bool) -> None:
     """Cơ sở dữ liệu đang có gì: các kỳ, các đơn vị, danh hiệu của một người theo năm."""
-    data = _guard(lambda: happ.show(db, unit, person))
+    view = _guard(lambda: happ.show(db, unit, person))
     if as_json:
-        _emit_json(data)
+        _emit_json(view.to_json())
         return
-    click.echo(f"Cơ sở dữ liệu {db} (phiên bản {data['schema_version']})")
-    for p in data["periods"]:
-        click.echo(f"  {p['period']}: {p['files']} tệp")
-    for u in data["units"]:
-        state = "" if u["in_force"] else " (đã bị thay)"
-        click.echo(f"  {u['unit']} — {u['period']}: {u['file']}{state}")
-    for r in data["replacements"]:
-        click.echo(f"  Thay tệp {r['unit']} — {r['period']}: {r['old']} → {r['new']} ({r['at']})")
-    if person and not data.get("persons"):
+    click.echo(f"Cơ sở dữ liệu {db} (phiên bản {view.schema_version})")
+    for p in view.periods:
+        click.echo(f"  {p.period}: {p.files} tệp")
+    for u in view.units:
+        state = "" if u.in_force else " (đã bị thay)"
+        click.echo(f"  {u.unit} — {u.period}: {u.file}{state}")
+    for r in view.replacements:
+        click.echo(f"  Thay tệp {r.unit} — {r.period}: {r.old} → {r.new} ({r.at})")
+    if person and not view.persons:
         click.echo(f"Không tìm thấy ai có họ tên hoặc số hiệu “{person}” trong cơ sở dữ liệu "
                    "(kiểm tra chính tả, hoặc nhập kỳ có người này bằng tdkt history import).")
-    for p in data.get("persons", []):
-        who = p["name"] + (f", số hiệu {p['service_no']}" if p["service_no"] else "") + \
-            (f", sinh {p['birth_year']}" if p["birth_year"] else "")
+    for someone in view.persons or ():
+        who = someone.name + (f", số hiệu {someone.service_no}" if someone.service_no else "") \
+            + (f", sinh {someone.birth_year}" if someone.birth_year else "")
         click.echo(who)
-        for t in p["titles"]:
-            click.echo(f"  {t['period']}: {t['title']} ({t['unit']}) — "
-                       f"{'đạt' if t['passed'] else 'không đạt'}")
+        for t in someone.titles:
+            click.echo(f"  {t.period}: {t.title} ({t.unit}) — {'đạt' if t.passed else 'không đạt'}")
 
 
 @history.command("eligible")
@@ -109,19 +116,19 @@ def eligible_cmd(year: int, db: str, out: str | None, rules_path: str | None,
     """Ai đủ số năm liên tục để được đề nghị danh hiệu tiếp theo trong năm Y."""
     rules = _rules(rules_path)
     _writable(out, force)
-    rows = _guard(lambda: happ.eligible_list(db, year, rules))
+    found = EligibleList(year, _guard(lambda: happ.eligible_list(db, year, rules)), out)
     if out:
         from addin.io.history_sheets import eligible_workbook_bytes
 
-        write_atomic(out, eligible_workbook_bytes(rows, year))
+        write_atomic(out, eligible_workbook_bytes(found.rows, year))
     if as_json:
-        _emit_json({"year": year, "eligible": rows, "output": out})
+        _emit_json(found.to_json())
         return
-    for r in rows:
-        click.echo(f"{r['award_name']}: {r['name']} ({r['unit']}) — {r['requires']} các năm "
-                   f"{', '.join(str(y) for y in r['years'])}"
-                   + ("" if r["verified"] else " [quy tắc CẦN KIỂM TRA]"))
-    click.echo(f"Tổng: {len(rows)} đề nghị đủ điều kiện năm {year}.")
+    for r in found.rows:
+        click.echo(f"{r.award_name}: {r.name} ({r.unit}) — {r.requires} các năm "
+                   f"{', '.join(str(y) for y in r.years)}"
+                   + ("" if r.verified else " [quy tắc CẦN KIỂM TRA]"))
+    click.echo(f"Tổng: {len(found.rows)} đề nghị đủ điều kiện năm {year}.")
     if out:
         click.echo(f"Đã ghi: {out}")
 
@@ -141,5 +148,6 @@ def report_cmd(year_from: int, year_to: int, cluster: str | None, db: str, out: 
         raise UsageProblem("--to phải từ --from trở đi")
     rules = _rules(rules_path)
     _writable(out, force)
-    written = _guard(lambda: happ.period_report(db, year_from, year_to, cluster, out, rules))
-    click.echo(f"Đã ghi báo cáo {written['period']}: {out} ({written['nominations']} đề nghị)")
+    written = _guard(
+        lambda: happ.period_report(db, year_from, year_to, cluster, out, rules))
+    click.echo(f"Đã ghi báo cáo {written.period}: {out} ({written.nominations} đề nghị)")

@@ -137,5 +137,5 @@ def run(root: Path, rules: Rules) -> dict[str, Any]:
     write_atomic(results / "du-dieu-kien-2024.xlsx", eligible_workbook_bytes(eligible, 2024))
     report = history_app.period_report(str(db), 2019, 2024, None,
                                        str(results / "dai-hoi-2019-2024.xlsx"), rules)
-    return {"db": str(db), "files": len(imported.payload["files"]), "claims": claims,
-            "eligible": eligible, "report": report["output"]}
+    return {"db": str(db), "files": len(imported.files), "claims": claims,
+            "eligible": eligible, "report": report.output}

@@ -8,10 +8,24 @@ import hashlib
 import os
 import sqlite3
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
-from addin.app import EXIT_ERRORS, EXIT_NOTHING, EXIT_OK, Outcome
+from addin.app import EXIT_ERRORS, EXIT_NOTHING, EXIT_OK
+from addin.domain.history_model import (
+    EligibleRow,
+    HistoryView,
+    ImportedFile,
+    ImportResult,
+    ImportState,
+    PeriodFiles,
+    PeriodReportResult,
+    PersonTitles,
+    Replacement,
+    SubjectKind,
+    TitleHeld,
+    UnitFile,
+)
 from addin.domain.issues import Code, Issue, make_issue
 from addin.domain.models import UnitWorkbook
 from addin.domain.periods import Period, PeriodKind, parse_period
@@ -52,24 +66,24 @@ def _sha256(path: Path) -> str | None:
         return None
 
 
-def _file_entry(book: UnitWorkbook, status: str, period: Period | None) -> dict[str, Any]:
-    return {"path": book.path, "unit": book.info.unit or None,
-            "period": period.label if period else (book.info.period or None), "status": status,
-            "sha256": book.sha256 or None, "individuals": len(book.individuals),
-            "collectives": len(book.collectives), "replaced": None}
+def _file_entry(book: UnitWorkbook, status: ImportState, period: Period | None) -> ImportedFile:
+    return ImportedFile(path=book.path, unit=book.info.unit or None,
+                        period=period.label if period else (book.info.period or None),
+                        status=status, sha256=book.sha256 or None,
+                        individuals=len(book.individuals), collectives=len(book.collectives))
 
 
 def _prepare_book(book: UnitWorkbook, rules: Rules
-                  ) -> tuple[dict[str, Any], list[Issue], hdb.PreparedBook | None]:
+                  ) -> tuple[ImportedFile, list[Issue], hdb.PreparedBook | None]:
     """Validate one book and keep what the database stores, or say why it cannot go in."""
     if not book.readable:
-        return _file_entry(book, "unreadable", None), list(book.issues), None
+        return _file_entry(book, ImportState.UNREADABLE, None), list(book.issues), None
     if book.skipped:  # a copy its cluster report left out: never replaces the unit's data
-        return _file_entry(book, "skipped", None), list(book.issues), None
+        return _file_entry(book, ImportState.SKIPPED, None), list(book.issues), None
     book = validate_unit(book, rules).book  # the computed result of every row is what is stored
     period = parse_period(book.info.period)
     if book.info.unit and period is not None:
-        return _file_entry(book, "imported", period), [], hdb.prepare(book, period)
+        return _file_entry(book, ImportState.IMPORTED, period), [], hdb.prepare(book, period)
     if period is None and book.info.period:
         issue = make_issue(Code.PERIOD_UNPARSED, f'"{book.info.period}"', file=book.path,
                            sheet=book.info.sheet, row=book.info.rows.get("period"), column="B")
@@ -77,11 +91,11 @@ def _prepare_book(book: UnitWorkbook, rules: Rules
         field = "Kỳ báo cáo" if book.info.unit else "Đơn vị"
         issue = make_issue(Code.MISSING_VALUE, f'"{field}" (không nhập được)', file=book.path,
                            sheet=book.info.sheet)
-    return _file_entry(book, "skipped", period), [issue], None
+    return _file_entry(book, ImportState.SKIPPED, period), [issue], None
 
 
 def _prepare_file(real: Path, shown: str, rules: Rules
-                  ) -> list[tuple[dict[str, Any], list[Issue], hdb.PreparedBook | None]]:
+                  ) -> list[tuple[ImportedFile, list[Issue], hdb.PreparedBook | None]]:
     """Read, validate and slim one file (in a contained reading worker: only slim rows travel
     back). A tdkt cluster report gives the unit books it holds (addin.io.report_input, the
     same reading as consolidate's)."""
@@ -94,7 +108,7 @@ ROUND = 64
 
 
 def _prepare_all(files: list[tuple[Path, str]], rules: Rules
-                 ) -> Iterator[tuple[dict[str, Any], list[Issue], hdb.PreparedBook | None]]:
+                 ) -> Iterator[tuple[ImportedFile, list[Issue], hdb.PreparedBook | None]]:
     """The prepared files, in order. Each file is read in the reading workers of
     addin/io/sandbox.py (memory and time limits: a hostile file costs only itself)."""
     workers = max(1, min(os.cpu_count() or 1, len(files)))
@@ -105,32 +119,31 @@ def _prepare_all(files: list[tuple[Path, str]], rules: Rules
                                          strict=True):
             if isinstance(result, WorkerLost):
                 lost = unreadable(shown, str(result), _sha256(real) or "")
-                yield _file_entry(lost, "unreadable", None), list(lost.issues), None
+                yield _file_entry(lost, ImportState.UNREADABLE, None), list(lost.issues), None
             else:
                 yield from result
 
 
-def import_paths(paths: list[str], db: str, rules: Rules) -> Outcome:
+def import_paths(paths: list[str], db: str, rules: Rules) -> ImportResult:
     """Unit workbooks, cluster folders and cluster reports → the database, in one transaction.
     A file already in force (same SHA-256) is not even read again."""
     files = history_files(paths)
     if not files:
-        return Outcome({"files": [], "issues": [], "db": db}, EXIT_NOTHING)
+        return ImportResult((), (), db, EXIT_NOTHING)
     conn = hdb.connect(db)
     try:
         hashes = {shown: _sha256(real) for real, shown in files}
         known = hdb.known_hashes(conn, [h for h in hashes.values() if h])
-        entries: list[dict[str, Any]] = []
+        entries: list[ImportedFile] = []
         issues: list[Issue] = []
         to_read = []
         for real, shown in files:
             if hashes[shown] in known:
-                entries.append({"path": shown, "unit": None, "period": None,
-                                "status": "unchanged", "sha256": hashes[shown],
-                                "individuals": None, "collectives": None, "replaced": None})
+                entries.append(ImportedFile(shown, None, None, ImportState.UNCHANGED,
+                                            hashes[shown], None, None))
             else:
                 to_read.append((real, shown))
-        by_path: dict[str, dict[str, Any]] = {}
+        by_path: dict[str, int] = {}  # a prepared book's place in entries
 
         def prepared() -> Iterator[hdb.PreparedBook]:
             # Written as the readers deliver them: reading and writing overlap, and only one
@@ -139,19 +152,19 @@ def import_paths(paths: list[str], db: str, rules: Rules) -> Outcome:
                 entries.append(entry)
                 issues.extend(found)
                 if book is not None:
-                    by_path[book.path] = entry
+                    by_path[book.path] = len(entries) - 1
                     yield book
 
         summary = hdb.import_books(conn, prepared()) if to_read else hdb.ImportSummary()
     finally:
         conn.close()
     for done in summary.files:
-        by_path[done.path]["status"] = done.status
-        by_path[done.path]["replaced"] = done.replaced
+        at = by_path[done.path]
+        entries[at] = replace(entries[at], status=ImportState(done.status),
+                              replaced=done.replaced)
     issues.extend(summary.issues)
-    failed = any(e["status"] in ("unreadable", "skipped") for e in entries)
-    return Outcome({"files": entries, "issues": [i.as_dict() for i in issues], "db": db},
-                          EXIT_ERRORS if failed else EXIT_OK)
+    failed = any(e.status.failed for e in entries)
+    return ImportResult(tuple(entries), tuple(issues), db, EXIT_ERRORS if failed else EXIT_OK)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -173,7 +186,7 @@ def streak_history(books: list[UnitWorkbook], rules: Rules, db: str) -> StreakHi
 
 
 # ----------------------------------------------------------------------------------------------
-def eligible_list(db: str, year: int, rules: Rules) -> list[dict[str, Any]]:
+def eligible_list(db: str, year: int, rules: Rules) -> tuple[EligibleRow, ...]:
     """Who may be proposed in `year` for the next title of each chain, with the proof."""
     conn = open_existing(db)
     try:
@@ -181,75 +194,71 @@ def eligible_list(db: str, year: int, rules: Rules) -> list[dict[str, Any]]:
         groups, collectives = hdb.collective_records(conn)
     finally:
         conn.close()
-    rows: list[dict[str, Any]] = []
+    rows: list[EligibleRow] = []
     for kind, records, subjects in (("individual", people, persons),
                                     ("collective", groups, collectives)):
         chains = tuple(c for c in rules.chains if c.kind == kind)
         for found in eligible(records, chains, year):
             who = subjects[found.subject]
-            rows.append({
-                "kind": kind, "name": who.name, "unit": who.unit,
-                "service_no": who.service_no or None, "birth_year": who.birth_year,
-                "chain": found.chain.id, "requires": found.chain.requires,
-                "award": found.chain.award, "award_name": found.chain.award_name,
-                "years": list(found.years), "source": found.chain.source,
-                "verified": found.chain.verified})
-    rows.sort(key=lambda r: (r["kind"], r["chain"], r["unit"], r["name"], r["service_no"] or ""))
-    return rows
+            rows.append(EligibleRow(
+                kind=SubjectKind(kind), name=who.name, unit=who.unit,
+                service_no=who.service_no or None, birth_year=who.birth_year,
+                chain=found.chain.id, requires=found.chain.requires, award=found.chain.award,
+                award_name=found.chain.award_name, years=tuple(found.years),
+                source=found.chain.source, verified=found.chain.verified))
+    rows.sort(key=lambda r: (r.kind, r.chain, r.unit, r.name, r.service_no or ""))
+    return tuple(rows)
 
 
 # ----------------------------------------------------------------------------------------------
-def show(db: str, unit: str | None, person: str | None) -> dict[str, Any]:
+def show(db: str, unit: str | None, person: str | None) -> HistoryView:
     """What the database holds: periods and units, or one unit's files, or a person's titles."""
     conn = open_existing(db)
     try:
-        data: dict[str, Any] = {"db": db, "schema_version": hdb.schema_version(conn)}
-        data["periods"] = [
-            {"period": label, "files": n} for label, n in conn.execute(
+        periods = tuple(
+            PeriodFiles(label, n) for label, n in conn.execute(
                 "SELECT p.label, COUNT(*) FROM imports i JOIN periods p ON p.id = i.period_id "
-                "WHERE i.active = 1 GROUP BY p.id ORDER BY p.year_from, p.year_to, p.kind")]
+                "WHERE i.active = 1 GROUP BY p.id ORDER BY p.year_from, p.year_to, p.kind"))
         where, args = ("WHERE u.key = ?", [fold(unit)]) if unit else ("", [])
-        data["units"] = [
-            {"unit": name, "period": label, "file": path, "sha256": sha, "in_force": bool(active),
-             "imported_at": at} for name, label, path, sha, active, at in conn.execute(
+        units = tuple(
+            UnitFile(name, label, path, sha, bool(active), at)
+            for name, label, path, sha, active, at in conn.execute(
                 "SELECT u.name, p.label, i.path, i.sha256, i.active, i.imported_at FROM imports i "
                 "JOIN units u ON u.id = i.unit_id JOIN periods p ON p.id = i.period_id "
-                f"{where} ORDER BY u.key, p.year_from, p.kind, i.active DESC, i.id", args)]
-        data["replacements"] = [
-            {"unit": name, "period": label, "old": old, "new": new, "at": at}
+                f"{where} ORDER BY u.key, p.year_from, p.kind, i.active DESC, i.id", args))
+        replacements = tuple(
+            Replacement(name, label, old, new, at)
             for name, label, old, new, at in conn.execute(
                 "SELECT u.name, p.label, o.path, n.path, r.replaced_at FROM replacements r "
                 "JOIN imports o ON o.id = r.old_import_id JOIN imports n ON n.id = r.new_import_id "
                 "JOIN units u ON u.id = o.unit_id JOIN periods p ON p.id = o.period_id "
-                f"{where} ORDER BY r.id", args)]
-        if person:
-            data["persons"] = _person_titles(conn, person)
-        return data
+                f"{where} ORDER BY r.id", args))
+        return HistoryView(db, hdb.schema_version(conn), periods, units, replacements,
+                           _person_titles(conn, person) if person else None)
     finally:
         conn.close()
 
 
-def _person_titles(conn: sqlite3.Connection, text: str) -> list[dict[str, Any]]:
+def _person_titles(conn: sqlite3.Connection, text: str) -> tuple[PersonTitles, ...]:
     rows = conn.execute(
         "SELECT id, name, COALESCE(service_no, ''), birth_year FROM persons "
         "WHERE name_key = ? OR service_no = ? ORDER BY id",
         (name_key(text), service_key(text) or None)).fetchall()
     people = []
     for pid, name, service, birth in rows:
-        titles = [{"period": label, "unit": unit, "title": title, "passed": bool(passed)}
-                  for label, unit, title, passed in conn.execute(
+        titles = tuple(TitleHeld(label, unit, title, bool(passed))
+                       for label, unit, title, passed in conn.execute(
                       "SELECT p.label, u.name, COALESCE(n.title, n.title_text), n.passed "
                       "FROM nominations n JOIN imports i ON i.id = n.import_id AND i.active = 1 "
                       "JOIN periods p ON p.id = i.period_id JOIN units u ON u.id = i.unit_id "
-                      "WHERE n.person_id = ? ORDER BY p.year_from, p.kind", (pid,))]
-        people.append({"name": name, "service_no": service or None, "birth_year": birth,
-                       "titles": titles})
-    return people
+                      "WHERE n.person_id = ? ORDER BY p.year_from, p.kind", (pid,)))
+        people.append(PersonTitles(name, service or None, birth, titles))
+    return tuple(people)
 
 
 # ----------------------------------------------------------------------------------------------
 def period_report(db: str, first: int, last: int, cluster: str | None, out: str, rules: Rules
-                  ) -> dict[str, Any]:
+                  ) -> PeriodReportResult:
     """The period workbook from the database: a five-year congress report, or one year (with
     its 6-month report) when first == last."""
     from addin.io.period_report import PeriodData, columns_for, period_report_bytes
@@ -286,7 +295,7 @@ def period_report(db: str, first: int, last: int, cluster: str | None, out: str,
     content, facts = period_report_bytes(data, rules)
     write_atomic(out, content)
     label = f"giai đoạn {first}–{last}" if first < last else f"năm {first}"
-    return {"period": label, "output": out, **facts}
+    return PeriodReportResult(period=label, output=out, **facts)
 
 
 def _and_above(code: str, rules: Rules) -> list[str]:

@@ -210,8 +210,8 @@ def bench_report(data: Path, scale: float) -> None:
         facts = history_app.period_report(str(db), 2019, 2023, None, str(Path(tmp) / "r.xlsx"),
                                           rules)
         wall = time.perf_counter() - t
-    print(f"five-year report over {facts['nominations']:,} nominations "
-          f"({facts['units']} units): {wall:.1f} s (target ≤ 15 s)")
+    print(f"five-year report over {facts.nominations:,} nominations "
+          f"({facts.units} units): {wall:.1f} s (target ≤ 15 s)")
 
 
 def bench_streak(data: Path, scale: float) -> None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from typing import Any
 
 from addin.domain import fields as F
 from addin.domain import labels as L
+from addin.domain.history_model import EligibleRow, SubjectKind
 from addin.io.page_blocks import PageHead, national_header
 from addin.io.sheet_spec import Column, write_table
 from addin.io.xlsx_common import Styles, new_workbook, print_setup
@@ -25,16 +25,16 @@ COLUMNS = (
     Column("source", "Căn cứ", 50, wrap=True), Column("verified", "Kiểm chứng", 12))
 HEADERS = tuple(c.header for c in COLUMNS)
 WIDTHS = tuple(c.width for c in COLUMNS)
-KIND = {"individual": F.SHEET_INDIVIDUALS, "collective": F.SHEET_COLLECTIVES}
+KIND = {SubjectKind.INDIVIDUAL: F.SHEET_INDIVIDUALS, SubjectKind.COLLECTIVE: F.SHEET_COLLECTIVES}
 
 
-def _values(i: int, r: dict[str, Any]) -> list[object]:
-    return [i, KIND[r["kind"]], r["name"], r["unit"], r["service_no"], r["birth_year"],
-            r["award_name"], r["requires"], ", ".join(str(y) for y in r["years"]), r["source"],
-            (L.VERIFIED if r["verified"] else L.UNVERIFIED).lower()]
+def _values(i: int, r: EligibleRow) -> list[object]:
+    return [i, KIND[r.kind], r.name, r.unit, r.service_no, r.birth_year, r.award_name,
+            r.requires, ", ".join(str(y) for y in r.years), r.source,
+            (L.VERIFIED if r.verified else L.UNVERIFIED).lower()]
 
 
-def eligible_workbook_bytes(rows: Sequence[dict[str, Any]], year: int) -> bytes:
+def eligible_workbook_bytes(rows: Sequence[EligibleRow], year: int) -> bytes:
     buffer = io.BytesIO()
     workbook = new_workbook(buffer, f"Danh sách đủ điều kiện đề nghị năm {year}")
     styles = Styles(workbook)

@@ -16,9 +16,8 @@ def test_demo_history(tmp_path: Path, rules: Rules) -> None:
     (claim,) = done["claims"]
     assert claim["file"].endswith("nam-2023/cum-thi-dua-so-3/ban-chqs-krong-ana.xlsx")
     assert "2021, 2022" in claim["message"] and "2020" in claim["message"]
-    mover = [r for r in done["eligible"] if r["name"] == demo_history.MOVER["full_name"]
-             and r["chain"] == "CSTDTQ"]
-    assert [(r["unit"], r["years"]) for r in mover] == [("Ban CHQS huyện M'Đrắk",
-                                                          [2021, 2022, 2023])]
+    mover = [r for r in done["eligible"] if r.name == demo_history.MOVER["full_name"]
+             and r.chain == "CSTDTQ"]
+    assert [(r.unit, r.years) for r in mover] == [("Ban CHQS huyện M'Đrắk", (2021, 2022, 2023))]
     assert Path(done["report"]).is_file()
     assert (tmp_path / "ket-qua" / "du-dieu-kien-2024.xlsx").is_file()

@@ -52,16 +52,16 @@ def test_import_is_idempotent_by_sha256(tmp_path: Path, rules: Rules) -> None:
     three_years(tmp_path / "in")
     first = happ.import_paths([str(tmp_path / "in")], str(db), rules)
     assert first.exit_code == 0
-    assert [f["status"] for f in first.payload["files"]] == ["imported"] * 3
+    assert [f.status for f in first.files] == ["imported"] * 3
     before = counts(db)
     assert before["imports"] == 3 and before["nominations"] == 9 and before["persons"] == 2
     again = happ.import_paths([str(tmp_path / "in")], str(db), rules)
-    assert [f["status"] for f in again.payload["files"]] == ["unchanged"] * 3
+    assert [f.status for f in again.files] == ["unchanged"] * 3
     assert counts(db) == before
     # The same content under another name is the same file.
     shutil.copy(tmp_path / "in" / "a-2021.xlsx", tmp_path / "copy.xlsx")
     copy = happ.import_paths([str(tmp_path / "copy.xlsx")], str(db), rules)
-    assert copy.payload["files"][0]["status"] == "unchanged"
+    assert copy.files[0].status == "unchanged"
     assert counts(db) == before
 
 
@@ -73,16 +73,16 @@ def test_corrected_file_replaces_and_keeps_a_record(tmp_path: Path, rules: Rules
                     [P("Nguyễn Văn An", "CSTDCS"), P("Lê Văn Bình"), P("Trần Văn Cường")])
     happ.import_paths([str(old)], str(db), rules)
     out = happ.import_paths([str(new)], str(db), rules)
-    assert out.payload["files"][0]["status"] == "replaced"
-    assert out.payload["files"][0]["replaced"] == str(old)
+    assert out.files[0].status == "replaced"
+    assert out.files[0].replaced == str(old)
     c = counts(db)
     assert c["imports"] == 2 and c["replacements"] == 1 and c["nominations"] == 3
     shown = happ.show(str(db), "Đơn vị A", None)
-    assert [u["in_force"] for u in shown["units"]] == [True, False]
-    assert shown["replacements"][0]["old"] == str(old)
+    assert [u.in_force for u in shown.units] == [True, False]
+    assert shown.replacements[0].old == str(old)
     # Re-importing the replaced file puts it back in force (and records that too).
     back = happ.import_paths([str(old)], str(db), rules)
-    assert back.payload["files"][0]["status"] == "replaced"
+    assert back.files[0].status == "replaced"
     assert counts(db)["nominations"] == 2 and counts(db)["replacements"] == 2
 
 
@@ -92,7 +92,7 @@ def test_unparsed_period_and_unreadable_file_change_nothing(tmp_path: Path, rule
     (tmp_path / "in" / "b.xlsx").write_bytes(b"not a workbook")
     out = happ.import_paths([str(tmp_path / "in")], str(db), rules)
     assert out.exit_code == 1
-    assert {i["code"] for i in out.payload["issues"]} == {"period_unparsed", "unreadable_file"}
+    assert {i.code for i in out.issues} == {"period_unparsed", "unreadable_file"}
     assert counts(db)["imports"] == 0
 
 
@@ -198,7 +198,7 @@ def test_database_of_an_older_version_upgrades_itself(tmp_path: Path, rules: Rul
     conn.close()
     assert counts(db) == before and integrity(db) == "ok"
     rows = happ.eligible_list(str(db), 2024, rules)
-    assert ("Nguyễn Văn An", "CSTDTQ") in {(r["name"], r["chain"]) for r in rows}
+    assert ("Nguyễn Văn An", "CSTDTQ") in {(r.name, r.chain) for r in rows}
 
 
 def test_newer_schema_is_refused(tmp_path: Path) -> None:
@@ -218,7 +218,7 @@ def test_many_files_are_prepared_in_worker_processes(tmp_path: Path, rules: Rule
                   [P("Nguyễn Văn An", "CSTDCS"), P("Lê Văn Bình")])
     (tmp_path / "in" / "hong.xlsx").write_bytes(b"PK\x03\x04 broken")
     out = happ.import_paths([str(tmp_path / "in")], str(tmp_path / "ls.sqlite"), rules)
-    statuses = [f["status"] for f in out.payload["files"]]
+    statuses = [f.status for f in out.files]
     assert statuses.count("imported") == n
     assert statuses.count("unreadable") == 1
     assert counts(tmp_path / "ls.sqlite")["nominations"] == 2 * n

@@ -101,7 +101,7 @@ def history(tmp: Path, rules: Rules) -> Path:
     unit_file(tmp / "in" / "b-2022-h1.xlsx", "Đơn vị B", "6 tháng đầu năm 2022",
               [P("Phạm Văn Cường", "CSTDCS")])
     out = happ.import_paths([str(tmp / "in")], str(db), rules)
-    assert out.exit_code == 0, out.payload
+    assert out.exit_code == 0, out.to_json()
     return db
 
 
@@ -188,7 +188,7 @@ def test_show_a_person_and_ambiguous_rows_at_import(tmp_path: Path, rules: Rules
     unit_file(tmp_path / "amb" / "a-2024.xlsx", "Đơn vị A", "Năm 2024",
               [P("Trần Văn Hải", "CSTT")])
     out = happ.import_paths([str(tmp_path / "amb")], str(db), rules)
-    assert [i["code"] for i in out.payload["issues"]] == ["ambiguous_person"]
+    assert [i.code for i in out.issues] == ["ambiguous_person"]
 
 
 def test_report_and_consolidate_check_streaks_with_db(tmp_path: Path, rules: Rules) -> None:

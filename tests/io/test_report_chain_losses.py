@@ -272,11 +272,11 @@ def test_a_copy_skipped_below_is_never_imported_into_the_history(chain, rules, t
     from addin.history_app import import_paths
 
     report = chain["root"] / "tinh" / "cum-a.xlsx"
-    files = import_paths([str(report)], str(tmp_path / "h.sqlite"), rules).payload["files"]
-    status = {Path(f["path"].split(CHAIN)[-1]).name: f["status"] for f in files}
+    files = import_paths([str(report)], str(tmp_path / "h.sqlite"), rules).files
+    status = {Path(f.path.split(CHAIN)[-1]).name: f.status for f in files}
     assert status["u1.xlsx"] == "skipped" and status["u1 (ban sao).xlsx"] == "imported"
     # The one replacement is u3 by u4 (two files of one unit, both counted below).
-    assert [Path(f["path"]).name for f in files if f["replaced"]] == ["u4.xlsx"]
+    assert [Path(f.path).name for f in files if f.replaced] == ["u4.xlsx"]
 
 
 def test_clusters_of_the_same_name_in_two_provinces_are_two_clusters(tmp_path, rules):
