@@ -12,6 +12,8 @@ from typing import Any
 
 from addin.domain import fields as F
 from addin.domain.commendation_forms import recognise_form
+from addin.domain.issues import Code
+from addin.domain.labels import ERROR_PREFIX
 from addin.domain.legacy import detect_and_convert
 from addin.domain.quotas import quota_limit
 from addin.domain.rules import Rules
@@ -23,16 +25,19 @@ from addin.domain.votes import display_percent, evaluate_vote
 from addin.io.cells import to_count, to_text
 from addin.io.reader import read_table, table_kind
 from addin.io.scores_reader import to_points
+from addin.io.template_formulas import issue_text
 
-MSG_SHAPE = "Lỗi: các vùng không cùng kích thước"
-MSG_UNKNOWN_TITLE = "Lỗi: không rõ danh hiệu"
+# A failure the engine reports as an Issue shows that issue's sentence (issue_text, the same
+# text as the templates' in-sheet checks); these are the functions' own failures.
+MSG_SHAPE = f"{ERROR_PREFIX}các vùng không cùng kích thước"
+MSG_UNKNOWN_TITLE = f"{ERROR_PREFIX}không rõ danh hiệu"
 MSG_UNKNOWN_FORM = "Không có trong danh mục hình thức khen thưởng"
-MSG_NO_QUOTA = "Lỗi: danh hiệu không có tỷ lệ xét tặng"
-MSG_NO_COVENANT = "Lỗi: chưa có giao ước thi đua (tdkt-rules.toml của cụm, mục [covenant])"
-MSG_NOT_TABLE = "Lỗi: không nhận ra bảng Cá nhân/Tập thể (cần cả dòng tiêu đề)"
-
-
-MSG_RAGGED = "Lỗi: vùng không phải hình chữ nhật (các dòng dài ngắn khác nhau)"
+MSG_NO_QUOTA = f"{ERROR_PREFIX}danh hiệu không có tỷ lệ xét tặng"
+MSG_NO_COVENANT = f"{ERROR_PREFIX}chưa có giao ước thi đua (tdkt-rules.toml của cụm, mục [covenant])"
+MSG_NOT_TABLE = f"{ERROR_PREFIX}không nhận ra bảng Cá nhân/Tập thể (cần cả dòng tiêu đề)"
+MSG_RAGGED = f"{ERROR_PREFIX}vùng không phải hình chữ nhật (các dòng dài ngắn khác nhau)"
+MSG_ZERO_DENOMINATOR = f"{ERROR_PREFIX}mẫu số bằng 0"
+MSG_NO_SCORE = f"{ERROR_PREFIX}chưa có điểm"
 
 
 def _is_range(value: Any) -> bool:
@@ -73,18 +78,19 @@ def broadcast(fn: Callable[..., Any], *args: Any) -> Any:
 
 
 def _count(value: Any, label: str) -> tuple[int | None, str | None]:
+    """A whole number ≥ 0, or the cell's sentence for the issue (as the templates word it)."""
     number, code = to_count(value)
     if code is not None:
-        return None, f"Lỗi: {label} phải là số nguyên ≥ 0"
+        return None, issue_text(code, f'"{label}"')
     if number is None:
-        return None, f"Lỗi: thiếu {label}"
+        return None, issue_text(Code.MISSING_VALUE, f'"{label}"')
     return number, None
 
 
 def vote_share(agree: Any, denominator: Any, rules: Rules) -> Any:
     """TDKT_TYLE: agree / denominator in %, 2 decimals."""
     def one(a: Any, d: Any) -> Any:
-        agree_n, err = _count(a, "số phiếu đồng ý")
+        agree_n, err = _count(a, F.INDIVIDUAL_LABELS["agree"])
         if err:
             return err
         den_n, err = _count(d, "mẫu số")
@@ -92,9 +98,9 @@ def vote_share(agree: Any, denominator: Any, rules: Rules) -> Any:
             return err
         assert agree_n is not None and den_n is not None
         if den_n == 0:
-            return "Lỗi: mẫu số bằng 0"
+            return MSG_ZERO_DENOMINATOR
         if agree_n > den_n:
-            return "Lỗi: số phiếu đồng ý lớn hơn mẫu số"
+            return issue_text(Code.AGREE_EXCEEDS_PRESENT, "mẫu số")
         return display_percent(agree_n, den_n, rules.percent_decimals)
 
     return broadcast(one, agree, denominator)
@@ -107,8 +113,8 @@ def vote_result(title: Any, members: Any, present: Any, agree: Any, rules: Rules
         if code is None:
             return MSG_UNKNOWN_TITLE if clean(t) else ""
         counts: list[int] = []
-        for value, label in ((m, "tổng số thành viên"), (p, "số có mặt"), (a, "số phiếu đồng ý")):
-            number, err = _count(value, label)
+        for value, key in ((m, "members"), (p, "present"), (a, "agree")):
+            number, err = _count(value, F.INDIVIDUAL_LABELS[key])
             if err or number is None:
                 return err
             counts.append(number)
@@ -116,10 +122,10 @@ def vote_result(title: Any, members: Any, present: Any, agree: Any, rules: Rules
         rule = rules.title(code).vote
         outcome = evaluate_vote(rule, members_n, present_n, agree_n, rules.percent_decimals)
         if outcome.present_too_high:
-            return "Lỗi: số có mặt lớn hơn tổng số thành viên"
+            return issue_text(Code.PRESENT_EXCEEDS_MEMBERS)
         if outcome.agree_too_high:
-            return "Lỗi: số phiếu đồng ý lớn hơn " + (
-                "tổng số thành viên" if rule.denominator == "members" else "số có mặt")
+            return issue_text(Code.AGREE_EXCEEDS_PRESENT, "tổng số thành viên"
+                              if rule.denominator == "members" else "số có mặt")
         if not outcome.quorum_ok:
             return f"{F.RESULT_FAILED} (không đủ túc số)"
         return F.RESULT_PASSED if outcome.reached else F.RESULT_FAILED
@@ -230,15 +236,15 @@ def covenant_total(codes: Any, self_scores: Any, cluster_scores: Any, rules: Rul
         own, problem = to_points(self_cells[i])
         reviewed, problem2 = to_points(cluster_cells[i]) if cluster_cells else (None, None)
         if problem or problem2:
-            return f"Lỗi: điểm của tiêu chí {code or i + 1} phải là số"
+            return issue_text(Code.NOT_A_NUMBER, f"Điểm của tiêu chí {code or i + 1}")
         if code or own is not None or reviewed is not None:
             lines.append(ScoreLine(row=i + 1, code=code, self_score=own, cluster_score=reviewed))
     result = score_unit(ScoreSheet(file="", sheet="", lines=tuple(lines)), rules.covenant)
     errors = [i for i in result.issues if i.severity == "error"]
     if errors:
-        return f"Lỗi: {errors[0].message}"
+        return ERROR_PREFIX + errors[0].message
     if result.used is None:
-        return "Lỗi: chưa có điểm"
+        return MSG_NO_SCORE
     return float(result.used.total)
 
 
@@ -281,7 +287,7 @@ def proven_streak(full_name: Any, title: Any, period: Any, service_no: Any, birt
             return ""
         parsed = parse_period(p)
         if parsed is None:
-            return "Lỗi: không nhận ra kỳ báo cáo"
+            return issue_text(Code.PERIOD_UNPARSED)
         _match, streak = history.proven(ref(n, s, b, u), chain, parsed.start)
         if streak is None:
             return MSG_AMBIGUOUS

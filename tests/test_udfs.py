@@ -40,7 +40,8 @@ def test_tyle():
     assert TDKT_TYLE([[1], [2]], [[1, 2]]).startswith("Lỗi")  # shapes differ
     assert TDKT_TYLE("bảy", 10).startswith("Lỗi")
     assert TDKT_TYLE(11, 10).startswith("Lỗi")
-    assert TDKT_TYLE(None, 10) == "Lỗi: thiếu số phiếu đồng ý"
+    assert TDKT_TYLE(None, 10) == 'Lỗi: Chưa nhập "Số phiếu đồng ý"'
+    assert TDKT_TYLE(11, 10) == "Lỗi: Số phiếu đồng ý lớn hơn mẫu số"
 
 
 @pytest.mark.parametrize("title,members,present,agree,expected", [
@@ -52,14 +53,26 @@ def test_tyle():
     ("CSTT", 9, 5, 5, "Không đạt (không đủ túc số)"),
     ("CSTĐ toàn quân", 11, 9, 9, "Không đạt"),          # 9/11 of all members < 90%
     ("CSTĐ toàn quân", 10, 10, 9, "Đạt"),
-    ("CSTT", 10, 7, 8, "Lỗi: số phiếu đồng ý lớn hơn số có mặt"),
-    ("CSTT", 10, 11, 8, "Lỗi: số có mặt lớn hơn tổng số thành viên"),
-    ("CSTT", 10, 10, 7.5, "Lỗi: số phiếu đồng ý phải là số nguyên ≥ 0"),
+    ("CSTT", 10, 7, 8, "Lỗi: Số phiếu đồng ý lớn hơn số có mặt"),
+    ("CSTĐ toàn quân", 10, 10, 11, "Lỗi: Số phiếu đồng ý lớn hơn tổng số thành viên"),
+    ("CSTT", 10, 11, 8, "Lỗi: Số có mặt lớn hơn tổng số thành viên"),
+    ("CSTT", 10, 10, 7.5, 'Lỗi: "Số phiếu đồng ý" phải là số nguyên'),
+    ("CSTT", 10, -1, 0, 'Lỗi: "Số có mặt" không được âm'),
+    ("CSTT", None, 10, 8, 'Lỗi: Chưa nhập "Tổng số thành viên"'),
     ("Huân chương", 10, 10, 8, "Lỗi: không rõ danh hiệu"),
     ("", 10, 10, 8, ""),
 ])
 def test_ketqua(title, members, present, agree, expected):
     assert TDKT_KETQUA(title, members, present, agree) == expected
+
+
+def test_vote_errors_are_the_engines_sentences_as_the_templates_show_them():
+    """The cell says what validation and the in-sheet checks say, not a sentence of its own."""
+    from addin.domain.issues import Code
+    from addin.io.template_formulas import issue_text
+
+    assert TDKT_KETQUA("CSTT", 10, 11, 8) == issue_text(Code.PRESENT_EXCEEDS_MEMBERS)
+    assert TDKT_KETQUA("CSTT", 10, 7, 8) == issue_text(Code.AGREE_EXCEEDS_PRESENT, "số có mặt")
 
 
 def test_ketqua_on_ranges():
