@@ -9,7 +9,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from addin.domain.carried import judged_unit
-from addin.domain.cluster_scope import Scope, out_of_scope
+from addin.domain.cluster_scope import Scope, cluster_key, out_of_scope
 from addin.domain.issues import Code, Issue, has_errors, make_issue
 from addin.domain.models import UnitWorkbook
 from addin.domain.quotas import QuotaCheck, base_for, check_quota, count_for, sum_bases
@@ -188,12 +188,29 @@ def cluster_groups(books: list[UnitWorkbook]) -> list[tuple[str, list[UnitWorkbo
     one per cluster they belong to — the report chain they came through and the cluster's name
     ("Cụm thi đua số 3" of two provinces are two clusters)."""
     if not any(b.source_report for b in books):
-        return [(_most_common(b.info.cluster for b in books), books)]
+        return _groups_by_name(books)
     groups: dict[tuple[str, str], list[UnitWorkbook]] = {}
     for book in books:
         groups.setdefault((book.cluster_scope, fold(book.info.cluster)), []).append(book)
     return [(_most_common(b.info.cluster for b in group), group)
             for _, group in sorted(groups.items(), key=lambda kv: kv[0])]
+
+
+def _groups_by_name(books: list[UnitWorkbook]) -> list[tuple[str, list[UnitWorkbook]]]:
+    """Unit files only: one group per cluster they name ("Cụm TĐ 3" = "Cụm thi đua số 3"), a
+    file naming none in the largest group — so a province consolidating several clusters' unit
+    files directly keeps each cluster's limits its own, and one cluster's folder is one group."""
+    named: dict[str, list[UnitWorkbook]] = {}
+    unnamed: list[UnitWorkbook] = []
+    for book in books:
+        key = cluster_key(book.info.cluster) if book.info.cluster.strip() else ""
+        (named.setdefault(key, []) if key else unnamed).append(book)
+    if len(named) <= 1:
+        return [(_most_common(b.info.cluster for b in books), books)]
+    largest = max(sorted(named), key=lambda k: len(named[k]))
+    named[largest] = named[largest] + unnamed
+    return [(_most_common(b.info.cluster for b in group), group)
+            for _, group in sorted(named.items())]
 
 
 def cluster_quotas(books: list[UnitWorkbook], rules: Rules) -> tuple[list[QuotaCheck], list[Issue]]:

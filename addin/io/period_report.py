@@ -315,8 +315,10 @@ class _Book:
             found.append(len(chosen))
             row += 1
         if congress is not None:
+            # The source may already say it is to be checked: say it once.
+            unsaid = not congress.verified and L.TO_CHECK not in congress.source.lower()
             write_text(sheet, row, 0, f"Căn cứ: {congress.source}"
-                       + ("" if congress.verified else f" ({L.TO_CHECK})"), s.text)
+                       + (f" ({L.TO_CHECK})" if unsaid else ""), s.text)
         print_setup(sheet, top, top)
         return found[0], found[1]
 

@@ -138,3 +138,11 @@ def test_flat_tables_are_declared_and_their_headers_fit(tmp_path: Path, db: Path
         widths = [next(w for lo, hi, w in spans if lo <= i <= hi)  # a span shares one width
                   for i in range(1, len(columns) + 1)]
         assert widths == pytest.approx([c.width for c in columns], abs=1)
+
+
+def test_the_source_line_says_to_check_once(tmp_path: Path, db: Path, rules: Rules) -> None:
+    out = tmp_path / "dai-hoi.xlsx"
+    happ.period_report(str(db), 2019, 2024, None, str(out), rules)
+    lines = [str(c) for row in values(openpyxl.load_workbook(out)["Điển hình tiên tiến"])
+             for c in row if isinstance(c, str) and c.startswith("Căn cứ:")]
+    assert lines and all(line.lower().count("cần kiểm tra") <= 1 for line in lines), lines

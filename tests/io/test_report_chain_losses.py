@@ -293,3 +293,28 @@ def test_clusters_of_the_same_name_in_two_provinces_are_two_clusters(tmp_path, r
     assert [i for i in outcome.payload["issues"] if i["code"] == "quota_exceeded"] == []
     ctd = [q for q in outcome.payload["quotas"] if q["quota"] == "CTD" and q["unit"] is None]
     assert [(q["counted"], q["ok"]) for q in ctd] == [(1, True), (1, True)]
+
+
+def test_unit_files_of_several_clusters_keep_their_own_limits(tmp_path, rules):
+    """A province consolidating its clusters' unit files directly (no reports): the Cờ thi đua
+    limit (one per cluster) is counted per cluster, not across the province."""
+    tinh = tmp_path / "tinh"
+    tinh.mkdir()
+    units = [("Ban CHQS huyện Ea Kar", "Cụm thi đua số 1", True),
+             ("Ban CHQS huyện Krông Ana", "Cụm thi đua số 1", False),
+             ("Ban CHQS huyện Lắk", "Cụm TĐ 2", True), ("Ban CHQS huyện M'Drắk", "Cụm TĐ 2", False),
+             ("Đồn Biên phòng Ya Lốp", "Cụm thi đua số 3", True),
+             ("Đồn Biên phòng Ia Rvê", "cụm thi đua số 3", True)]  # cluster 3: two flags
+    for k, (unit, cluster, flag) in enumerate(units):
+        if flag:
+            _flag_unit(tinh / f"u{k}.xlsx", unit, cluster)
+        else:
+            write_openpyxl(tinh / f"u{k}.xlsx", unit_sheets([person(name=f"{unit} 1")], [],
+                                                            info=_info(unit, cluster)))
+    payload = consolidate_folder(str(tinh), str(tmp_path / "tinh.xlsx"), rules).payload
+    assert any(i["code"] == "several_clusters" for i in payload["issues"])
+    over = [i for i in payload["issues"] if i["code"] == "quota_exceeded"]
+    assert len(over) == 1 and "số 3" in over[0]["message"], over
+    ctd = [q for q in payload["quotas"] if q["quota"] == "CTD"]
+    assert sorted((q["cluster"], q["counted"], q["ok"]) for q in ctd) == [
+        ("Cụm TĐ 2", 1, True), ("Cụm thi đua số 1", 1, True), ("Cụm thi đua số 3", 2, False)]
