@@ -386,7 +386,8 @@ class _Book:
         people, groups = self.models_sheet()
         self.charts_sheet(first_row, blocks)
         write_ranks_sheet(self.workbook, self.styles, self.data.ranks, self.data.first,
-                          self.data.last, period_title(self.data.first, self.data.last))
+                          self.data.last, period_title(self.data.first, self.data.last),
+                          self.header)
         self.workbook.close()
         now = self.counts[self.counts["col"].isin(self.data.columns)]
         return self.buffer.getvalue(), {"nominations": int(now["proposed"].sum()),

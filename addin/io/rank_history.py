@@ -4,8 +4,10 @@ database's `scores` table (written by `consolidate|report --db`), one sheet."""
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 
 from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
 
 from addin.domain import fields as F
 from addin.domain.text import fold
@@ -14,6 +16,9 @@ from addin.io.xlsx_common import Styles, print_setup
 
 SHEET_RANKS = "Xếp hạng theo năm"
 RankRow = tuple[str, str, int, float | None, int | None]  # cluster, unit, year, score, rank
+RANKS_TITLE = "XẾP HẠNG THI ĐUA TRONG CỤM THEO NĂM"
+# Writes the page's header block (title, width in columns) and returns the first free row.
+PageHeader = Callable[[Worksheet, str, int], int]
 
 
 def rank_rows(conn: sqlite3.Connection, first: int, last: int, cluster: str | None
@@ -40,15 +45,19 @@ def rank_columns(years: list[int]) -> tuple[Column, ...]:
 
 
 def write_ranks_sheet(workbook: Workbook, styles: Styles, rows: list[RankRow], first: int,
-                      last: int, heading: str) -> None:
+                      last: int, heading: str, page_header: PageHeader | None = None) -> None:
+    """`page_header` writes the national header block the other sheets of the report carry;
+    without it the sheet has a plain title and `heading` under it."""
     sheet = workbook.add_worksheet(SHEET_RANKS)
     years = list(range(first, last + 1))
     columns = rank_columns(years)
     headers = [c.header for c in columns]
-    sheet.merge_range(0, 0, 0, len(headers) - 1, "XẾP HẠNG THI ĐUA TRONG CỤM THEO NĂM",
-                      styles.title)
-    sheet.merge_range(1, 0, 1, len(headers) - 1, heading, styles.subtitle)
-    header_row = 3
+    if page_header is not None:
+        header_row = page_header(sheet, RANKS_TITLE, len(headers))
+    else:
+        sheet.merge_range(0, 0, 0, len(headers) - 1, RANKS_TITLE, styles.title)
+        sheet.merge_range(1, 0, 1, len(headers) - 1, heading, styles.subtitle)
+        header_row = 3
     write_header(sheet, styles, header_row, columns)
     table: dict[tuple[str, str], dict[int, tuple[float | None, int | None]]] = {}
     for cluster, unit, year, score, rank in rows:

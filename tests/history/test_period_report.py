@@ -146,3 +146,15 @@ def test_the_source_line_says_to_check_once(tmp_path: Path, db: Path, rules: Rul
     lines = [str(c) for row in values(openpyxl.load_workbook(out)["Điển hình tiên tiến"])
              for c in row if isinstance(c, str) and c.startswith("Căn cứ:")]
     assert lines and all(line.lower().count("cần kiểm tra") <= 1 for line in lines), lines
+
+
+def test_every_sheet_of_the_period_report_has_the_national_header(tmp_path: Path, db: Path,
+                                                                   rules: Rules) -> None:
+    from addin.domain import labels as L
+
+    out = tmp_path / "dai-hoi.xlsx"
+    happ.period_report(str(db), 2019, 2024, None, str(out), rules)
+    wb = openpyxl.load_workbook(out)
+    missing = [ws.title for ws in wb.worksheets if ws.title != "Biểu đồ"
+               and not any(L.NATION in row for row in values(ws)[:4])]
+    assert not missing, missing
