@@ -27,10 +27,9 @@ from addin.domain.scoring import (
     UnitScore,
     score_unit,
 )
-from addin.io.cells import to_number
 from addin.io.scores_reader import to_points
 from addin.io.sheet_spec import Column, write_header
-from addin.io.xlsx_common import Styles, print_setup, write_text
+from addin.io.xlsx_common import Styles, print_setup, write_as_typed, write_text
 
 HEADER_ROW = 3
 # The unit's table, declared (addin.io.sheet_spec); its headers are the reader's (SCORE_LABELS).
@@ -98,14 +97,7 @@ def write_scores_sheet(workbook: Workbook, styles: Styles, covenant: Covenant, s
         sheet.write_string(r, 1, criterion.text, styles.cell_wrap)
         sheet.write_number(r, 2, _num(criterion.max), styles.cell)
         for c, key in ((3, "self"), (4, "cluster")):
-            value = given.get(key)
-            number, _ = to_number(value)
-            if value is None or value == "":
-                sheet.write_blank(r, c, None, styles.input)
-            elif number is not None and not isinstance(value, str):
-                sheet.write_number(r, c, number, styles.input)
-            else:
-                write_text(sheet, r, c, value, styles.input)  # as typed
+            write_as_typed(sheet, r, c, given.get(key), styles.input)
         write_text(sheet, r, 5, given.get("evidence"), styles.input)
         sheet.write_string(r, HELPER_KIND, KIND_CODE[criterion.kind], styles.formula)
         self_v, cluster_v = to_points(given.get("self"))[0], to_points(given.get("cluster"))[0]

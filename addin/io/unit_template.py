@@ -25,7 +25,7 @@ from addin.domain.rules import Rules, Title, format_ratio
 from addin.domain.rules_text import title_conditions
 from addin.domain.spellings import lookup_spellings, prefix_spellings
 from addin.domain.validation import validate_nomination
-from addin.io.cells import column_letter, to_count, to_number, to_text
+from addin.io.cells import column_letter, to_count, to_text
 from addin.io.covenant_file import covenant_or_sample
 from addin.io.layout import HELPER_HEADERS, HISTORY_HEADER
 from addin.io.print_area import area, define_print_end, rows_outside
@@ -42,7 +42,7 @@ from addin.io.template_formulas import (
     row_result,
     spaces_trimmed,
 )
-from addin.io.xlsx_common import FONT, Styles, finish, new_workbook, print_setup, write_text
+from addin.io.xlsx_common import FONT, Styles, finish, new_workbook, print_setup, write_as_typed, write_text
 
 TEMPLATE_ROWS = 600  # data rows prefilled with formulas: enough for a large unit
 # Last Excel row the totals, checks and entry rules cover: rows staff add below the prefilled
@@ -493,13 +493,7 @@ WRAPPED_INPUTS = ("full_name", "name", "rank", "position", "unit", "title", "ini
 
 def _write_value(sheet: Worksheet, r: int, c: int, key: str, value: Any, styles: Styles) -> None:
     if key in F.COUNT_FIELDS or key == "seq":
-        number, _ = to_number(value)
-        if value is None or value == "":
-            sheet.write_blank(r, c, None, styles.input_int)
-        elif number is not None and not isinstance(value, str):
-            sheet.write_number(r, c, number, styles.input_int)
-        else:
-            write_text(sheet, r, c, value, styles.input_int)  # as typed: "15", "mười"
+        write_as_typed(sheet, r, c, value, styles.input_int)
     else:
         write_text(sheet, r, c, value, styles.input_wrap if key in WRAPPED_INPUTS else styles.input)
 

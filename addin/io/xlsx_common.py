@@ -18,6 +18,8 @@ from xlsxwriter.format import Format
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from addin.io.cells import to_number
+
 FONT = "Times New Roman"
 # Excel refuses a file whose cell holds more characters than this.
 EXCEL_MAX_TEXT = 32_767
@@ -117,6 +119,18 @@ def write_text(sheet: Worksheet, row: int, col: int, value: object, fmt: Format 
         sheet.write_blank(row, col, None, fmt)
     else:
         sheet.write_string(row, col, fit_text(text), fmt)
+
+
+def write_as_typed(sheet: Worksheet, row: int, col: int, value: object, fmt: Format) -> None:
+    """A value staff typed where a number belongs, kept as it was: a number stays a number, text
+    stays text ("15" typed as text, "mười"), nothing stays blank — so the checks see it."""
+    number, _ = to_number(value)
+    if value is None or value == "":
+        sheet.write_blank(row, col, None, fmt)
+    elif number is not None and not isinstance(value, str):
+        sheet.write_number(row, col, number, fmt)
+    else:
+        write_text(sheet, row, col, value, fmt)
 
 
 def write_number(sheet: Worksheet, row: int, col: int, value: float | int | None,
