@@ -18,3 +18,13 @@ def top_texts(sheet: Any, rows: int = 10) -> list[str]:
     """Every text of the first rows (the header block)."""
     return [str(c.value) for row in sheet.iter_rows(max_row=rows) for c in row
             if c.value is not None]
+
+
+def swap_info_rows(info: Any) -> None:
+    """Staff reorder "Thông tin" (contracts.md §1: rows in any order): unit <-> headcount,
+    period <-> subunits, label and value together."""
+    rows = {info.cell(r, 1).value: r for r in range(1, 12) if info.cell(r, 1).value}
+    for a, b in (("Đơn vị", "Quân số"), ("Kỳ báo cáo", "Số đầu mối")):
+        for c in (1, 2):
+            first, second = info.cell(rows[a], c), info.cell(rows[b], c)
+            first.value, second.value = second.value, first.value

@@ -92,6 +92,13 @@ class Scope:
     notes: tuple[Issue, ...] = ()
 
 
+def _info_issue(code: Code, book: UnitWorkbook, field: str, detail: str) -> Issue:
+    """An issue on the value cell (column B) of a "Thông tin" row, when the row is known."""
+    row = book.info.rows.get(field)
+    return make_issue(code, detail, file=book.path, sheet=book.info.sheet, row=row,
+                      column="B" if row else None)
+
+
 def out_of_scope(books: Iterable[UnitWorkbook], one_cluster: bool = False) -> Scope:
     """Which books are not counted in this folder. `one_cluster`: the folder is one cluster by
     contract (a subfolder of `tdkt report`), so every minority cluster's file is a stray."""
@@ -114,19 +121,13 @@ def out_of_scope(books: Iterable[UnitWorkbook], one_cluster: bool = False) -> Sc
         stray_here = not higher or (len(own) == len(readable) and named[mine or ""] == 1)
         if (cluster is not None and not book.source_report and mine is not None
                 and mine != cluster and stray_here):
-            row = book.info.rows.get("cluster")
-            found[id(book)] = make_issue(
-                Code.WRONG_CLUSTER,
-                f'tệp ghi "{book.info.cluster}", các tệp khác trong thư mục ghi "{cluster_name}"',
-                file=book.path, sheet=book.info.sheet, row=row,
-                column="B" if row else None)
+            found[id(book)] = _info_issue(
+                Code.WRONG_CLUSTER, book, "cluster",
+                f'tệp ghi "{book.info.cluster}", các tệp khác trong thư mục ghi "{cluster_name}"')
         elif (mine_p := _period_of(book)) is not None and mine_p != period:
-            row = book.info.rows.get("period")
-            found[id(book)] = make_issue(
-                Code.MIXED_PERIOD,
-                f'tệp ghi "{book.info.period}", kỳ của cụm là "{period_name}"',
-                file=book.path, sheet=book.info.sheet, row=row,
-                column="B" if row else None)
+            found[id(book)] = _info_issue(
+                Code.MIXED_PERIOD, book, "period",
+                f'tệp ghi "{book.info.period}", kỳ của cụm là "{period_name}"')
     counted = [b for b in readable if id(b) not in found]
     return Scope(found, _several_clusters(counted) if higher else ())
 

@@ -14,6 +14,7 @@ from addin.io.libreoffice import convert
 from addin.io.reader import read_unit_workbook
 from addin.io.unit_template import INDIVIDUAL_COLUMNS, TEMPLATE_ROWS, UnitData, unit_workbook_bytes
 from tests.conftest import needs_libreoffice
+from tests.sheet_rows import swap_info_rows
 
 INFO = {"unit": "Trung đoàn 584", "cluster": "Cụm 1", "period": "Năm 2024", "headcount": 6000,
         "subunits": 12}
@@ -53,14 +54,7 @@ def test_template_follows_moved_thong_tin_rows(tmp_path, rules):
     source = tmp_path / "t.xlsx"
     source.write_bytes(unit_workbook_bytes(rules, UnitData(info=INFO, individuals=people)))
     book = openpyxl.load_workbook(source)
-    info = book["Thông tin"]
-    rows = {info.cell(r, 1).value: r for r in range(1, 12) if info.cell(r, 1).value}
-    # Staff reorder the rows (contracts.md §1: rows in any order): unit <-> headcount,
-    # period <-> subunits.
-    for a, b in (("Đơn vị", "Quân số"), ("Kỳ báo cáo", "Số đầu mối")):
-        for c in (1, 2):
-            first, second = info.cell(rows[a], c), info.cell(rows[b], c)
-            first.value, second.value = second.value, first.value
+    swap_info_rows(book["Thông tin"])
     moved = tmp_path / "moved.xlsx"
     book.save(moved)
     assert read_unit_workbook(moved).info.headcount == 6000  # the engine reads by label

@@ -26,6 +26,7 @@ from addin.io.unit_template import (
     unit_workbook_bytes,
 )
 from tests.conftest import needs_libreoffice
+from tests.sheet_rows import swap_info_rows
 
 pytestmark = [needs_libreoffice, pytest.mark.libreoffice]
 
@@ -109,12 +110,7 @@ def test_totals_count_rows_without_formulas_inserted_rows_and_moved_info(tmp_pat
     units = book["Tập thể"]
     for i, values in enumerate(_expand(UNITS, 25)):  # collectives: all values only, below
         _put(units, FIRST + TEMPLATE_ROWS + 1 + i, COL, dict(name=f"Đơn vị {i}", **values))
-    info = book["Thông tin"]
-    rows = {info.cell(r, 1).value: r for r in range(1, 12) if info.cell(r, 1).value}
-    for a, b in (("Đơn vị", "Quân số"), ("Kỳ báo cáo", "Số đầu mối")):
-        for c in (1, 2):
-            first, second = info.cell(rows[a], c), info.cell(rows[b], c)
-            first.value, second.value = second.value, first.value
+    swap_info_rows(book["Thông tin"])
     staff = tmp_path / "staff.xlsx"
     book.save(staff)
 
