@@ -14,6 +14,7 @@ from operator import attrgetter
 from typing import Any
 
 from addin.domain.issues import Issue, has_errors
+from addin.domain.quotas import QuotaCheck
 from addin.domain.rules import Kind
 from addin.domain.scoring import ScoreSheet
 
@@ -110,6 +111,18 @@ class UnitInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class Judgement:
+    """Carried by a book validation has judged (addin.domain.judgement): which rules book
+    judged it (its key), whether a history database took part, and the unit-quota checks it
+    gave. A judged book is not judged again (its issues would be added twice): consolidate
+    takes it as it is, so that a reading worker can judge books in parallel."""
+
+    rules: str
+    with_history: bool
+    quota_checks: tuple[QuotaCheck, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class UnitWorkbook:
     """Everything read from one unit workbook."""
 
@@ -130,6 +143,7 @@ class UnitWorkbook:
     # with the unit's cluster name, the scope of a per-cluster quota at a higher level.
     cluster_scope: str = ""
     skipped: bool = False  # a copy its report left out (duplicate): stays out, its issues kept
+    judgement: Judgement | None = None  # set once validation has judged the book
 
     @property
     def nominations(self) -> tuple[Nomination, ...]:
