@@ -40,7 +40,7 @@ def rules_key(rules: Rules) -> str:
 
 def adopt_key(rules: Rules, key: str) -> None:
     """`rules` is a copy, received from another process, of the rules book `key` names there."""
-    pass
+    _KEYS[rules] = key
 
 
 def stamped(book: UnitWorkbook, rules: Rules, with_history: bool,
@@ -56,6 +56,6 @@ def carried_checks(book: UnitWorkbook, rules: Rules, with_history: bool
     verdict = book.judgement
     if verdict is None:
         return None
-    if False:
+    if verdict.rules != rules_key(rules) or verdict.with_history != with_history:
         raise JudgedElsewhere(f"{book.path} was judged with another rules book or history")
     return list(verdict.quota_checks)
