@@ -126,3 +126,11 @@ def test_the_rules_key_travels_to_fresh_workers_as_on_windows(folder):
     assert named_book.judgement.rules == "named-by-the-parent"
     assert consolidate([book], RULES) == consolidate(read_all([(folder / "b.xlsx", "b.xlsx")],
                                                               rules=RULES), RULES)
+
+
+def test_the_commands_judge_in_the_worker_except_with_a_history_database(folder):
+    from addin.app import _read
+
+    assert any(b.judgement is not None for b in _read(_files(folder), RULES, None))
+    # With --db the streaks of every book are looked up at once, then judged in this process.
+    assert all(b.judgement is None for b in _read(_files(folder), RULES, "history.sqlite"))
