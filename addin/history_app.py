@@ -26,7 +26,7 @@ from addin.domain.history_model import (
     TitleHeld,
     UnitFile,
 )
-from addin.domain.issues import Code, Issue, make_issue
+from addin.domain.issues import Code, Issue, info_issue, make_issue
 from addin.domain.models import UnitWorkbook
 from addin.domain.periods import Period, PeriodKind, parse_period
 from addin.domain.persons import PersonRef, name_key, service_key
@@ -85,8 +85,8 @@ def _prepare_book(book: UnitWorkbook, rules: Rules
     if book.info.unit and period is not None:
         return _file_entry(book, ImportState.IMPORTED, period), [], hdb.prepare(book, period)
     if period is None and book.info.period:
-        issue = make_issue(Code.PERIOD_UNPARSED, f'"{book.info.period}"', file=book.path,
-                           sheet=book.info.sheet, row=book.info.rows.get("period"), column="B")
+        issue = info_issue(Code.PERIOD_UNPARSED, f'"{book.info.period}"', book.info, "period",
+                           file=book.path)
     else:
         field = "Kỳ báo cáo" if book.info.unit else "Đơn vị"
         issue = make_issue(Code.MISSING_VALUE, f'"{field}" (không nhập được)', file=book.path,
