@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Literal
 
+from addin.domain.labels import ERROR_PREFIX
+
 if TYPE_CHECKING:
-    from .models import UnitInfo  # models imports Issue from here
+    from addin.domain.models import UnitInfo  # models imports Issue from here
 
 Severity = Literal["error", "warning", "info"]
 
@@ -147,6 +149,12 @@ def make_issue(
 ) -> Issue:
     message = MESSAGE[code].format(detail=detail).strip()
     return Issue(code, SEVERITY.get(code, "error"), message, file, sheet, row, column)
+
+
+def issue_text(code: Code, detail: str = "") -> str:
+    """The issue's sentence as a cell shows it ("Lỗi: …"): the templates' in-sheet checks and
+    the worksheet functions show the engine's own words, without a dangling colon."""
+    return ERROR_PREFIX + MESSAGE[code].format(detail=detail).strip().rstrip(":").strip()
 
 
 # A "Thông tin" row holds its label in column A and its value in column B (contracts.md §1).
