@@ -261,7 +261,7 @@ def period_report(db: str, first: int, last: int, cluster: str | None, out: str,
                   ) -> PeriodReportResult:
     """The period workbook from the database: a five-year congress report, or one year (with
     its 6-month report) when first == last."""
-    from addin.io.period_report import PeriodData, columns_for, period_report_bytes
+    from addin.io.period_report import PeriodData, columns_for, period_report_bytes, period_title
     from addin.io.rank_history import rank_rows
     from addin.io.xlsx_common import write_atomic
 
@@ -292,10 +292,9 @@ def period_report(db: str, first: int, last: int, cluster: str | None, out: str,
     need = min(congress.min_individual_years, span) if congress else span
     data = PeriodData(first, last, cluster, columns, previous, counts, commendations, people,
                       groups, need, ranks)
-    content, facts = period_report_bytes(data, rules)
+    content, figures = period_report_bytes(data, rules)
     write_atomic(out, content)
-    label = f"giai đoạn {first}–{last}" if first < last else f"năm {first}"
-    return PeriodReportResult(period=label, output=out, **facts)
+    return PeriodReportResult(period=period_title(first, last), output=out, figures=figures)
 
 
 def _and_above(code: str, rules: Rules) -> list[str]:

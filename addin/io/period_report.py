@@ -11,13 +11,14 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from addin.domain import fields as F
 from addin.domain import labels as L
+from addin.domain.history_model import PeriodFigures
 from addin.domain.periods import KIND_LABEL, PERIOD_KINDS, PeriodKind
 from addin.domain.rules import Rules
 from addin.io.page_blocks import PageHead, Signers, national_header, signature_block
@@ -378,7 +379,7 @@ class _Book:
         sheet.set_landscape()
         sheet.fit_to_pages(1, 0)
 
-    def build(self) -> tuple[bytes, dict[str, Any]]:
+    def build(self) -> tuple[bytes, PeriodFigures]:
         _titles_sheet, first_row = self.titles_sheet()
         blocks, _ = self.units_sheet()
         self.compare_sheet()
@@ -390,11 +391,11 @@ class _Book:
                           self.header)
         self.workbook.close()
         now = self.counts[self.counts["col"].isin(self.data.columns)]
-        return self.buffer.getvalue(), {"nominations": int(now["proposed"].sum()),
-                                        "units": len(blocks), "model_people": people,
-                                        "model_collectives": groups}
+        return self.buffer.getvalue(), PeriodFigures(
+            nominations=int(now["proposed"].sum()), units=len(blocks), model_people=people,
+            model_collectives=groups)
 
 
-def period_report_bytes(data: PeriodData, rules: Rules) -> tuple[bytes, dict[str, Any]]:
-    """The workbook, and a few figures about it (for the command's message and tests)."""
+def period_report_bytes(data: PeriodData, rules: Rules) -> tuple[bytes, PeriodFigures]:
+    """The workbook, and what it holds (for the command's message and tests)."""
     return _Book(data, rules).build()

@@ -48,8 +48,8 @@ def find_row(ws, *texts: str) -> list[object]:  # noqa: ANN001
 
 def test_congress_report_cells(tmp_path: Path, db: Path, rules: Rules) -> None:
     out = tmp_path / "dai-hoi.xlsx"
-    facts = happ.period_report(str(db), 2019, 2024, None, str(out), rules)
-    assert facts.nominations == 6 * (2 + 1 + 3 + 1)
+    report = happ.period_report(str(db), 2019, 2024, None, str(out), rules)
+    assert report.figures.nominations == 6 * (2 + 1 + 3 + 1)
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames == ["Tổng hợp", "Theo đơn vị", "So sánh giai đoạn", "Khen thưởng",
                              "Điển hình tiên tiến", "Biểu đồ", "Xếp hạng theo năm"]
@@ -88,8 +88,8 @@ def test_congress_report_cells(tmp_path: Path, db: Path, rules: Rules) -> None:
 def test_one_year_report_has_the_6_month_column_and_a_cluster_filter(tmp_path: Path, db: Path,
                                                                       rules: Rules) -> None:
     out = tmp_path / "nam-2024.xlsx"
-    facts = happ.period_report(str(db), 2024, 2024, "Cụm thi đua số 2", str(out), rules)
-    assert facts.units == 1
+    report = happ.period_report(str(db), 2024, 2024, "Cụm thi đua số 2", str(out), rules)
+    assert report.figures.units == 1
     wb = openpyxl.load_workbook(out)
     head = find_row(wb["Tổng hợp"], "Cả năm 2024")
     assert "6 tháng đầu năm 2024" in head  # the column exists even where the cluster has none
