@@ -315,8 +315,10 @@ class _Book:
         # the most years first, then by unit and name
         return sorted(out, key=lambda r: (-len(r[4]), r[1], r[0], r[2]))
 
-    def charts_sheet(self, title_first_row: int, blocks: list[tuple[str, int, int]]) -> None:
-        """A line chart per title across the columns, a bar chart per unit."""
+    def charts_sheet(self, title_first_row: int, unit_first_row: int,
+                     blocks: list[tuple[str, int, int]]) -> None:
+        """A line chart per title across the columns, a bar chart per unit. Categories are the
+        period labels, the row above each sheet's first data row; values the "passed" block."""
         sheet = self.workbook.add_worksheet(S_CHARTS)
         n = len(self.data.columns)
         sheet.write_string(0, 0, "Biểu đồ số đạt theo danh hiệu và theo đơn vị", self.styles.label)
@@ -324,10 +326,11 @@ class _Book:
         for i, code in enumerate(self.titles):
             chart = self.workbook.add_chart({"type": "line"})
             r = title_first_row + i
+            col = len(TITLES_FIXED)
             chart.add_series({"name": self.title_name(code),
-                              "categories": [S_TITLES, title_first_row - 1, 2,
-                                             title_first_row - 1, 1 + n],
-                              "values": [S_TITLES, r, 2, r, 1 + n],
+                              "categories": [S_TITLES, title_first_row - 1, col,
+                                             title_first_row - 1, col + n - 1],
+                              "values": [S_TITLES, r, col, r, col + n - 1],
                               "marker": {"type": "circle"}})
             chart.set_title({"name": f"{self.title_name(code)} — số đạt"})
             chart.set_legend({"none": True})
@@ -338,10 +341,12 @@ class _Book:
         at += 16 if len(self.titles) % 2 == 1 else 0
         for i, (unit, first, last) in enumerate(blocks[:MAX_UNIT_CHARTS]):
             chart = self.workbook.add_chart({"type": "column"})
+            col = len(UNITS_FIXED)  # the series are named by the title, the fixed column before
             for r in range(first, last + 1):
-                chart.add_series({"name": [S_UNITS, r, 2],
-                                  "categories": [S_UNITS, 4, 3, 4, 2 + n],
-                                  "values": [S_UNITS, r, 3, r, 2 + n]})
+                chart.add_series({"name": [S_UNITS, r, col - 1],
+                                  "categories": [S_UNITS, unit_first_row - 1, col,
+                                                 unit_first_row - 1, col + n - 1],
+                                  "values": [S_UNITS, r, col, r, col + n - 1]})
             chart.set_title({"name": unit})
             chart.set_y_axis({"min": 0})
             sheet.insert_chart(at, 0 if i % 2 == 0 else 8, chart)
@@ -355,11 +360,11 @@ class _Book:
 
     def build(self) -> tuple[bytes, PeriodFigures]:
         _titles_sheet, first_row = self.titles_sheet()
-        blocks, _ = self.units_sheet()
+        blocks, unit_first_row = self.units_sheet()
         self.compare_sheet()
         self.commendations_sheet()
         people, groups = self.models_sheet()
-        self.charts_sheet(first_row, blocks)
+        self.charts_sheet(first_row, unit_first_row, blocks)
         write_ranks_sheet(self.workbook, self.styles, self.data.ranks, self.data.first,
                           self.data.last, period_title(self.data.first, self.data.last),
                           self.header)

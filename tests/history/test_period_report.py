@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import zipfile
 from pathlib import Path
@@ -187,6 +188,25 @@ def test_per_period_sheets_are_declared_with_a_two_row_header(tmp_path: Path, db
         assert max(hi for _lo, hi in spans) == width  # no width past the table
         assert [next(w for (lo, hi), w in spans.items() if lo <= i <= hi)
                 for i in range(1, width + 1)] == pytest.approx(declared, abs=0.75)
+
+
+def test_every_chart_is_drawn_over_the_period_labels(tmp_path: Path, db: Path,
+                                                     rules: Rules) -> None:
+    """Each chart's categories are the period labels of its sheet (the unit charts pointed at
+    a row of the national header, blank, once that header moved the tables down)."""
+    out = tmp_path / "dai-hoi.xlsx"
+    happ.period_report(str(db), 2019, 2024, None, str(out), rules)
+    wb = openpyxl.load_workbook(out)
+    with zipfile.ZipFile(out) as z:
+        refs = [re.findall(r"<c:cat>.*?<c:f>'(.+?)'!(.+?)</c:f>", z.read(n).decode())
+                for n in sorted(z.namelist()) if n.startswith("xl/charts/chart")]
+    assert len(refs) == 6 and all(refs)
+    sheets = set()
+    for sheet, cells in (ref for found in refs for ref in found):
+        sheets.add(sheet)
+        found = [c.value for row in wb[sheet][cells.replace("$", "")] for c in row]
+        assert found == ["2019", "2020", "2021", "2022", "2023", "2024"], (sheet, cells, found)
+    assert sheets == {"Tổng hợp", "Theo đơn vị"}
 
 def test_the_source_line_says_to_check_once(tmp_path: Path, db: Path, rules: Rules) -> None:
     out = tmp_path / "dai-hoi.xlsx"
