@@ -155,9 +155,11 @@ def test_legacy_note_counts_from_the_first_row_whatever_the_order() -> None:
     old = encode_tcvn3("Nguyễn Văn Hùng")
     rows = [list(IND_HEADER),
             [1, old, "Trung sĩ", "", "", "Chiến sĩ tiên tiến", 10, 9, 8],
-            [None, encode_tcvn3("Ghi chú: danh sách kèm theo")]]
+            [None, encode_tcvn3("I. Danh hiệu Chiến sĩ tiên tiến")]]  # a section row: skipped
     book = read_table(rows, "individual")
     legacy = [(i.row, i.column, i.message) for i in book.issues if i.code == "legacy_encoding"]
+    assert [(i.code, i.row) for i in book.issues if i.code == "skipped_row"] == [
+        ("skipped_row", 3)]
     assert [(r, c) for r, c, _ in legacy] == [(2, "B")]
     assert "2 ô, từ dòng 2" in legacy[0][2]
 
