@@ -25,7 +25,7 @@ from addin.domain.text import fold
 from addin.io import forms, layout, record_columns, report_input, safe_files
 from addin.io.causes import detail
 from addin.io.cells import column_letter, is_blank, to_count, to_text
-from addin.io.package import check_package, scan_sheets, sniff
+from addin.io.package import Package, check_package, scan_sheets, sniff
 from addin.io.sheet_scan import UnsafeWorkbook
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
@@ -100,10 +100,10 @@ def read_inputs(path: str | Path, display: str | None = None) -> list[UnitWorkbo
     opened = _open(data, shown)
     if isinstance(opened, UnitWorkbook):
         return [opened]
-    digest, workbook = opened
+    digest, workbook, package = opened
     names = [m.name for m in workbook.sheets_metadata]
     if not report_input.is_cluster_report(names):
-        return [_unit_book(data, shown, digest, workbook)]
+        return [_unit_book(data, shown, digest, workbook, package)]
 
     def load(name: str) -> list[list[Any]]:
         rows: list[list[Any]] = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
@@ -115,14 +115,15 @@ def read_inputs(path: str | Path, display: str | None = None) -> list[UnitWorkbo
         return [unreadable(shown, f"báo cáo cụm bị hỏng {detail(exc)}", digest)]
 
 
-def _open(data: bytes, shown: str) -> UnitWorkbook | tuple[str, Any]:
-    """(SHA-256, calamine workbook), or the unreadable book saying why not."""
+def _open(data: bytes, shown: str) -> UnitWorkbook | tuple[str, Any, Package | None]:
+    """(SHA-256, calamine workbook, the checked zip package if it is one), or the unreadable
+    book saying why not."""
     digest = hashlib.sha256(data).hexdigest()
     kind = sniff(data)
     if kind == "encrypted":
         return unreadable(shown, "tệp được bảo vệ bằng mật khẩu", digest)
     try:
-        check_package(data)
+        package = check_package(data)
         workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except UnsafeWorkbook as exc:
         return unreadable(shown, str(exc), digest)
@@ -130,7 +131,7 @@ def _open(data: bytes, shown: str) -> UnitWorkbook | tuple[str, Any]:
         reason = ("không phải tệp Excel hoặc tệp bị hỏng: mở bằng Excel rồi lưu lại dạng .xlsx, "
                   "hoặc xin đơn vị gửi lại tệp")
         return unreadable(shown, f"{reason} {detail(exc)}", digest)
-    return digest, workbook
+    return digest, workbook, package
 
 
 def read_unit_bytes(data: bytes, shown: str) -> UnitWorkbook:
@@ -140,10 +141,11 @@ def read_unit_bytes(data: bytes, shown: str) -> UnitWorkbook:
     return _unit_book(data, shown, *opened)
 
 
-def _unit_book(data: bytes, shown: str, digest: str, workbook: Any) -> UnitWorkbook:
+def _unit_book(data: bytes, shown: str, digest: str, workbook: Any,
+               package: Package | None = None) -> UnitWorkbook:
     book = UnitDraft(path=shown, sha256=digest)
     try:
-        _read_sheets(book, workbook, data)
+        _read_sheets(book, workbook, data, package)
     except UnsafeWorkbook as exc:
         return unreadable(shown, str(exc), digest)
     return book.freeze()
@@ -159,10 +161,11 @@ def _find_sheets(sheets: list[tuple[str, bool]]) -> dict[str, str]:
     return found
 
 
-def _read_sheets(book: UnitDraft, workbook: Any, data: bytes) -> None:
+def _read_sheets(book: UnitDraft, workbook: Any, data: bytes,
+                 package: Package | None = None) -> None:
     names = [(m.name, str(m.visible).endswith("Visible")) for m in workbook.sheets_metadata]
     wanted = _find_sheets(names)
-    errors = scan_sheets(data, set(wanted.values()))
+    errors = scan_sheets(data, set(wanted.values()), package)
 
     def load(name: str) -> list[list[Any]]:
         rows: list[list[Any]] = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
