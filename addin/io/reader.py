@@ -283,11 +283,14 @@ def _header_texts(rows: list[list[Any]], r: int) -> list[str]:
     with vertically merged cells)."""
     row = rows[r]
     above = rows[r - 1] if r > 0 else []
+    size = len(above)
     texts = []
-    for c, value in enumerate(row):
-        if is_blank(value) and c < len(above) and not is_blank(above[c]):
-            value = above[c]
-        texts.append("" if is_blank(value) else str(value))
+    for c, value in enumerate(row):  # cells.is_blank written out: every cell of the top rows
+        if value is None or isinstance(value, str) and not value.strip():
+            value = above[c] if c < size else None
+            if value is None or isinstance(value, str) and not value.strip():
+                value = ""
+        texts.append(str(value))
     return texts
 
 
