@@ -151,6 +151,10 @@ _ODD_CELL = re.compile(rb'<c(?! r="[A-Z]{1,3}[1-9][0-9]{0,6}"[\s/>])[\s/>]')
 # An r attribute: white space, "r", "=" (rb"\sr\s*=", written with the literal first so that
 # the regular-expression engine jumps from "r" to "r" instead of trying every byte).
 _ANY_R = re.compile(rb"r(?<=\sr)\s*=")
+# An r attribute that does not open a cell or a row: once every cell and row is plain (each
+# holds exactly one _ANY_R match, right after "<c " or "<row "), _ANY_R matches as many times
+# as there are cells and rows exactly when _ODD_R finds nothing.
+_ODD_R = re.compile(rb"r(?<=\sr)(?<!<c r)(?<!<row r)\s*=")
 _ANY_ROW = re.compile(rb"<row[\s/>]")
 _PLAIN_ROW = re.compile(rb'<row r="([1-9][0-9]{0,6})"[\s/>]')
 _PREFIXED = re.compile(rb"</?[A-Za-z_][\w.\-]*:(?:c|row|dimension)[\s/>]")
@@ -174,7 +178,7 @@ def _plain_scan(scan: _Scan, xml: bytes) -> bool:
     rows = _PLAIN_ROW.findall(xml)
     if len(rows) != len(_ANY_ROW.findall(xml)) or any(int(r) > EXCEL_ROWS for r in rows):
         return False  # a row without r, or with an odd one
-    if len(_ANY_R.findall(xml)) != len(cells) + len(rows):
+    if _ODD_R.search(xml):
         return False  # a second or unusual r attribute somewhere
     dimensions = _PLAIN_DIMENSION.findall(xml)
     if len(dimensions) != len(_ANY_DIMENSION.findall(xml)):
