@@ -94,7 +94,8 @@ _ROW_PIECES = st.sampled_from([b'<row r="1">', b'<row r="1048577">', b"<row>", b
                                b'<dimension ref="A1:B2"/>', b"<dimension/>", b't="e"',
                                b"<x:c/>", b" r=", b"<!-- -->", b" r =", b"\tr=", b'<c\tr="A1">',
                                b'<row\tr="1">', b'<row r="2" r="3">', b'<c r="A1" r="B1">',
-                               b'<c  r="A1">', b'<row  r="1">', b' sqref="A1"'])
+                               b'<c  r="A1">', b'<row  r="1">', b' sqref="A1"', b'abc r=',
+                               b'xow r=', b'<col r="1">'])
 _SHEET_XML = st.lists(st.one_of(_CELL_PIECES, _ROW_PIECES), max_size=30).map(b"".join)
 
 
