@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 from addin.domain import fields as F
 from addin.domain.text import clean, fold
-from addin.io.cells import is_blank, to_number
+from addin.io.cells import MAX_COUNT, is_blank, to_number
 
 RowKind = Literal["section", "total", "footer", "other"]
 
@@ -147,18 +147,29 @@ def section_of(row: Sequence[Any], data_columns: Sequence[int]) -> Section | Non
     return None
 
 
-def classify(row: Sequence[Any], columns: dict[int, str], in_footer: bool) -> RowKind | None:
+def count_columns(columns: dict[int, str]) -> list[int]:
+    """The indices of a table's count columns (`columns`: index -> field key)."""
+    return [c for c, key in columns.items() if key in F.COUNT_FIELDS]
+
+
+def classify(row: Sequence[Any], columns: dict[int, str], in_footer: bool,
+             counts: Sequence[int] | None = None) -> RowKind | None:
     """What a non-blank row under a table header is, when it is not a record (None: a record).
 
-    `columns` maps the table's column indices to field keys."""
+    `columns` maps the table's column indices to field keys; `counts`, when given, is
+    count_columns(columns), computed once per table."""
     first = first_text(row)
     if first is None:
         return None  # numbers only: a record, or nothing (decided by the reader)
     if is_total(first[1]) and not _looks_like_record(row, columns, first[0]):
         return "total"
-    if any(c < len(row) and to_number(row[c])[0] is not None
-           for c, key in columns.items() if key in F.COUNT_FIELDS):
-        return None  # a row carrying a count is a record, whatever else it says
+    size = len(row)
+    for c in count_columns(columns) if counts is None else counts:
+        if c < size:
+            value = row[c]
+            if type(value) is float and -MAX_COUNT <= value <= MAX_COUNT or (
+                    to_number(value)[0] is not None):  # the first test: to_number's fast path
+                return None  # a row carrying a count is a record, whatever else it says
     if in_footer or (columns.get(first[0]) not in _TEXT_FIELDS and is_footer(first[1])):
         return "footer"
     if section_of(row, data_columns(columns)) is not None:

@@ -7,6 +7,8 @@ import io
 import zipfile
 import zlib
 from posixpath import dirname, join, normpath
+from typing import Any
+from xml.parsers import expat
 
 from defusedxml import ElementTree as SafeET  # refuses DTDs, entities and external references
 
@@ -46,10 +48,43 @@ def _check_limits(archive: zipfile.ZipFile) -> None:
         raise UnsafeWorkbook(f"dung lượng giải nén quá lớn ({total // 2**20} MB)")
 
 
-def _parse_xml(archive: zipfile.ZipFile, name: str) -> SafeET.Element | None:
+class _NotPlain(Exception):
+    """A declaration the quick check leaves to defusedxml (a DOCTYPE, an entity)."""
+
+
+def _raise_not_plain(*_args: object) -> None:
+    raise _NotPlain
+
+
+_not_plain: Any = _raise_not_plain  # one handler for expat's several signatures
+
+
+def _plainly_well_formed(data: bytes) -> bool:
+    """Whether `data` is well-formed XML without any DOCTYPE: checked by expat alone, without
+    building a tree (a workbook's shared strings are most of its XML). True means defusedxml
+    would parse it without complaint (it forbids nothing in such a document, and expat, the
+    parser under it, already refuses what is not well-formed); False leaves the decision, and
+    the exact error, to defusedxml."""
+    parser = expat.ParserCreate(None, "}")  # the namespace handling ElementTree asks for
+    parser.StartDoctypeDeclHandler = _not_plain
+    parser.EntityDeclHandler = _not_plain
+    parser.UnparsedEntityDeclHandler = _not_plain
+    parser.ExternalEntityRefHandler = _not_plain
+    try:
+        parser.Parse(data, True)
+    except Exception:  # not well-formed, a declaration, an unknown encoding…
+        return False
+    return True
+
+
+def _parse_xml(archive: zipfile.ZipFile, name: str, tree: bool = True) -> SafeET.Element | None:
+    """The part's XML (None when the package has no such part); raises UnsafeWorkbook when it
+    is not XML or declares entities. Without `tree`, only the check (returns None)."""
     try:
         data = archive.read(name)
     except KeyError:
+        return None
+    if not tree and _plainly_well_formed(data):
         return None
     try:
         return SafeET.fromstring(data)
@@ -58,10 +93,8 @@ def _parse_xml(archive: zipfile.ZipFile, name: str) -> SafeET.Element | None:
                              ) from exc
 
 
-def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+def _sheet_parts(workbook: SafeET.Element | None, rels: SafeET.Element | None) -> dict[str, str]:
     """Sheet name -> part path inside the package."""
-    workbook = _parse_xml(archive, "xl/workbook.xml")
-    rels = _parse_xml(archive, "xl/_rels/workbook.xml.rels")
     if workbook is None or rels is None:
         return {}
     targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{_NS_PKG_REL}Relationship")}
@@ -83,47 +116,79 @@ def _open(data: bytes) -> zipfile.ZipFile:
         raise UnsafeWorkbook("tệp nén bị hỏng hoặc không đầy đủ") from exc
 
 
-def check_package(data: bytes) -> None:
-    """Refuse zip bombs, DTD/entity tricks and broken packages before any parser runs.
+class Package:
+    """An .xlsx/.xlsm package opened once: checked before any parser runs (`check`), then its
+    sheets scanned (`scan`), each part read and parsed once."""
 
-    Raises UnsafeWorkbook. Files that are not zip packages (.xls, .ods…) pass through.
-    """
-    if sniff(data) != "zip":
-        return
-    with _open(data) as archive:
+    def __init__(self, data: bytes) -> None:
+        self.archive = _open(data)
+        self._parts: dict[str, str] | None = None
+
+    def check(self) -> None:
+        """Refuse zip bombs, DTD/entity tricks and broken packages. Raises UnsafeWorkbook."""
+        archive = self.archive
         _check_limits(archive)
         names = set(archive.namelist())
+        workbook = None
         for name in ("[Content_Types].xml", "xl/workbook.xml", "xl/sharedStrings.xml",
                      "xl/styles.xml"):
             if name in names:
-                _parse_xml(archive, name)
-        for part in _sheet_parts(archive).values():
+                parsed = _parse_xml(archive, name, tree=name == "xl/workbook.xml")
+                workbook = parsed if name == "xl/workbook.xml" else workbook
+        self._parts = _sheet_parts(workbook, _parse_xml(archive, "xl/_rels/workbook.xml.rels"))
+        for part in self._parts.values():
             if part in names:
                 with archive.open(part) as stream:
                     head = stream.read(4096)
                 if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
                     raise UnsafeWorkbook(f"phần {part} khai báo DTD/thực thể XML (không an toàn)")
 
+    def parts(self) -> dict[str, str]:
+        """Sheet name -> part path inside the package."""
+        if self._parts is None:
+            self._parts = _sheet_parts(_parse_xml(self.archive, "xl/workbook.xml"),
+                                       _parse_xml(self.archive, "xl/_rels/workbook.xml.rels"))
+        return self._parts
 
-def scan_sheets(data: bytes, sheets: set[str]) -> dict[str, dict[tuple[int, str], str]]:
-    """Check the extent of the given sheets (raises UnsafeWorkbook) and find their error
-    cells: sheet name -> {(excel_row, column_letter): "#DIV/0!"}."""
-    if sniff(data) != "zip":
-        return {}
-    found: dict[str, dict[tuple[int, str], str]] = {}
-    with _open(data) as archive:
-        for sheet, part in _sheet_parts(archive).items():
+    def scan(self, sheets: set[str]) -> dict[str, dict[tuple[int, str], str]]:
+        """Check the extent of the given sheets (raises UnsafeWorkbook) and find their error
+        cells: sheet name -> {(excel_row, column_letter): "#DIV/0!"}."""
+        found: dict[str, dict[tuple[int, str], str]] = {}
+        for sheet, part in self.parts().items():
             if sheet not in sheets:
                 continue
             try:
-                info = archive.getinfo(part)
+                info = self.archive.getinfo(part)
             except KeyError:
                 continue
             try:
-                with archive.open(info) as stream:
+                with self.archive.open(info) as stream:
                     errors = scan_sheet_xml(sheet, stream)
             except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
                 raise UnsafeWorkbook(f"phần {part} bị hỏng") from exc
             if errors:
                 found[sheet] = errors
-    return found
+        return found
+
+
+def check_package(data: bytes) -> Package | None:
+    """Refuse zip bombs, DTD/entity tricks and broken packages before any parser runs.
+
+    Raises UnsafeWorkbook. Files that are not zip packages (.xls, .ods…) pass through (None);
+    a package is returned open, for `scan_sheets`.
+    """
+    if sniff(data) != "zip":
+        return None
+    package = Package(data)
+    package.check()
+    return package
+
+
+def scan_sheets(data: bytes, sheets: set[str], package: Package | None = None
+                ) -> dict[str, dict[tuple[int, str], str]]:
+    """Check the extent of the given sheets (raises UnsafeWorkbook) and find their error
+    cells: sheet name -> {(excel_row, column_letter): "#DIV/0!"}. `package`: the one
+    check_package opened, if at hand."""
+    if sniff(data) != "zip":
+        return {}
+    return (package or Package(data)).scan(sheets)

@@ -19,13 +19,13 @@ import python_calamine
 
 from addin.domain import fields as F
 from addin.domain.issues import Code, Issue, make_issue
-from addin.domain.models import Commendation, Nomination, UnitDraft, UnitInfo, UnitWorkbook
+from addin.domain.models import Commendation, UnitDraft, UnitInfo, UnitWorkbook
 from addin.domain.rules import Kind
 from addin.domain.text import fold
-from addin.io import forms, layout, report_input, safe_files
+from addin.io import forms, layout, record_columns, report_input, safe_files
 from addin.io.causes import detail
-from addin.io.cells import column_letter, is_blank, to_count, to_number, to_text
-from addin.io.package import check_package, scan_sheets, sniff
+from addin.io.cells import column_letter, is_blank, to_count, to_text
+from addin.io.package import Package, check_package, scan_sheets, sniff
 from addin.io.sheet_scan import UnsafeWorkbook
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
@@ -61,8 +61,9 @@ class _SheetContext:
 
     def flush_legacy(self) -> None:
         for (column, encoding), rows in sorted(self.legacy.items()):
-            detail = f"{encoding} ({len(rows)} ô, từ dòng {rows[0]})"
-            self.book.issues.append(self.issue(Code.LEGACY_ENCODING, detail, rows[0], column))
+            first = min(rows)  # records are converted after the rows around them
+            detail = f"{encoding} ({len(rows)} ô, từ dòng {first})"
+            self.book.issues.append(self.issue(Code.LEGACY_ENCODING, detail, first, column))
 
 
 def unreadable(path: str, reason: str, sha256: str = "") -> UnitWorkbook:
@@ -99,10 +100,10 @@ def read_inputs(path: str | Path, display: str | None = None) -> list[UnitWorkbo
     opened = _open(data, shown)
     if isinstance(opened, UnitWorkbook):
         return [opened]
-    digest, workbook = opened
+    digest, workbook, package = opened
     names = [m.name for m in workbook.sheets_metadata]
     if not report_input.is_cluster_report(names):
-        return [_unit_book(data, shown, digest, workbook)]
+        return [_unit_book(data, shown, digest, workbook, package)]
 
     def load(name: str) -> list[list[Any]]:
         rows: list[list[Any]] = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
@@ -114,14 +115,15 @@ def read_inputs(path: str | Path, display: str | None = None) -> list[UnitWorkbo
         return [unreadable(shown, f"báo cáo cụm bị hỏng {detail(exc)}", digest)]
 
 
-def _open(data: bytes, shown: str) -> UnitWorkbook | tuple[str, Any]:
-    """(SHA-256, calamine workbook), or the unreadable book saying why not."""
+def _open(data: bytes, shown: str) -> UnitWorkbook | tuple[str, Any, Package | None]:
+    """(SHA-256, calamine workbook, the checked zip package if it is one), or the unreadable
+    book saying why not."""
     digest = hashlib.sha256(data).hexdigest()
     kind = sniff(data)
     if kind == "encrypted":
         return unreadable(shown, "tệp được bảo vệ bằng mật khẩu", digest)
     try:
-        check_package(data)
+        package = check_package(data)
         workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except UnsafeWorkbook as exc:
         return unreadable(shown, str(exc), digest)
@@ -129,7 +131,7 @@ def _open(data: bytes, shown: str) -> UnitWorkbook | tuple[str, Any]:
         reason = ("không phải tệp Excel hoặc tệp bị hỏng: mở bằng Excel rồi lưu lại dạng .xlsx, "
                   "hoặc xin đơn vị gửi lại tệp")
         return unreadable(shown, f"{reason} {detail(exc)}", digest)
-    return digest, workbook
+    return digest, workbook, package
 
 
 def read_unit_bytes(data: bytes, shown: str) -> UnitWorkbook:
@@ -139,10 +141,11 @@ def read_unit_bytes(data: bytes, shown: str) -> UnitWorkbook:
     return _unit_book(data, shown, *opened)
 
 
-def _unit_book(data: bytes, shown: str, digest: str, workbook: Any) -> UnitWorkbook:
+def _unit_book(data: bytes, shown: str, digest: str, workbook: Any,
+               package: Package | None = None) -> UnitWorkbook:
     book = UnitDraft(path=shown, sha256=digest)
     try:
-        _read_sheets(book, workbook, data)
+        _read_sheets(book, workbook, data, package)
     except UnsafeWorkbook as exc:
         return unreadable(shown, str(exc), digest)
     return book.freeze()
@@ -158,10 +161,11 @@ def _find_sheets(sheets: list[tuple[str, bool]]) -> dict[str, str]:
     return found
 
 
-def _read_sheets(book: UnitDraft, workbook: Any, data: bytes) -> None:
+def _read_sheets(book: UnitDraft, workbook: Any, data: bytes,
+                 package: Package | None = None) -> None:
     names = [(m.name, str(m.visible).endswith("Visible")) for m in workbook.sheets_metadata]
     wanted = _find_sheets(names)
-    errors = scan_sheets(data, set(wanted.values()))
+    errors = scan_sheets(data, set(wanted.values()), package)
 
     def load(name: str) -> list[list[Any]]:
         rows: list[list[Any]] = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
@@ -279,11 +283,14 @@ def _header_texts(rows: list[list[Any]], r: int) -> list[str]:
     with vertically merged cells)."""
     row = rows[r]
     above = rows[r - 1] if r > 0 else []
+    size = len(above)
     texts = []
-    for c, value in enumerate(row):
-        if is_blank(value) and c < len(above) and not is_blank(above[c]):
-            value = above[c]
-        texts.append("" if is_blank(value) else str(value))
+    for c, value in enumerate(row):  # cells.is_blank written out: every cell of the top rows
+        if value is None or isinstance(value, str) and not value.strip():
+            value = above[c] if c < size else None
+            if value is None or isinstance(value, str) and not value.strip():
+                value = ""
+        texts.append(str(value))
     return texts
 
 
@@ -331,20 +338,29 @@ def _read_table(ctx: _SheetContext, key: str, rows: list[list[Any]],
     sections: tuple[str, ...] = ()
     in_footer = seen_record = False
     rows_before = ctx.book.rows_read
+    data_columns = [c for c, k in mapping.items() if k not in _NOT_DATA]
+    counts = forms.count_columns(mapping)
+    # Records are converted column by column once all rows are known (addin.io.record_columns).
+    records: list[list[Any]] = []
+    record_rows: list[int] = []
+    record_sections: list[tuple[str, ...]] = []
+    issue_slots: list[int] = []  # where each record's issues go among the book's (commendations)
     for r in range(header_r + 1, len(rows)):
         row = rows[r]
-        if all(is_blank(v) for v in row):
+        if _blank_row(row):
             continue
         if ctx.book.rows_read == rows_before and forms.is_numbering_row(row):
             continue  # a column-number row, under the header before anything else
-        kind = forms.classify(row, mapping, in_footer) if official_form else None
+        kind = forms.classify(row, mapping, in_footer, counts) if official_form else None
         if kind is None:
-            values = {k: row[c] if c < len(row) else None for c, k in mapping.items()}
-            if not (all(is_blank(v) for k, v in values.items() if k not in _NOT_DATA) and not any(
+            if _has_data(row, data_columns) or (ctx.errors and any(
                     (r + 1, column_letter(c)) in ctx.errors for c in mapping)):
                 seen_record = True
                 ctx.book.rows_read += 1
-                _record(ctx, key, r + 1, values, columns, sections)
+                records.append(row)
+                record_rows.append(r + 1)
+                record_sections.append(sections)
+                issue_slots.append(len(ctx.book.issues))
                 continue
             if not forms.has_text(row):
                 continue  # a pre-typed STT or a formula's empty output: not a row at all
@@ -357,10 +373,36 @@ def _read_table(ctx: _SheetContext, key: str, rows: list[list[Any]],
             in_footer = True  # a grand total closes the table: what follows is the footer
         in_footer = in_footer or kind == "footer"
         _skip(ctx, r, row)
+    if key == "commendations":
+        _commendations(ctx, records, record_rows, issue_slots, mapping, columns)
+    elif records:
+        table_kind: Kind = "individual" if key == "individuals" else "collective"
+        (ctx.book.individuals if key == "individuals" else ctx.book.collectives).extend(
+            record_columns.nominations(ctx, table_kind, ctx.book.path, ctx.sheet, records,
+                                       record_rows, record_sections, mapping, columns))
     for name in required:
         if name not in mapping.values() and not (name == "title" and sections):
             ctx.book.issues.append(ctx.issue(Code.MISSING_COLUMN, f'"{labels[name]}"',
                                              header_r + 1))
+
+
+def _blank_row(row: list[Any]) -> bool:
+    """Every cell blank (cells.is_blank), deciding at the first filled cell."""
+    for value in row:
+        if value is not None and not (isinstance(value, str) and not value.strip()):
+            return False
+    return True
+
+
+def _has_data(row: list[Any], data_columns: list[int]) -> bool:
+    """A record's own column filled (not STT, the percent or the result)."""
+    size = len(row)
+    for c in data_columns:
+        if c < size:
+            value = row[c]
+            if value is not None and not (isinstance(value, str) and not value.strip()):
+                return True
+    return False
 
 
 def _skip(ctx: _SheetContext, r: int, row: list[Any]) -> None:
@@ -374,70 +416,22 @@ def _skip(ctx: _SheetContext, r: int, row: list[Any]) -> None:
     ctx.book.issues.append(ctx.issue(Code.SKIPPED_ROW, f'"{text}"', r + 1, column))
 
 
-def _record(ctx: _SheetContext, key: str, excel_row: int, values: dict[str, Any],
-            columns: dict[str, str], sections: tuple[str, ...]) -> None:
-    if key == "commendations":
-        ctx.book.commendations.append(_commendation(ctx, excel_row, values, columns))
-        return
-    nom = _nomination(ctx, key, excel_row, values, columns, sections)
-    (ctx.book.individuals if key == "individuals" else ctx.book.collectives).append(nom)
-
-
-# How each field's cells convert, decided once per field name rather than per cell.
-_COUNT, _PERCENT, _TEXT = "count", "percent", "text"
-_FIELD_KIND: dict[str, str] = {**{name: _COUNT for name in F.COUNT_FIELDS}, "percent": _PERCENT}
-
-
-def _convert(ctx: _SheetContext, excel_row: int, values: dict[str, Any], columns: dict[str, str],
-             labels: dict[str, str], issues: list[Issue], invalid: set[str]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    errors = ctx.errors
-    for name, value in values.items():
-        column = columns[name]
-        kind = _FIELD_KIND.get(name, _TEXT)
-        if errors and (excel_row, column) in errors:
-            issues.append(ctx.issue(Code.FORMULA_ERROR, ctx.errors[(excel_row, column)],
-                                    excel_row, column))
-            invalid.add(name)
-            out[name] = "" if kind is _TEXT else None
-            continue
-        if kind is _COUNT:
-            number, code = to_count(value)
-            if code:
-                issues.append(ctx.issue(code, f'"{labels[name]}"', excel_row, column))
-                invalid.add(name)
-            out[name] = number
-        elif kind is _PERCENT:
-            out[name] = to_number(value)[0]  # the template's own formula; only compared
-        else:
-            out[name] = ctx.text(value, excel_row, column)
-    return out
-
-
-def _nomination(ctx: _SheetContext, key: str, excel_row: int, values: dict[str, Any],
-                columns: dict[str, str], sections: tuple[str, ...]) -> Nomination:
-    kind: Kind = "individual" if key == "individuals" else "collective"
-    labels = F.INDIVIDUAL_LABELS if kind == "individual" else F.COLLECTIVE_LABELS
-    issues: list[Issue] = []
-    invalid: set[str] = set()
-    out = _convert(ctx, excel_row, values, columns, labels, issues, invalid)
-    name = out.pop("full_name", "") if kind == "individual" else out.pop("name", "")
-    return Nomination(kind=kind, file=ctx.book.path, sheet=ctx.sheet, row=excel_row,
-                      name=name, title_text=out.pop("title", ""),
-                      percent_given=out.pop("percent", None), result_given=out.pop("result", ""),
-                      sections=sections, columns=columns, invalid=frozenset(invalid),
-                      issues=tuple(issues), **out)
-
-
-def _commendation(ctx: _SheetContext, excel_row: int, values: dict[str, Any],
-                  columns: dict[str, str]) -> Commendation:
-    issues: list[Issue] = []
-    invalid: set[str] = set()
-    out = _convert(ctx, excel_row, values, columns, F.COMMENDATION_LABELS, issues, invalid)
-    if not out.get("form") and "form" not in invalid:
-        issues.append(ctx.issue(Code.MISSING_VALUE, f'"{F.COMMENDATION_LABELS["form"]}"',
-                                excel_row, columns.get("form")))
-    out.pop("seq", None)
-    ctx.book.issues.extend(issues)
-    return Commendation(file=ctx.book.path, sheet=ctx.sheet, row=excel_row, columns=columns,
-                        **out)
+def _commendations(ctx: _SheetContext, records: list[list[Any]], excel_rows: list[int],
+                   slots: list[int], mapping: dict[int, str], columns: dict[str, str]) -> None:
+    """Commendation records; each one's issues go into the book's list where its row stood
+    among the skipped rows' (`slots`)."""
+    done = record_columns.convert(ctx, records, excel_rows, mapping, columns,
+                                  F.COMMENDATION_LABELS)
+    placed: list[tuple[int, list[Issue]]] = []
+    for i, excel_row in enumerate(excel_rows):
+        out = {key: values[i] for key, values in done.values.items()}
+        issues = done.issues.get(i, [])
+        if not out.get("form") and "form" not in done.invalid.get(i, ()):
+            issues.append(ctx.issue(Code.MISSING_VALUE, f'"{F.COMMENDATION_LABELS["form"]}"',
+                                    excel_row, columns.get("form")))
+        out.pop("seq", None)
+        placed.append((slots[i], issues))
+        ctx.book.commendations.append(Commendation(file=ctx.book.path, sheet=ctx.sheet,
+                                                   row=excel_row, columns=columns, **out))
+    for slot, issues in reversed(placed):
+        ctx.book.issues[slot:slot] = issues

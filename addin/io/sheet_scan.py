@@ -144,9 +144,17 @@ def _no_dtd(*_args: object) -> None:
 # expressions run in C; anything they do not fully account for goes to the parser above.
 _ANY_CELL = re.compile(rb"<c[\s/>]")
 _PLAIN_CELL = re.compile(rb'<c r="([A-Z]{1,3})([1-9][0-9]{0,6})"[\s/>]')
+# Where _ANY_CELL matches and _PLAIN_CELL does not. Both match wherever their text stands (a
+# match holds one "<", at its start, so matches never hide one another): _ODD_CELL finds
+# nothing exactly when the two find as many cells, and it builds no list.
+_ODD_CELL = re.compile(rb'<c(?! r="[A-Z]{1,3}[1-9][0-9]{0,6}"[\s/>])[\s/>]')
 # An r attribute: white space, "r", "=" (rb"\sr\s*=", written with the literal first so that
 # the regular-expression engine jumps from "r" to "r" instead of trying every byte).
 _ANY_R = re.compile(rb"r(?<=\sr)\s*=")
+# An r attribute that does not open a cell or a row: once every cell and row is plain (each
+# holds exactly one _ANY_R match, right after "<c " or "<row "), _ANY_R matches as many times
+# as there are cells and rows exactly when _ODD_R finds nothing.
+_ODD_R = re.compile(rb"r(?<=\sr)(?<!<c r)(?<!<row r)\s*=")
 _ANY_ROW = re.compile(rb"<row[\s/>]")
 _PLAIN_ROW = re.compile(rb'<row r="([1-9][0-9]{0,6})"[\s/>]')
 _PREFIXED = re.compile(rb"</?[A-Za-z_][\w.\-]*:(?:c|row|dimension)[\s/>]")
@@ -160,15 +168,17 @@ _PLAIN_DIMENSION = re.compile(rb'<dimension ref="([^"]*)"')
 def _plain_scan(scan: _Scan, xml: bytes) -> bool:
     """Check a plainly written sheet with regular expressions; False when the sheet is not
     plain enough for them to be exact (the parser then decides)."""
-    if b"<!" in xml or b't="e"' in xml or (_PREFIXED_HINT.search(xml) and _PREFIXED.search(xml)):
+    # "<!" (a DTD, comment or CDATA) cannot be there without "!", found at memchr's speed.
+    if (b"!" in xml and b"<!" in xml) or b't="e"' in xml or (
+            _PREFIXED_HINT.search(xml) and _PREFIXED.search(xml)):
         return False
-    cells = _PLAIN_CELL.findall(xml)
-    if len(cells) != len(_ANY_CELL.findall(xml)):
+    if _ODD_CELL.search(xml):
         return False  # a cell without r, with r elsewhere or quoted otherwise
+    cells = _PLAIN_CELL.findall(xml)
     rows = _PLAIN_ROW.findall(xml)
     if len(rows) != len(_ANY_ROW.findall(xml)) or any(int(r) > EXCEL_ROWS for r in rows):
         return False  # a row without r, or with an odd one
-    if len(_ANY_R.findall(xml)) != len(cells) + len(rows):
+    if _ODD_R.search(xml):
         return False  # a second or unusual r attribute somewhere
     dimensions = _PLAIN_DIMENSION.findall(xml)
     if len(dimensions) != len(_ANY_DIMENSION.findall(xml)):

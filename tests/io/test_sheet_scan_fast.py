@@ -37,3 +37,79 @@ def test_the_expressions_on_what_writers_write() -> None:
     assert len(_ANY_R.findall(plain)) == 2
     assert _PREFIXED_HINT.search(b'<x:c r="A1"/>') and _PREFIXED.search(b'<x:c r="A1"/>')
     assert _PREFIXED_HINT.search(plain) is None
+
+
+# Third pass: one search for a cell the plain expression does not account for, instead of
+# counting both expressions' matches; and "!" looked for before "<!".
+_CELL_PIECES = st.sampled_from([b"<c", b"<c ", b'<c r="', b'<c r="A1"', b'<c r="AB12" ',
+                                b'<c r="XFD1048576"/>', b'<c r="A0"', b'<c r="a1"', b'<c r="ABCD1"',
+                                b'<c r="A12345678"', b"r=", b'"', b"A", b"1", b"0", b" ", b"\t",
+                                b"/", b">", b"<", b"<col ", b"<cell ", b"!", b"<!", b"<c<c "])
+_CELL_XML = st.lists(_CELL_PIECES, max_size=30).map(b"".join)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(_CELL_XML)
+def test_the_odd_cell_search_finds_one_exactly_when_the_counts_differ(xml: bytes) -> None:
+    from addin.io.sheet_scan import _ANY_CELL, _ODD_CELL, _PLAIN_CELL
+
+    differ = len(_PLAIN_CELL.findall(xml)) != len(_ANY_CELL.findall(xml))
+    assert bool(_ODD_CELL.search(xml)) == differ, xml
+
+
+def _plain_scan_before(scan: object, xml: bytes) -> bool:
+    """sheet_scan._plain_scan as it was before the third pass (the oracle)."""
+    from operator import itemgetter
+
+    from addin.io import sheet_scan as S
+
+    assert isinstance(scan, S._Scan)
+    if b"<!" in xml or b't="e"' in xml or (S._PREFIXED_HINT.search(xml) and S._PREFIXED.search(xml)):
+        return False
+    cells = S._PLAIN_CELL.findall(xml)
+    if len(cells) != len(S._ANY_CELL.findall(xml)):
+        return False
+    rows = S._PLAIN_ROW.findall(xml)
+    if len(rows) != len(S._ANY_ROW.findall(xml)) or any(int(r) > S.EXCEL_ROWS for r in rows):
+        return False
+    if len(S._ANY_R.findall(xml)) != len(cells) + len(rows):
+        return False
+    dimensions = S._PLAIN_DIMENSION.findall(xml)
+    if len(dimensions) != len(S._ANY_DIMENSION.findall(xml)):
+        return False
+    for ref in dimensions:
+        scan.dimension(ref.decode("ascii", "replace"))
+    scan.cells = len(cells)
+    scan.max_row = max(map(int, set(map(itemgetter(1), cells))), default=0)
+    scan.max_col = max(map(S._column_number, {c.decode() for c in set(map(itemgetter(0), cells))}),
+                       default=0)
+    if scan.max_row > S.EXCEL_ROWS or scan.max_col > S.EXCEL_COLUMNS:
+        raise scan.refuse("có ô nằm ngoài bảng tính Excel")
+    if scan.max_row * scan.max_col > S.MAX_SHEET_CELLS or scan.cells > S.MAX_SHEET_CELLS:
+        raise scan.too_large()
+    return True
+
+
+_ROW_PIECES = st.sampled_from([b'<row r="1">', b'<row r="1048577">', b"<row>", b"</row>",
+                               b'<dimension ref="A1:B2"/>', b"<dimension/>", b't="e"',
+                               b"<x:c/>", b" r=", b"<!-- -->", b" r =", b"\tr=", b'<c\tr="A1">',
+                               b'<row\tr="1">', b'<row r="2" r="3">', b'<c r="A1" r="B1">',
+                               b'<c  r="A1">', b'<row  r="1">', b' sqref="A1"', b'abc r=',
+                               b'xow r=', b'<col r="1">'])
+_SHEET_XML = st.lists(st.one_of(_CELL_PIECES, _ROW_PIECES), max_size=30).map(b"".join)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(_SHEET_XML)
+def test_the_plain_scan_decides_as_before(xml: bytes) -> None:
+    from addin.io import sheet_scan as S
+
+    def outcome(scan_function: object) -> object:
+        scan = S._Scan("x")
+        try:
+            result = scan_function(scan, xml)  # type: ignore[operator]
+        except S.UnsafeWorkbook as exc:
+            return str(exc)
+        return result, scan.cells, scan.max_row, scan.max_col
+
+    assert outcome(S._plain_scan) == outcome(_plain_scan_before), xml
