@@ -150,4 +150,4 @@ def report_cmd(year_from: int, year_to: int, cluster: str | None, db: str, out: 
     _writable(out, force)
     written = _guard(
         lambda: happ.period_report(db, year_from, year_to, cluster, out, rules))
-    click.echo(f"Đã ghi báo cáo {written.period}: {out} ({written.nominations} đề nghị)")
+    click.echo(f"Đã ghi báo cáo {written.period}: {out} ({written.figures.nominations} đề nghị)")

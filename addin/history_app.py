@@ -26,7 +26,7 @@ from addin.domain.history_model import (
     TitleHeld,
     UnitFile,
 )
-from addin.domain.issues import Code, Issue, make_issue
+from addin.domain.issues import Code, Issue, info_issue, make_issue
 from addin.domain.models import UnitWorkbook
 from addin.domain.periods import Period, PeriodKind, parse_period
 from addin.domain.persons import PersonRef, name_key, service_key
@@ -85,8 +85,8 @@ def _prepare_book(book: UnitWorkbook, rules: Rules
     if book.info.unit and period is not None:
         return _file_entry(book, ImportState.IMPORTED, period), [], hdb.prepare(book, period)
     if period is None and book.info.period:
-        issue = make_issue(Code.PERIOD_UNPARSED, f'"{book.info.period}"', file=book.path,
-                           sheet=book.info.sheet, row=book.info.rows.get("period"), column="B")
+        issue = info_issue(Code.PERIOD_UNPARSED, f'"{book.info.period}"', book.info, "period",
+                           file=book.path)
     else:
         field = "Kỳ báo cáo" if book.info.unit else "Đơn vị"
         issue = make_issue(Code.MISSING_VALUE, f'"{field}" (không nhập được)', file=book.path,
@@ -261,7 +261,7 @@ def period_report(db: str, first: int, last: int, cluster: str | None, out: str,
                   ) -> PeriodReportResult:
     """The period workbook from the database: a five-year congress report, or one year (with
     its 6-month report) when first == last."""
-    from addin.io.period_report import PeriodData, columns_for, period_report_bytes
+    from addin.io.period_report import PeriodData, columns_for, period_report_bytes, period_title
     from addin.io.rank_history import rank_rows
     from addin.io.xlsx_common import write_atomic
 
@@ -292,10 +292,9 @@ def period_report(db: str, first: int, last: int, cluster: str | None, out: str,
     need = min(congress.min_individual_years, span) if congress else span
     data = PeriodData(first, last, cluster, columns, previous, counts, commendations, people,
                       groups, need, ranks)
-    content, facts = period_report_bytes(data, rules)
+    content, figures = period_report_bytes(data, rules)
     write_atomic(out, content)
-    label = f"giai đoạn {first}–{last}" if first < last else f"năm {first}"
-    return PeriodReportResult(period=label, output=out, **facts)
+    return PeriodReportResult(period=period_title(first, last), output=out, figures=figures)
 
 
 def _and_above(code: str, rules: Rules) -> list[str]:

@@ -12,7 +12,7 @@ from typing import Any
 
 from addin.domain import fields as F
 from addin.domain.commendation_forms import recognise_form
-from addin.domain.issues import Code
+from addin.domain.issues import Code, issue_text
 from addin.domain.labels import ERROR_PREFIX
 from addin.domain.legacy import detect_and_convert
 from addin.domain.quotas import quota_limit
@@ -25,7 +25,6 @@ from addin.domain.votes import display_percent, evaluate_vote
 from addin.io.cells import to_count, to_text
 from addin.io.reader import read_table, table_kind
 from addin.io.scores_reader import to_points
-from addin.io.template_formulas import issue_text
 
 # A failure the engine reports as an Issue shows that issue's sentence (issue_text, the same
 # text as the templates' in-sheet checks); these are the functions' own failures.

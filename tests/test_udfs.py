@@ -68,8 +68,7 @@ def test_ketqua(title, members, present, agree, expected):
 
 def test_vote_errors_are_the_engines_sentences_as_the_templates_show_them():
     """The cell says what validation and the in-sheet checks say, not a sentence of its own."""
-    from addin.domain.issues import Code
-    from addin.io.template_formulas import issue_text
+    from addin.domain.issues import Code, issue_text
 
     assert TDKT_KETQUA("CSTT", 10, 11, 8) == issue_text(Code.PRESENT_EXCEEDS_MEMBERS)
     assert TDKT_KETQUA("CSTT", 10, 7, 8) == issue_text(Code.AGREE_EXCEEDS_PRESENT, "số có mặt")

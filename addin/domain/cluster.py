@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from addin.domain.carried import judged_unit
 from addin.domain.cluster_scope import Scope, cluster_key, out_of_scope
-from addin.domain.issues import Code, Issue, has_errors, make_issue
+from addin.domain.issues import Code, Issue, has_errors, info_issue, make_issue
 from addin.domain.models import UnitWorkbook
 from addin.domain.quotas import QuotaCheck, base_for, check_quota, count_for, sum_bases
 from addin.domain.rules import Rules
@@ -152,11 +152,10 @@ def consolidate(books: list[UnitWorkbook], rules: Rules, history: StreakHistory 
         judged_below = bool(book.source_report) and key in seen_unit and (
             seen_unit[key].source_report == book.source_report)  # its duplicate_unit is carried
         if all(key) and key in seen_unit and not judged_below:
-            judged = replace(judged, issues=(*judged.issues, make_issue(
+            judged = replace(judged, issues=(*judged.issues, info_issue(
                 Code.DUPLICATE_UNIT,
                 f"{book.info.unit} — {book.info.period} (đã có ở {seen_unit[key].path})",
-                file=book.path, sheet=book.info.sheet, row=book.info.rows.get("unit"),
-                column="B" if "unit" in book.info.rows else None)))
+                book.info, "unit", file=book.path)))
         elif all(key):
             seen_unit[key] = book
         files.append(FileStatus(judged, FileState.OK))

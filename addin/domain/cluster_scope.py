@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, TypeVar
 
-from addin.domain.issues import Code, Issue, make_issue
+from addin.domain.issues import Code, Issue, info_issue, make_issue
 from addin.domain.models import UnitWorkbook
 from addin.domain.periods import Period, parse_period
 from addin.domain.text import fold
@@ -92,13 +92,6 @@ class Scope:
     notes: tuple[Issue, ...] = ()
 
 
-def _info_issue(code: Code, book: UnitWorkbook, field: str, detail: str) -> Issue:
-    """An issue on the value cell (column B) of a "Thông tin" row, when the row is known."""
-    row = book.info.rows.get(field)
-    return make_issue(code, detail, file=book.path, sheet=book.info.sheet, row=row,
-                      column="B" if row else None)
-
-
 def out_of_scope(books: Iterable[UnitWorkbook], one_cluster: bool = False) -> Scope:
     """Which books are not counted in this folder. `one_cluster`: the folder is one cluster by
     contract (a subfolder of `tdkt report`), so every minority cluster's file is a stray."""
@@ -121,13 +114,14 @@ def out_of_scope(books: Iterable[UnitWorkbook], one_cluster: bool = False) -> Sc
         stray_here = not higher or (len(own) == len(readable) and named[mine or ""] == 1)
         if (cluster is not None and not book.source_report and mine is not None
                 and mine != cluster and stray_here):
-            found[id(book)] = _info_issue(
-                Code.WRONG_CLUSTER, book, "cluster",
-                f'tệp ghi "{book.info.cluster}", các tệp khác trong thư mục ghi "{cluster_name}"')
+            found[id(book)] = info_issue(
+                Code.WRONG_CLUSTER,
+                f'tệp ghi "{book.info.cluster}", các tệp khác trong thư mục ghi "{cluster_name}"',
+                book.info, "cluster", file=book.path)
         elif (mine_p := _period_of(book)) is not None and mine_p != period:
-            found[id(book)] = _info_issue(
-                Code.MIXED_PERIOD, book, "period",
-                f'tệp ghi "{book.info.period}", kỳ của cụm là "{period_name}"')
+            found[id(book)] = info_issue(
+                Code.MIXED_PERIOD, f'tệp ghi "{book.info.period}", kỳ của cụm là "{period_name}"',
+                book.info, "period", file=book.path)
     counted = [b for b in readable if id(b) not in found]
     return Scope(found, _several_clusters(counted) if higher else ())
 

@@ -187,15 +187,23 @@ class EligibleList:
 
 # ----------------------------------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
+class PeriodFigures:
+    """What a period workbook holds, counted while it is written."""
+
+    nominations: int  # proposals in the report's columns
+    units: int
+    model_people: int  # "điển hình tiên tiến" found
+    model_collectives: int
+
+
+@dataclass(frozen=True, slots=True)
 class PeriodReportResult:
     """`tdkt history report`: what was written and what it holds."""
 
     period: str  # "giai đoạn 2019–2024" or "năm 2024"
     output: str
-    nominations: int  # proposals in the report's columns
-    units: int
-    model_people: int
-    model_collectives: int
+    figures: PeriodFigures
 
     def to_json(self) -> dict[str, Any]:
-        return _as_json(self)
+        # One flat object, as before the figures had a type of their own.
+        return {"period": self.period, "output": self.output, **_as_json(self.figures)}

@@ -5,7 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+from addin.domain.labels import ERROR_PREFIX
+
+if TYPE_CHECKING:
+    from addin.domain.models import UnitInfo  # models imports Issue from here
 
 Severity = Literal["error", "warning", "info"]
 
@@ -144,6 +149,24 @@ def make_issue(
 ) -> Issue:
     message = MESSAGE[code].format(detail=detail).strip()
     return Issue(code, SEVERITY.get(code, "error"), message, file, sheet, row, column)
+
+
+def issue_text(code: Code, detail: str = "") -> str:
+    """The issue's sentence as a cell shows it ("Lỗi: …"): the templates' in-sheet checks and
+    the worksheet functions show the engine's own words, without a dangling colon."""
+    return ERROR_PREFIX + MESSAGE[code].format(detail=detail).strip().rstrip(":").strip()
+
+
+# A "Thông tin" row holds its label in column A and its value in column B (contracts.md §1).
+INFO_VALUE_COLUMN = "B"
+
+
+def info_issue(code: Code, detail: str, info: UnitInfo, key: str, *, file: str | None) -> Issue:
+    """An issue on the value cell of the "Thông tin" row `key` when the reader found that row;
+    on the sheet alone when it did not (a row that is not there has no cell to point at)."""
+    row = info.rows.get(key)
+    return make_issue(code, detail, file=file, sheet=info.sheet, row=row,
+                      column=INFO_VALUE_COLUMN if row is not None else None)
 
 
 def has_errors(issues: Iterable[Issue]) -> bool:

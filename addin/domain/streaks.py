@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from addin.domain.issues import Code, Issue, make_issue
+from addin.domain.issues import Code, Issue, info_issue, make_issue
 from addin.domain.models import Nomination, UnitWorkbook
 from addin.domain.periods import parse_period
 from addin.domain.persons import Match, PersonIndex, PersonRef, unit_key
@@ -101,9 +101,8 @@ class StreakHistory:
         if period is None:
             if not book.info.period:
                 return None, []  # missing_value already says so
-            issue = make_issue(Code.PERIOD_UNPARSED, f'"{book.info.period}"', file=book.path,
-                               sheet=book.info.sheet, row=book.info.rows.get("period"),
-                               column="B" if "period" in book.info.rows else None)
+            issue = info_issue(Code.PERIOD_UNPARSED, f'"{book.info.period}"', book.info, "period",
+                               file=book.path)
             return None, [issue]
         if period.kind == "span":
             return None, []

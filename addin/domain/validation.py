@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from addin.domain import fields as F
 from addin.domain import vi_format as vi
 from addin.domain.commendation_forms import recognise_forms
-from addin.domain.issues import Code, Issue, has_errors, make_issue
+from addin.domain.issues import Code, Issue, has_errors, info_issue, make_issue
 from addin.domain.models import Nomination, UnitInfo, UnitWorkbook, judged
 from addin.domain.quotas import QuotaCheck, base_for, check_quota, count_for
 from addin.domain.rules import Rules, Title
@@ -262,9 +262,7 @@ def validate_info(info: UnitInfo, file: str) -> list[Issue]:
     for key in F.INFO_REQUIRED:
         if getattr(info, key) in ("", None) and key not in info.invalid:
             issues.append(
-                make_issue(Code.MISSING_VALUE, f'"{F.INFO_LABELS[key]}"', file=file,
-                           sheet=info.sheet, row=info.rows.get(key), column="B" if
-                           key in info.rows else None)
+                info_issue(Code.MISSING_VALUE, f'"{F.INFO_LABELS[key]}"', info, key, file=file)
             )
     return issues
 
@@ -320,12 +318,11 @@ def unit_quotas(book: UnitWorkbook, rules: Rules) -> tuple[list[QuotaCheck], lis
         checks.append(check)
         if check.limit is None and check.counted > 0 and rule.base not in F.INFO_REQUIRED:
             if rule.base in F.INFO_LABELS and rule.base not in info.invalid:
-                issues.append(make_issue(
+                issues.append(info_issue(
                     Code.MISSING_VALUE,
                     f'"{F.INFO_LABELS[rule.base]}" (cần để tính tỷ lệ xét tặng '
                     f'{_title_name(rules, rule.title)})',
-                    file=book.path, sheet=info.sheet, row=info.rows.get(rule.base),
-                    column="B" if rule.base in info.rows else None))
+                    info, rule.base, file=book.path))
         if check.ok is False:
             issues.append(quota_issue(check, rules, file=book.path))
     return checks, issues

@@ -11,20 +11,21 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from addin.domain import fields as F
 from addin.domain import labels as L
+from addin.domain.history_model import PeriodFigures
 from addin.domain.periods import KIND_LABEL, PERIOD_KINDS, PeriodKind
 from addin.domain.rules import Rules
 from addin.io.page_blocks import PageHead, Signers, national_header, signature_block
 from addin.io.rank_history import RankRow, write_ranks_sheet
 from addin.io.sheet_spec import Column as Col
-from addin.io.sheet_spec import Styled, write_cells, write_header
-from addin.io.xlsx_common import Styles, new_workbook, print_setup, write_number, write_text
+from addin.io.sheet_spec import Styled, write_cells, write_header, write_header_band
+from addin.io.xlsx_common import Styles, new_workbook, print_setup, write_text
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -41,6 +42,19 @@ MODEL_COLUMNS = (
     Col("service_no", F.INDIVIDUAL_LABELS["service_no"], 12),
     Col("birth_year", F.INDIVIDUAL_LABELS["birth_year"], 12, "int"),
     Col("count", "Số năm đạt", 12, "int"), Col("years", "Các năm", 30, wrap=True))
+
+# The per-period summary sheets, declared too: fixed columns spanning a two-row header, then
+# blocks (period_columns) of one column per period column and a "Cộng", under the block's name.
+TITLES_FIXED = (Col("seq", "STT", 5, "int"), Col("title", L.TITLE, 30))
+UNITS_FIXED = (Col("seq", "STT", 5, "int"), Col("unit", "Đơn vị", 28),
+               Col("title", L.TITLE, 26))
+COMMEND_FIXED = (Col("seq", "STT", 5, "int"), Col("form", "Hình thức khen thưởng", 32),
+                 Col("level", "Cấp khen", 12))
+COUNT_BLOCKS = ("Số đạt", "Số đề nghị")
+COMMEND_BLOCKS = ("Số tập thể", "Số cá nhân")
+PERIOD_TOTAL = "Cộng"
+# A period column of one year's report is named "6 tháng đầu năm 2024"; of a span, "2024".
+PERIOD_WIDTH = {True: 11, False: 7}
 
 
 def compare_columns(prev_label: str) -> tuple[Col, ...]:
@@ -125,6 +139,26 @@ class _Book:
                         issuer=self.rules.report.issuer or self.data.cluster or "")
         return national_header(sheet, self.styles, [10.0] * max(width, 2), head)
 
+    def period_columns(self, fixed: tuple[Col, ...], blocks: tuple[str, ...]) -> tuple[Col, ...]:
+        """The fixed columns, then for each block a column per period column and their sum."""
+        width = PERIOD_WIDTH[self.single]
+        columns = list(fixed)
+        for block in blocks:
+            columns += [Col(f"{block}/{text}", text, width, "int", group=block)
+                        for text in self.labels]
+            columns.append(Col(f"{block}/{PERIOD_TOTAL}", PERIOD_TOTAL, width, "total",
+                               group=block))
+        return tuple(columns)
+
+    def block_values(self, tables: Sequence[pd.DataFrame], key: object) -> list[int]:
+        """A row's values in each block: one per period column, then their sum."""
+        values: list[int] = []
+        for table in tables:
+            found = ([int(v) for v in table.loc[key]] if key in table.index
+                     else [0] * len(self.data.columns))
+            values += [*found, sum(found)]
+        return values
+
     def pivot(self, frame: pd.DataFrame, index: list[str], value: str, columns: list[Column]
               ) -> pd.DataFrame:
         table = frame[frame["col"].isin(columns)].pivot_table(
@@ -136,89 +170,44 @@ class _Book:
         """Per title: passed and proposed in each column, totals. The line charts use it."""
         s, cols = self.styles, self.data.columns
         sheet = self.workbook.add_worksheet(S_TITLES)
-        n = len(cols)
-        width = 2 + 2 * (n + 1)
+        columns = self.period_columns(TITLES_FIXED, COUNT_BLOCKS)
         top = self.header(sheet, f"Kết quả thi đua {period_title(self.data.first, self.data.last)}",
-                          width)
-        sheet.merge_range(top, 0, top + 1, 0, "STT", s.header)
-        sheet.merge_range(top, 1, top + 1, 1, "Danh hiệu", s.header)
-        for block, what in enumerate(("Số đạt", "Số đề nghị")):
-            first = 2 + block * (n + 1)
-            sheet.merge_range(top, first, top, first + n, what, s.header)
-            for i, text in enumerate([*self.labels, "Cộng"]):
-                sheet.write_string(top + 1, first + i, text, s.header)
-        passed = self.pivot(self.counts, ["title"], "passed", cols)
-        proposed = self.pivot(self.counts, ["title"], "proposed", cols)
-        row = top + 2
+                          len(columns))
+        row = write_header_band(sheet, s, top, columns)
+        tables = (self.pivot(self.counts, ["title"], "passed", cols),
+                  self.pivot(self.counts, ["title"], "proposed", cols))
         for i, code in enumerate(self.titles, start=1):
-            write_number(sheet, row, 0, i, s.int)
-            write_text(sheet, row, 1, self.title_name(code), s.cell)
-            for block, table in enumerate((passed, proposed)):
-                first = 2 + block * (n + 1)
-                values = [int(v) for v in table.loc[code]] if code in table.index else [0] * n
-                for j, v in enumerate(values):
-                    write_number(sheet, row, first + j, v, s.int)
-                write_number(sheet, row, first + n, sum(values), s.total)
+            write_cells(sheet, s, row, columns,
+                        [i, self.title_name(code), *self.block_values(tables, code)])
             row += 1
-        sheet.set_column(0, 0, 5)
-        sheet.set_column(1, 1, 30)
-        sheet.set_column(2, width, 11 if self.single else 7)
-        widths = [5.0, 30.0] + [11.0 if self.single else 7.0] * (width - 2)
+        widths = [float(c.width) for c in columns]
         signature_block(sheet, s, row + 1, widths,
                         Signers.of(self.rules.report,
                                    L.CHAIR if self.data.cluster else L.COMMANDER))
         print_setup(sheet, top, top + 1)
         return sheet, top + 2
 
-    def two_block_header(self, sheet: Worksheet, top: int, fixed: tuple[str, str, str],
-                         blocks: tuple[str, str]) -> None:
-        """Three fixed columns over two rows, then two blocks: one column per period column and
-        a "Cộng" (the unit/year and commendation sheets share this layout)."""
-        s, n = self.styles, len(self.data.columns)
-        for c, text in enumerate(fixed):
-            sheet.merge_range(top, c, top + 1, c, text, s.header)
-        for block, what in enumerate(blocks):
-            first = len(fixed) + block * (n + 1)
-            sheet.merge_range(top, first, top, first + n, what, s.header)
-            for i, text in enumerate([*self.labels, "Cộng"]):
-                sheet.write_string(top + 1, first + i, text, s.header)
-
     def units_sheet(self) -> tuple[list[tuple[str, int, int]], int]:
         """Per unit and title: passed and proposed per column; returns each unit's row block."""
         s, cols = self.styles, self.data.columns
-        n = len(cols)
         sheet = self.workbook.add_worksheet(S_UNITS)
-        width = 3 + 2 * (n + 1)
-        top = self.header(sheet, "Kết quả theo đơn vị, năm và danh hiệu", width)
-        self.two_block_header(sheet, top, ("STT", "Đơn vị", "Danh hiệu"), ("Số đạt", "Số đề nghị"))
+        columns = self.period_columns(UNITS_FIXED, COUNT_BLOCKS)
+        top = self.header(sheet, "Kết quả theo đơn vị, năm và danh hiệu", len(columns))
+        row = write_header_band(sheet, s, top, columns)
         current = self.counts[self.counts["col"].isin(cols)]
-        passed = self.pivot(current, ["unit", "title"], "passed", cols)
-        proposed = self.pivot(current, ["unit", "title"], "proposed", cols)
+        tables = (self.pivot(current, ["unit", "title"], "passed", cols),
+                  self.pivot(current, ["unit", "title"], "proposed", cols))
         order = {code: i for i, code in enumerate(self.titles)}
-        keys = sorted(passed.index, key=lambda k: (k[0], order[k[1]]))
+        keys = sorted(tables[0].index, key=lambda k: (k[0], order[k[1]]))
         blocks: list[tuple[str, int, int]] = []
-        row = top + 2
-        seq = 0
-        for unit in sorted({k[0] for k in keys}):
-            seq += 1
+        for seq, unit in enumerate(sorted({k[0] for k in keys}), start=1):
             start = row
             for key in [k for k in keys if k[0] == unit]:
-                write_number(sheet, row, 0, seq, s.int)
-                write_text(sheet, row, 1, unit, s.cell)
-                write_text(sheet, row, 2, self.title_name(key[1]), s.cell)
-                for block, table in enumerate((passed, proposed)):
-                    first = 3 + block * (n + 1)
-                    values = [int(v) for v in table.loc[key]]
-                    for j, v in enumerate(values):
-                        write_number(sheet, row, first + j, v, s.int)
-                    write_number(sheet, row, first + n, sum(values), s.total)
+                write_cells(sheet, s, row, columns,
+                            [seq, unit, self.title_name(key[1]), *self.block_values(tables, key)])
                 row += 1
             blocks.append((unit, start, row - 1))
-        sheet.autofilter(top + 1, 0, max(row - 1, top + 1), width - 1)
-        sheet.set_column(0, 0, 5)
-        sheet.set_column(1, 1, 28)
-        sheet.set_column(2, 2, 26)
-        sheet.set_column(3, width, 11 if self.single else 7)
+        sheet.autofilter(top + 1, 0, max(row - 1, top + 1), len(columns) - 1)
         print_setup(sheet, top, top + 1)
         return blocks, top + 2
 
@@ -253,35 +242,21 @@ class _Book:
 
     def commendations_sheet(self) -> None:
         s, cols = self.styles, self.data.columns
-        n = len(cols)
         sheet = self.workbook.add_worksheet(S_COMMEND)
-        width = 3 + 2 * (n + 1)
-        top = self.header(sheet, "Khen thưởng theo hình thức, cấp khen và năm", width)
-        self.two_block_header(sheet, top, ("STT", "Hình thức khen thưởng", "Cấp khen"),
-                              ("Số tập thể", "Số cá nhân"))
+        columns = self.period_columns(COMMEND_FIXED, COMMEND_BLOCKS)
+        top = self.header(sheet, "Khen thưởng theo hình thức, cấp khen và năm", len(columns))
+        row = write_header_band(sheet, s, top, columns)
         frame = self.pd.DataFrame.from_records(
             self.data.commendations,
             columns=["year", "kind", "form", "level", "collectives", "individuals"])
         frame["col"] = list(zip(frame["year"], frame["kind"], strict=True))
-        row = top + 2
         if len(frame):
-            groups = self.pivot(frame, ["form", "level"], "collectives", cols)
-            people = self.pivot(frame, ["form", "level"], "individuals", cols)
-            for i, key in enumerate(sorted(groups.index), start=1):
-                write_number(sheet, row, 0, i, s.int)
-                write_text(sheet, row, 1, key[0], s.cell)
-                write_text(sheet, row, 2, key[1], s.cell)
-                for block, table in enumerate((groups, people)):
-                    first = 3 + block * (n + 1)
-                    values = [int(v) for v in table.loc[key]]
-                    for j, v in enumerate(values):
-                        write_number(sheet, row, first + j, v, s.int)
-                    write_number(sheet, row, first + n, sum(values), s.total)
+            tables = (self.pivot(frame, ["form", "level"], "collectives", cols),
+                      self.pivot(frame, ["form", "level"], "individuals", cols))
+            for i, key in enumerate(sorted(tables[0].index), start=1):
+                write_cells(sheet, s, row, columns,
+                            [i, key[0], key[1], *self.block_values(tables, key)])
                 row += 1
-        sheet.set_column(0, 0, 5)
-        sheet.set_column(1, 1, 32)
-        sheet.set_column(2, 2, 12)
-        sheet.set_column(3, width, 11 if self.single else 7)
         print_setup(sheet, top, top + 1)
 
     def models_sheet(self) -> tuple[int, int]:
@@ -340,8 +315,10 @@ class _Book:
         # the most years first, then by unit and name
         return sorted(out, key=lambda r: (-len(r[4]), r[1], r[0], r[2]))
 
-    def charts_sheet(self, title_first_row: int, blocks: list[tuple[str, int, int]]) -> None:
-        """A line chart per title across the columns, a bar chart per unit."""
+    def charts_sheet(self, title_first_row: int, unit_first_row: int,
+                     blocks: list[tuple[str, int, int]]) -> None:
+        """A line chart per title across the columns, a bar chart per unit. Categories are the
+        period labels, the row above each sheet's first data row; values the "passed" block."""
         sheet = self.workbook.add_worksheet(S_CHARTS)
         n = len(self.data.columns)
         sheet.write_string(0, 0, "Biểu đồ số đạt theo danh hiệu và theo đơn vị", self.styles.label)
@@ -349,10 +326,11 @@ class _Book:
         for i, code in enumerate(self.titles):
             chart = self.workbook.add_chart({"type": "line"})
             r = title_first_row + i
+            col = len(TITLES_FIXED)
             chart.add_series({"name": self.title_name(code),
-                              "categories": [S_TITLES, title_first_row - 1, 2,
-                                             title_first_row - 1, 1 + n],
-                              "values": [S_TITLES, r, 2, r, 1 + n],
+                              "categories": [S_TITLES, title_first_row - 1, col,
+                                             title_first_row - 1, col + n - 1],
+                              "values": [S_TITLES, r, col, r, col + n - 1],
                               "marker": {"type": "circle"}})
             chart.set_title({"name": f"{self.title_name(code)} — số đạt"})
             chart.set_legend({"none": True})
@@ -363,10 +341,12 @@ class _Book:
         at += 16 if len(self.titles) % 2 == 1 else 0
         for i, (unit, first, last) in enumerate(blocks[:MAX_UNIT_CHARTS]):
             chart = self.workbook.add_chart({"type": "column"})
+            col = len(UNITS_FIXED)  # the series are named by the title, the fixed column before
             for r in range(first, last + 1):
-                chart.add_series({"name": [S_UNITS, r, 2],
-                                  "categories": [S_UNITS, 4, 3, 4, 2 + n],
-                                  "values": [S_UNITS, r, 3, r, 2 + n]})
+                chart.add_series({"name": [S_UNITS, r, col - 1],
+                                  "categories": [S_UNITS, unit_first_row - 1, col,
+                                                 unit_first_row - 1, col + n - 1],
+                                  "values": [S_UNITS, r, col, r, col + n - 1]})
             chart.set_title({"name": unit})
             chart.set_y_axis({"min": 0})
             sheet.insert_chart(at, 0 if i % 2 == 0 else 8, chart)
@@ -378,23 +358,23 @@ class _Book:
         sheet.set_landscape()
         sheet.fit_to_pages(1, 0)
 
-    def build(self) -> tuple[bytes, dict[str, Any]]:
+    def build(self) -> tuple[bytes, PeriodFigures]:
         _titles_sheet, first_row = self.titles_sheet()
-        blocks, _ = self.units_sheet()
+        blocks, unit_first_row = self.units_sheet()
         self.compare_sheet()
         self.commendations_sheet()
         people, groups = self.models_sheet()
-        self.charts_sheet(first_row, blocks)
+        self.charts_sheet(first_row, unit_first_row, blocks)
         write_ranks_sheet(self.workbook, self.styles, self.data.ranks, self.data.first,
                           self.data.last, period_title(self.data.first, self.data.last),
                           self.header)
         self.workbook.close()
         now = self.counts[self.counts["col"].isin(self.data.columns)]
-        return self.buffer.getvalue(), {"nominations": int(now["proposed"].sum()),
-                                        "units": len(blocks), "model_people": people,
-                                        "model_collectives": groups}
+        return self.buffer.getvalue(), PeriodFigures(
+            nominations=int(now["proposed"].sum()), units=len(blocks), model_people=people,
+            model_collectives=groups)
 
 
-def period_report_bytes(data: PeriodData, rules: Rules) -> tuple[bytes, dict[str, Any]]:
-    """The workbook, and a few figures about it (for the command's message and tests)."""
+def period_report_bytes(data: PeriodData, rules: Rules) -> tuple[bytes, PeriodFigures]:
+    """The workbook, and what it holds (for the command's message and tests)."""
     return _Book(data, rules).build()

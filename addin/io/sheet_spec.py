@@ -1,5 +1,6 @@
 """Declared sheets: a table is a list of columns (key, header, width, style, wrap), written by one
-function that also sizes each row for its wrapped text.
+function that also sizes each row for its wrapped text. Columns may share a group: their header
+is then a band of two rows (write_header_band), the group over its columns' own headers.
 
 Neither LibreOffice nor Excel grows a row written with a height for wrapped text, and
 LibreOffice does not grow one written without (its cells then print over their neighbours), so
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import groupby
 
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
@@ -32,6 +34,7 @@ class Column:
     width: float
     style: str = "cell"  # an attribute of xlsx_common.Styles
     wrap: bool = False  # long text wraps inside the column (the row grows)
+    group: str = ""  # a header over adjacent columns of the same group (write_header_band)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +87,30 @@ def write_header(sheet: Worksheet, styles: Styles, row: int, columns: Sequence[C
     for c, column in enumerate(columns, start=first_col):
         sheet.write_string(row, c, column.header, styles.header)
     sheet.set_row(row, row_height(((c.header, c.width) for c in columns), HEADER_MIN_PT))
+
+
+def write_header_band(sheet: Worksheet, styles: Styles, row: int, columns: Sequence[Column],
+                      first_col: int = 0) -> int:
+    """A header of two rows: a column of no group spans both; each run of adjacent columns of
+    one group has the group's text merged over it and the columns' own headers below. Returns
+    the first row under the band. Its heights are the application's (the texts are short)."""
+    set_widths(sheet, columns, first_col)
+    c = first_col
+    for group, run in groupby(columns, key=lambda column: column.group):
+        members = list(run)
+        if not group:
+            for column in members:
+                sheet.merge_range(row, c, row + 1, c, column.header, styles.header)
+                c += 1
+            continue
+        if len(members) > 1:
+            sheet.merge_range(row, c, row, c + len(members) - 1, group, styles.header)
+        else:  # one cell is not a merge (XlsxWriter refuses it)
+            sheet.write_string(row, c, group, styles.header)
+        for column in members:
+            sheet.write_string(row + 1, c, column.header, styles.header)
+            c += 1
+    return row + 2
 
 
 def cell_format(styles: Styles, column: Column, style: str | None = None) -> Format:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from addin.domain import fields as F
 from addin.domain import labels as L
-from addin.domain.issues import MESSAGE, Code, Issue
+from addin.domain.issues import Code, Issue, issue_text
 from addin.domain.models import Nomination
 
 ERROR_PREFIX = L.ERROR_PREFIX
@@ -40,11 +40,6 @@ _KIND_WORDS = {"individual": "cá nhân", "collective": "tập thể"}
 def literal(value: str) -> str:
     """A string literal of a formula."""
     return '"' + value.replace('"', '""') + '"'
-
-
-def issue_text(code: Code, detail: str = "") -> str:
-    """The engine's message of `code`, as the sheet shows it."""
-    return ERROR_PREFIX + MESSAGE[code].format(detail=detail).strip().rstrip(":").strip()
 
 
 def spaces_trimmed(cell: str) -> str:

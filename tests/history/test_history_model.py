@@ -86,4 +86,9 @@ def test_the_results_are_frozen_and_typed(tmp_path: Path, rules: Rules) -> None:
     assert view.persons is None and "persons" not in view.to_json()
     out = tmp_path / "bc.xlsx"
     report = happ.period_report(db, 2021, 2023, None, str(out), rules)
-    assert (report.period, report.output, report.units) == ("giai đoạn 2021–2023", str(out), 1)
+    assert (report.period, report.output, report.figures.units) == ("giai đoạn 2021–2023", str(out), 1)
+    # The figures are typed; the JSON stays one flat object with the keys in this order.
+    assert report.to_json() == {"period": "giai đoạn 2021–2023", "output": str(out),
+                                **dataclasses.asdict(report.figures)}
+    assert list(report.to_json()) == ["period", "output", "nominations", "units",
+                                      "model_people", "model_collectives"]

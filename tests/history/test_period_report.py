@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import zipfile
 from pathlib import Path
 
 import openpyxl
 import pytest
+from openpyxl.utils import get_column_letter
 
 from addin import history_app as happ
 from addin.domain.rules import Rules
@@ -48,8 +50,8 @@ def find_row(ws, *texts: str) -> list[object]:  # noqa: ANN001
 
 def test_congress_report_cells(tmp_path: Path, db: Path, rules: Rules) -> None:
     out = tmp_path / "dai-hoi.xlsx"
-    facts = happ.period_report(str(db), 2019, 2024, None, str(out), rules)
-    assert facts.nominations == 6 * (2 + 1 + 3 + 1)
+    report = happ.period_report(str(db), 2019, 2024, None, str(out), rules)
+    assert report.figures.nominations == 6 * (2 + 1 + 3 + 1)
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames == ["Tổng hợp", "Theo đơn vị", "So sánh giai đoạn", "Khen thưởng",
                              "Điển hình tiên tiến", "Biểu đồ", "Xếp hạng theo năm"]
@@ -88,8 +90,8 @@ def test_congress_report_cells(tmp_path: Path, db: Path, rules: Rules) -> None:
 def test_one_year_report_has_the_6_month_column_and_a_cluster_filter(tmp_path: Path, db: Path,
                                                                       rules: Rules) -> None:
     out = tmp_path / "nam-2024.xlsx"
-    facts = happ.period_report(str(db), 2024, 2024, "Cụm thi đua số 2", str(out), rules)
-    assert facts.units == 1
+    report = happ.period_report(str(db), 2024, 2024, "Cụm thi đua số 2", str(out), rules)
+    assert report.figures.units == 1
     wb = openpyxl.load_workbook(out)
     head = find_row(wb["Tổng hợp"], "Cả năm 2024")
     assert "6 tháng đầu năm 2024" in head  # the column exists even where the cluster has none
@@ -139,6 +141,72 @@ def test_flat_tables_are_declared_and_their_headers_fit(tmp_path: Path, db: Path
                   for i in range(1, len(columns) + 1)]
         assert widths == pytest.approx([c.width for c in columns], abs=1)
 
+
+
+@pytest.mark.parametrize("first", [2019, 2024])
+def test_per_period_sheets_are_declared_with_a_two_row_header(tmp_path: Path, db: Path,
+                                                              rules: Rules, first: int) -> None:
+    """"Tổng hợp", "Theo đơn vị" and "Khen thưởng" are written from their declarations too
+    (fixed columns over both header rows, a block per count: a column per period and "Cộng"):
+    the headers, merges and widths on the sheet are the declared ones, and nothing else."""
+    from addin.io.period_report import (
+        COMMEND_BLOCKS,
+        COMMEND_FIXED,
+        COUNT_BLOCKS,
+        PERIOD_TOTAL,
+        TITLES_FIXED,
+        UNITS_FIXED,
+    )
+
+    out = tmp_path / "bc.xlsx"
+    happ.period_report(str(db), first, 2024, None, str(out), rules)
+    wb = openpyxl.load_workbook(out)
+    periods = (["2019", "2020", "2021", "2022", "2023", "2024"] if first < 2024
+               else ["6 tháng đầu năm 2024", "Cả năm 2024"])
+    for name, fixed, blocks in (("Tổng hợp", TITLES_FIXED, COUNT_BLOCKS),
+                                ("Theo đơn vị", UNITS_FIXED, COUNT_BLOCKS),
+                                ("Khen thưởng", COMMEND_FIXED, COMMEND_BLOCKS)):
+        ws = wb[name]
+        rows = values(ws)
+        top = rows.index(find_row(ws, "STT", fixed[1].header))
+        k, per_block = len(fixed), len(periods) + 1
+        width = k + len(blocks) * per_block
+        assert rows[top][:width] == [c.header for c in fixed] + [
+            text for block in blocks for text in [block] + [None] * len(periods)]
+        assert rows[top + 1][:width] == [None] * k + (periods + [PERIOD_TOTAL]) * len(blocks)
+        merges = {str(r) for r in ws.merged_cells.ranges}
+        for c in range(k):
+            letter = get_column_letter(c + 1)
+            assert f"{letter}{top + 1}:{letter}{top + 2}" in merges
+        for b in range(len(blocks)):
+            lo = get_column_letter(k + b * per_block + 1)
+            hi = get_column_letter(k + (b + 1) * per_block)
+            assert f"{lo}{top + 1}:{hi}{top + 1}" in merges
+        period_width = 11 if first == 2024 else 7
+        declared = [c.width for c in fixed] + [period_width] * (width - k)
+        spans = {(d.min, d.max): d.width for d in ws.column_dimensions.values() if d.min}
+        assert max(hi for _lo, hi in spans) == width  # no width past the table
+        assert [next(w for (lo, hi), w in spans.items() if lo <= i <= hi)
+                for i in range(1, width + 1)] == pytest.approx(declared, abs=0.75)
+
+
+def test_every_chart_is_drawn_over_the_period_labels(tmp_path: Path, db: Path,
+                                                     rules: Rules) -> None:
+    """Each chart's categories are the period labels of its sheet (the unit charts pointed at
+    a row of the national header, blank, once that header moved the tables down)."""
+    out = tmp_path / "dai-hoi.xlsx"
+    happ.period_report(str(db), 2019, 2024, None, str(out), rules)
+    wb = openpyxl.load_workbook(out)
+    with zipfile.ZipFile(out) as z:
+        refs = [re.findall(r"<c:cat>.*?<c:f>'(.+?)'!(.+?)</c:f>", z.read(n).decode())
+                for n in sorted(z.namelist()) if n.startswith("xl/charts/chart")]
+    assert len(refs) == 6 and all(refs)
+    sheets = set()
+    for sheet, cells in (ref for found in refs for ref in found):
+        sheets.add(sheet)
+        found = [c.value for row in wb[sheet][cells.replace("$", "")] for c in row]
+        assert found == ["2019", "2020", "2021", "2022", "2023", "2024"], (sheet, cells, found)
+    assert sheets == {"Tổng hợp", "Theo đơn vị"}
 
 def test_the_source_line_says_to_check_once(tmp_path: Path, db: Path, rules: Rules) -> None:
     out = tmp_path / "dai-hoi.xlsx"

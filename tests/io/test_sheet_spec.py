@@ -7,6 +7,7 @@ import io
 from pathlib import Path
 
 import openpyxl
+import pytest
 import xlsxwriter
 
 from addin import app
@@ -15,7 +16,14 @@ from addin.domain.cluster import consolidate
 from addin.io.reader import read_unit_workbook
 from addin.io.report import ISSUE_COLUMNS, ReportMeta, cluster_report_bytes
 from addin.io.rollup import ClusterSummary, rollup_bytes
-from addin.io.sheet_spec import LINE_PT, Column, Styled, wrapped_lines, write_table
+from addin.io.sheet_spec import (
+    LINE_PT,
+    Column,
+    Styled,
+    wrapped_lines,
+    write_header_band,
+    write_table,
+)
 from addin.io.xlsx_common import Styles
 from tests.conftest import INFO_ROWS, person, unit_sheets, write_openpyxl
 from tests.sheet_rows import header_row, top_texts
@@ -55,6 +63,30 @@ def test_a_declared_table_writes_headers_widths_styles_and_heights():
     assert sheet.row_dimensions[5].height is None  # one line: the default height
     assert sheet["C4"].number_format == "0" and sheet["D4"].fill.fgColor.rgb.endswith("FFC7CE")
 
+
+
+def test_a_grouped_header_is_a_band_of_two_rows():
+    """Columns without a group span both rows; a run of one group has the group's text merged
+    over it (a lone column of a group is one cell, not a merge) and its own headers below."""
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    styles = Styles(workbook)
+    sheet = workbook.add_worksheet("T")
+    columns = (Column("seq", "STT", 5, "int"), Column("name", "Danh hiệu", 30),
+               Column("a1", "2023", 7, "int", group="Số đạt"),
+               Column("a2", "2024", 7, "int", group="Số đạt"),
+               Column("at", "Cộng", 7, "total", group="Số đạt"),
+               Column("b1", "Cả năm", 11, "int", group="Ghi chú"))
+    assert write_header_band(sheet, styles, 3, columns) == 5
+    workbook.close()
+    sheet = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))["T"]
+    assert sorted(str(r) for r in sheet.merged_cells.ranges) == ["A4:A5", "B4:B5", "C4:E4"]
+    assert [c.value for c in sheet[4]] == ["STT", "Danh hiệu", "Số đạt", None, None, "Ghi chú"]
+    assert [c.value for c in sheet[5]] == [None, None, "2023", "2024", "Cộng", "Cả năm"]
+    assert sheet["C4"].font.b and sheet["E5"].font.b
+    spans = [(d.min, d.max, d.width) for d in sheet.column_dimensions.values() if d.min]
+    widths = [next(w for lo, hi, w in spans if lo <= i <= hi) for i in range(1, 7)]
+    assert widths == pytest.approx([5, 30, 7, 7, 7, 11], abs=0.75)
 
 def _two_units(tmp_path: Path) -> list:
     books = []
