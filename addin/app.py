@@ -147,6 +147,13 @@ def _consolidate(books: list[UnitWorkbook], rules: Rules, db: str | None,
                        one_cluster)
 
 
+def _read(files: list[tuple[Path, str]], rules: Rules, db: str | None,
+          progress: Progress | None = None, jobs: int | None = None) -> list[UnitWorkbook]:
+    """Read the files, each reading worker judging its books too (in parallel), except with a
+    history database: the streaks of every book are looked up at once, then judged here."""
+    return read_all(files, progress, jobs, rules=None if db else rules)
+
+
 def _store_ranking(db: str | None, result: ClusterResult, rules: Rules) -> None:
     """With --db, the cluster's scores and ranks are kept with the period (contracts.md §8)."""
     if db:
@@ -167,7 +174,7 @@ def validate_paths(paths: list[str], rules: Rules, strict: bool = False,
         return Outcome.of(report_of([], rules, None, listing),
                           EXIT_ERRORS if listing else EXIT_NOTHING)
     # Files are checked one by one: cluster-wide checks belong to consolidation.
-    result = _consolidate(read_all(files, progress), rules, db, whole_cluster=False)
+    result = _consolidate(_read(files, rules, db, progress), rules, db, whole_cluster=False)
     report = report_of([result], rules, None, listing)
     severities = report.severities()
     failed = "error" in severities or (strict and "warning" in severities)
@@ -184,7 +191,7 @@ def consolidate_folder(folder: str, out: str, rules: Rules, date: str | None = N
     files = workbook_files([folder])
     if not files:
         return Outcome.of(Report(), EXIT_NOTHING)
-    result = _consolidate(read_all(files, progress), rules, db)
+    result = _consolidate(_read(files, rules, db, progress), rules, db)
     _store_ranking(db, result, rules)
     data = cluster_report_bytes(result, rules, meta_for(result, rules, date,
                                                          shown(Path(folder).name)))
@@ -225,7 +232,7 @@ def _cluster_job(folder: str, out: str, rules_path: str | None, date: str | None
     if not files:
         return Report(), None, False
     # A subfolder of ROOT is one cluster by contract.
-    result = _consolidate(read_all(files, jobs=read_jobs), rules, db, one_cluster=True)
+    result = _consolidate(_read(files, rules, db, jobs=read_jobs), rules, db, one_cluster=True)
     result = replace(result, cluster_issues=(*result.cluster_issues, *bad_covenant))
     _store_ranking(db, result, rules)
     name = shown(Path(folder).name)

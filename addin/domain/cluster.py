@@ -11,11 +11,13 @@ from typing import TYPE_CHECKING
 from addin.domain.carried import judged_unit
 from addin.domain.cluster_scope import Scope, cluster_key, out_of_scope
 from addin.domain.issues import Code, Issue, has_errors, info_issue, make_issue
+from addin.domain.judgement import carried_checks, stamped
 from addin.domain.models import UnitWorkbook
 from addin.domain.quotas import QuotaCheck, base_for, check_quota, count_for, sum_bases
 from addin.domain.rules import Rules
 from addin.domain.text import fold
 from addin.domain.validation import (
+    ValidatedUnit,
     duplicate_people,
     passed_by_title,
     quota_issue,
@@ -146,8 +148,7 @@ def consolidate(books: list[UnitWorkbook], rules: Rules, history: StreakHistory 
             files.append(FileStatus(book, FileState.SKIPPED, (issue,)))
             continue
         seen_sha[book.sha256] = book
-        judged, checks = (judged_unit(book, rules) if book.source_report
-                          else validate_unit(book, rules, history))
+        judged, checks = judge(book, rules, history)
         quota_checks.extend(replace(c, cluster=book.info.cluster or None) for c in checks)
         judged_below = bool(book.source_report) and key in seen_unit and (
             seen_unit[key].source_report == book.source_report)  # its duplicate_unit is carried
@@ -169,6 +170,19 @@ def consolidate(books: list[UnitWorkbook], rules: Rules, history: StreakHistory 
                                if whole_cluster else ([], []))
     return ClusterResult(tuple(files), (*quota_checks, *checks),
                          (*scope.notes, *cluster_issues))
+
+
+def judge(book: UnitWorkbook, rules: Rules, history: StreakHistory | None = None
+          ) -> ValidatedUnit:
+    """A readable book judged once, marked with the rules book that judged it: a unit's own
+    file validated, a unit out of a report as its level judged it (addin.domain.carried). A
+    book already judged by `rules` (in a reading worker) is taken as it is."""
+    checks = carried_checks(book, rules, history is not None)
+    if checks is not None:
+        return ValidatedUnit(book, checks)
+    judged, checks = (judged_unit(book, rules) if book.source_report
+                      else validate_unit(book, rules, history))
+    return ValidatedUnit(stamped(judged, rules, history is not None, checks), checks)
 
 
 def _settled(f: FileStatus, clashes: list[Issue]) -> FileStatus:

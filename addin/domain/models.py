@@ -8,12 +8,14 @@ UnitWorkbook before anything else sees it.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from operator import attrgetter
 from typing import Any
 
 from addin.domain.issues import Issue, has_errors
+from addin.domain.quotas import QuotaCheck
 from addin.domain.rules import Kind
 from addin.domain.scoring import ScoreSheet
 
@@ -110,6 +112,18 @@ class UnitInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class Judgement:
+    """Carried by a book validation has judged (addin.domain.judgement): which rules book
+    judged it (its key), whether a history database took part, and the unit-quota checks it
+    gave. A judged book is not judged again (its issues would be added twice): consolidate
+    takes it as it is, so that a reading worker can judge books in parallel."""
+
+    rules: str
+    with_history: bool
+    quota_checks: tuple[QuotaCheck, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class UnitWorkbook:
     """Everything read from one unit workbook."""
 
@@ -130,6 +144,7 @@ class UnitWorkbook:
     # with the unit's cluster name, the scope of a per-cluster quota at a higher level.
     cluster_scope: str = ""
     skipped: bool = False  # a copy its report left out (duplicate): stays out, its issues kept
+    judgement: Judgement | None = None  # set once validation has judged the book
 
     @property
     def nominations(self) -> tuple[Nomination, ...]:
@@ -140,6 +155,14 @@ class UnitWorkbook:
         for nom in self.nominations:
             found.extend(nom.issues)
         return found
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled with its records as columns (a reading worker sends every book it read to
+        its parent): see _packed."""
+        values = list(_book_values(self))
+        values[_INDIVIDUALS] = _packed(self.individuals)
+        values[_COLLECTIVES] = _packed(self.collectives)
+        return _unpacked_book, (tuple(values),)
 
 
 @dataclass(slots=True)
@@ -169,3 +192,46 @@ class UnitDraft:
             scores=self.scores, rows_read=self.rows_read, rows_skipped=self.rows_skipped,
             source_report=self.source_report, cluster_scope=self.cluster_scope,
             skipped=self.skipped)
+
+
+# ----------------------------------------------------------------------------------------------
+# Records between processes. A reading worker sends its books to the parent pickled; pickled one
+# by one, each Nomination costs a class reference, a tuple and a call that sets its 33 fields one
+# by one through the frozen class's guard. A book's records go instead as one tuple per field
+# (`zip` transposes them in C), and come back as bare objects whose slots are filled column by
+# column through the slots' own descriptors: the same values, types and equality. Nomination
+# has no __post_init__ to skip (a test pickles every field type and compares).
+_book_values = attrgetter(*(f.name for f in fields(UnitWorkbook)))
+_INDIVIDUALS = [f.name for f in fields(UnitWorkbook)].index("individuals")
+_COLLECTIVES = [f.name for f in fields(UnitWorkbook)].index("collectives")
+_NOMINATION_SLOTS = tuple(getattr(Nomination, name).__set__ for name in _NOMINATION_FIELDS)
+
+Packed = tuple[int, tuple[tuple[Any, ...], ...]]
+
+
+_INVALID = _NOMINATION_FIELDS.index("invalid")
+_NO_FIELDS: frozenset[str] = frozenset()
+
+
+def _packed(records: tuple[Nomination, ...]) -> Packed:
+    columns = list(zip(*map(_nomination_values, records), strict=True))
+    if columns:  # one empty set for all (each record's own would be pickled one by one)
+        columns[_INVALID] = tuple(v if v else _NO_FIELDS for v in columns[_INVALID])
+    return len(records), tuple(columns)
+
+
+def _unpacked(packed: Packed) -> tuple[Nomination, ...]:
+    count, columns = packed
+    if not count:
+        return ()
+    records = tuple(object.__new__(Nomination) for _ in range(count))
+    for fill, column in zip(_NOMINATION_SLOTS, columns, strict=True):
+        deque(map(fill, records, column), maxlen=0)  # run in C, nothing kept
+    return records
+
+
+def _unpacked_book(values: tuple[Any, ...]) -> UnitWorkbook:
+    rebuilt = list(values)
+    rebuilt[_INDIVIDUALS] = _unpacked(values[_INDIVIDUALS])
+    rebuilt[_COLLECTIVES] = _unpacked(values[_COLLECTIVES])
+    return UnitWorkbook(*rebuilt)

@@ -17,6 +17,7 @@ from addin.domain import fields as F
 from addin.domain import vi_format as vi
 from addin.domain.commendation_forms import recognise_forms
 from addin.domain.issues import Code, Issue, has_errors, info_issue, make_issue
+from addin.domain.judgement import carried_checks
 from addin.domain.models import Nomination, UnitInfo, UnitWorkbook, judged
 from addin.domain.quotas import QuotaCheck, base_for, check_quota, count_for
 from addin.domain.rules import Rules, Title
@@ -363,9 +364,12 @@ class ValidatedUnit(NamedTuple):
 
 def validate_unit(book: UnitWorkbook, rules: Rules, history: StreakHistory | None = None
                   ) -> ValidatedUnit:
-    """Validate every record of a readable unit workbook; the book given is left as it was."""
+    """Validate every record of a readable unit workbook; the book given is left as it was.
+    A book already judged by `rules` is not judged again (addin.domain.judgement)."""
     if not book.readable:
         return ValidatedUnit(book, [])
+    if (carried := carried_checks(book, rules, history is not None)) is not None:
+        return ValidatedUnit(book, carried)
     issues = list(book.issues)
     issues.extend(validate_info(book.info, book.path))
     streaks, found = history.for_book(book) if history is not None else (None, [])

@@ -9,7 +9,9 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from addin.domain.models import UnitWorkbook
+from addin.domain.rules import Rules
 from addin.io import safe_files
+from addin.io.judged_read import RulesParcel, read_judged
 from addin.io.reader import (
     MAX_FILE_BYTES,
     UNSUPPORTED_SUFFIXES,
@@ -17,7 +19,7 @@ from addin.io.reader import (
     read_inputs,
     unreadable,
 )
-from addin.io.sandbox import TIME_LIMIT, WorkerLost, shared_pool
+from addin.io.sandbox import TIME_LIMIT, Task, WorkerLost, shared_pool
 
 LISTED_SUFFIXES = WORKBOOK_SUFFIXES + tuple(UNSUPPORTED_SUFFIXES)
 
@@ -72,13 +74,21 @@ def _sha256(path: Path) -> str:
 
 
 def read_all(files: list[tuple[Path, str]], progress: Callable[[int], None] | None = None,
-             jobs: int | None = None, time_limit: float = TIME_LIMIT) -> list[UnitWorkbook]:
+             jobs: int | None = None, time_limit: float = TIME_LIMIT,
+             rules: Rules | None = None) -> list[UnitWorkbook]:
     """Read every file, in order, each in a worker process with memory and time limits (more
     than one worker for several files: reading is CPU-bound Python around the Rust parser). A
     file whose worker dies or overruns is unreadable_file; the others are read regardless. A
-    cluster report gives the unit workbooks it contains (addin.io.report_input)."""
+    cluster report gives the unit workbooks it contains (addin.io.report_input). With `rules`,
+    each worker also judges the books it read (addin.io.judged_read): consolidate them with
+    the same rules book."""
     workers = max(1, min(jobs or os.cpu_count() or 1, len(files)))
-    tasks = [(read_inputs, (real, shown)) for real, shown in files]
+    tasks: list[Task]
+    if rules is None:
+        tasks = [(read_inputs, (real, shown)) for real, shown in files]
+    else:
+        parcel = RulesParcel.of(rules)
+        tasks = [(read_judged, (real, shown, parcel)) for real, shown in files]
     results = shared_pool().run(tasks, workers, time_limit, progress)
     books: list[UnitWorkbook] = []
     for (real, shown), result in zip(files, results, strict=True):
