@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from addin.collector import collector_paused
 from addin.domain.cluster import ClusterResult, consolidate
 from addin.domain.errors import TdktError
 from addin.domain.issues import Code, Issue, make_issue
@@ -161,6 +162,7 @@ def _store_ranking(db: str | None, result: ClusterResult, rules: Rules) -> None:
         store_ranking(db, result, rules)
 
 
+@collector_paused()
 def validate_paths(paths: list[str], rules: Rules, strict: bool = False,
                    progress: Progress | None = None, db: str | None = None) -> Outcome:
     check_inputs(paths)
@@ -179,6 +181,7 @@ def validate_paths(paths: list[str], rules: Rules, strict: bool = False,
     return Outcome.of(report, EXIT_ERRORS if failed else EXIT_OK)
 
 
+@collector_paused()
 def consolidate_folder(folder: str, out: str, rules: Rules, date: str | None = None,
                        progress: Progress | None = None, force: bool = False,
                        db: str | None = None) -> Outcome:
@@ -211,6 +214,7 @@ def report_name(folder_name: str) -> str:
     return f"{cleaned}.xlsx"
 
 
+@collector_paused()
 def _cluster_job(folder: str, out: str, rules_path: str | None, date: str | None,
                  db: str | None = None, write_to: str | None = None, read_jobs: int = 1
                  ) -> tuple[Report, ClusterSummary | None, bool]:
@@ -249,6 +253,7 @@ def cluster_folders(root: str) -> list[Path]:
     return subfolders(root)
 
 
+@collector_paused()
 def report_root(root: str, outdir: str, rules_path: str | None, jobs: int | None = None,
                 date: str | None = None, progress: Progress | None = None,
                 force: bool = False, db: str | None = None) -> Outcome:

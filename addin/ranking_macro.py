@@ -50,7 +50,7 @@ def rank_folder(port: BookPort, folder: str | Path, rules: Rules | None = None) 
         rows.append([f"Giao ước: trang “Giao ước” của sổ này ({covenant.name})"])
     elif rules.covenant is not None:
         rows.append([f"Giao ước: {rules.covenant.name} (tdkt-rules.toml)"])
-    result = consolidate(read_all(workbook_files([str(folder)])), rules)
+    result = consolidate(read_all(workbook_files([str(folder)]), rules=rules), rules)
     ranking = cluster_ranking(result.counted_books, rules)
     rows += [[], HEADER]
     for unit in ranking.units:

@@ -17,7 +17,8 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from xlsxwriter.format import Format
@@ -25,6 +26,9 @@ from xlsxwriter.utility import xl_range
 
 from addin.io.cells import column_letter
 from addin.io.xlsx_common import EXCEL_MAX_TEXT, fit_text
+
+# Rows per chunk of a bulk sheet's XML: about 1 MB, big enough for zlib to work in long runs.
+CHUNK_ROWS = 1000
 
 _ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 # Characters XML 1.0 cannot carry; Excel's own escape is _xHHHH_ (and "_x" must then be escaped).
@@ -95,6 +99,10 @@ class BulkRows:
     heights: dict[int, float] = field(default_factory=dict)
 
     def xml(self) -> bytes:
+        return b"".join(self.xml_chunks())
+
+    def xml_chunks(self, rows_per_chunk: int = CHUNK_ROWS) -> Iterator[bytes]:
+        """The rows' XML, a chunk of rows at a time (compressed while the next is made)."""
         opens = [f'<c r="{column_letter(c)}' for c in range(self.width)]  # + row + tail
         # id(formats) -> per column, the tails of a blank, a plain text and a number cell.
         tails_of: dict[int, list[tuple[str, str, str, str]]] = {}
@@ -102,6 +110,9 @@ class BulkRows:
         append = parts.append
         row_tail = f'" spans="1:{self.width}">'
         for offset, (values, formats) in enumerate(self.rows):
+            if offset and not offset % rows_per_chunk:
+                yield "".join(parts).encode("utf-8")
+                parts.clear()
             n = str(self.first_row + offset + 1)
             tails = tails_of.get(id(formats))
             if tails is None:
@@ -129,7 +140,7 @@ class BulkRows:
                 else:
                     append(_cell(opens[c] + n + style, value))
             append("</row>")
-        return "".join(parts).encode("utf-8")
+        yield "".join(parts).encode("utf-8")
 
     @property
     def last_row(self) -> int:
@@ -140,7 +151,9 @@ _DIMENSION = re.compile(rb'<dimension ref="[^"]*"/>')
 _ROW_NUMBER = re.compile(rb'<row r="(\d+)"')
 
 
-def _splice(xml: bytes, bulk: BulkRows) -> bytes:
+def _around(xml: bytes, bulk: BulkRows) -> tuple[bytes, bytes]:
+    """XlsxWriter's sheet XML cut where the bulk rows go (after its own rows), with the used
+    range made to cover them: the sheet is head + rows + tail."""
     dimension = _DIMENSION.findall(xml)
     if len(dimension) != 1 or xml.count(b"<sheetData") != 1:
         raise SpliceError(f"sheet {bulk.sheet_index + 1}: not the XML XlsxWriter 3.3.1 writes")
@@ -148,14 +161,29 @@ def _splice(xml: bytes, bulk: BulkRows) -> bytes:
     if written and max(written) > bulk.first_row:  # Excel rows are 1-based, first_row 0-based
         raise SpliceError(f"sheet {bulk.sheet_index + 1}: XlsxWriter wrote row {max(written)}, "
                           f"at or below the first bulk row {bulk.first_row + 1}")
-    rows = bulk.xml()
-    if b"<sheetData/>" in xml:
-        xml = xml.replace(b"<sheetData/>", b"<sheetData>" + rows + b"</sheetData>", 1)
-    else:
-        xml = xml.replace(b"</sheetData>", rows + b"</sheetData>", 1)
     # The used range: A1 to the bulk's last row and column (the header block above is narrower).
     ref = xl_range(0, 0, bulk.last_row, bulk.width - 1).encode()
-    return _DIMENSION.sub(b'<dimension ref="' + ref + b'"/>', xml, count=1)
+    xml = _DIMENSION.sub(b'<dimension ref="' + ref + b'"/>', xml, count=1)
+    if b"<sheetData/>" in xml:
+        head, tail = xml.split(b"<sheetData/>", 1)
+        return head + b"<sheetData>", b"</sheetData>" + tail
+    head, tail = xml.split(b"</sheetData>", 1)
+    return head, b"</sheetData>" + tail
+
+
+def _write_spliced(target: zipfile.ZipFile, info: zipfile.ZipInfo, xml: bytes,
+                   bulk: BulkRows) -> None:
+    """The sheet with its bulk rows, deflated by a second thread while this one makes the next
+    chunk of rows (zlib lets go of the interpreter while it compresses; fed in chunks it gives
+    the same bytes as in one piece, so the package is what `writestr` would write)."""
+    head, tail = _around(xml, bulk)
+    with target.open(info, mode="w") as sheet, ThreadPoolExecutor(max_workers=1) as deflater:
+        pending = deflater.submit(sheet.write, head)
+        for chunk in bulk.xml_chunks():
+            pending.result()
+            pending = deflater.submit(sheet.write, chunk)
+        pending.result()
+        sheet.write(tail)
 
 
 def splice_rows(package: bytes, bulks: Sequence[BulkRows]) -> bytes:
@@ -170,9 +198,10 @@ def splice_rows(package: bytes, bulks: Sequence[BulkRows]) -> bytes:
         for info in source.infolist():
             data = source.read(info.filename)
             if info.filename in by_part:
-                data = _splice(data, by_part[info.filename])
+                _write_spliced(target, info, data, by_part[info.filename])
                 done.add(info.filename)
-            target.writestr(info, data, compress_type=info.compress_type)
+            else:
+                target.writestr(info, data, compress_type=info.compress_type)
     if done != set(by_part):
         raise SpliceError(f"no such sheet part: {', '.join(sorted(set(by_part) - done))}")
     return out.getvalue()

@@ -14,6 +14,7 @@ from __future__ import annotations
 import atexit
 import ctypes
 import faulthandler
+import gc
 import multiprocessing
 import os
 import signal
@@ -83,6 +84,7 @@ def prepare_worker(parent: int) -> None:
 def _worker(conn: Connection, parent: int, memory: int) -> None:
     prepare_worker(parent)
     _limit_memory(memory)
+    gc.enable()  # forked from a job that paused it (addin.collector): reading under a limit
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the parent's to handle
     faulthandler.disable()  # a test runner's crash dumps, like panics, are not for the console
     try:  # the native reader's panic messages are not for the user's console

@@ -110,3 +110,27 @@ def test_report_nomination_sheets_read_back_with_their_styles(tmp_path, rules):
 def test_xlsxwriter_is_the_version_fast_rows_was_checked_against():
     """Upgrading XlsxWriter: re-run these tests, then move the pin in pyproject.toml."""
     assert metadata.version("xlsxwriter") == xlsxwriter.__version__ == "3.3.1"
+
+
+def test_streamed_sheet_is_the_package_writestr_would_write():
+    """The bulk sheet is deflated a chunk at a time in a second thread: the package must be
+    byte for byte what one `writestr` of the whole sheet gives (several chunks here)."""
+    from addin.io import fast_rows
+
+    package, bulk = _book(rows=2 * fast_rows.CHUNK_ROWS + 7)
+    assert len(list(bulk.xml_chunks())) == 3
+    spliced = splice_rows(package, [bulk])
+    expected = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(package)) as source, \
+            zipfile.ZipFile(expected, "w", compression=zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                head, tail = fast_rows._around(data, bulk)
+                data = head + bulk.xml() + tail
+            target.writestr(info, data, compress_type=info.compress_type)
+    assert spliced == expected.getvalue()
+    with zipfile.ZipFile(io.BytesIO(spliced)) as book:
+        sheet = book.read("xl/worksheets/sheet1.xml")
+    assert sheet.count(b"<row ") == 2 * fast_rows.CHUNK_ROWS + 7 + 2
+    assert b'<dimension ref="A1:C2009"/>' in sheet
