@@ -177,17 +177,33 @@ def _write_spliced(target: zipfile.ZipFile, info: zipfile.ZipInfo, xml: bytes,
     chunk of rows (zlib lets go of the interpreter while it compresses; fed in chunks it gives
     the same bytes as in one piece, so the package is what `writestr` would write)."""
     head, tail = _around(xml, bulk)
+    size = len(head) + len(tail)
     with target.open(info, mode="w") as sheet, ThreadPoolExecutor(max_workers=1) as deflater:
         pending = deflater.submit(sheet.write, head)
         for chunk in bulk.xml_chunks():
             pending.result()
+            size += len(chunk)
+            if size * 1.05 > zipfile.ZIP64_LIMIT:  # writestr's rule for a ZIP64 entry
+                raise _NeedsZip64  # (what is written so far closes as a plain entry)
             pending = deflater.submit(sheet.write, chunk)
         pending.result()
         sheet.write(tail)
 
 
+class _NeedsZip64(Exception):
+    """A streamed sheet grew past what a plain zip entry holds (about 2 GiB of XML): its entry
+    must be marked ZIP64 before its data, which only the sheet's whole size tells."""
+
+
 def splice_rows(package: bytes, bulks: Sequence[BulkRows]) -> bytes:
     """Insert the bulk rows after the rows XlsxWriter wrote in each sheet."""
+    try:
+        return _spliced(package, bulks, streamed=True)
+    except _NeedsZip64:  # a sheet of over 2 GiB: made in one piece and written as writestr does
+        return _spliced(package, bulks, streamed=False)
+
+
+def _spliced(package: bytes, bulks: Sequence[BulkRows], streamed: bool) -> bytes:
     by_part = {f"xl/worksheets/sheet{b.sheet_index + 1}.xml": b for b in bulks if b.rows}
     if not by_part:
         return package
@@ -197,8 +213,13 @@ def splice_rows(package: bytes, bulks: Sequence[BulkRows]) -> bytes:
             zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
             data = source.read(info.filename)
-            if info.filename in by_part:
+            if info.filename in by_part and streamed:
                 _write_spliced(target, info, data, by_part[info.filename])
+                done.add(info.filename)
+            elif info.filename in by_part:
+                head, tail = _around(data, by_part[info.filename])
+                target.writestr(info, head + by_part[info.filename].xml() + tail,
+                                compress_type=info.compress_type)
                 done.add(info.filename)
             else:
                 target.writestr(info, data, compress_type=info.compress_type)
