@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from functools import lru_cache
 
 from addin.domain.rules import Comparison, VoteRule
 
@@ -41,10 +42,12 @@ class VoteOutcome:
     present_too_high: bool
 
 
+@lru_cache(maxsize=1 << 14)
 def evaluate_vote(
     rule: VoteRule, members: int, present: int, agree: int, decimals: int
 ) -> VoteOutcome:
-    """Decide one vote. Counts must be whole numbers ≥ 0 (the caller has checked)."""
+    """Decide one vote. Counts must be whole numbers ≥ 0 (the caller has checked). Cached: the
+    same council sizes and counts recur on many rows (the outcome is an immutable value)."""
     denominator = denominator_of(rule, members, present)
     present_too_high = present > members
     # With all council members as denominator, absentees may answer in writing: agree is
