@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import zipfile
 import zlib
+from collections import Counter
 from posixpath import dirname, join, normpath
 from typing import Any
 from xml.parsers import expat
@@ -128,7 +129,12 @@ class Package:
         """Refuse zip bombs, DTD/entity tricks and broken packages. Raises UnsafeWorkbook."""
         archive = self.archive
         _check_limits(archive)
-        names = set(archive.namelist())
+        listed = archive.namelist()
+        names = set(listed)
+        if len(names) != len(listed):  # OPC part names are unique; readers differ on which copy
+            twice = sorted(n for n, k in Counter(listed).items() if k > 1)
+            raise UnsafeWorkbook(f"tệp nén có hai phần cùng tên ({', '.join(twice[:3])}): tệp "
+                                 "bị làm giả hoặc hỏng")
         workbook = None
         for name in ("[Content_Types].xml", "xl/workbook.xml", "xl/sharedStrings.xml",
                      "xl/styles.xml"):

@@ -96,3 +96,30 @@ def test_each_part_is_parsed_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
         expected = [n for n in ("[Content_Types].xml", "xl/sharedStrings.xml", "xl/styles.xml")
                     if n in archive.namelist()]
     assert len(checked) == len(expected)
+
+
+@pytest.mark.parametrize("dtd_first", [True, False])
+def test_a_part_stored_twice_is_refused(tmp_path: Path, dtd_first: bool) -> None:
+    """OPC part names are unique. Readers disagree on which copy of a duplicated part they use,
+    so a package could pass the check with one copy and be parsed with the other (a DTD)."""
+    import warnings
+
+    path = write_openpyxl(tmp_path / "u.xlsx", unit_sheets([person()]))
+    hostile = (b'<?xml version="1.0"?><!DOCTYPE s [<!ENTITY x "boom">]>'
+               b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"/>')
+    out = tmp_path / "twice.xlsx"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(out, "w") as target, \
+            warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # zipfile warns of the duplicate name: that is the point
+        plain = source.read("xl/sharedStrings.xml") if "xl/sharedStrings.xml" in \
+            source.namelist() else b'<sst xmlns="http://schemas.openxmlformats.org/' \
+                                   b'spreadsheetml/2006/main"/>'
+        for name in source.namelist():
+            if name != "xl/sharedStrings.xml":
+                target.writestr(name, source.read(name))
+        for data in ((hostile, plain) if dtd_first else (plain, hostile)):
+            target.writestr("xl/sharedStrings.xml", data)
+    with pytest.raises(UnsafeWorkbook, match="hai phần cùng tên"):
+        package.check_package(out.read_bytes())
+    book = read_unit_workbook(out)
+    assert not book.readable and "hai phần cùng tên" in book.issues[0].message
