@@ -55,7 +55,9 @@ def canonical(value: object) -> object:
     """A value as nested tuples that differ whenever two values differ in anything, including
     int against float, a subclass of str, and the order of a mapping."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return (type(value).__name__, tuple((f.name, canonical(getattr(value, f.name)))
+        # A field the other checkout's records lack (e.g. `judgement`, newer) reads as None:
+        # what a fresh reader leaves in it.
+        return (type(value).__name__, tuple((f.name, canonical(getattr(value, f.name, None)))
                                             for f in dataclasses.fields(value)))
     if isinstance(value, dict):
         return ("dict", tuple((canonical(k), canonical(v)) for k, v in value.items()))
