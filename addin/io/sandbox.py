@@ -93,6 +93,7 @@ def _worker(conn: Connection, parent: int, memory: int) -> None:
         os.close(devnull)
     except OSError:
         pass
+    here = _current_folder()
     while True:
         try:
             message = conn.recv()
@@ -100,7 +101,13 @@ def _worker(conn: Connection, parent: int, memory: int) -> None:
             return
         if message is None:
             return
-        index, (fn, args) = message
+        index, (fn, args), folder = message
+        if folder is not None and folder != here:
+            try:  # relative paths mean the caller's folder, wherever this worker was forked
+                os.chdir(folder)
+                here = folder
+            except OSError:
+                pass  # gone or unreadable: the task's own open says so, with its path
         try:
             reply: tuple[str, Any] = ("ok", fn(*args))
         except MemoryError:
@@ -166,6 +173,7 @@ class WorkerPool:
         for this process; when it dies, its first task is the culprit and the others are
         given to another worker."""
         results: list[Any | WorkerLost] = [None] * len(tasks)
+        folder = _current_folder()  # each task runs in it: workers outlive a change of folder
         pending = deque(range(len(tasks)))
         busy: dict[Connection, _Worker] = {}
 
@@ -187,7 +195,7 @@ class WorkerPool:
             while pending and len(worker.queue) < QUEUED:
                 index = pending.popleft()
                 try:
-                    worker.conn.send((index, tasks[index]))
+                    worker.conn.send((index, tasks[index], folder))
                 except (OSError, ValueError):
                     pending.appendleft(index)
                     return False
@@ -242,6 +250,13 @@ class WorkerPool:
             return
         while self.idle:
             self.idle.pop().stop()
+
+
+def _current_folder() -> str | None:
+    try:
+        return os.getcwd()
+    except OSError:  # the current folder was deleted
+        return None
 
 
 def _in_process(task: Task) -> Any:

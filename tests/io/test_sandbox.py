@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import time
+from pathlib import Path
 
 from addin.io.sandbox import WorkerLost, WorkerPool
 
@@ -112,3 +113,21 @@ def test_fresh_workers_as_on_windows_and_macos():
     finally:
         pool.close()
     assert results[0::2] == [1, 3] and isinstance(results[1], WorkerLost)
+
+
+def test_workers_read_relative_paths_from_the_callers_current_folder(tmp_path, monkeypatch):
+    """Workers live as long as the process (an Excel session, a test run) and were forked in
+    whatever folder was current then: a relative path must still mean the caller's folder."""
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir()
+    second.mkdir()
+    (second / "x.txt").write_bytes(b"second")
+    pool = WorkerPool()
+    try:
+        monkeypatch.chdir(first)
+        assert pool.run([(os.getcwd, ())], workers=1) == [str(first)]
+        monkeypatch.chdir(second)
+        assert pool.run([(os.getcwd, ()), (Path.read_bytes, (Path("x.txt"),))],
+                        workers=1) == [str(second), b"second"]
+    finally:
+        pool.close()
