@@ -93,16 +93,24 @@ def write_header_band(sheet: Worksheet, styles: Styles, row: int, columns: Seque
                       first_col: int = 0) -> int:
     """A header of two rows: a column of no group spans both; each run of adjacent columns of
     one group has the group's text merged over it and the columns' own headers below. Returns
-    the first row under the band. Its heights are the application's (the texts are short)."""
+    the first row under the band. Rows grow for wrapped texts ("6 tháng đầu năm 2024" in a
+    column of 11), as `write_header`'s: a group's text in its run's width, the headers below in
+    their columns', and a header spanning both rows in the two together."""
     set_widths(sheet, columns, first_col)
+    top: list[tuple[object, float]] = []
+    below: list[tuple[object, float]] = []
+    spanning: list[tuple[object, float]] = []
     c = first_col
     for group, run in groupby(columns, key=lambda column: column.group):
         members = list(run)
         if not group:
             for column in members:
                 sheet.merge_range(row, c, row + 1, c, column.header, styles.header)
+                spanning.append((column.header, column.width))
                 c += 1
             continue
+        top.append((group, sum(m.width for m in members)))
+        below.extend((m.header, m.width) for m in members)
         if len(members) > 1:
             sheet.merge_range(row, c, row, c + len(members) - 1, group, styles.header)
         else:  # one cell is not a merge (XlsxWriter refuses it)
@@ -110,6 +118,14 @@ def write_header_band(sheet: Worksheet, styles: Styles, row: int, columns: Seque
         for column in members:
             sheet.write_string(row + 1, c, column.header, styles.header)
             c += 1
+    top_pt = row_height(top) or LINE_PT
+    below_pt = row_height(below) or LINE_PT
+    both_pt = row_height(spanning) or LINE_PT
+    below_pt = min(MAX_ROW_PT, max(below_pt, both_pt - top_pt))  # the spanning headers fit too
+    if top_pt != LINE_PT:
+        sheet.set_row(row, top_pt)
+    if below_pt != LINE_PT:
+        sheet.set_row(row + 1, below_pt)
     return row + 2
 
 

@@ -136,3 +136,28 @@ def test_the_rollup_is_dated_by_its_clusters_and_names_its_titles(tmp_path, rule
     heads = [c.value for c in by_title[header_row(by_title, "Cụm thi đua")] if c.value]
     assert heads[:2] == ["Cụm thi đua", rules.title("CSTT").name]
     assert not any("đề nghị" in str(h) for h in heads)  # no "CSTT đề nghị"
+
+
+def test_a_header_band_grows_for_wrapped_texts():
+    """A period label wider than its column wraps, and the row is written tall enough for it
+    (neither LibreOffice nor Excel grows a row by itself); short texts keep the default."""
+    def heights(columns):
+        buffer = io.BytesIO()
+        workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+        sheet = workbook.add_worksheet("T")
+        write_header_band(sheet, Styles(workbook), 0, columns)
+        workbook.close()
+        read = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))["T"]
+        return [read.row_dimensions[r].height for r in (1, 2)]
+
+    short = (Column("seq", "STT", 5), Column("y1", "2023", 7, group="Số đạt"),
+             Column("y2", "2024", 7, group="Số đạt"))
+    assert heights(short) == [None, None]
+    long = (Column("seq", "STT", 5), Column("h1", "6 tháng đầu năm 2024", 11, group="Kỳ"),
+            Column("h2", "Cả năm 2024", 11, group="Kỳ"))
+    top, below = heights(long)
+    assert top is None and below >= 2 * 15  # "6 tháng đầu năm 2024": two lines in 11
+    spanning = (Column("name", "Đơn vị đề nghị khen thưởng theo năm", 8),
+                Column("y1", "2023", 7, group="Số"))
+    top, below = heights(spanning)
+    assert (top or 15) + below >= 4 * 15  # five words in a column of 8 need four lines
