@@ -51,3 +51,31 @@ def test_reading_workers_collect_even_when_forked_from_a_paused_job() -> None:
     finally:
         pool.close()
     assert enabled is True
+
+
+def test_overlapping_jobs_of_two_threads_leave_the_collector_on() -> None:
+    """A first job ends while a second, begun after it, still runs: the collector stays paused
+    for the second and comes back on when it ends (before: it stayed off for good)."""
+    import threading
+
+    first_in, second_in, first_out = threading.Event(), threading.Event(), threading.Event()
+
+    def first() -> None:
+        with collector_paused():
+            first_in.set()
+            second_in.wait(5)
+        first_out.set()
+
+    def second() -> None:
+        first_in.wait(5)
+        with collector_paused():
+            second_in.set()
+            first_out.wait(5)
+            assert not gc.isenabled()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    assert gc.isenabled()
