@@ -90,3 +90,25 @@ def test_in_report_each_subfolder_is_one_cluster(tmp_path: Path):
     code, data = _json("report", str(root), "-o", str(tmp_path / "out"))
     assert _codes(data) == {"b0.xlsx": ["wrong_cluster"], "b1.xlsx": ["wrong_cluster"]}
     assert code == 1
+
+
+def test_the_one_cluster_share_is_the_rules_books(tmp_path: Path):
+    """3 files of one cluster and 2 of another: 3/5 is below the shipped 2/3, a higher level;
+    a cluster whose rules file sets `[folders] one_cluster_share = "50%"` makes it one cluster,
+    and the other cluster's two files strays."""
+    folder = tmp_path / "cum"
+    for k in range(3):
+        unit(folder, f"a{k}.xlsx", f"Đơn vị A{k}")
+    for k in range(2):
+        unit(folder, f"b{k}.xlsx", f"Đơn vị B{k}", cluster="Cụm thi đua số 5")
+    _, shipped = _json("consolidate", str(folder), "-o", str(tmp_path / "s.xlsx"))
+    assert _codes(shipped) == {"-": ["several_clusters"]}
+    mine = tmp_path / "quy-tac.toml"
+    mine.write_text('[folders]\none_cluster_share = "50%"\n', encoding="utf-8")
+    _, half = _json("consolidate", str(folder), "-o", str(tmp_path / "h.xlsx"), "--rules",
+                    str(mine))
+    assert _codes(half) == {"b0.xlsx": ["wrong_cluster"], "b1.xlsx": ["wrong_cluster"]}
+    mine.write_text('[folders]\none_cluster_share = "0%"\n', encoding="utf-8")
+    refused = CliRunner().invoke(cli, ["consolidate", str(folder), "-o", str(tmp_path / "z.xlsx"),
+                                       "--rules", str(mine)])
+    assert refused.exit_code == 2 and "folders.one_cluster_share" in refused.output

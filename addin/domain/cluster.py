@@ -115,7 +115,8 @@ def consolidate(books: list[UnitWorkbook], rules: Rules, history: StreakHistory 
     quota_checks: list[QuotaCheck] = []
     seen_sha: dict[str, UnitWorkbook] = {}
     seen_unit: dict[tuple[str, str], UnitWorkbook] = {}
-    scope = out_of_scope(books, one_cluster) if whole_cluster else Scope()
+    scope = (out_of_scope(books, rules.folders.one_cluster_share, one_cluster) if whole_cluster
+             else Scope())
     elsewhere = scope.strays
     # A unit's own file comes before the copy of it inside a cluster report, so that the copy
     # is the one left out when both are given.

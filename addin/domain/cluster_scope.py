@@ -8,9 +8,10 @@ is a stray: not counted, with an error saying why. How sure that is depends on t
 - `tdkt report ROOT`: each subfolder IS one cluster (contracts §7), so every file naming
   another cluster than most is a stray.
 - `tdkt consolidate DIR`: the folder may also be a province gathering its clusters' units. It
-  is one cluster when one cluster holds a clear majority (`CLEAR_MAJORITY` of the files naming
-  a cluster), or when the other clusters are each a lone file; then the others are strays.
-  Otherwise (several clusters, none with a clear majority) it is a higher level: every file
+  is one cluster when one cluster holds a clear majority (the rules book's `[folders]
+  one_cluster_share` of the files naming a cluster, 2/3 as shipped), or when the other clusters
+  are each a lone file; then the others are strays. Otherwise (several clusters, none with a
+  clear majority) it is a higher level: every file
   counts, and an info issue (`several_clusters`) says so, so it is never silent.
 
 A folder holding a cluster report (units read out of it carry `source_report`) is a higher
@@ -41,7 +42,6 @@ K = TypeVar("K")
 # A folder given to `consolidate` is one cluster when one cluster names at least this share of
 # its files (5 of 7 are a cluster with two strays; 3 of 5 are a province's two clusters). A
 # heuristic of the tool about folders, not a rule of the regulations: it lives here.
-CLEAR_MAJORITY = Fraction(2, 3)
 
 
 def cluster_key(name: str) -> str:
@@ -92,9 +92,12 @@ class Scope:
     notes: tuple[Issue, ...] = ()
 
 
-def out_of_scope(books: Iterable[UnitWorkbook], one_cluster: bool = False) -> Scope:
-    """Which books are not counted in this folder. `one_cluster`: the folder is one cluster by
-    contract (a subfolder of `tdkt report`), so every minority cluster's file is a stray."""
+def out_of_scope(books: Iterable[UnitWorkbook], majority: Fraction, one_cluster: bool = False
+                 ) -> Scope:
+    """Which books are not counted in this folder. `majority`: the share of the files naming a
+    cluster that makes the folder that cluster's (rules book, `[folders]`). `one_cluster`: the
+    folder is one cluster by contract (a subfolder of `tdkt report`), so every minority
+    cluster's file is a stray."""
     readable = [b for b in books if b.readable and not b.skipped]  # not copies left out below
     own = [b for b in readable if not b.source_report]
     named = Counter(k for b in own if (k := _cluster_of(b)) is not None)
@@ -102,7 +105,7 @@ def out_of_scope(books: Iterable[UnitWorkbook], one_cluster: bool = False) -> Sc
     # Reports in the folder, or several clusters with none in a clear majority: a higher level.
     higher = len(own) < len(readable) or cluster is None or not (
         one_cluster or len(named) == 1
-        or Fraction(named[cluster], sum(named.values())) >= CLEAR_MAJORITY)
+        or Fraction(named[cluster], sum(named.values())) >= majority)
     cluster_name = next((b.info.cluster for b in own if _cluster_of(b) == cluster), "")
     period = _majority(readable, _period_of, _period_order)
     period_name = next((b.info.period for b in readable if _period_of(b) == period), "")

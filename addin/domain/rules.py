@@ -155,6 +155,16 @@ class Congress:
     verified: bool
 
 
+@dataclass(frozen=True)
+class FolderRule:
+    """When a folder given to `tdkt consolidate` is one cluster (addin.domain.cluster_scope):
+    a tool's convention, not a regulation, kept here with the numbers it decides on."""
+
+    one_cluster_share: Fraction  # of the files naming a cluster, the most named one holds ≥ this
+    source: str
+    verified: bool
+
+
 @dataclass(frozen=True, eq=False)  # identity hash: cached look-ups key on the book
 class Rules:
     name: str
@@ -167,6 +177,7 @@ class Rules:
     quotas: tuple[QuotaRule, ...]
     abbreviations: Mapping[str, str]
     votes: Mapping[str, VoteRule]
+    folders: FolderRule
     display_verified: bool = True
     families: Mapping[str, Family] = field(default_factory=dict)
     forms: Mapping[str, Form] = field(default_factory=dict)
@@ -508,6 +519,14 @@ def _congress(reader: _Reader, titles: Mapping[str, Title]) -> Congress:
     )
 
 
+def _folders(reader: _Reader) -> FolderRule:
+    share = reader.ratio("one_cluster_share")
+    if not 0 < share <= 1:
+        raise RulesError(f"{reader.key('one_cluster_share')}: cần một tỷ lệ lớn hơn 0 và không "
+                         f"quá 100%, nhận được {format_ratio(share)}")
+    return FolderRule(share, reader.text("source"), reader.flag("verified"))
+
+
 def rules_from_mapping(data: Mapping[str, Any]) -> Rules:
     """Build Rules from the merged TOML mapping; raise RulesError naming the bad key."""
     root = _Reader(data, "")
@@ -554,6 +573,7 @@ def rules_from_mapping(data: Mapping[str, Any]) -> Rules:
         congress=congress,
         covenant=_covenant(root),
         report=_report_details(root),
+        folders=_folders(root.table("folders")),
     )
     root.check_unknown()  # after everything was read: what is left is unknown
     return rules

@@ -73,6 +73,7 @@ def summary(rules: Rules) -> tuple[int, int]:
     flags += [f.verified for f in rules.families.values()]
     flags += [f.verified for f in rules.forms.values()]
     flags += [q.verified for q in rules.quotas]
+    flags += [rules.folders.verified]
     return sum(flags), len(flags) - sum(flags)
 
 
@@ -118,4 +119,9 @@ def rules_lines(rules: Rules, overridden_by: str = "") -> list[str]:
         state = "" if q.enabled else " — đang tắt"
         lines += _entry(q.verified, f"{vi.title_name(rules, q.title)} (hạn mức {q.id}, {where}): "
                         f"{limit}; tính: {_names(rules, q.counts)}{state}", q.source)
+    share = vi.compared(">=", vi.ratio(rules.folders.one_cluster_share))
+    lines += ["", "Gộp một thư mục (tdkt consolidate):"]
+    lines += _entry(rules.folders.verified, f"là một cụm khi cụm được ghi nhiều nhất có {share} "
+                    "số tệp có ghi cụm; nếu không, là cấp trên gộp nhiều cụm",
+                    rules.folders.source)
     return lines

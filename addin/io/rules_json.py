@@ -41,6 +41,8 @@ def rules_as_json(rules: Rules) -> dict[str, Any]:
             "enabled": q.enabled, "source": q.source, "verified": q.verified,
         } for q in rules.quotas],
         "display": {"percent_decimals": rules.percent_decimals, "source": rules.display_source},
+        "folders": {"one_cluster_share": format_ratio(rules.folders.one_cluster_share),
+                    "source": rules.folders.source, "verified": rules.folders.verified},
         "covenant": covenant_json(rules.covenant),
     }
 

@@ -62,13 +62,13 @@ def _duplicate_unit(b: UnitWorkbook, rules: Rules) -> list[Issue]:
 def _wrong_cluster(b: UnitWorkbook, rules: Rules) -> list[Issue]:
     others = [replace(b, path=f"o{i}.xlsx", info=replace(b.info, cluster="Cụm 5"))
               for i in range(3)]
-    return list(out_of_scope([*others, b]).strays.values())
+    return list(out_of_scope([*others, b], rules.folders.one_cluster_share).strays.values())
 
 
 def _mixed_period(b: UnitWorkbook, rules: Rules) -> list[Issue]:
     others = [replace(b, path=f"o{i}.xlsx", info=replace(b.info, period="Năm 2023"))
               for i in range(3)]
-    return list(out_of_scope([*others, b]).strays.values())
+    return list(out_of_scope([*others, b], rules.folders.one_cluster_share).strays.values())
 
 
 def _history_import(b: UnitWorkbook, rules: Rules) -> list[Issue]:
