@@ -112,6 +112,22 @@ def test_xlsxwriter_is_the_version_fast_rows_was_checked_against():
     assert metadata.version("xlsxwriter") == xlsxwriter.__version__ == "3.3.1"
 
 
+def written_whole(package: bytes, bulk: BulkRows) -> bytes:
+    """The package as one `writestr` per part gives it (the bulk sheet made in one piece)."""
+    from addin.io import fast_rows
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(package)) as source, \
+            zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                head, tail = fast_rows._around(data, bulk)
+                data = head + bulk.xml() + tail
+            target.writestr(info, data, compress_type=info.compress_type)
+    return out.getvalue()
+
+
 def test_streamed_sheet_is_the_package_writestr_would_write():
     """The bulk sheet is deflated a chunk at a time in a second thread: the package must be
     byte for byte what one `writestr` of the whole sheet gives (several chunks here)."""
@@ -120,16 +136,7 @@ def test_streamed_sheet_is_the_package_writestr_would_write():
     package, bulk = _book(rows=2 * fast_rows.CHUNK_ROWS + 7)
     assert len(list(bulk.xml_chunks())) == 3
     spliced = splice_rows(package, [bulk])
-    expected = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(package)) as source, \
-            zipfile.ZipFile(expected, "w", compression=zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            data = source.read(info.filename)
-            if info.filename == "xl/worksheets/sheet1.xml":
-                head, tail = fast_rows._around(data, bulk)
-                data = head + bulk.xml() + tail
-            target.writestr(info, data, compress_type=info.compress_type)
-    assert spliced == expected.getvalue()
+    assert spliced == written_whole(package, bulk)
     with zipfile.ZipFile(io.BytesIO(spliced)) as book:
         sheet = book.read("xl/worksheets/sheet1.xml")
     assert sheet.count(b"<row ") == 2 * fast_rows.CHUNK_ROWS + 7 + 2

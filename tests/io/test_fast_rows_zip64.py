@@ -11,21 +11,7 @@ import openpyxl
 
 from addin.io import fast_rows
 from addin.io.fast_rows import splice_rows
-from tests.io.test_fast_rows import _book
-
-
-def _written_whole(package: bytes, bulk: fast_rows.BulkRows) -> bytes:
-    """The package as one `writestr` per part gives it (the bulk sheet made in one piece)."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(package)) as source, \
-            zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            data = source.read(info.filename)
-            if info.filename == "xl/worksheets/sheet1.xml":
-                head, tail = fast_rows._around(data, bulk)
-                data = head + bulk.xml() + tail
-            target.writestr(info, data, compress_type=info.compress_type)
-    return out.getvalue()
+from tests.io.test_fast_rows import _book, written_whole
 
 
 def test_a_sheet_over_the_zip64_limit_is_written_as_writestr_would(monkeypatch):
@@ -33,7 +19,7 @@ def test_a_sheet_over_the_zip64_limit_is_written_as_writestr_would(monkeypatch):
     sheet_bytes = len(bulk.xml())
     monkeypatch.setattr(zipfile, "ZIP64_LIMIT", sheet_bytes // 2)  # the sheet is "over 2 GiB"
     spliced = splice_rows(package, [bulk])
-    assert spliced == _written_whole(package, bulk)
+    assert spliced == written_whole(package, bulk)
     sheet = openpyxl.load_workbook(io.BytesIO(spliced), read_only=True)["Bảng"]
     assert sheet.max_row == 2 * fast_rows.CHUNK_ROWS + 7 + 2
 
@@ -42,7 +28,7 @@ def test_a_sheet_just_under_the_limit_is_still_streamed_as_writestr_would(monkey
     """writestr marks an entry ZIP64 from 1/1.05 of the limit (its compressed size may grow):
     the streamed write follows the same rule, so the bytes never depend on the path taken."""
     package, bulk = _book(rows=2 * fast_rows.CHUNK_ROWS + 7)
-    with zipfile.ZipFile(io.BytesIO(_written_whole(package, bulk))) as whole:
+    with zipfile.ZipFile(io.BytesIO(written_whole(package, bulk))) as whole:
         size = whole.getinfo("xl/worksheets/sheet1.xml").file_size
     monkeypatch.setattr(zipfile, "ZIP64_LIMIT", int(size * 1.02))  # size < limit < size * 1.05
-    assert splice_rows(package, [bulk]) == _written_whole(package, bulk)
+    assert splice_rows(package, [bulk]) == written_whole(package, bulk)
