@@ -47,12 +47,17 @@ def test_two_files_of_another_cluster_in_the_demo_cluster_are_strays(tmp_path: P
     assert code == 1
 
 
-def test_a_province_folder_of_two_clusters_says_it_is_a_higher_level(tmp_path: Path):
-    folder = tmp_path / "tinh"
+def _three_and_two(folder: Path) -> Path:
+    """Three units of Cụm thi đua số 3 (a0–a2) and two of Cụm thi đua số 5 (b0, b1)."""
     for k in range(3):
         unit(folder, f"a{k}.xlsx", f"Đơn vị A{k}")
     for k in range(2):
         unit(folder, f"b{k}.xlsx", f"Đơn vị B{k}", cluster="Cụm thi đua số 5")
+    return folder
+
+
+def test_a_province_folder_of_two_clusters_says_it_is_a_higher_level(tmp_path: Path):
+    folder = _three_and_two(tmp_path / "tinh")
     _, data = _json("consolidate", str(folder), "-o", str(tmp_path / "out.xlsx"))
     assert _codes(data) == {"-": ["several_clusters"]}
     note = next(i for i in data["issues"] if i["code"] == "several_clusters")
@@ -96,11 +101,7 @@ def test_the_one_cluster_share_is_the_rules_books(tmp_path: Path):
     """3 files of one cluster and 2 of another: 3/5 is below the shipped 2/3, a higher level;
     a cluster whose rules file sets `[folders] one_cluster_share = "50%"` makes it one cluster,
     and the other cluster's two files strays."""
-    folder = tmp_path / "cum"
-    for k in range(3):
-        unit(folder, f"a{k}.xlsx", f"Đơn vị A{k}")
-    for k in range(2):
-        unit(folder, f"b{k}.xlsx", f"Đơn vị B{k}", cluster="Cụm thi đua số 5")
+    folder = _three_and_two(tmp_path / "cum")
     _, shipped = _json("consolidate", str(folder), "-o", str(tmp_path / "s.xlsx"))
     assert _codes(shipped) == {"-": ["several_clusters"]}
     mine = tmp_path / "quy-tac.toml"
