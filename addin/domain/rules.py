@@ -50,6 +50,11 @@ class VoteRule:
     source: str
     verified: bool
 
+    def __hash__(self) -> int:
+        # evaluate_vote's cache hashes the rule on every row; the generated hash went through
+        # both Fractions (≈ 3 µs). Equal rules share an id, so hashing the id alone is sound.
+        return hash(self.id)
+
 
 @dataclass(frozen=True)
 class Criteria:

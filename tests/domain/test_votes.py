@@ -98,3 +98,13 @@ def test_meets_agrees_with_exact_fractions(agree, whole, pct):
     ratio = Fraction(pct, 100)
     assert meets(agree, whole, ratio, ">=") == (Fraction(agree, whole) >= ratio)
     assert meets(agree, whole, ratio, ">") == (Fraction(agree, whole) > ratio)
+
+
+def test_cached_votes_tell_apart_rules_of_one_id():
+    # A VoteRule hashes by its id alone (evaluate_vote's cache key, hashed per row); a user's
+    # rules book may give the same id another threshold, and the cache must not mix them.
+    lenient, strict = rule("50%"), rule("90%")
+    assert hash(lenient) == hash(strict) and lenient != strict
+    assert evaluate_vote(lenient, 10, 10, 6, 2).reached
+    assert not evaluate_vote(strict, 10, 10, 6, 2).reached
+    assert evaluate_vote(lenient, 10, 10, 6, 2).reached
