@@ -5,6 +5,7 @@
   python scripts/benchmark.py startup       # tdkt --help and tdkt validate of one file
   python scripts/benchmark.py all --repeats 3
   python scripts/benchmark.py consolidate --against /tmp/main   # alternate with another checkout
+  python scripts/benchmark.py consolidate --floor   # also the floor: read and write, nothing else
 
 The baseline is what staff write by hand: pandas.read_excel with its default engine, per sheet,
 then concat and to_excel. Each run is a fresh process; the two are alternated, and the median of
@@ -47,6 +48,31 @@ for f in sorted(folder.glob("*.xlsx")):
 with pd.ExcelWriter(out) as writer:
     pd.concat(people).to_excel(writer, sheet_name="Cá nhân", index=False)
     pd.concat(groups).to_excel(writer, sheet_name="Tập thể", index=False)
+"""
+
+# The floor of any consolidate on this machine: every sheet read by python-calamine in two forked
+# workers, the rows sent back and written once as plain sheet XML, deflated. No checks, no
+# styles, no totals, no report: what tdkt's own work is measured above.
+FLOOR = r"""
+import sys, zipfile
+from multiprocessing import get_context
+from pathlib import Path
+from python_calamine import CalamineWorkbook
+def read(path):
+    wb = CalamineWorkbook.from_path(str(path))
+    return [wb.get_sheet_by_name(n).to_python() for n in ("Thông tin", "Cá nhân", "Tập thể")]
+def text(v):
+    return str(v).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+folder, out = Path(sys.argv[1]), sys.argv[2]
+with get_context("fork").Pool(2) as pool:
+    books = pool.map(read, sorted(folder.glob("*.xlsx")), chunksize=8)
+xml = ["<sheetData>"]
+for i, row in enumerate((r for b in books for sheet in b[1:] for r in sheet[4:]), 1):
+    xml.append(f'<row r="{i}">' + "".join(
+        f'<c t="inlineStr"><is><t>{text(v)}</t></is></c>' if isinstance(v, str) else
+        f"<c><v>{v}</v></c>" for v in row if v != "") + "</row>")
+with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+    z.writestr("xl/worksheets/sheet1.xml", "".join(xml) + "</sheetData>")
 """
 
 
@@ -153,11 +179,11 @@ def tdkt(*args: str) -> list[str]:
 
 
 def bench_consolidate(data: Path, out: Path, repeats: int, units: int, people: int,
-                      against: Path | None = None) -> None:
+                      against: Path | None = None, floor: bool = False) -> None:
     folder = make_cluster(data / f"cluster-{units}x{people}", units, people, seed=1)
     total = units * people
     command = tdkt("consolidate", str(folder), "-o", str(out / "t.xlsx"), "--json", "--force")
-    names = ["tdkt", "baseline"] + (["against"] if against else [])
+    names = ["tdkt", "baseline"] + (["against"] if against else []) + (["floor"] if floor else [])
     runs: dict[str, list[tuple[float, int, float]]] = {name: [] for name in names}
     ratios: dict[str, list[float]] = {"wall": [], "cpu": []}
     for i in range(repeats):
@@ -168,23 +194,32 @@ def bench_consolidate(data: Path, out: Path, repeats: int, units: int, people: i
                 pair[name] = timed(command, ROOT)
             elif name == "against":
                 pair[name] = timed(command, against)
+            elif name == "floor":
+                pair[name] = timed([sys.executable, "-c", FLOOR, str(folder), str(out / "f.zip")])
             else:
                 pair[name] = timed([sys.executable, "-c", BASELINE, str(folder),
                                     str(out / "b.xlsx")])
             runs[name].append(pair[name])
         ratios["wall"].append(pair["baseline"][0] / pair["tdkt"][0])
         ratios["cpu"].append(pair["baseline"][2] / pair["tdkt"][2])
+        if floor:
+            ratios.setdefault("floor/baseline wall", []).append(pair["floor"][0] / pair["baseline"][0])
     print(f"\n## consolidate: {units} workbooks x {people} people = {total:,} people "
           f"({repeats} alternated runs)")
     print("| command | median wall s | median CPU s | people/s | peak memory MiB |")
     print("|---|---:|---:|---:|---:|")
     labels = {"tdkt": "tdkt consolidate", "baseline": "baseline (pandas.read_excel + to_excel)",
-              "against": f"tdkt consolidate of {against}"}
+              "against": f"tdkt consolidate of {against}",
+              "floor": "floor (calamine read + plain XML write, nothing else)"}
     for name, values in runs.items():
         wall = statistics.median(v[0] for v in values)
         cpu = statistics.median(v[2] for v in values)
         peak = max(v[1] for v in values) / 2**20
         print(f"| {labels[name]} | {wall:.2f} | {cpu:.2f} | {total / wall:,.0f} | {peak:.0f} |")
+    floor_ratios = ratios.pop("floor/baseline wall", [])
+    if floor_ratios:
+        print(f"\nfloor/baseline (wall): {statistics.median(floor_ratios):.3f} "
+              f"(per pair: {', '.join(f'{r:.3f}' for r in floor_ratios)})")
     for kind, pairs in ratios.items():
         print(f"\nmedian {kind} speed-up of tdkt over the baseline: "
               f"{statistics.median(pairs):.2f}x, tdkt/baseline {1 / statistics.median(pairs):.3f} "
@@ -245,11 +280,14 @@ def main() -> None:
     parser.add_argument("--against", type=Path, default=None,
                         help="another checkout (e.g. main's) whose tdkt alternates with this one")
     parser.add_argument("--report-repeats", type=int, default=None)
+    parser.add_argument("--floor", action="store_true",
+                        help="consolidate: also time the floor (read and write, no checks)")
     args = parser.parse_args()
     out = args.data / "out"
     out.mkdir(parents=True, exist_ok=True)
     if args.what in ("consolidate", "all"):
-        bench_consolidate(args.data, out, args.repeats, args.units, args.people, args.against)
+        bench_consolidate(args.data, out, args.repeats, args.units, args.people, args.against,
+                          args.floor)
     if args.what in ("startup", "all"):
         bench_startup(args.data, max(args.repeats, 9))
     if args.what in ("report", "all"):
