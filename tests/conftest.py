@@ -130,15 +130,17 @@ needs_libreoffice = pytest.mark.skipif(
 # The fast inner loop, `pytest -m "not slow"` (issue 12 §9): one rule marks what is slow, so a
 # new test is classified by what it does, not by someone remembering a marker. Slow: anything
 # needing LibreOffice; starting a process (subprocess, the interpreter, the xlwings remote
-# engine, the cluster process pool, killing workers); whole jobs (consolidate, report, history
-# import, the demo) and whole workbooks written (templates, reports, the file-based macro book);
-# property-based hunts (hypothesis). What a test calls counts: its own source and that of the
-# test helpers it names (one level), e.g. a module's `run(...)` wrapping subprocess.
+# engine, the cluster process pool, killing workers); whole jobs (validate, consolidate,
+# report, history import, the demo) and whole workbooks written (templates, reports, the
+# file-based macro book);
+# property-based hunts (hypothesis). What a test calls counts: its own source, that of the
+# test helpers it names (one level), e.g. a module's `run(...)` wrapping subprocess, and that of
+# the fixtures it uses (a fixture that builds the add-in or imports into a database).
 _SLOW_SIGNS = re.compile(
     r"\bsubprocess\b|sys\.executable|os\.kill|\bsignal\.|\bSIGKILL\b|\bconvert\(|to_pdf|"
     r"soffice|libreoffice|xlwings|\bdemo\b|\bDEMO\b|@given\b|WorkerPool|Process\(|threading|"
-    r"\"(?:consolidate|report|demo|history|template)\"|consolidate_folder|report_root|"
-    r"import_paths|_bytes\(|FileBook|ranking_sheets|write_templates")
+    r"\"(?:consolidate|report|demo|history|template|validate)\"|consolidate_folder|report_root|"
+    r"import_paths|_bytes\(|FileBook|ranking_sheets|write_templates|tong_hop_cum|xep_hang_cum")
 
 
 def _sources(function: object) -> list[str]:
@@ -158,6 +160,18 @@ def _sources(function: object) -> list[str]:
     return found
 
 
+def _fixture_sources(item: pytest.Item) -> list[str]:
+    """The sources of the test's fixtures of this project (and the helpers they name)."""
+    info = getattr(item, "_fixtureinfo", None)
+    found: list[str] = []
+    for name, defs in (info.name2fixturedefs.items() if info is not None else ()):
+        for fixture in defs:
+            if name != "_fast_tests_start_no_process" and \
+                    getattr(fixture.func, "__module__", "").startswith("tests"):
+                found += _sources(fixture.func)
+    return found
+
+
 def _needs_libreoffice(item: pytest.Item) -> bool:
     return item.get_closest_marker("libreoffice") is not None or any(
         "LibreOffice" in str(mark.kwargs.get("reason", "")) for mark in item.iter_markers("skipif"))
@@ -168,5 +182,26 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if _needs_libreoffice(item):
             item.add_marker(pytest.mark.libreoffice)
             item.add_marker(pytest.mark.slow)
-        elif any(_SLOW_SIGNS.search(text) for text in _sources(getattr(item, "function", None))):
+        elif any(_SLOW_SIGNS.search(text) for text in
+                 _sources(getattr(item, "function", None)) + _fixture_sources(item)):
             item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(autouse=True)
+def _fast_tests_start_no_process(request: pytest.FixtureRequest,
+                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """The rule above, enforced: a test it leaves in the fast loop fails if it starts a
+    process (fork, exec, spawn), so a misclassified test shows itself instead of slowing the
+    loop down or hanging it without LibreOffice."""
+    if request.node.get_closest_marker("slow") is not None:
+        return
+
+    def refused(*args: object, **kwargs: object) -> Any:
+        raise AssertionError("a test of the fast loop started a process: it belongs to the slow "
+                             "ones (tests/conftest.py, _SLOW_SIGNS)")
+
+    import subprocess
+
+    monkeypatch.setattr(os, "fork", refused)
+    monkeypatch.setattr(os, "posix_spawn", refused, raising=False)
+    monkeypatch.setattr(subprocess.Popen, "_execute_child", refused)
