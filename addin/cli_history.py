@@ -16,11 +16,12 @@ from addin.cli import _emit_json, _rules
 from addin.cli_errors import UsageProblem
 from addin.cli_options import force_option, history_db_option, json_option, rules_option
 from addin.domain import labels as L
+from addin.domain.errors import TdktError
 from addin.domain.history_model import (
     EligibleList,
     ImportState,
 )
-from addin.io.history_db import HistoryError
+from addin.io.safe_files import describe
 from addin.io.xlsx_common import write_atomic
 
 STATUS_LABEL = {ImportState.IMPORTED: "đã nhập", ImportState.REPLACED: "đã nhập, thay tệp cũ",
@@ -35,8 +36,17 @@ T = TypeVar("T")
 def _guard(action: Callable[[], T]) -> T:
     try:
         return action()
-    except (happ.MissingDatabase, HistoryError, app.RefusedOutput) as exc:
+    except TdktError as exc:  # the database, --db or -o: one Vietnamese sentence
         raise UsageProblem(str(exc)) from exc
+
+
+def _writing(out: str, action: Callable[[], T]) -> T:
+    """An action that writes `out`: a disk problem (read-only, full, a file where a folder
+    should be) is a sentence, as for every other tdkt output."""
+    try:
+        return _guard(action)
+    except OSError as exc:
+        raise UsageProblem(f"Không ghi được {out}: {describe(exc)}") from exc
 
 
 def _writable(out: str | None, force: bool) -> None:
@@ -120,7 +130,7 @@ def eligible_cmd(year: int, db: str, out: str | None, rules_path: str | None,
     if out:
         from addin.io.history_sheets import eligible_workbook_bytes
 
-        write_atomic(out, eligible_workbook_bytes(found.rows, year))
+        _writing(out, lambda: write_atomic(out, eligible_workbook_bytes(found.rows, year)))
     if as_json:
         _emit_json(found.to_json())
         return
@@ -148,6 +158,6 @@ def report_cmd(year_from: int, year_to: int, cluster: str | None, db: str, out: 
         raise UsageProblem("--to phải từ --from trở đi")
     rules = _rules(rules_path)
     _writable(out, force)
-    written = _guard(
-        lambda: happ.period_report(db, year_from, year_to, cluster, out, rules))
+    written = _writing(
+        out, lambda: happ.period_report(db, year_from, year_to, cluster, out, rules))
     click.echo(f"Đã ghi báo cáo {written.period}: {out} ({written.figures.nominations} đề nghị)")

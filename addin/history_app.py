@@ -12,6 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from addin.app import EXIT_ERRORS, EXIT_NOTHING, EXIT_OK
+from addin.domain.errors import TdktError
 from addin.domain.history_model import (
     EligibleRow,
     HistoryView,
@@ -40,7 +41,7 @@ from addin.io.reader import read_inputs, unreadable
 from addin.io.sandbox import TIME_LIMIT, WorkerLost, shared_pool
 
 
-class MissingDatabase(ValueError):
+class MissingDatabase(TdktError, ValueError):
     """--db names a file that does not exist (a read-only job never creates one)."""
 
 

@@ -111,3 +111,30 @@ def test_a_macro_that_breaks_says_where_the_trace_is(tmp_path):
     log = tmp_path / "log" / LOG_NAME
     assert "lỗi ngoài dự kiến" in message and str(log) in message
     assert "KeyError: 'internal'" in log.read_text(encoding="utf-8")
+
+
+def test_a_database_that_is_not_one_is_a_sentence_not_an_unexpected_failure(tmp_path):
+    """History, --db and LibreOffice failures are tdkt's own (TdktError): their Vietnamese
+    sentence is shown, nothing is logged as a broken program."""
+    garbage = tmp_path / "lich-su.sqlite"
+    garbage.write_bytes(b"not a database at all" * 100)
+    unit = next(DEMO.glob("*.xlsx"))
+    for args in (("validate", str(unit), "--db", str(garbage)),
+                 ("history", "eligible", "--year", "2024", "--db", str(garbage))):
+        code, out = invoke(*args)
+        assert code == 2 and "cơ sở dữ liệu" in out and "ngoài dự kiến" not in out, out
+    code, out = invoke("history", "eligible", "--year", "2024", "--db", str(tmp_path / "khong"))
+    assert code == 2 and "chưa có cơ sở dữ liệu" in out and "ngoài dự kiến" not in out, out
+
+
+def test_a_history_output_that_cannot_be_written_is_a_sentence(tmp_path):
+    from addin.io import history_db
+
+    db = tmp_path / "lich-su.sqlite"
+    history_db.connect(db).close()  # an empty database of the current schema
+    blocker = tmp_path / "outfile"
+    blocker.write_text("a file where a folder should be")
+    for args in (("eligible", "--year", "2024", "-o", str(blocker / "x.xlsx")),
+                 ("report", "--from", "2020", "--to", "2024", "-o", str(blocker / "r.xlsx"))):
+        code, out = invoke("history", *args, "--db", str(db))
+        assert code == 2 and "Không ghi được" in out and "ngoài dự kiến" not in out, out

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple, TypeVar
 
+from addin.domain.errors import TdktError
 from addin.domain.issues import Code, Issue, make_issue
 from addin.domain.models import UnitInfo, UnitWorkbook
 from addin.domain.periods import Period
@@ -35,7 +36,7 @@ WRITE_ATTEMPTS = 5
 T = TypeVar("T")
 
 
-class HistoryError(RuntimeError):
+class HistoryError(TdktError, RuntimeError):
     """The database cannot be used (newer schema, not a database); the message is Vietnamese."""
 
 

@@ -14,6 +14,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from addin.domain.errors import TdktError
+
 _RECALC_XCU = """<?xml version="1.0" encoding="UTF-8"?>
 <oor:items xmlns:oor="http://openoffice.org/2001/registry" \
 xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
@@ -28,7 +30,7 @@ oor:op="fuse"><value>vi-VN</value></prop></item>
 TIMEOUT_S = 180
 
 
-class LibreOfficeError(RuntimeError):
+class LibreOfficeError(TdktError, RuntimeError):
     """LibreOffice is missing or did not produce the expected file."""
 
 
