@@ -116,7 +116,7 @@ MESSAGE: dict[Code, str] = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Issue:
     code: Code
     severity: Severity

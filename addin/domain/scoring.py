@@ -40,7 +40,7 @@ SCORE_REQUIRED = ("code", "self")
 NO_PROPOSAL = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ScoreLine:
     """One row of a unit's "Chấm điểm" sheet, numbers already read (None: blank or unreadable)."""
 

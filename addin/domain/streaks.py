@@ -10,7 +10,7 @@ streak), at a year the history does not hold at all (not enough data: "không đ
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from addin.domain.issues import Code, Issue, info_issue, make_issue
 from addin.domain.models import Nomination, UnitWorkbook
@@ -66,7 +66,7 @@ def _years(years: tuple[int, ...]) -> str:
 
 
 # ----------------------------------------------------------------------------------------------
-@dataclass
+@dataclass(frozen=True)
 class StreakHistory:
     """What the history database holds about the persons of the rows being checked."""
 
@@ -76,7 +76,6 @@ class StreakHistory:
     # of every unit they were recorded in
     unit_years: Mapping[str, frozenset[int]]
     rules: Rules
-    checked: int = field(default=0)
 
     def proven(self, ref: PersonRef, chain: Chain, year: int, limit: int | None = None
                ) -> tuple[Match, Streak | None]:
@@ -109,7 +108,7 @@ class StreakHistory:
         return BookStreaks(self, period.start, book.info.unit), []
 
 
-@dataclass
+@dataclass(frozen=True)
 class BookStreaks:
     history: StreakHistory
     year: int
@@ -120,7 +119,6 @@ class BookStreaks:
         chain = chain_for(title.code, self.history.rules)
         if chain is None or nom.streak is None:
             return []
-        self.history.checked += 1
         column = nom.columns.get("streak")
         ref = PersonRef(nom.name, self.unit, nom.service_no, nom.birth_year)
         match, streak = self.history.proven(ref, chain, self.year, limit=nom.streak)
