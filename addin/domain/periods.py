@@ -40,10 +40,6 @@ class Period:
             return f"Giai đoạn {self.start}–{self.end}"
         return f"{KIND_LABEL[self.kind]} {self.start}"
 
-    @property
-    def annual(self) -> bool:
-        """Annual titles belong to the "Năm" report; a 6-month report is progress only."""
-        return self.kind == "year"
 
 
 def parse_period(text: object) -> Period | None:

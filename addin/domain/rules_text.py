@@ -73,7 +73,7 @@ def summary(rules: Rules) -> tuple[int, int]:
     flags += [f.verified for f in rules.families.values()]
     flags += [f.verified for f in rules.forms.values()]
     flags += [q.verified for q in rules.quotas]
-    flags += [rules.folders.verified]
+    flags += [rules.folders.verified, rules.display_verified]
     return sum(flags), len(flags) - sum(flags)
 
 
@@ -124,4 +124,7 @@ def rules_lines(rules: Rules, overridden_by: str = "") -> list[str]:
     lines += _entry(rules.folders.verified, f"là một cụm khi cụm được ghi nhiều nhất có {share} "
                     "số tệp có ghi cụm; nếu không, là cấp trên gộp nhiều cụm",
                     rules.folders.source)
+    lines += ["", "Hiển thị:"]
+    lines += _entry(rules.display_verified, f"tỷ lệ phiếu: {rules.percent_decimals} chữ số thập phân",
+                    rules.display_source)
     return lines

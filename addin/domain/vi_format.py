@@ -68,11 +68,6 @@ def ratio(value: Fraction) -> str:
     return f"{value.numerator}/{value.denominator}"
 
 
-def part_of(part: int, whole: int, decimals: int = 2) -> str:
-    """part/whole as a percentage, "—" when there is no whole (nobody to count)."""
-    return "—" if whole <= 0 else share(Fraction(part, whole), decimals)
-
-
 # How a rule's comparison reads in a sentence.
 _COMPARISONS = {
     ">=": "từ {value} trở lên",

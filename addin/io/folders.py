@@ -103,8 +103,6 @@ def folders_with_workbooks(folder: str | Path) -> list[Path]:
     """The subfolders of `folder` that hold workbooks (a folder of cluster folders, given where
     one cluster's folder was meant); empty when it cannot be listed."""
     try:
-        children = sorted((c for c in Path(folder).iterdir()
-                           if c.is_dir() and not c.name.startswith(".")), key=lambda c: c.name)
-        return [c for c in children if any(is_candidate(f) for f in c.iterdir())]
+        return [c for c in subfolders(folder) if any(is_candidate(f) for f in c.iterdir())]
     except OSError:
         return []

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import re
 
+from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.workbook import Workbook
-
-from addin.io.cells import column_letter
 
 PRINT_END = "TDKT_VUNG_IN"  # sheet-local: the range the sheet's print area covers
 
@@ -22,7 +21,8 @@ _AREA = re.compile(r"^(?:.*!)?\$?([A-Z]{1,3})\$?(\d+):\$?([A-Z]{1,3})\$?(\d+)$")
 
 def area(last_row: int, last_col: int) -> str:
     """"$A$1:$N$19": from the first cell to Excel row `last_row` and 0-based column `last_col`."""
-    return f"$A$1:${column_letter(last_col)}${last_row}"
+    # Always a range (xl_range_abs gives a single cell for one): the print-end check parses it.
+    return f"$A$1:{xl_rowcol_to_cell(last_row - 1, last_col, row_abs=True, col_abs=True)}"
 
 
 def refers_to(sheet: str, cells: str) -> str:

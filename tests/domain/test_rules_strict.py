@@ -53,3 +53,17 @@ def test_overrides_that_would_do_nothing_or_break_later_are_refused(override, wo
 
 def test_the_shipped_book_has_no_unread_key():
     assert rules_from_mapping(default_mapping()).display_verified is True
+
+
+def test_the_display_rule_shows_its_source_and_whether_it_was_verified():
+    """Every rule of the book with a source says whether it was checked: the display rounding
+    too (it was parsed, then shown nowhere)."""
+    from addin.domain.rules_text import rules_lines, summary
+    from addin.io.rules_json import rules_as_json
+
+    book = rules_from_mapping(merge(default_mapping(), {"display": {"verified": False}}))
+    lines = rules_lines(book)
+    shown = next(i for i, line in enumerate(lines) if "tỷ lệ phiếu: 2 chữ số thập phân" in line)
+    assert lines[shown].startswith("  ? ") and "nguồn:" in lines[shown + 1]
+    assert rules_as_json(book)["display"]["verified"] is False
+    assert summary(book)[1] == summary(rules_from_mapping(default_mapping()))[1] + 1

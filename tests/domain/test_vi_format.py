@@ -35,8 +35,6 @@ def test_percent_and_share():
     assert vi.share(Fraction(7, 10)) == "70 %"
     assert vi.share(Fraction(2, 3)) == "66,67 %"
     assert vi.share(Fraction(1, 3), 0) == "33 %"
-    assert vi.part_of(4, 11) == "36,36 %"
-    assert vi.part_of(3, 0) == "—"
 
 
 def test_comparisons_in_words():
