@@ -226,3 +226,19 @@ def test_every_sheet_of_the_period_report_has_the_national_header(tmp_path: Path
     missing = [ws.title for ws in wb.worksheets if ws.title != "Biểu đồ"
                and not any(L.NATION in row for row in values(ws)[:4])]
     assert not missing, missing
+
+
+def test_count_axes_show_whole_numbers(tmp_path: Path, db: Path, rules: Rules) -> None:
+    """A chart of 0 and 1 person went 0, 0.2 … 1.2 up its axis: every value axis of the period
+    report counts in whole steps (major unit ≥ 1) and shows numbers without decimals."""
+    out = tmp_path / "dai-hoi.xlsx"
+    happ.period_report(str(db), 2019, 2024, None, str(out), rules)
+    with zipfile.ZipFile(out) as z:
+        charts = [z.read(n).decode() for n in sorted(z.namelist())
+                  if n.startswith("xl/charts/chart")]
+    assert len(charts) == 6
+    for xml in charts:
+        (axis,) = re.findall(r"<c:valAx>.*?</c:valAx>", xml, re.S)
+        unit = re.search(r'<c:majorUnit val="([\d.]+)"/>', axis)
+        assert unit and float(unit.group(1)) >= 1 and float(unit.group(1)).is_integer(), axis
+        assert '<c:numFmt formatCode="0" sourceLinked="0"/>' in axis, axis
