@@ -28,12 +28,20 @@ from addin.io.page_blocks import (
     PT_PER_PX,
     PageHead,
     Signers,
+    keep_with_next,
     national_header,
     signature_block,
 )
 from addin.io.rank_history import RankRow, write_ranks_sheet
+from addin.io.sheet_spec import (
+    HEADER_MIN_PT,
+    Styled,
+    row_height,
+    write_cells,
+    write_header,
+    write_header_band,
+)
 from addin.io.sheet_spec import Column as Col
-from addin.io.sheet_spec import Styled, write_cells, write_header, write_header_band
 from addin.io.xlsx_common import Styles, new_workbook, page_setup, print_setup, write_text
 
 if TYPE_CHECKING:
@@ -321,16 +329,22 @@ class _Book:
 
     def models_sheet(self) -> tuple[int, int]:
         """The "điển hình tiên tiến": people holding the congress title in enough years of the
-        period, collectives holding theirs every year. Returns (people, collectives) counted."""
+        period, collectives holding theirs every year. Returns (people, collectives) counted.
+        One column header serves both tables (their columns are the same) and is the row
+        repeated on every printed page; each table is a section under it, opened by its caption
+        row, which a page break keeps with the table's first rows."""
         s = self.styles
         sheet = self.workbook.add_worksheet(S_MODELS)
         width = len(MODEL_COLUMNS)
+        widths = [float(c.width) for c in MODEL_COLUMNS]
         top = self.header(sheet, f"Điển hình tiên tiến {period_title(self.data.first, self.data.last)}",
                           width)
+        write_header(sheet, s, top, MODEL_COLUMNS)
+        header_pt = row_height(((c.header, c.width) for c in MODEL_COLUMNS), HEADER_MIN_PT)
         congress = self.rules.congress
         span = self.data.last - self.data.first + 1
         found = []
-        row = top
+        row = top + 1
         for what, records, need, code in (
                 (F.SHEET_INDIVIDUALS, self.data.model_people, self.data.min_people_years,
                  congress.individual_title if congress else ""),
@@ -338,15 +352,17 @@ class _Book:
                  congress.collective_title if congress else "")):
             note = (f"{what}: đạt {self.title_name(code)} (hoặc danh hiệu cao hơn) "
                     f"ít nhất {need} năm trong {span} năm")
+            caption = row
             sheet.merge_range(row, 0, row, width - 1, note, s.label)
-            row += 1
-            write_header(sheet, s, row, MODEL_COLUMNS)
             row += 1
             chosen = self.models(records, need)
             for i, (name, unit, service, birth, years) in enumerate(chosen, start=1):
                 write_cells(sheet, s, row, MODEL_COLUMNS, [
                     i, name, unit, service, birth, len(years), ", ".join(str(y) for y in years)])
                 row += 1
+            if caption > top + 1:  # the first caption sits under the header, on page one
+                keep_with_next(sheet, caption, min(row - 1, caption + 2), widths,
+                               header_pt or 0.0)
             found.append(len(chosen))
             row += 1
         if congress is not None:

@@ -101,3 +101,26 @@ def test_every_chart_prints_whole_on_an_a4_page(congress_pdf: Path, rules: Rules
                     and min(a.y1 for a in axis) <= height - MARGIN_PT + 2):
                 whole[title.text].append(number + 1)
     assert {t: p for t, p in whole.items() if len(p) != 1} == {}
+
+
+def _sheet_pages(pages: list[str], first_text: str, next_text: str) -> list[str]:
+    start = next(i for i, t in enumerate(pages) if first_text in t)
+    end = next(i for i, t in enumerate(pages) if next_text in t)
+    return pages[start:end]
+
+
+def test_each_model_table_prints_under_its_own_caption(congress_pdf: Path) -> None:
+    """"Điển hình tiên tiến": the Tập thể caption and header were left at the foot of a page
+    and its rows printed on the next under the repeated caption of the Cá nhân table. Now the
+    column header (the same for both tables) is what repeats; each caption prints once, on the
+    page of its table's first rows."""
+    pages = _sheet_pages(pdf_pages(congress_pdf), "ĐIỂN HÌNH TIÊN TIẾN",
+                         "Biểu đồ số đạt theo danh hiệu")
+    text = "\n".join(pages)
+    assert text.count("Cá nhân: đạt") == 1 and text.count("Tập thể: đạt") == 1, text
+    assert all("Họ và tên / Tên tập thể" in page for page in pages)  # the header repeats
+    (page,) = [p for p in pages if "Tập thể: đạt" in p]
+    after = page.split("Tập thể: đạt", 1)[1]
+    assert "Ban Tham mưu" in after  # the caption's first row is on its page
+    people = text.split("Tập thể: đạt", 1)[0]
+    assert "Ban Tham mưu" not in people  # no collective printed under the people's caption
