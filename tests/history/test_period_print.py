@@ -124,3 +124,13 @@ def test_each_model_table_prints_under_its_own_caption(congress_pdf: Path) -> No
     assert "Ban Tham mưu" in after  # the caption's first row is on its page
     people = text.split("Tập thể: đạt", 1)[0]
     assert "Ban Tham mưu" not in people  # no collective printed under the people's caption
+
+
+def test_no_command_line_or_developer_file_on_a_printed_page(congress_pdf: Path) -> None:
+    """The last page said "(lập báo cáo cụm bằng tdkt consolidate hoặc tdkt report với --db)"
+    and a source line "Căn cứ: domain.md: …"."""
+    text = "\n".join(pdf_pages(congress_pdf))
+    for word in ("--db", "tdkt consolidate", "tdkt report", "domain.md"):
+        assert word not in text, word
+    assert "Chưa có điểm và thứ hạng thi đua nào được lưu" in re.sub(r"\s+", " ", text)
+    assert "Căn cứ: Quy ước của tdkt" in text

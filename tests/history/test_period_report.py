@@ -242,3 +242,34 @@ def test_count_axes_show_whole_numbers(tmp_path: Path, db: Path, rules: Rules) -
         unit = re.search(r'<c:majorUnit val="([\d.]+)"/>', axis)
         assert unit and float(unit.group(1)) >= 1 and float(unit.group(1)).is_integer(), axis
         assert '<c:numFmt formatCode="0" sourceLinked="0"/>' in axis, axis
+
+
+def test_printed_texts_speak_to_staff_not_to_a_terminal(tmp_path: Path, db: Path,
+                                                        rules: Rules) -> None:
+    """The ranks sheet, empty when no score was stored, said "(lập báo cáo cụm bằng tdkt
+    consolidate hoặc tdkt report với --db)"; the congress source said "domain.md: …". Printed
+    pages say in Vietnamese what is missing, and every source of the rules book is one staff can
+    read (no developer file)."""
+    from addin.io.rules_json import rules_as_json
+
+    out = tmp_path / "dai-hoi.xlsx"
+    happ.period_report(str(db), 2019, 2024, None, str(out), rules)
+    wb = openpyxl.load_workbook(out)
+    texts = [str(c) for ws in wb.worksheets for row in values(ws) for c in row if c]
+    command = re.compile(r"tdkt (consolidate|report|history|validate|rules|template|demo)|--\w")
+    assert not [t for t in texts if command.search(t) or ".md" in t]
+    empty = find_row(wb["Xếp hạng theo năm"], next(t for t in texts if t.startswith("Chưa có điểm")))
+    assert "Chưa có điểm và thứ hạng thi đua nào được lưu cho giai đoạn 2019–2024" in empty[0]
+    (source,) = [t for t in texts if t.startswith("Căn cứ:")]
+    assert "Quy ước của tdkt" in source and source.lower().count("cần kiểm tra") == 1
+
+    def sources(node: object) -> list[str]:
+        if isinstance(node, dict):
+            return [v for k, v in node.items() if k == "source" and isinstance(v, str)] + [
+                s for v in node.values() for s in sources(v)]
+        if isinstance(node, list):
+            return [s for v in node for s in sources(v)]
+        return []
+
+    found = sources(rules_as_json(rules))
+    assert len(found) > 30 and not [s for s in found if ".md" in s], found
