@@ -19,6 +19,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from addin.domain import fields as F
 from addin.domain import labels as L
+from addin.domain.commendation_forms import form_order, named_form
 from addin.domain.history_model import PeriodFigures
 from addin.domain.periods import KIND_LABEL, PERIOD_KINDS, PeriodKind
 from addin.domain.rules import Rules
@@ -314,14 +315,21 @@ class _Book:
         columns = self.period_columns(COMMEND_FIXED, COMMEND_BLOCKS)
         top = self.header(sheet, "Khen thưởng theo hình thức, cấp khen và năm", len(columns))
         row = write_header_band(sheet, s, top, columns)
+        # Each line under its form's name in the rules book, as the cluster reports name it
+        # (the database keeps the text as typed: "Bằng khen của Bộ Quốc phòng", "BK BQP"…).
+        named = [(year, kind, *named_form(form, level, self.rules), collectives, individuals)
+                 for year, kind, form, level, collectives, individuals in self.data.commendations]
+        order = {(form, level): form_order(code, form, level, self.rules)
+                 for _, _, code, form, level, _, _ in named}
         frame = self.pd.DataFrame.from_records(
-            self.data.commendations,
+            [(year, kind, form, level, collectives, individuals)
+             for year, kind, _code, form, level, collectives, individuals in named],
             columns=["year", "kind", "form", "level", "collectives", "individuals"])
         frame["col"] = list(zip(frame["year"], frame["kind"], strict=True))
         if len(frame):
             tables = (self.pivot(frame, ["form", "level"], "collectives", cols),
                       self.pivot(frame, ["form", "level"], "individuals", cols))
-            for i, key in enumerate(sorted(tables[0].index), start=1):
+            for i, key in enumerate(sorted(tables[0].index, key=lambda k: order[k]), start=1):
                 write_cells(sheet, s, row, columns,
                             [i, key[0], key[1], *self.block_values(tables, key)])
                 row += 1

@@ -273,3 +273,30 @@ def test_printed_texts_speak_to_staff_not_to_a_terminal(tmp_path: Path, db: Path
 
     found = sources(rules_as_json(rules))
     assert len(found) > 30 and not [s for s in found if ".md" in s], found
+
+
+def test_forms_are_named_as_the_cluster_reports_name_them(tmp_path: Path, db: Path,
+                                                          rules: Rules) -> None:
+    """The period report printed each form as typed in the units' workbooks ("Bằng khen của Bộ
+    Quốc phòng") where the cluster report of the same workbooks names it from the rules book
+    ("Bằng khen của Bộ trưởng Bộ Quốc phòng"): both name it from the rules book now."""
+    import shutil
+
+    from addin import app
+
+    out = tmp_path / "dai-hoi.xlsx"
+    happ.period_report(str(db), 2019, 2024, None, str(out), rules)
+    sheet = openpyxl.load_workbook(out)["Khen thưởng"]
+    rows = values(sheet)
+    top = rows.index(find_row(sheet, "STT"))
+    period_forms = [r[1] for r in rows[top + 2:] if r[1]]
+    assert period_forms == [rules.forms["BKBQP"].name, rules.forms["GK"].name]  # catalogue order
+    assert "Bằng khen của Bộ Quốc phòng" not in period_forms
+    folder = tmp_path / "cum"
+    folder.mkdir()
+    shutil.copy(tmp_path / "in" / "a-2024.xlsx", folder / "a-2024.xlsx")
+    cluster = tmp_path / "cum.xlsx"
+    app.consolidate_folder(str(folder), str(cluster), rules, date="20/11/2026")
+    cluster_texts = {c for row in values(openpyxl.load_workbook(cluster)["Khen thưởng"])
+                     for c in row if isinstance(c, str)}
+    assert set(period_forms) <= cluster_texts
