@@ -66,7 +66,7 @@ MODEL_COLUMNS = (
 TITLES_FIXED = (Col("seq", "STT", 5, "int"), Col("title", L.TITLE, 30))
 UNITS_FIXED = (Col("seq", "STT", 5, "int"), Col("unit", "Đơn vị", 28),
                Col("title", L.TITLE, 26))
-COMMEND_FIXED = (Col("seq", "STT", 5, "int"), Col("form", "Hình thức khen thưởng", 32),
+COMMEND_FIXED = (Col("seq", "STT", 5, "int"), Col("form", "Hình thức khen thưởng", 32, wrap=True),
                  Col("level", "Cấp khen", 12))
 COUNT_BLOCKS = ("Số đạt", "Số đề nghị")
 COMMEND_BLOCKS = ("Số tập thể", "Số cá nhân")

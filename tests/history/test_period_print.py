@@ -134,3 +134,11 @@ def test_no_command_line_or_developer_file_on_a_printed_page(congress_pdf: Path)
         assert word not in text, word
     assert "Chưa có điểm và thứ hạng thi đua nào được lưu" in re.sub(r"\s+", " ", text)
     assert "Căn cứ: Quy ước của tdkt" in text
+
+
+def test_a_long_form_name_prints_whole(congress_pdf: Path) -> None:
+    """"Bằng khen của Bộ trưởng Bộ Quốc phòng", the rules book's name, printed cut by its column
+    ("…Bộ Quốc phòn"): the column wraps."""
+    from tests.io.test_print_pages import raw_text, squeezed
+
+    assert squeezed("Bằng khen của Bộ trưởng Bộ Quốc phòng") in squeezed(raw_text(congress_pdf))
