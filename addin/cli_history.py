@@ -130,7 +130,7 @@ def eligible_cmd(year: int, db: str, out: str | None, rules_path: str | None,
     if out:
         from addin.io.history_sheets import eligible_workbook_bytes
 
-        _writing(out, lambda: write_atomic(out, eligible_workbook_bytes(found.rows, year)))
+        _writing(out, lambda: write_atomic(out, eligible_workbook_bytes(found.rows, year, rules)))
     if as_json:
         _emit_json(found.to_json())
         return

@@ -134,7 +134,7 @@ def run(root: Path, rules: Rules) -> dict[str, Any]:
     claims = [i for i in checked.payload["issues"] if i["code"] == "streak_mismatch"]
     results = root / "ket-qua"
     eligible = history_app.eligible_list(str(db), 2024, rules)
-    write_atomic(results / "du-dieu-kien-2024.xlsx", eligible_workbook_bytes(eligible, 2024))
+    write_atomic(results / "du-dieu-kien-2024.xlsx", eligible_workbook_bytes(eligible, 2024, rules))
     report = history_app.period_report(str(db), 2019, 2024, None,
                                        str(results / "dai-hoi-2019-2024.xlsx"), rules)
     return {"db": str(db), "files": len(imported.files), "claims": claims,

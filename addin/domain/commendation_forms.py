@@ -66,6 +66,30 @@ def _rank(value: str, known: Sequence[str]) -> tuple[int, str]:
     return (known.index(value) if value in known else len(known), fold(value))
 
 
+def named_form(text: str, level: str, rules: Rules, code: str | None = None
+               ) -> tuple[str | None, str, str]:
+    """(code, form, level) a commendation line is reported under, in every report: the form's
+    name in the rules book ("BK BQP" and "Bằng khen của Bộ Quốc phòng" are "Bằng khen của Bộ
+    trưởng Bộ Quốc phòng"), or the text as typed when it names none; a known level whatever
+    its case, a blank one the form's level from the catalogue. `code`: already recognised."""
+    code = code or recognise_form(text, rules)
+    form = rules.forms[code].name if code else clean(text)
+    level = _canonical(level, F.COMMENDATION_LEVELS)
+    if not level and code:
+        level = rules.forms[code].level
+    return code, form, level
+
+
+def form_order(code: str | None, form: str, level: str, rules: Rules
+               ) -> tuple[int, str, tuple[int, str]]:
+    """Where a form's line goes: the rules book's forms in catalogue order, then unknown forms
+    by their text; levels in their usual order."""
+    order = list(rules.forms)
+    return (order.index(code) if code is not None and code in rules.forms else len(order),
+            fold(form),
+            _rank(level, F.COMMENDATION_LEVELS))
+
+
 def group_commendations(books: Iterable[UnitWorkbook], rules: Rules) -> list[CommendationGroup]:
     """Totals by recognised form, kind and level: the rules book's forms in catalogue order,
     then unknown forms by their text. A blank "Cấp khen" takes the form's level from the
@@ -73,11 +97,7 @@ def group_commendations(books: Iterable[UnitWorkbook], rules: Rules) -> list[Com
     groups: dict[tuple[str, str, str], CommendationGroup] = {}
     for book in books:
         for item in book.commendations:
-            code = item.form_code or recognise_form(item.form, rules)
-            form = rules.forms[code].name if code else clean(item.form)
-            level = _canonical(item.level, F.COMMENDATION_LEVELS)
-            if not level and code:
-                level = rules.forms[code].level
+            code, form, level = named_form(item.form, item.level, rules, item.form_code)
             kind = _canonical(item.kind, F.COMMENDATION_KINDS)
             key = (code or "?" + fold(form), kind, level)
             group = groups.setdefault(key, CommendationGroup(code, form, kind, level))

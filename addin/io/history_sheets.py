@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from addin.domain import fields as F
 from addin.domain import labels as L
 from addin.domain.history_model import EligibleRow, SubjectKind
+from addin.domain.rules import Rules
 from addin.io.page_blocks import PageHead, national_header
 from addin.io.sheet_spec import Column, write_table
 from addin.io.xlsx_common import Styles, new_workbook, print_setup
@@ -21,20 +22,23 @@ COLUMNS = (
     Column("service_no", F.INDIVIDUAL_LABELS["service_no"], 14),
     Column("birth_year", F.INDIVIDUAL_LABELS["birth_year"], 8, "int"),
     Column("award_name", "Được đề nghị", 36, wrap=True),
-    Column("requires", "Danh hiệu đã đạt liên tục", 16), Column("years", "Các năm chứng minh", 20),
+    Column("requires", "Danh hiệu đã đạt liên tục", 18, wrap=True),
+    Column("years", "Các năm chứng minh", 20),
     Column("source", "Căn cứ", 50, wrap=True), Column("verified", "Kiểm chứng", 12))
 HEADERS = tuple(c.header for c in COLUMNS)
 WIDTHS = tuple(c.width for c in COLUMNS)
 KIND = {SubjectKind.INDIVIDUAL: F.SHEET_INDIVIDUALS, SubjectKind.COLLECTIVE: F.SHEET_COLLECTIVES}
 
 
-def _values(i: int, r: EligibleRow) -> list[object]:
+def _values(i: int, r: EligibleRow, rules: Rules) -> list[object]:
+    # the title held, by its name in the rules book (the row and its JSON keep the code)
+    requires = rules.titles[r.requires].name if r.requires in rules.titles else r.requires
     return [i, KIND[r.kind], r.name, r.unit, r.service_no, r.birth_year, r.award_name,
-            r.requires, ", ".join(str(y) for y in r.years), r.source,
+            requires, ", ".join(str(y) for y in r.years), r.source,
             (L.VERIFIED if r.verified else L.UNVERIFIED).lower()]
 
 
-def eligible_workbook_bytes(rows: Sequence[EligibleRow], year: int) -> bytes:
+def eligible_workbook_bytes(rows: Sequence[EligibleRow], year: int, rules: Rules) -> bytes:
     buffer = io.BytesIO()
     workbook = new_workbook(buffer, f"Danh sách đủ điều kiện đề nghị năm {year}")
     styles = Styles(workbook)
@@ -44,7 +48,7 @@ def eligible_workbook_bytes(rows: Sequence[EligibleRow], year: int) -> bytes:
         lines=["Số năm liên tục tính các năm trước năm đề nghị; quy tắc ghi \"cần kiểm tra\" "
                "phải đối chiếu văn bản hiện hành"]))
     write_table(sheet, styles, header, COLUMNS,
-                (_values(i, r) for i, r in enumerate(rows, start=1)))
+                (_values(i, r, rules) for i, r in enumerate(rows, start=1)))
     sheet.autofilter(header, 0, header + max(len(rows), 1), len(COLUMNS) - 1)
     sheet.freeze_panes(header + 1, 3)
     print_setup(sheet, header, header)

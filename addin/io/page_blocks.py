@@ -102,11 +102,13 @@ def national_header(sheet: Worksheet, styles: Styles, widths: Sequence[float], h
     return row + 2
 
 
-def _keep_on_one_page(sheet: Worksheet, first: int, last: int, widths: Sequence[float]) -> None:
+def _keep_on_one_page(sheet: Worksheet, first: int, last: int, widths: Sequence[float],
+                      repeated_pt: float = 0.0) -> None:
     """Break the page before `first` when rows first..last would straddle a page end: the
     sheet prints one page wide, so its rows are scaled like its columns. An estimate from the
     rows' set heights (a row LibreOffice grows itself is not counted): good enough to keep a
-    signature block from being split from its names."""
+    signature block from being split from its names. `repeated_pt`: the height of the rows
+    repeated at the top of every page after the first (the print titles)."""
     table = sum(w * PT_PER_WIDTH + PT_PER_COLUMN for w in widths) or PAGE_WIDTH_PT
     page = PAGE_HEIGHT_PT * max(1.0, table / PAGE_WIDTH_PT)  # in the sheet's own points
     breaks = set(sheet.hbreaks)
@@ -121,8 +123,16 @@ def _keep_on_one_page(sheet: Worksheet, first: int, last: int, widths: Sequence[
             if in_block:  # the page ends in (or just at) the block: it starts the next page
                 sheet.set_h_pagebreaks(sorted(breaks | {first}))
                 return
-            used = 0.0
+            used = repeated_pt
         used += height
+
+
+def keep_with_next(sheet: Worksheet, first: int, last: int, widths: Sequence[float],
+                   repeated_pt: float = 0.0) -> None:
+    """Keep rows first..last on one page (a table's caption with its first rows, so that a
+    caption is never left alone at the foot of a page): a page break before `first` when they
+    would straddle a page end."""
+    _keep_on_one_page(sheet, first, last, widths, repeated_pt)
 
 
 def signature_block(sheet: Worksheet, styles: Styles, row: int, widths: Sequence[float],

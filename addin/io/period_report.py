@@ -13,19 +13,37 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from xlsxwriter.chart import Chart
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from addin.domain import fields as F
 from addin.domain import labels as L
+from addin.domain.commendation_forms import form_order, named_form
 from addin.domain.history_model import PeriodFigures
 from addin.domain.periods import KIND_LABEL, PERIOD_KINDS, PeriodKind
 from addin.domain.rules import Rules
-from addin.io.page_blocks import PageHead, Signers, national_header, signature_block
+from addin.io.page_blocks import (
+    BLOCK_SLACK_PT,
+    PAGE_HEIGHT_PT,
+    PT_PER_PX,
+    PageHead,
+    Signers,
+    keep_with_next,
+    national_header,
+    signature_block,
+)
 from addin.io.rank_history import RankRow, write_ranks_sheet
+from addin.io.sheet_spec import (
+    HEADER_MIN_PT,
+    Styled,
+    row_height,
+    write_cells,
+    write_header,
+    write_header_band,
+)
 from addin.io.sheet_spec import Column as Col
-from addin.io.sheet_spec import Styled, write_cells, write_header, write_header_band
-from addin.io.xlsx_common import Styles, new_workbook, print_setup, write_text
+from addin.io.xlsx_common import Styles, new_workbook, page_setup, print_setup, write_text
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -48,7 +66,7 @@ MODEL_COLUMNS = (
 TITLES_FIXED = (Col("seq", "STT", 5, "int"), Col("title", L.TITLE, 30))
 UNITS_FIXED = (Col("seq", "STT", 5, "int"), Col("unit", "Đơn vị", 28),
                Col("title", L.TITLE, 26))
-COMMEND_FIXED = (Col("seq", "STT", 5, "int"), Col("form", "Hình thức khen thưởng", 32),
+COMMEND_FIXED = (Col("seq", "STT", 5, "int"), Col("form", "Hình thức khen thưởng", 32, wrap=True),
                  Col("level", "Cấp khen", 12))
 COUNT_BLOCKS = ("Số đạt", "Số đề nghị")
 COMMEND_BLOCKS = ("Số tập thể", "Số cá nhân")
@@ -102,6 +120,57 @@ def label(col: Column, single_year: bool) -> str:
 
 def period_title(first: int, last: int) -> str:
     return f"giai đoạn {first}–{last}" if first < last else f"năm {first}"
+
+
+# The charts sheet: charts of XlsxWriter's default size, two to a band of rows, a band's first
+# row after the sheet's heading rows. Rows are the default 15 pt; a chart is 288 px (216 pt) tall
+# and a band adds a row of air. The page is page_blocks' printable A4 landscape height.
+CHART_WIDTH_PX, CHART_HEIGHT_PX = 480, 288
+CHART_SECOND_COL = 8  # 8 default columns (64 px) right of the first: 992 px for two, < a page
+CHART_HEADING_ROWS = 2
+CHART_BAND_ROWS = 15
+ROW_PT = 15.0
+
+
+def count_axis(largest: int) -> dict[str, object]:
+    """A value axis of counts of people or units: from 0, in whole steps (1, 2, 5, 10, 20…
+    whichever gives at most 8 steps up to `largest`), numbers shown without decimals."""
+    step = 1
+    while largest > 8 * step:
+        step = step * 5 // 2 if str(step)[0] == "2" else step * 2
+    return {"min": 0, "major_unit": step, "num_format": "0"}
+
+
+def chart_bands(count: int, first_unit: int) -> tuple[list[tuple[int, int]], list[int]]:
+    """Where each of `count` charts goes (row, column) and the page breaks between bands:
+    charts two to a band, the chart `first_unit` starting a band; a band that would reach past
+    the foot of the page starts the next page, so no chart is cut by a page break."""
+    page = PAGE_HEIGHT_PT - BLOCK_SLACK_PT
+    chart_pt = CHART_HEIGHT_PX * PT_PER_PX
+    band_pt = CHART_BAND_ROWS * ROW_PT
+    places: list[tuple[int, int]] = []
+    breaks: list[int] = []
+    row, used, side = CHART_HEADING_ROWS, CHART_HEADING_ROWS * ROW_PT, 0
+    for i in range(count):
+        if i == first_unit and side:
+            side, row, used = 0, row + CHART_BAND_ROWS, used + band_pt
+        if side == 0 and used + chart_pt > page:
+            breaks.append(row)
+            used = 0.0
+        places.append((row, CHART_SECOND_COL if side else 0))
+        side = 1 - side
+        if side == 0:
+            row, used = row + CHART_BAND_ROWS, used + band_pt
+    return places, breaks
+
+
+def place_charts(sheet: Worksheet, charts: Sequence[Chart], first_unit: int) -> None:
+    places, breaks = chart_bands(len(charts), first_unit)
+    for chart, (row, col) in zip(charts, places, strict=True):
+        chart.set_size({"width": CHART_WIDTH_PX, "height": CHART_HEIGHT_PX})
+        sheet.insert_chart(row, col, chart)
+    if breaks:
+        sheet.set_h_pagebreaks(breaks)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -246,14 +315,21 @@ class _Book:
         columns = self.period_columns(COMMEND_FIXED, COMMEND_BLOCKS)
         top = self.header(sheet, "Khen thưởng theo hình thức, cấp khen và năm", len(columns))
         row = write_header_band(sheet, s, top, columns)
+        # Each line under its form's name in the rules book, as the cluster reports name it
+        # (the database keeps the text as typed: "Bằng khen của Bộ Quốc phòng", "BK BQP"…).
+        named = [(year, kind, *named_form(form, level, self.rules), collectives, individuals)
+                 for year, kind, form, level, collectives, individuals in self.data.commendations]
+        order = {(form, level): form_order(code, form, level, self.rules)
+                 for _, _, code, form, level, _, _ in named}
         frame = self.pd.DataFrame.from_records(
-            self.data.commendations,
+            [(year, kind, form, level, collectives, individuals)
+             for year, kind, _code, form, level, collectives, individuals in named],
             columns=["year", "kind", "form", "level", "collectives", "individuals"])
         frame["col"] = list(zip(frame["year"], frame["kind"], strict=True))
         if len(frame):
             tables = (self.pivot(frame, ["form", "level"], "collectives", cols),
                       self.pivot(frame, ["form", "level"], "individuals", cols))
-            for i, key in enumerate(sorted(tables[0].index), start=1):
+            for i, key in enumerate(sorted(tables[0].index, key=lambda k: order[k]), start=1):
                 write_cells(sheet, s, row, columns,
                             [i, key[0], key[1], *self.block_values(tables, key)])
                 row += 1
@@ -261,16 +337,22 @@ class _Book:
 
     def models_sheet(self) -> tuple[int, int]:
         """The "điển hình tiên tiến": people holding the congress title in enough years of the
-        period, collectives holding theirs every year. Returns (people, collectives) counted."""
+        period, collectives holding theirs every year. Returns (people, collectives) counted.
+        One column header serves both tables (their columns are the same) and is the row
+        repeated on every printed page; each table is a section under it, opened by its caption
+        row, which a page break keeps with the table's first rows."""
         s = self.styles
         sheet = self.workbook.add_worksheet(S_MODELS)
         width = len(MODEL_COLUMNS)
+        widths = [float(c.width) for c in MODEL_COLUMNS]
         top = self.header(sheet, f"Điển hình tiên tiến {period_title(self.data.first, self.data.last)}",
                           width)
+        write_header(sheet, s, top, MODEL_COLUMNS)
+        header_pt = row_height(((c.header, c.width) for c in MODEL_COLUMNS), HEADER_MIN_PT)
         congress = self.rules.congress
         span = self.data.last - self.data.first + 1
         found = []
-        row = top
+        row = top + 1
         for what, records, need, code in (
                 (F.SHEET_INDIVIDUALS, self.data.model_people, self.data.min_people_years,
                  congress.individual_title if congress else ""),
@@ -278,15 +360,17 @@ class _Book:
                  congress.collective_title if congress else "")):
             note = (f"{what}: đạt {self.title_name(code)} (hoặc danh hiệu cao hơn) "
                     f"ít nhất {need} năm trong {span} năm")
+            caption = row
             sheet.merge_range(row, 0, row, width - 1, note, s.label)
-            row += 1
-            write_header(sheet, s, row, MODEL_COLUMNS)
             row += 1
             chosen = self.models(records, need)
             for i, (name, unit, service, birth, years) in enumerate(chosen, start=1):
                 write_cells(sheet, s, row, MODEL_COLUMNS, [
                     i, name, unit, service, birth, len(years), ", ".join(str(y) for y in years)])
                 row += 1
+            if caption > top + 1:  # the first caption sits under the header, on page one
+                keep_with_next(sheet, caption, min(row - 1, caption + 2), widths,
+                               header_pt or 0.0)
             found.append(len(chosen))
             row += 1
         if congress is not None:
@@ -317,12 +401,20 @@ class _Book:
 
     def charts_sheet(self, title_first_row: int, unit_first_row: int,
                      blocks: list[tuple[str, int, int]]) -> None:
-        """A line chart per title across the columns, a bar chart per unit. Categories are the
-        period labels, the row above each sheet's first data row; values the "passed" block."""
+        """A line chart per title across the columns, a bar chart per unit, two side by side.
+        Categories are the period labels, the row above each sheet's first data row; values
+        the "passed" block. A4 landscape like the other sheets; a band of two charts that
+        would cross the foot of a page starts the next one (a manual page break)."""
         sheet = self.workbook.add_worksheet(S_CHARTS)
         n = len(self.data.columns)
         sheet.write_string(0, 0, "Biểu đồ số đạt theo danh hiệu và theo đơn vị", self.styles.label)
-        at = 2
+        if len(blocks) > MAX_UNIT_CHARTS:
+            sheet.write_string(1, 0, f"Biểu đồ đơn vị: {MAX_UNIT_CHARTS} đơn vị đầu "
+                               f"(trên {len(blocks)}); số liệu đủ ở trang \"{S_UNITS}\".")
+        now = self.counts[self.counts["col"].isin(self.data.columns)]
+        by_title = now.groupby(["title", "col"])["passed"].sum().groupby(level=0).max()
+        by_unit = now.groupby(["unit", "title", "col"])["passed"].sum().groupby(level=0).max()
+        charts = []
         for i, code in enumerate(self.titles):
             chart = self.workbook.add_chart({"type": "line"})
             r = title_first_row + i
@@ -334,12 +426,10 @@ class _Book:
                               "marker": {"type": "circle"}})
             chart.set_title({"name": f"{self.title_name(code)} — số đạt"})
             chart.set_legend({"none": True})
-            chart.set_y_axis({"min": 0})
-            sheet.insert_chart(at, 0 if i % 2 == 0 else 8, chart)
-            if i % 2 == 1:
-                at += 16
-        at += 16 if len(self.titles) % 2 == 1 else 0
-        for i, (unit, first, last) in enumerate(blocks[:MAX_UNIT_CHARTS]):
+            chart.set_y_axis(count_axis(int(by_title.get(code, 0))))
+            charts.append(chart)
+        first_unit = len(charts) + len(charts) % 2  # the unit charts start a band of their own
+        for unit, first, last in blocks[:MAX_UNIT_CHARTS]:
             chart = self.workbook.add_chart({"type": "column"})
             col = len(UNITS_FIXED)  # the series are named by the title, the fixed column before
             for r in range(first, last + 1):
@@ -348,15 +438,10 @@ class _Book:
                                                  unit_first_row - 1, col + n - 1],
                                   "values": [S_UNITS, r, col, r, col + n - 1]})
             chart.set_title({"name": unit})
-            chart.set_y_axis({"min": 0})
-            sheet.insert_chart(at, 0 if i % 2 == 0 else 8, chart)
-            if i % 2 == 1:
-                at += 16
-        if len(blocks) > MAX_UNIT_CHARTS:
-            sheet.write_string(1, 0, f"Biểu đồ đơn vị: {MAX_UNIT_CHARTS} đơn vị đầu "
-                               f"(trên {len(blocks)}); số liệu đủ ở trang \"{S_UNITS}\".")
-        sheet.set_landscape()
-        sheet.fit_to_pages(1, 0)
+            chart.set_y_axis(count_axis(int(by_unit.get(unit, 0))))
+            charts.append(chart)
+        place_charts(sheet, charts, first_unit)
+        page_setup(sheet)
 
     def build(self) -> tuple[bytes, PeriodFigures]:
         _titles_sheet, first_row = self.titles_sheet()

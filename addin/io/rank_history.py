@@ -11,7 +11,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from addin.domain import fields as F
 from addin.domain.text import fold
-from addin.io.sheet_spec import Column, Styled, write_cells, write_header
+from addin.io.sheet_spec import Column, Styled, row_height, write_cells, write_header
 from addin.io.xlsx_common import Styles, print_setup
 
 SHEET_RANKS = "Xếp hạng theo năm"
@@ -44,6 +44,14 @@ def rank_columns(years: list[int]) -> tuple[Column, ...]:
               for key, label, style in (("rank", "Hạng", "int"), ("score", "Điểm", "cell"))))
 
 
+def no_ranks_text(heading: str) -> str:
+    """What the printed sheet says when no rank is stored for the period: to staff, in words
+    (no command line on a signed page)."""
+    return (f"Chưa có điểm và thứ hạng thi đua nào được lưu cho {heading}: điểm và thứ hạng "
+            "của các đơn vị được lưu khi báo cáo tổng hợp của cụm được lập có ghi vào cơ sở dữ "
+            "liệu lịch sử.")
+
+
 def write_ranks_sheet(workbook: Workbook, styles: Styles, rows: list[RankRow], first: int,
                       last: int, heading: str, page_header: PageHeader | None = None) -> None:
     """`page_header` writes the national header block the other sheets of the report carry;
@@ -63,9 +71,9 @@ def write_ranks_sheet(workbook: Workbook, styles: Styles, rows: list[RankRow], f
     for cluster, unit, year, score, rank in rows:
         table.setdefault((cluster, unit), {})[year] = (score, rank)
     if not table:
-        sheet.merge_range(header_row + 1, 0, header_row + 1, len(headers) - 1,
-                          "Cơ sở dữ liệu chưa có điểm xếp hạng của các năm này (lập báo cáo cụm "
-                          "bằng tdkt consolidate hoặc tdkt report với --db).", styles.wrap)
+        text = no_ranks_text(heading)
+        sheet.merge_range(header_row + 1, 0, header_row + 1, len(headers) - 1, text, styles.wrap)
+        sheet.set_row(header_row + 1, row_height([(text, sum(c.width for c in columns))]))
     for r, ((cluster, unit), by_year) in enumerate(sorted(table.items()), start=header_row + 1):
         values: list[object] = [cluster, unit]
         for year in years:

@@ -101,14 +101,20 @@ class Styles:
                               text_wrap=True)
 
 
-def print_setup(sheet: Worksheet, header_first: int, header_last: int) -> None:
-    """A4 landscape, header rows repeated, one page wide (contracts.md §5)."""
+def page_setup(sheet: Worksheet) -> None:
+    """A4 landscape, one page wide, the margins and the "Trang x/y" footer of every printed
+    sheet (a sheet with no table header to repeat, e.g. a sheet of charts, uses this alone)."""
     sheet.set_landscape()
     sheet.set_paper(A4)
-    sheet.repeat_rows(header_first, header_last)
     sheet.fit_to_pages(1, 0)
     sheet.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
     sheet.set_footer("&C&\"Times New Roman\"Trang &P/&N")
+
+
+def print_setup(sheet: Worksheet, header_first: int, header_last: int) -> None:
+    """A4 landscape, header rows repeated, one page wide (contracts.md §5)."""
+    page_setup(sheet)
+    sheet.repeat_rows(header_first, header_last)
 
 
 def write_text(sheet: Worksheet, row: int, col: int, value: object, fmt: Format | None = None

@@ -226,3 +226,77 @@ def test_every_sheet_of_the_period_report_has_the_national_header(tmp_path: Path
     missing = [ws.title for ws in wb.worksheets if ws.title != "Biểu đồ"
                and not any(L.NATION in row for row in values(ws)[:4])]
     assert not missing, missing
+
+
+def test_count_axes_show_whole_numbers(tmp_path: Path, db: Path, rules: Rules) -> None:
+    """A chart of 0 and 1 person went 0, 0.2 … 1.2 up its axis: every value axis of the period
+    report counts in whole steps (major unit ≥ 1) and shows numbers without decimals."""
+    out = tmp_path / "dai-hoi.xlsx"
+    happ.period_report(str(db), 2019, 2024, None, str(out), rules)
+    with zipfile.ZipFile(out) as z:
+        charts = [z.read(n).decode() for n in sorted(z.namelist())
+                  if n.startswith("xl/charts/chart")]
+    assert len(charts) == 6
+    for xml in charts:
+        (axis,) = re.findall(r"<c:valAx>.*?</c:valAx>", xml, re.S)
+        unit = re.search(r'<c:majorUnit val="([\d.]+)"/>', axis)
+        assert unit and float(unit.group(1)) >= 1 and float(unit.group(1)).is_integer(), axis
+        assert '<c:numFmt formatCode="0" sourceLinked="0"/>' in axis, axis
+
+
+def test_printed_texts_speak_to_staff_not_to_a_terminal(tmp_path: Path, db: Path,
+                                                        rules: Rules) -> None:
+    """The ranks sheet, empty when no score was stored, said "(lập báo cáo cụm bằng tdkt
+    consolidate hoặc tdkt report với --db)"; the congress source said "domain.md: …". Printed
+    pages say in Vietnamese what is missing, and every source of the rules book is one staff can
+    read (no developer file)."""
+    from addin.io.rules_json import rules_as_json
+
+    out = tmp_path / "dai-hoi.xlsx"
+    happ.period_report(str(db), 2019, 2024, None, str(out), rules)
+    wb = openpyxl.load_workbook(out)
+    texts = [str(c) for ws in wb.worksheets for row in values(ws) for c in row if c]
+    command = re.compile(r"tdkt (consolidate|report|history|validate|rules|template|demo)|--\w")
+    assert not [t for t in texts if command.search(t) or ".md" in t]
+    empty = find_row(wb["Xếp hạng theo năm"], next(t for t in texts if t.startswith("Chưa có điểm")))
+    assert "Chưa có điểm và thứ hạng thi đua nào được lưu cho giai đoạn 2019–2024" in empty[0]
+    (source,) = [t for t in texts if t.startswith("Căn cứ:")]
+    assert "Quy ước của tdkt" in source and source.lower().count("cần kiểm tra") == 1
+
+    def sources(node: object) -> list[str]:
+        if isinstance(node, dict):
+            return [v for k, v in node.items() if k == "source" and isinstance(v, str)] + [
+                s for v in node.values() for s in sources(v)]
+        if isinstance(node, list):
+            return [s for v in node for s in sources(v)]
+        return []
+
+    found = sources(rules_as_json(rules))
+    assert len(found) > 30 and not [s for s in found if ".md" in s], found
+
+
+def test_forms_are_named_as_the_cluster_reports_name_them(tmp_path: Path, db: Path,
+                                                          rules: Rules) -> None:
+    """The period report printed each form as typed in the units' workbooks ("Bằng khen của Bộ
+    Quốc phòng") where the cluster report of the same workbooks names it from the rules book
+    ("Bằng khen của Bộ trưởng Bộ Quốc phòng"): both name it from the rules book now."""
+    import shutil
+
+    from addin import app
+
+    out = tmp_path / "dai-hoi.xlsx"
+    happ.period_report(str(db), 2019, 2024, None, str(out), rules)
+    sheet = openpyxl.load_workbook(out)["Khen thưởng"]
+    rows = values(sheet)
+    top = rows.index(find_row(sheet, "STT"))
+    period_forms = [r[1] for r in rows[top + 2:] if r[1]]
+    assert period_forms == [rules.forms["BKBQP"].name, rules.forms["GK"].name]  # catalogue order
+    assert "Bằng khen của Bộ Quốc phòng" not in period_forms
+    folder = tmp_path / "cum"
+    folder.mkdir()
+    shutil.copy(tmp_path / "in" / "a-2024.xlsx", folder / "a-2024.xlsx")
+    cluster = tmp_path / "cum.xlsx"
+    app.consolidate_folder(str(folder), str(cluster), rules, date="20/11/2026")
+    cluster_texts = {c for row in values(openpyxl.load_workbook(cluster)["Khen thưởng"])
+                     for c in row if isinstance(c, str)}
+    assert set(period_forms) <= cluster_texts

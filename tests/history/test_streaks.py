@@ -173,6 +173,16 @@ def test_eligibility_lists_exactly_the_people_the_history_proves(tmp_path: Path,
     assert ws.auto_filter.ref is not None
     names = [ws.cell(r, 3).value for r in range(1, ws.max_row + 1)]
     assert names.count("Nguyễn Văn An") == 2 and "Bùi Văn Em" in names
+    # "Danh hiệu đã đạt liên tục" names the title held (the list showed CSTDCS, DVQT); the
+    # JSON keeps the code
+    header = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "STT")
+    column = [ws.cell(header, c).value for c in range(1, ws.max_column + 1)].index(
+        "Danh hiệu đã đạt liên tục") + 1
+    held = {ws.cell(r, 3).value: ws.cell(r, column).value
+            for r in range(header + 1, ws.max_row + 1)}
+    assert held["Bùi Văn Em"] == rules.titles["CSTDCS"].name == "Chiến sĩ thi đua cơ sở"
+    assert held["Ban Tham mưu"] == rules.titles["DVQT"].name == "Đơn vị Quyết thắng"
+    assert {r["requires"] for r in data["eligible"]} == {"CSTDCS", "DVQT"}
     # In 2023 only 2021–2022 count: nobody has three years yet.
     code, data = run(["history", "eligible", "--year", "2023", "--db", str(db), "--json"])
     assert not [r for r in data["eligible"] if r["chain"] == "CSTDTQ"]
