@@ -1,7 +1,7 @@
 """The product's jobs, independent of any front: validate, consolidate a cluster, report many.
 
-The CLI, the macros and the tests call these; each returns data (a result, the JSON payload of
-contracts.md §3, an exit code) and never prints.
+The CLI, the macros and the tests call these; each returns data (an Outcome: the typed Report,
+whose `to_json()` is the JSON of contracts.md §3, and an exit code) and never prints.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 
 from addin.collector import collector_paused
 from addin.domain.cluster import ClusterResult, consolidate
@@ -64,15 +63,14 @@ def check_inputs(paths: list[str]) -> None:
                            "(tên thư mục, tên tệp, ổ đĩa)")
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class Outcome:
-    payload: dict[str, Any]  # the JSON of contracts.md §3 (history jobs: their own objects)
-    exit_code: int
-    report: Report | None = None  # the typed result the payload serialises, where there is one
+    """What validate, consolidate and report did: the fronts read the Report's fields, and print
+    `report.to_json()` for --json (contracts.md §3); the history jobs return their own types
+    (addin.domain.history_model)."""
 
-    @classmethod
-    def of(cls, report: Report, exit_code: int) -> Outcome:
-        return cls(report.to_json(), exit_code, report)
+    report: Report
+    exit_code: int
 
 
 # ----------------------------------------------------------------------------------------------
@@ -171,14 +169,14 @@ def validate_paths(paths: list[str], rules: Rules, strict: bool = False,
     listing = [make_issue(Code.UNREADABLE_FILE, f"không đọc được thư mục ({why})", file=folder)
                for folder, why in unlisted]
     if not files:
-        return Outcome.of(report_of([], rules, None, listing),
+        return Outcome(report_of([], rules, None, listing),
                           EXIT_ERRORS if listing else EXIT_NOTHING)
     # Files are checked one by one: cluster-wide checks belong to consolidation.
     result = _consolidate(_read(files, rules, db, progress), rules, db, whole_cluster=False)
     report = report_of([result], rules, None, listing)
     severities = report.severities()
     failed = "error" in severities or (strict and "warning" in severities)
-    return Outcome.of(report, EXIT_ERRORS if failed else EXIT_OK)
+    return Outcome(report, EXIT_ERRORS if failed else EXIT_OK)
 
 
 @collector_paused()
@@ -190,7 +188,7 @@ def consolidate_folder(folder: str, out: str, rules: Rules, date: str | None = N
     check_overwrite([Path(out)], force)
     files = workbook_files([folder])
     if not files:
-        return Outcome.of(Report(), EXIT_NOTHING)
+        return Outcome(Report(), EXIT_NOTHING)
     result = _consolidate(_read(files, rules, db, progress), rules, db)
     _store_ranking(db, result, rules)
     data = cluster_report_bytes(result, rules, meta_for(result, rules, date,
@@ -198,9 +196,9 @@ def consolidate_folder(folder: str, out: str, rules: Rules, date: str | None = N
     try:
         write_outputs({Path(out): data})
     except TdktError as exc:
-        raise OutputNotWritten(exc, Outcome.of(report_of([result], rules, None),
+        raise OutputNotWritten(exc, Outcome(report_of([result], rules, None),
                                                EXIT_NOTHING)) from exc
-    return Outcome.of(report_of([result], rules, shown(out)),
+    return Outcome(report_of([result], rules, shown(out)),
                       EXIT_ERRORS if result.has_errors else EXIT_OK)
 
 
@@ -263,7 +261,7 @@ def report_root(root: str, outdir: str, rules_path: str | None, jobs: int | None
     check_output(out_dir / ROLLUP_NAME, [Path(root)])
     folders = cluster_folders(root)
     if not folders:
-        return Outcome.of(Report(), EXIT_NOTHING)
+        return Outcome(Report(), EXIT_NOTHING)
     out_dir.mkdir(parents=True, exist_ok=True)
     workers = max(1, min(jobs or os.cpu_count() or 1, len(folders)))
     read_jobs = max(1, (jobs or os.cpu_count() or 1) // workers)  # fewer clusters than cores
@@ -301,7 +299,7 @@ def report_root(root: str, outdir: str, rules_path: str | None, jobs: int | None
     written = {Path(o): Path(staged[o]) for o, (_, s, _) in zip(outputs, parts, strict=True)
                if s is not None}
     if not summaries:
-        return Outcome.of(Report.merge([p for p, _, _ in parts], rules), EXIT_NOTHING)
+        return Outcome(Report.merge([p for p, _, _ in parts], rules), EXIT_NOTHING)
     rollup_path = out_dir / ROLLUP_NAME
     try:
         written[rollup_path] = staged_path(rollup_path)
@@ -312,7 +310,7 @@ def report_root(root: str, outdir: str, rules_path: str | None, jobs: int | None
             path.unlink(missing_ok=True)
         problem = exc if isinstance(exc, TdktError) else TdktError(
             f"Không ghi được {shown(rollup_path)}: {describe(exc)}")
-        raise OutputNotWritten(problem, Outcome.of(Report.merge(
+        raise OutputNotWritten(problem, Outcome(Report.merge(
             [p for p, _, _ in parts], rules), EXIT_NOTHING)) from exc
     empty = tuple(shown(f.name) for f, (part, summary, _) in zip(folders, parts, strict=True)
                   if summary is None and not part.files and not part.issues)
@@ -320,4 +318,4 @@ def report_root(root: str, outdir: str, rules_path: str | None, jobs: int | None
                      clusters=tuple(ClusterOutput(s.name, s.output) for s in summaries),
                      empty_clusters=empty, rollup=shown(rollup_path))
     any_errors = any(e for _, _, e in parts)
-    return Outcome.of(report, EXIT_ERRORS if any_errors else EXIT_OK)
+    return Outcome(report, EXIT_ERRORS if any_errors else EXIT_OK)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,6 +26,8 @@ from addin.cli_params import WORKBOOK
 from addin.cli_vi import ViGroup
 from addin.domain import labels as L
 from addin.domain import vi_format as vi
+from addin.domain.issues import Issue
+from addin.domain.report_model import Report, Totals
 from addin.domain.rules import Rules, RulesError
 from addin.domain.rules_text import rules_lines
 from addin.io.covenant_file import covenant_lines
@@ -59,47 +62,47 @@ def _emit_json(data: dict[str, Any]) -> None:
     click.echo(shown(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False)))
 
 
-def _location(issue: dict[str, Any]) -> str:
-    where = issue["sheet"] or ""
-    if issue["column"] and issue["row"]:
-        where += f"!{issue['column']}{issue['row']}"
-    elif issue["row"]:
-        where += f" dòng {issue['row']}"
+def _location(issue: Issue) -> str:
+    where = issue.sheet or ""
+    if issue.column and issue.row:
+        where += f"!{issue.column}{issue.row}"
+    elif issue.row:
+        where += f" dòng {issue.row}"
     return where
 
 
-def _totals(totals: dict[str, int]) -> str:
-    return (f"{vi.count(totals['files'], 'tệp')}, {vi.count(totals['individuals'], 'cá nhân')}, "
-            f"{vi.count(totals['collectives'], 'tập thể')}")
+def _totals(totals: Totals) -> str:
+    return (f"{vi.count(totals.files, 'tệp')}, {vi.count(totals.individuals, 'cá nhân')}, "
+            f"{vi.count(totals.collectives, 'tập thể')}")
 
 
-def _echo_issue(issue: dict[str, Any]) -> None:
+def _echo_issue(issue: Issue) -> None:
     where = _location(issue)
-    click.echo(f"  [{SEVERITY_LABEL[issue['severity']]}] {where + ' ' if where else ''}"
-               f"({issue['code']}): {issue['message']}")
+    click.echo(f"  [{SEVERITY_LABEL[issue.severity]}] {where + ' ' if where else ''}"
+               f"({issue.code}): {issue.message}")
 
 
-def _print_human(data: dict[str, Any]) -> None:
-    by_file: dict[str | None, list[dict[str, Any]]] = {}
-    for issue in data["issues"]:
-        by_file.setdefault(issue["file"], []).append(issue)
-    for f in data["files"]:
-        head = f"{f['path']}"
-        if f["unit"]:
-            head += f" — {f['unit']}"
-        if f["period"]:
-            head += f" — {f['period']}"
-        click.echo(f"{head}: {vi.count(f['individuals'], 'cá nhân')}, "
-                   f"{vi.count(f['collectives'], 'tập thể')} — "
-                   f"{STATUS_LABEL[f['status']]}")
-        for issue in by_file.pop(f["path"], []):
+def _print_human(report: Report) -> None:
+    by_file: dict[str | None, list[Issue]] = {}
+    for issue in report.issues:
+        by_file.setdefault(issue.file, []).append(issue)
+    for f in report.files:
+        head = f.path
+        if f.unit:
+            head += f" — {f.unit}"
+        if f.period:
+            head += f" — {f.period}"
+        click.echo(f"{head}: {vi.count(f.individuals, 'cá nhân')}, "
+                   f"{vi.count(f.collectives, 'tập thể')} — "
+                   f"{STATUS_LABEL[f.status]}")
+        for issue in by_file.pop(f.path, []):
             _echo_issue(issue)
     for file, issues in by_file.items():
         click.echo(file or L.WHOLE_CLUSTER)
         for issue in issues:
             _echo_issue(issue)
-    counts = {s: sum(1 for i in data["issues"] if i["severity"] == s) for s in SEVERITY_LABEL}
-    click.echo(f"Tổng: {_totals(data['totals'])}; {vi.count(counts['error'], 'lỗi')}, "
+    counts = Counter(i.severity for i in report.issues)
+    click.echo(f"Tổng: {_totals(report.totals)}; {vi.count(counts['error'], 'lỗi')}, "
                f"{vi.count(counts['warning'], 'cảnh báo')}, "
                f"{vi.count(counts['info'], 'thông tin')}.")
 
@@ -118,25 +121,26 @@ def _nothing(paths: list[str], what: str) -> str:
 
 
 def _finish(outcome: app.Outcome, as_json: bool, what: str, paths: list[str]) -> None:
+    report = outcome.report
     if as_json:
-        _emit_json(outcome.payload)
+        _emit_json(report.to_json())
     else:
-        if outcome.exit_code == app.EXIT_NOTHING and not outcome.payload["files"]:
+        if outcome.exit_code == app.EXIT_NOTHING and not report.files:
             click.echo(_nothing(paths, what), err=True)
         else:
-            _print_human(outcome.payload)
-            if outcome.payload.get("output"):
-                click.echo(f"Đã ghi: {outcome.payload['output']}")
+            _print_human(report)
+            if report.output:
+                click.echo(f"Đã ghi: {report.output}")
     sys.exit(outcome.exit_code)
 
 
 def _not_written(exc: app.OutputNotWritten, as_json: bool,
-                 show: Callable[[dict[str, Any]], None]) -> None:
+                 show: Callable[[Report], None]) -> None:
     """The work was done but not written (open in Excel…): still show what was found."""
     if as_json:
-        _emit_json(exc.outcome.payload)
+        _emit_json(exc.outcome.report.to_json())
     else:
-        show(exc.outcome.payload)
+        show(exc.outcome.report)
     raise UsageProblem(str(exc)) from exc
 
 
@@ -205,7 +209,7 @@ def consolidate(folder: str, out: str, rules_path: str | None, as_json: bool, da
         raise UsageProblem(str(exc)) from exc
     except OSError as exc:
         raise UsageProblem(f"Không ghi được {out}: {describe(exc)}") from exc
-    if pdf and outcome.payload.get("output"):
+    if pdf and outcome.report.output:
         _maybe_pdf(out, force)
     _finish(outcome, as_json, "tổng hợp", [folder])
 
@@ -240,31 +244,31 @@ def report(root: str, outdir: str, jobs: int | None, rules_path: str | None, as_
     except OSError as exc:
         raise UsageProblem(f"Không ghi được vào {outdir}: {describe(exc)}") from exc
     if as_json:
-        _emit_json(outcome.payload)
+        _emit_json(outcome.report.to_json())
         sys.exit(outcome.exit_code)
-    if not outcome.payload["files"]:
+    if not outcome.report.files:
         click.echo("Không có cụm nào có bảng tính để lập báo cáo.", err=True)
         if app.workbook_files([root]):  # ROOT is itself one cluster's folder
             click.echo(shown(f"{root} chứa bảng tính của đơn vị: đó là thư mục của một cụm, hãy "
                              f"dùng tdkt consolidate {root} -o BAO_CAO.xlsx."), err=True)
         sys.exit(outcome.exit_code)
-    _print_report(outcome.payload)
+    _print_report(outcome.report)
     sys.exit(outcome.exit_code)
 
 
-def _print_report(data: dict[str, Any]) -> None:
-    for cluster in data.get("clusters", []):
-        click.echo(f"{cluster['name']}: {cluster['output']}")
-    for name in data.get("empty_clusters", []):
+def _print_report(report: Report) -> None:
+    for cluster in report.clusters or ():
+        click.echo(f"{cluster.name}: {cluster.output}")
+    for name in report.empty_clusters or ():
         click.echo(f"{name}: thư mục không có bảng tính nào — không lập báo cáo cho cụm này.")
-    errors = [i for i in data["issues"] if i["severity"] == "error"]
-    if not data.get("rollup"):  # not written: the errors are all the user gets
+    errors = [i for i in report.issues if i.severity == "error"]
+    if not report.rollup:  # not written: the errors are all the user gets
         for issue in errors:
-            click.echo(f"  [{SEVERITY_LABEL['error']}] {issue['file'] or L.WHOLE_CLUSTER} "
-                       f"{_location(issue)} ({issue['code']}): {issue['message']}")
-    click.echo(f"Tổng: {_totals(data['totals'])}; {vi.count(len(errors), 'lỗi')}.")
-    if data.get("rollup"):
-        click.echo(f"Bản tổng hợp các cụm: {data['rollup']}")
+            click.echo(f"  [{SEVERITY_LABEL['error']}] {issue.file or L.WHOLE_CLUSTER} "
+                       f"{_location(issue)} ({issue.code}): {issue.message}")
+    click.echo(f"Tổng: {_totals(report.totals)}; {vi.count(len(errors), 'lỗi')}.")
+    if report.rollup:
+        click.echo(f"Bản tổng hợp các cụm: {report.rollup}")
 
 
 @cli.group()
@@ -352,21 +356,22 @@ def _demo(out: str) -> None:
     results = root / "ket-qua"
     first = clusters[0]
     single = results / f"bao-cao-{first.name}.xlsx"
-    outcome = app.consolidate_folder(str(first), str(single), _rules(None, str(first)))
-    click.echo(shown(f"Cụm mẫu: {first} ({len(outcome.payload['files'])} tệp)"))
-    errors = sum(1 for i in outcome.payload["issues"] if i["severity"] == "error")
-    warnings = sum(1 for i in outcome.payload["issues"] if i["severity"] == "warning")
-    click.echo(shown(f"  tổng hợp: {single} — {outcome.payload['totals']['individuals']} cá nhân, "
-                     f"{errors} lỗi, {warnings} cảnh báo (dữ liệu mẫu cố ý có lỗi)"))
-    rolled = app.report_root(str(root / "cac-cum"), str(results / "bao-cao"), None)
-    click.echo(f"  lập báo cáo {len(clusters)} cụm: {rolled.payload.get('rollup')}")
+    consolidated = app.consolidate_folder(str(first), str(single),
+                                          _rules(None, str(first))).report
+    click.echo(shown(f"Cụm mẫu: {first} ({len(consolidated.files)} tệp)"))
+    severities = Counter(i.severity for i in consolidated.issues)
+    click.echo(shown(f"  tổng hợp: {single} — {consolidated.totals.individuals} cá nhân, "
+                     f"{severities['error']} lỗi, {severities['warning']} cảnh báo "
+                     "(dữ liệu mẫu cố ý có lỗi)"))
+    rolled = app.report_root(str(root / "cac-cum"), str(results / "bao-cao"), None).report
+    click.echo(f"  lập báo cáo {len(clusters)} cụm: {rolled.rollup}")
     from addin.demo_history import run as history_demo
 
     done = history_demo(root, rules)
-    click.echo(shown(f"  lịch sử 2019–2024: {done['files']} tệp vào {done['db']}; "
-                     f"{len(done['claims'])} khai man số năm liên tục; "
-                     f"{len(done['eligible'])} đủ điều kiện năm 2024; "
-                     f"báo cáo đại hội: {done['report']}"))
+    click.echo(shown(f"  lịch sử 2019–2024: {done.files} tệp vào {done.db}; "
+                     f"{len(done.claims)} khai man số năm liên tục; "
+                     f"{len(done.eligible)} đủ điều kiện năm 2024; "
+                     f"báo cáo đại hội: {done.report}"))
     click.echo(shown(f"Xem kết quả trong thư mục {results}"))
 
 

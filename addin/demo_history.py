@@ -11,6 +11,8 @@ from typing import Any
 
 from addin.demo import CLUSTERS, FAMILY, GIVEN, INITIATIVES, MIDDLE, RANKS
 from addin.domain import fields as F
+from addin.domain.history_model import DemoHistory
+from addin.domain.issues import Code
 from addin.domain.rules import Rules
 from addin.io.xlsx_common import new_workbook, write_atomic
 
@@ -119,7 +121,7 @@ def write_history(root: Path) -> list[Path]:
     return folders
 
 
-def run(root: Path, rules: Rules) -> dict[str, Any]:
+def run(root: Path, rules: Rules) -> DemoHistory:
     """Write the history, import it with the 2024 demo clusters, check the 2023 claims against
     it, list who is eligible in 2024 and write the 2019–2024 congress report."""
     from addin import app, history_app
@@ -131,11 +133,11 @@ def run(root: Path, rules: Rules) -> dict[str, Any]:
         stale.unlink(missing_ok=True)  # a rerun of the demo starts from scratch
     imported = history_app.import_paths([*map(str, years), str(root / "cac-cum")], str(db), rules)
     checked = app.validate_paths([str(years[-1] / CLUSTERS[0][0])], rules, db=str(db))
-    claims = [i for i in checked.payload["issues"] if i["code"] == "streak_mismatch"]
+    claims = tuple(i for i in checked.report.issues if i.code is Code.STREAK_MISMATCH)
     results = root / "ket-qua"
     eligible = history_app.eligible_list(str(db), 2024, rules)
     write_atomic(results / "du-dieu-kien-2024.xlsx", eligible_workbook_bytes(eligible, 2024, rules))
     report = history_app.period_report(str(db), 2019, 2024, None,
                                        str(results / "dai-hoi-2019-2024.xlsx"), rules)
-    return {"db": str(db), "files": len(imported.files), "claims": claims,
-            "eligible": eligible, "report": report.output}
+    return DemoHistory(db=str(db), files=len(imported.files), claims=claims, eligible=eligible,
+                       report=report.output)

@@ -304,7 +304,7 @@ def tong_hop_cum(book: Any = None, folder: str | None = None) -> str | None:
     if not chosen:
         return None
     outcome = consolidate_to_report(chosen)
-    output = outcome.payload.get("output")
+    output = outcome.report.output
     if output and folder is None:
         xw.Book(output)  # open it in Excel
     return output

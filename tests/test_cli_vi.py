@@ -174,11 +174,13 @@ def test_write_refused_is_vietnamese(tmp_path):
 
 def test_human_totals_are_written_the_vietnamese_way(capsys):
     from addin.cli import _print_human
+    from addin.domain.cluster import FileState
+    from addin.domain.report_model import FileEntry, Report, Totals
 
-    files = [{"path": f"u{i}.xlsx", "unit": f"Đơn vị {i}", "period": "Năm 2024", "status": "ok",
-              "sha256": "0" * 64, "individuals": 24000, "collectives": 1250} for i in range(2)]
-    _print_human({"files": files, "issues": [],
-                  "totals": {"files": 2, "individuals": 48000, "collectives": 2500}})
+    files = tuple(FileEntry(path=f"u{i}.xlsx", unit=f"Đơn vị {i}", period="Năm 2024",
+                            status=FileState.OK, sha256="0" * 64, individuals=24000,
+                            collectives=1250) for i in range(2))
+    _print_human(Report(files=files, totals=Totals(2, 48000, 2500)))
     out = capsys.readouterr().out
     assert "u0.xlsx — Đơn vị 0 — Năm 2024: 24.000 cá nhân, 1.250 tập thể — hợp lệ" in out
     assert "Tổng: 2 tệp, 48.000 cá nhân, 2.500 tập thể; 0 lỗi, 0 cảnh báo, 0 thông tin." in out

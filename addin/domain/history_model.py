@@ -207,3 +207,16 @@ class PeriodReportResult:
     def to_json(self) -> dict[str, Any]:
         # One flat object, as before the figures had a type of their own.
         return {"period": self.period, "output": self.output, **_as_json(self.figures)}
+
+
+# ----------------------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class DemoHistory:
+    """What `tdkt demo` did with its five years of history: the database and how many files went
+    in, the inflated streak claims found, who is eligible in 2024, the congress report written."""
+
+    db: str
+    files: int
+    claims: tuple[Issue, ...]  # the streak_mismatch issues of the 2023 check
+    eligible: tuple[EligibleRow, ...]
+    report: str

@@ -84,8 +84,8 @@ def test_every_title_can_be_proposed_through_the_template(tmp_path, rules):
     folder.mkdir()
     (folder / "a.xlsx").write_bytes((tmp_path / "lo" / "a.xlsx").read_bytes())
     outcome = app.consolidate_folder(str(folder), str(tmp_path / "r.xlsx"), rules, "20/12/2024")
-    assert {i["code"] for i in outcome.payload["issues"]} <= {"quota_exceeded"}
-    assert {code: n["passed"] for code, n in outcome.payload["by_title"].items()} == {
+    assert {i.code for i in outcome.report.issues} <= {"quota_exceeded"}
+    assert {code: n.passed for code, n in outcome.report.by_title.items()} == {
         code: len(_listed(code, t)) for code, t in rules.titles.items()}
     # The dropdowns offer every title of its kind, and every form.
     lists = recalculated["Danh mục"]
@@ -105,7 +105,7 @@ def test_a_cluster_proposing_every_title_in_common_spellings_is_counted_and_grou
     (folder / "b.xlsx").write_bytes(unit_workbook_bytes(rules, typed))
     out = tmp_path / "bao-cao.xlsx"
     outcome = app.consolidate_folder(str(folder), str(out), rules, "20/12/2024")
-    payload = outcome.payload
+    payload = outcome.report.to_json()
     codes = {i["code"] for i in payload["issues"]}
     assert "unknown_title" not in codes and "wrong_title_kind" not in codes
     assert [i["code"] for i in payload["issues"] if i["code"] == "unknown_form"] == [

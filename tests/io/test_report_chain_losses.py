@@ -139,7 +139,8 @@ def chain(tmp_path_factory: pytest.TempPathFactory, rules: Any) -> dict[str, Any
     level_n = consolidate_folder(str(root / "cum-a"), str(root / "tinh" / "cum-a.xlsx"), rules)
     level_n1 = consolidate_folder(str(root / "tinh"), str(root / "quan-khu" / "tinh.xlsx"), rules)
     level_n2 = consolidate_folder(str(root / "quan-khu"), str(root / "qk.xlsx"), rules)
-    return {"root": root, "n": level_n.payload, "n1": level_n1.payload, "n2": level_n2.payload}
+    return {"root": root, "n": level_n.report.to_json(), "n1": level_n1.report.to_json(),
+            "n2": level_n2.report.to_json()}
 
 
 def _issues(payload: dict[str, Any]) -> Counter[tuple[Any, ...]]:
@@ -247,18 +248,18 @@ def test_a_per_cluster_limit_stays_per_cluster_at_the_next_level(tmp_path, rules
         for k, unit in enumerate(members):
             _flag_unit(tmp_path / cluster / f"u{k}.xlsx", unit, cluster)
         level = consolidate_folder(str(tmp_path / cluster), str(tinh / f"{cluster}.xlsx"), rules)
-        flags_over[cluster] = [i["message"] for i in level.payload["issues"]
-                               if i["code"] == "quota_exceeded"]
+        flags_over[cluster] = [i.message for i in level.report.issues
+                               if i.code == "quota_exceeded"]
     assert [bool(v) for v in flags_over.values()] == [False, False, True]
     up = tmp_path / "quan-khu"
     up.mkdir()
     province = consolidate_folder(str(tinh), str(up / "tinh.xlsx"), rules)
     region = consolidate_folder(str(up), str(tmp_path / "qk.xlsx"), rules)
-    for payload in (province.payload, region.payload):
-        over = [i for i in payload["issues"] if i["code"] == "quota_exceeded"]
-        assert len(over) == 1 and "cum-3" in over[0]["message"], over  # only the cluster of two
-        ctd = [q for q in payload["quotas"] if q["quota"] == "CTD"]
-        assert sorted((q["counted"], q["ok"]) for q in ctd) == [(1, True), (1, True), (2, False)]
+    for report in (province.report, region.report):
+        over = [i for i in report.issues if i.code == "quota_exceeded"]
+        assert len(over) == 1 and "cum-3" in over[0].message, over  # only the cluster of two
+        ctd = [q for q in report.quotas if q.quota == "CTD"]
+        assert sorted((q.counted, q.ok) for q in ctd) == [(1, True), (1, True), (2, False)]
     sheet = openpyxl.load_workbook(up / "tinh.xlsx")["Hạn mức"]
     top = header_row(sheet, "STT")
     header = [c.value for c in sheet[top]]
@@ -290,9 +291,9 @@ def test_clusters_of_the_same_name_in_two_provinces_are_two_clusters(tmp_path, r
         consolidate_folder(str(cluster), str(reports / "cum-3.xlsx"), rules)
         consolidate_folder(str(reports), str(region / f"{province}.xlsx"), rules)
     outcome = consolidate_folder(str(region), str(tmp_path / "qk.xlsx"), rules)
-    assert [i for i in outcome.payload["issues"] if i["code"] == "quota_exceeded"] == []
-    ctd = [q for q in outcome.payload["quotas"] if q["quota"] == "CTD" and q["unit"] is None]
-    assert [(q["counted"], q["ok"]) for q in ctd] == [(1, True), (1, True)]
+    assert [i for i in outcome.report.issues if i.code == "quota_exceeded"] == []
+    ctd = [q for q in outcome.report.quotas if q.quota == "CTD" and q.unit is None]
+    assert [(q.counted, q.ok) for q in ctd] == [(1, True), (1, True)]
 
 
 def test_unit_files_of_several_clusters_keep_their_own_limits(tmp_path, rules):
@@ -311,10 +312,10 @@ def test_unit_files_of_several_clusters_keep_their_own_limits(tmp_path, rules):
         else:
             write_openpyxl(tinh / f"u{k}.xlsx", unit_sheets([person(name=f"{unit} 1")], [],
                                                             info=_info(unit, cluster)))
-    payload = consolidate_folder(str(tinh), str(tmp_path / "tinh.xlsx"), rules).payload
-    assert any(i["code"] == "several_clusters" for i in payload["issues"])
-    over = [i for i in payload["issues"] if i["code"] == "quota_exceeded"]
-    assert len(over) == 1 and "số 3" in over[0]["message"], over
-    ctd = [q for q in payload["quotas"] if q["quota"] == "CTD"]
-    assert sorted((q["cluster"], q["counted"], q["ok"]) for q in ctd) == [
+    report = consolidate_folder(str(tinh), str(tmp_path / "tinh.xlsx"), rules).report
+    assert any(i.code == "several_clusters" for i in report.issues)
+    over = [i for i in report.issues if i.code == "quota_exceeded"]
+    assert len(over) == 1 and "số 3" in over[0].message, over
+    ctd = [q for q in report.quotas if q.quota == "CTD"]
+    assert sorted((q.cluster, q.counted, q.ok) for q in ctd) == [
         ("Cụm TĐ 2", 1, True), ("Cụm thi đua số 1", 1, True), ("Cụm thi đua số 3", 2, False)]

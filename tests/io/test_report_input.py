@@ -85,10 +85,10 @@ def test_reports_of_a_level_consolidate_like_the_units(levels, tmp_path):
     direct = consolidate_folder(str(levels / "all"), str(tmp_path / "direct.xlsx"), RULES)
     province = consolidate_folder(str(levels / "tinh"), str(tmp_path / "tinh.xlsx"), RULES)
     region = consolidate_folder(str(levels / "vung"), str(tmp_path / "vung.xlsx"), RULES)
-    assert direct.payload["totals"]["individuals"] == 28
-    assert direct.payload["totals"]["collectives"] == 8
-    assert _comparable(province.payload) == _comparable(direct.payload)
-    assert _comparable(region.payload) == _comparable(direct.payload)
+    assert direct.report.totals.individuals == 28
+    assert direct.report.totals.collectives == 8
+    assert _comparable(province.report.to_json()) == _comparable(direct.report.to_json())
+    assert _comparable(region.report.to_json()) == _comparable(direct.report.to_json())
     assert province.exit_code == region.exit_code == direct.exit_code == 1
     assert (_commendation_totals(tmp_path / "tinh.xlsx")
             == _commendation_totals(tmp_path / "vung.xlsx")
@@ -141,13 +141,13 @@ def test_a_unit_and_a_report_containing_it_count_it_once(levels, tmp_path):
         shutil.copy(levels / "units" / "cum-2" / name, folder / name)
     mixed = consolidate_folder(str(folder), str(tmp_path / "m.xlsx"), RULES)
     direct = consolidate_folder(str(levels / "all"), str(tmp_path / "d.xlsx"), RULES)
-    assert mixed.payload["totals"]["individuals"] == direct.payload["totals"]["individuals"]
-    assert mixed.payload["by_title"] == direct.payload["by_title"]
-    dup = [i for i in mixed.payload["issues"] if i["code"] == "duplicate_unit"]
-    assert len(dup) == 1 and dup[0]["file"].endswith(f"cum-1.xlsx{CHAIN}" +
+    assert mixed.report.totals.individuals == direct.report.totals.individuals
+    assert mixed.report.by_title == direct.report.by_title
+    dup = [i for i in mixed.report.issues if i.code == "duplicate_unit"]
+    assert len(dup) == 1 and dup[0].file.endswith(f"cum-1.xlsx{CHAIN}" +
                                                      str(levels / "units" / "cum-1" / "u0.xlsx"))
-    skipped = [f for f in mixed.payload["files"] if f["status"] == "skipped"]
-    assert [f["path"] for f in skipped] == [dup[0]["file"]]
+    skipped = [f for f in mixed.report.files if f.status == "skipped"]
+    assert [f.path for f in skipped] == [dup[0].file]
 
 
 def test_report_command_takes_folders_of_reports(levels, tmp_path):
@@ -156,8 +156,8 @@ def test_report_command_takes_folders_of_reports(levels, tmp_path):
     shutil.copy(levels / "tinh" / "cum-1.xlsx", root / "tinh-a" / "cum-1.xlsx")
     shutil.copy(levels / "tinh" / "cum-2.xlsx", root / "tinh-a" / "cum-2.xlsx")
     outcome = report_root(str(root), str(tmp_path / "out"), None, jobs=1)
-    assert outcome.payload["totals"]["individuals"] == 28
-    assert [c["name"] for c in outcome.payload["clusters"]] == ["tinh-a"]
+    assert outcome.report.totals.individuals == 28
+    assert [c.name for c in outcome.report.clusters] == ["tinh-a"]
 
 
 
@@ -167,9 +167,9 @@ def test_the_same_report_twice_is_a_duplicate_file(levels, tmp_path):
     shutil.copy(levels / "tinh" / "cum-2.xlsx", folder / "cum-2.xlsx")
     shutil.copy(levels / "tinh" / "cum-2.xlsx", folder / "cum-2 (1).xlsx")  # sent twice
     outcome = consolidate_folder(str(folder), str(tmp_path / "t.xlsx"), RULES)
-    codes = [i["code"] for i in outcome.payload["issues"] if i["code"].startswith("duplicate")]
+    codes = [i.code for i in outcome.report.issues if i.code.startswith("duplicate")]
     assert codes == ["duplicate_file", "duplicate_file"]  # one per unit of the copy
-    assert outcome.payload["totals"]["individuals"] == 14
+    assert outcome.report.totals.individuals == 14
 
 
 def test_a_clash_inside_one_report_is_judged_as_at_its_own_level(tmp_path):
@@ -182,5 +182,5 @@ def test_a_clash_inside_one_report_is_judged_as_at_its_own_level(tmp_path):
     _unit(cluster / "b.xlsx", "Ban CHQS huyện Ea Kar", "cum", 1)  # same unit, other content
     level_n = consolidate_folder(str(cluster), str(up / "cum.xlsx"), RULES)
     level_n1 = consolidate_folder(str(up), str(tmp_path / "t.xlsx"), RULES)
-    assert _comparable(level_n1.payload) == _comparable(level_n.payload)
-    assert [i["code"] for i in level_n1.payload["issues"]].count("duplicate_unit") == 1
+    assert _comparable(level_n1.report.to_json()) == _comparable(level_n.report.to_json())
+    assert [i.code for i in level_n1.report.issues].count("duplicate_unit") == 1

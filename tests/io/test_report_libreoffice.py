@@ -38,7 +38,7 @@ def test_report_totals_recalculate_to_what_python_wrote(tmp_path, rules):
     assert checked >= 12
     summary = recalculated["Tổng hợp"]
     total_row = next(r for r in summary.iter_rows() if r[0].value == "Tổng cộng")
-    people = outcome.payload["totals"]["individuals"]
+    people = outcome.report.totals.individuals
     # Title names head their "Đề nghị" / "Đạt" column pairs (only titles the cluster proposed).
     individual = {t.name for t in rules.titles.values() if t.kind == "individual"}
     heads = [c.value for c in summary[header_row(summary, "STT")]]

@@ -232,7 +232,7 @@ def test_report_ranking_sheet(tmp_path, covenant_rules):
     scored_unit(folder, rules, "Đơn vị C", sample_scores(TC01=16))  # above the maximum
     out = tmp_path / "out.xlsx"
     outcome = app.consolidate_folder(str(folder), str(out), rules)
-    codes = {i["code"] for i in outcome.payload["issues"]}
+    codes = {i.code for i in outcome.report.issues}
     assert "score_exceeds_max" in codes
     sheet = openpyxl.load_workbook(out)["Xếp hạng"]
     top = header_row(sheet, "Hạng")
@@ -258,7 +258,7 @@ def test_a_cluster_with_no_scores_at_all(tmp_path, rules):
     write_openpyxl(folder / "b.xlsx", unit_sheets())  # no "Chấm điểm" sheet at all
     out = tmp_path / "out.xlsx"
     outcome = app.consolidate_folder(str(folder), str(out), rules)
-    assert outcome.exit_code == app.EXIT_OK, outcome.payload["issues"]
+    assert outcome.exit_code == app.EXIT_OK, outcome.report.issues
     sheet = openpyxl.load_workbook(out)["Xếp hạng"]
     texts = [str(c.value) for row in sheet.iter_rows() for c in row if c.value]
     assert any("Chưa có đơn vị nào có bảng chấm điểm" in t for t in texts)
@@ -278,7 +278,7 @@ def test_report_uses_each_cluster_folders_covenant(tmp_path, rules):
         assert (local.covenant is not None) == covenant
         scored_unit(folder, local, f"Đơn vị {name}", sample_scores())
     outcome = app.report_root(str(root), str(tmp_path / "out"), None, jobs=1)
-    assert outcome.exit_code == app.EXIT_OK, outcome.payload["issues"]
+    assert outcome.exit_code == app.EXIT_OK, outcome.report.issues
     with_cov = openpyxl.load_workbook(tmp_path / "out" / "cum-1.xlsx")["Xếp hạng"]
     assert any("(MẪU)" in t for t in top_texts(with_cov))
     rollup = openpyxl.load_workbook(tmp_path / "out" / app.ROLLUP_NAME)
@@ -298,9 +298,9 @@ def test_a_broken_cluster_covenant_is_an_issue_of_that_cluster(tmp_path, rules):
     (root / "cum-1" / "tdkt-rules.toml").write_text(
         sample_text().replace("step = 0.5", "step = -1"), encoding="utf-8")
     outcome = app.report_root(str(root), str(tmp_path / "out"), None, jobs=1)
-    bad = [i for i in outcome.payload["issues"] if i["code"] == "unreadable_file"]
-    assert len(bad) == 1 and bad[0]["file"].endswith("cum-1/tdkt-rules.toml")
-    assert "covenant.step" in bad[0]["message"]
+    bad = [i for i in outcome.report.issues if i.code == "unreadable_file"]
+    assert len(bad) == 1 and bad[0].file.endswith("cum-1/tdkt-rules.toml")
+    assert "covenant.step" in bad[0].message
     assert outcome.exit_code == app.EXIT_ERRORS
     assert (tmp_path / "out" / "cum-1.xlsx").is_file() and (tmp_path / "out" / "cum-2.xlsx").is_file()
 
