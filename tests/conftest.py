@@ -140,7 +140,8 @@ _SLOW_SIGNS = re.compile(
     r"\bsubprocess\b|sys\.executable|os\.kill|\bsignal\.|\bSIGKILL\b|\bconvert\(|to_pdf|"
     r"soffice|libreoffice|xlwings|\bdemo\b|\bDEMO\b|@given\b|WorkerPool|Process\(|threading|"
     r"\"(?:consolidate|report|demo|history|template|validate)\"|consolidate_folder|report_root|"
-    r"import_paths|_bytes\(|FileBook|ranking_sheets|write_templates|tong_hop_cum|xep_hang_cum")
+    r"import_paths|_bytes\(|FileBook|ranking_sheets|write_templates|tong_hop_cum|xep_hang_cum|"
+    r"write_demo|demo_history")
 
 
 def _sources(function: object) -> list[str]:
