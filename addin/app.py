@@ -170,7 +170,7 @@ def validate_paths(paths: list[str], rules: Rules, strict: bool = False,
                for folder, why in unlisted]
     if not files:
         return Outcome(report_of([], rules, None, listing),
-                          EXIT_ERRORS if listing else EXIT_NOTHING)
+                       EXIT_ERRORS if listing else EXIT_NOTHING)
     # Files are checked one by one: cluster-wide checks belong to consolidation.
     result = _consolidate(_read(files, rules, db, progress), rules, db, whole_cluster=False)
     report = report_of([result], rules, None, listing)
@@ -197,9 +197,9 @@ def consolidate_folder(folder: str, out: str, rules: Rules, date: str | None = N
         write_outputs({Path(out): data})
     except TdktError as exc:
         raise OutputNotWritten(exc, Outcome(report_of([result], rules, None),
-                                               EXIT_NOTHING)) from exc
+                                            EXIT_NOTHING)) from exc
     return Outcome(report_of([result], rules, shown(out)),
-                      EXIT_ERRORS if result.has_errors else EXIT_OK)
+                   EXIT_ERRORS if result.has_errors else EXIT_OK)
 
 
 # ----------------------------------------------------------------------------------------------
