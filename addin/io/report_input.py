@@ -34,8 +34,10 @@ from addin.io.report_chain import (
 )
 
 CHAIN = " › "
-SOURCES_SHEET, SUMMARY_SHEET, ISSUES_SHEET = "Nguồn", "Tổng hợp", "Kiểm tra"
-TITLE_CODE = "Mã danh hiệu"  # the report's column of the title code each record was judged on
+# The report's sheets and its column of the title code each record was judged on, as the writer
+# (addin.io.report) names them.
+SOURCES_SHEET, SUMMARY_SHEET, ISSUES_SHEET = L.SHEET_SOURCES, L.SHEET_SUMMARY, L.SHEET_ISSUES
+TITLE_CODE = L.TITLE_CODE
 # A workbook with these sheets and no "Thông tin" is a cluster report.
 _REPORT_SHEETS = {fold(n) for n in (SUMMARY_SHEET, SOURCES_SHEET, F.SHEET_INDIVIDUALS,
                                     F.SHEET_COLLECTIVES)}
@@ -98,12 +100,12 @@ def expand_report(shown: str, digest: str, sheet_names: list[str],
         facts: dict[str, Any] = {
             key: to_count(_cell(row, column))[0] if key in F.INFO_INTEGERS
             else to_text(_cell(row, column))[0] for key, column in fact_cols.items()}
-        facts["unit"] = to_text(_cell(row, cols.get(fold("Đơn vị"))))[0]
-        facts["period"] = to_text(_cell(row, cols.get(fold("Kỳ báo cáo"))))[0]
+        for key in ("unit", "period"):
+            facts[key] = to_text(_cell(row, cols.get(fold(F.INFO_LABELS[key]))))[0]
         book.info = UnitInfo(**facts)
         # The level below's reconciliation (rows seen = rows written + rows skipped) holds here.
-        read = to_count(_cell(row, cols.get(fold("Số dòng đọc"))))[0]
-        book.rows_skipped = to_count(_cell(row, cols.get(fold("Dòng bỏ qua"))))[0] or 0
+        read = to_count(_cell(row, cols.get(fold(L.ROWS_READ))))[0]
+        book.rows_skipped = to_count(_cell(row, cols.get(fold(L.ROWS_SKIPPED))))[0] or 0
         if read is not None:
             rows_read[path] = read
     carried = _carried_issues(load(by_fold[fold(ISSUES_SHEET)]), books) if fold(
