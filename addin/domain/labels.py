@@ -30,9 +30,11 @@ CODE, TITLE, MAX_SHARE, BASE, LIMIT, COUNTED, HEADROOM, RESULT = (
     "Mã", "Danh hiệu", "Tỷ lệ tối đa", "Số cơ sở", "Hạn mức", "Đã đạt", "Còn được đề nghị",
     "Kết quả")  # headers of a quota table
 QUOTA_ID = "Mã hạn mức"
+SOURCE = "Nguồn"  # the text a rule or a quota comes from (a column of "Hạn mức")
 # The sheets of the cluster summary (contracts.md §5) that are not a unit workbook's (those are
 # addin.domain.fields.SHEET_*): the report writes them, the report reader recognises them.
 SHEET_SUMMARY, SHEET_ISSUES, SHEET_SOURCES = "Tổng hợp", "Kiểm tra", "Nguồn"
+SHEET_QUOTAS = "Hạn mức"
 SHEET_COVENANT = "Giao ước"  # the cluster template's covenant (addin.io.covenant_sheet)
 # The code of the title a record was judged on: a column of the report's nomination sheets (the
 # next level reads it back) and a helper column of the unit template.

@@ -88,7 +88,7 @@ def live_columns(covenant: Covenant) -> tuple[Column, ...]:
             Column("dvqt", "Số ĐVQT đạt", 9), Column("base", "Cộng tiêu chí", 9),
             Column("bonus", "Điểm cộng", 9), Column("penalty", "Điểm trừ", 9),
             Column("total", "Tổng điểm", 9), Column("penalty_key", "(khóa điểm trừ)", 6),
-            Column("note", "Ghi chú", 26))
+            Column("note", F.INDIVIDUAL_LABELS["note"], 26))
 
 
 def layout_of(covenant: Covenant) -> LiveLayout:

@@ -415,14 +415,14 @@ QUOTA_COLUMNS = (
     Column("share", L.MAX_SHARE, 10, "center"), Column("base", L.BASE, 8, "int"),
     Column("limit", L.LIMIT, 8, "int"), Column("counted", L.COUNTED, 8, "int"),
     Column("headroom", L.HEADROOM, 10, "int"), Column("verdict", L.RESULT, 13),
-    Column("source", "Nguồn", 36, wrap=True),
+    Column("source", L.SOURCE, 36, wrap=True),
     # a per-cluster limit stays per cluster up the levels (addin.io.report_input)
     Column("cluster", F.INFO_LABELS["cluster"], 16, wrap=True))
 
 
 def _quota_sheet(workbook: Workbook, styles: Styles, result: ClusterResult, rules: Rules,
                  meta: ReportMeta) -> None:
-    sheet = workbook.add_worksheet("Hạn mức")
+    sheet = workbook.add_worksheet(L.SHEET_QUOTAS)
     columns = QUOTA_COLUMNS
     widths = [c.width for c in columns]
     header_row = header_block(sheet, styles, "KIỂM TRA TỶ LỆ XÉT TẶNG (HẠN MỨC)", meta, widths)

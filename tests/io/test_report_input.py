@@ -184,3 +184,26 @@ def test_a_clash_inside_one_report_is_judged_as_at_its_own_level(tmp_path):
     level_n1 = consolidate_folder(str(up), str(tmp_path / "t.xlsx"), RULES)
     assert _comparable(level_n1.payload) == _comparable(level_n.payload)
     assert [i["code"] for i in level_n1.payload["issues"]].count("duplicate_unit") == 1
+
+
+def test_the_reader_finds_the_report_sheets_by_the_writers_names(tmp_path, monkeypatch):
+    """The report's sheet names live once (addin.domain.labels): renamed there, the report is
+    written under the new names and the next level still reads it back whole."""
+    from addin.domain import labels as L
+
+    renamed = {"SHEET_SUMMARY": "Tổng hợp cụm", "SHEET_SOURCES": "Các tệp nguồn",
+               "SHEET_ISSUES": "Kết quả kiểm tra"}
+    for name, text in renamed.items():
+        monkeypatch.setattr(L, name, text)
+    units, reports = tmp_path / "units", tmp_path / "reports"
+    units.mkdir()
+    reports.mkdir()
+    for k, unit in enumerate(CLUSTERS["cum-1"]):
+        _unit(units / f"u{k}.xlsx", unit, "cum-1", k)
+    direct = consolidate_folder(str(units), str(reports / "cum-1.xlsx"), RULES)
+    names = openpyxl.load_workbook(reports / "cum-1.xlsx", read_only=True).sheetnames
+    assert names[0] == renamed["SHEET_SUMMARY"]
+    assert {renamed["SHEET_SOURCES"], renamed["SHEET_ISSUES"]} <= set(names)
+    again = consolidate_folder(str(reports), str(tmp_path / "next.xlsx"), RULES)
+    assert again.payload["totals"]["individuals"] == direct.payload["totals"]["individuals"] == 14
+    assert _comparable(again.payload) == _comparable(direct.payload)
