@@ -16,7 +16,7 @@ ADDIN = Path(__file__).resolve().parent.parent / "addin"
 EXACT = {*L.SEVERITY.values(), L.CLUSTER_WIDE, L.ISSUE_CODE, L.FILE_STATE, L.SEVERITY_HEADER,
          # headers the report writes and its reader (or the unit template) finds again
          L.TITLE_CODE, L.ROWS_READ, L.ROWS_SKIPPED, L.QUOTA_ID, L.BASE, L.COUNTED,
-         L.SHEET_COVENANT}
+         L.SHEET_COVENANT, L.DIGEST}
 ANY_CASE = {*L.FILE_STATUS.values(), *L.QUOTA_VERDICT.values(), L.QUOTA_UNKNOWN,
             L.TOTAL, L.MATCH, L.NOT_COUNTED, L.VERIFIED, L.UNVERIFIED, L.BY_VOTE.strip(" ()"),
             L.HEADROOM, L.MAX_SHARE}

@@ -41,6 +41,7 @@ SHEET_COVENANT = "Giao ước"  # the cluster template's covenant (addin.io.cove
 TITLE_CODE = "Mã danh hiệu"
 # Columns of "Nguồn": the reconciliation (rows seen = rows written + rows skipped) read back.
 ROWS_READ, ROWS_SKIPPED = "Số dòng đọc", "Dòng bỏ qua"
+DIGEST = "SHA-256"  # the file's fingerprint, also the column by which the reader finds the header
 # Headers of an issue list and of the files of a consolidation (the report writes them, the
 # report reader finds its columns by them, the "Kiểm tra" macro shares them).
 FILE, FILE_STATE, ISSUE_CODE, SEVERITY_HEADER, MESSAGE = (

@@ -478,7 +478,7 @@ SOURCE_COLUMNS = (
     Column("seq", "STT", 5, "center"), Column("file", L.FILE, 24, wrap=True),
     Column("unit", F.INFO_LABELS["unit"], 18, wrap=True),
     Column("period", F.INFO_LABELS["period"], 12, wrap=True),
-    Column("sha256", "SHA-256", 18, wrap=True), Column("rows_read", L.ROWS_READ, 7, "int"),
+    Column("sha256", L.DIGEST, 18, wrap=True), Column("rows_read", L.ROWS_READ, 7, "int"),
     Column("individuals", F.SHEET_INDIVIDUALS, 7, "int"),
     Column("collectives", F.SHEET_COLLECTIVES, 7, "int"),
     Column("commendations", F.SHEET_COMMENDATIONS, 8, "int"),

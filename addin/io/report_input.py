@@ -78,7 +78,7 @@ def expand_report(shown: str, digest: str, sheet_names: list[str],
     by_fold = {fold(n): n for n in sheet_names}
     books: dict[str, UnitDraft] = {}
     sources = load(by_fold[fold(L.SHEET_SOURCES)])
-    found = _header(sources, "SHA-256")
+    found = _header(sources, L.DIGEST)
     if found is None:
         return [_broken(shown, digest, f'trang "{L.SHEET_SOURCES}" không có dòng tiêu đề')]
     header_r, cols = found
@@ -91,7 +91,7 @@ def expand_report(shown: str, digest: str, sheet_names: list[str],
             continue
         chained = f"{shown}{CHAIN}{path}"
         book = UnitDraft(path=chained,
-                         sha256=to_text(_cell(row, cols.get(fold("SHA-256"))))[0],
+                         sha256=to_text(_cell(row, cols.get(fold(L.DIGEST))))[0],
                          source_report=shown, cluster_scope=chained.rsplit(CHAIN, 1)[0],
                          readable=status != _UNREADABLE, skipped=status == _SKIPPED)
         books[path] = book

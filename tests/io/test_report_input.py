@@ -190,11 +190,22 @@ def test_the_reader_finds_the_report_sheets_by_the_writers_names(tmp_path, monke
     """The report's sheet names live once (addin.domain.labels): renamed there, the report is
     written under the new names and the next level still reads it back whole."""
     from addin.domain import labels as L
+    from addin.io import sandbox
 
     renamed = {"SHEET_SUMMARY": "Tổng hợp cụm", "SHEET_SOURCES": "Các tệp nguồn",
                "SHEET_ISSUES": "Kết quả kiểm tra"}
     for name, text in renamed.items():
         monkeypatch.setattr(L, name, text)
+    # files are read by worker processes: workers forked after the renaming (closed after)
+    monkeypatch.setattr(sandbox, "_POOL", None)
+    try:
+        _round_trip_renamed(tmp_path, renamed)
+    finally:
+        if sandbox._POOL is not None:
+            sandbox._POOL.close()
+
+
+def _round_trip_renamed(tmp_path: Path, renamed: dict[str, str]) -> None:
     units, reports = tmp_path / "units", tmp_path / "reports"
     units.mkdir()
     reports.mkdir()
