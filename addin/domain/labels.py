@@ -29,6 +29,19 @@ BY_VOTE = " (biểu quyết)"  # after a ranking proposal the conference still h
 CODE, TITLE, MAX_SHARE, BASE, LIMIT, COUNTED, HEADROOM, RESULT = (
     "Mã", "Danh hiệu", "Tỷ lệ tối đa", "Số cơ sở", "Hạn mức", "Đã đạt", "Còn được đề nghị",
     "Kết quả")  # headers of a quota table
+QUOTA_ID = "Mã hạn mức"
+SOURCE = "Nguồn"  # the text a rule or a quota comes from (a column of "Hạn mức")
+# The sheets of the cluster summary (contracts.md §5) that are not a unit workbook's (those are
+# addin.domain.fields.SHEET_*): the report writes them, the report reader recognises them.
+SHEET_SUMMARY, SHEET_ISSUES, SHEET_SOURCES = "Tổng hợp", "Kiểm tra", "Nguồn"
+SHEET_QUOTAS = "Hạn mức"
+SHEET_COVENANT = "Giao ước"  # the cluster template's covenant (addin.io.covenant_sheet)
+# The code of the title a record was judged on: a column of the report's nomination sheets (the
+# next level reads it back) and a helper column of the unit template.
+TITLE_CODE = "Mã danh hiệu"
+# Columns of "Nguồn": the reconciliation (rows seen = rows written + rows skipped) read back.
+ROWS_READ, ROWS_SKIPPED = "Số dòng đọc", "Dòng bỏ qua"
+DIGEST = "SHA-256"  # the file's fingerprint, also the column by which the reader finds the header
 # Headers of an issue list and of the files of a consolidation (the report writes them, the
 # report reader finds its columns by them, the "Kiểm tra" macro shares them).
 FILE, FILE_STATE, ISSUE_CODE, SEVERITY_HEADER, MESSAGE = (

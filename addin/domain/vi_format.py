@@ -98,12 +98,6 @@ def day(value: date) -> str:
     return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
 
 
-def long_day(value: date, place: str = "") -> str:
-    """The dateline of a document: "Đắk Lắk, ngày 05 tháng 12 năm 2024"."""
-    text = f"ngày {value.day:02d} tháng {value.month:02d} năm {value.year}"
-    return f"{place}, {text}" if place else text[0].upper() + text[1:]
-
-
 _DAY = re.compile(r"\s*(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})\s*")
 _ISO = re.compile(r"\s*(\d{4})-(\d{2})-(\d{2})\s*")
 

@@ -11,6 +11,7 @@ from typing import Any
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from addin.domain import labels as L
 from addin.domain.covenant import CRITERION_KINDS, KIND_LABEL, Covenant, covenant_from_mapping
 from addin.domain.rules import RulesError, format_ratio
 from addin.domain.text import fold
@@ -18,7 +19,7 @@ from addin.io.cells import is_blank, to_text
 from addin.io.sheet_spec import Column, Styled, set_widths, write_table
 from addin.io.xlsx_common import Styles, print_setup, write_text
 
-SHEET_COVENANT = "Giao ước"
+SHEET_COVENANT = L.SHEET_COVENANT
 YES, NO = "Có", "Không"
 LIST_SEPARATOR = ";"
 # (key in the [covenant] table, label on the sheet, kind of value)

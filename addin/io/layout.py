@@ -7,6 +7,7 @@ Every text is compared folded (no diacritics, lower case, punctuation dropped).
 from __future__ import annotations
 
 from addin.domain import fields as F
+from addin.domain import labels as L
 from addin.domain.text import fold
 
 SHEET_KEYS: dict[str, tuple[str, ...]] = {
@@ -74,7 +75,7 @@ COMMENDATION_SYNONYMS: dict[str, tuple[str, ...]] = {
 }
 
 # Columns the product itself writes next to the contract's (template helpers): known, ignored.
-HELPER_HEADERS = ("Mã danh hiệu", "Dòng quy tắc", "Mẫu số phiếu")
+HELPER_HEADERS = (L.TITLE_CODE, "Dòng quy tắc", "Mẫu số phiếu")
 # The proven streak beside the declared one (issue 14; needs the add-in, blank without it).
 HISTORY_HEADER = "Số năm liên tục theo CSDL lịch sử"
 

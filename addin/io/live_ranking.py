@@ -19,6 +19,7 @@ from xlsxwriter.utility import xl_range_abs
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from addin.domain import fields as F
 from addin.domain.covenant import (
     KIND_LABEL,
     TIE_CRITERION,
@@ -37,6 +38,7 @@ from addin.io.covenant_sheet import (
     criteria_first_row,
     write_covenant_sheet,
 )
+from addin.io.sheet_spec import Column, set_widths
 from addin.io.xlsx_common import Styles, print_setup, write_text
 
 SHEET_LIVE = "Xếp hạng"
@@ -74,12 +76,27 @@ class LiveLayout:
     note: int
 
 
+CRITERION = "criterion:"  # the key of a criterion's column: CRITERION + its code
+HIDDEN = ("penalty_key",)  # a sort key of the rank formula, not for the eye
+
+
+def live_columns(covenant: Covenant) -> tuple[Column, ...]:
+    """The columns of the live sheet, in order; a criterion's header is a formula reading its
+    code off "Giao ước" (written as such by _write_live)."""
+    return (Column("rank", "Hạng", 6), Column("unit", F.INFO_LABELS["unit"], 28),
+            *(Column(CRITERION + c.code, c.code, 7) for c in covenant.criteria),
+            Column("dvqt", "Số ĐVQT đạt", 9), Column("base", "Cộng tiêu chí", 9),
+            Column("bonus", "Điểm cộng", 9), Column("penalty", "Điểm trừ", 9),
+            Column("total", "Tổng điểm", 9), Column("penalty_key", "(khóa điểm trừ)", 6),
+            Column("note", F.INDIVIDUAL_LABELS["note"], 26))
+
+
 def layout_of(covenant: Covenant) -> LiveLayout:
-    criteria = {c.code: 2 + i for i, c in enumerate(covenant.criteria)}
-    after = 2 + len(covenant.criteria)
-    return LiveLayout(criteria=criteria, dvqt=after, base=after + 1, bonus=after + 2,
-                      penalty=after + 3, total=after + 4, penalty_key=after + 5, rank=0,
-                      note=after + 6)
+    at = {column.key: c for c, column in enumerate(live_columns(covenant))}
+    return LiveLayout(criteria={c.code: at[CRITERION + c.code] for c in covenant.criteria},
+                      dvqt=at["dvqt"], base=at["base"], bonus=at["bonus"],
+                      penalty=at["penalty"], total=at["total"], penalty_key=at["penalty_key"],
+                      rank=at["rank"], note=at["note"])
 
 
 def _field_cell(key: str) -> str:
@@ -95,6 +112,7 @@ def write_live_sheets(workbook: Workbook, styles: Styles, live: LiveRanking) -> 
 def _write_live(workbook: Workbook, styles: Styles, live: LiveRanking) -> Worksheet:
     covenant = live.covenant
     at = layout_of(covenant)
+    columns = live_columns(covenant)
     sheet = workbook.add_worksheet(SHEET_LIVE)
     width = at.note + 1
     sheet.merge_range(0, 0, 0, width - 1, "XẾP HẠNG THI ĐUA CỦA CỤM (TỰ TÍNH THEO GIAO ƯỚC)",
@@ -119,18 +137,14 @@ def _write_live(workbook: Workbook, styles: Styles, live: LiveRanking) -> Worksh
                             _num(criterion.max))
         sheet.write_formula(HEADER_ROW, c, f"='{SHEET_COVENANT}'!A{src}", styles.header,
                             criterion.code)
-        sheet.set_column(c, c, 7)
-    headers = {at.rank: "Hạng", 1: "Đơn vị", at.dvqt: "Số ĐVQT đạt", at.base: "Cộng tiêu chí",
-               at.bonus: "Điểm cộng", at.penalty: "Điểm trừ", at.total: "Tổng điểm",
-               at.penalty_key: "(khóa điểm trừ)", at.note: "Ghi chú"}
-    for c, header in headers.items():
-        sheet.write_string(HEADER_ROW, c, header, styles.header)
+    for c, column in enumerate(columns):  # the criteria's headers are the formulas above
+        if not column.key.startswith(CRITERION):
+            sheet.write_string(HEADER_ROW, c, column.header, styles.header)
     sheet.set_row(HEADER_ROW, 32)
-    sheet.set_column(0, 0, 6)
-    sheet.set_column(1, 1, 28)
-    sheet.set_column(at.dvqt, at.total, 9)
-    sheet.set_column(at.penalty_key, at.penalty_key, 6, None, {"hidden": True})
-    sheet.set_column(at.note, at.note, 26)
+    set_widths(sheet, columns)
+    for c, column in enumerate(columns):
+        if column.key in HIDDEN:
+            sheet.set_column(c, c, column.width, None, {"hidden": True})
     first, last = FIRST_UNIT_ROW + 1, FIRST_UNIT_ROW + LIVE_ROWS  # Excel rows
     c0, c1 = column_letter(2), column_letter(2 + len(covenant.criteria) - 1)
     kinds = xl_range_abs(KIND_ROW, 2, KIND_ROW, 2 + len(covenant.criteria) - 1)

@@ -64,12 +64,13 @@ MODEL_COLUMNS = (
 # The per-period summary sheets, declared too: fixed columns spanning a two-row header, then
 # blocks (period_columns) of one column per period column and a "Cộng", under the block's name.
 TITLES_FIXED = (Col("seq", "STT", 5, "int"), Col("title", L.TITLE, 30))
-UNITS_FIXED = (Col("seq", "STT", 5, "int"), Col("unit", "Đơn vị", 28),
+UNITS_FIXED = (Col("seq", "STT", 5, "int"), Col("unit", F.INFO_LABELS["unit"], 28),
                Col("title", L.TITLE, 26))
-COMMEND_FIXED = (Col("seq", "STT", 5, "int"), Col("form", "Hình thức khen thưởng", 32, wrap=True),
-                 Col("level", "Cấp khen", 12))
+COMMEND_FIXED = (Col("seq", "STT", 5, "int"),
+                 Col("form", F.COMMENDATION_LABELS["form"], 32, wrap=True),
+                 Col("level", F.COMMENDATION_LABELS["level"], 12))
 COUNT_BLOCKS = ("Số đạt", "Số đề nghị")
-COMMEND_BLOCKS = ("Số tập thể", "Số cá nhân")
+COMMEND_BLOCKS = (F.COMMENDATION_LABELS["collectives"], F.COMMENDATION_LABELS["individuals"])
 PERIOD_TOTAL = "Cộng"
 # A period column of one year's report is named "6 tháng đầu năm 2024"; of a span, "2024".
 PERIOD_WIDTH = {True: 11, False: 7}

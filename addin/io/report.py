@@ -36,6 +36,7 @@ from addin.io.report_chain import (
     write_unit_facts,
 )
 from addin.io.sheet_spec import (
+    HEADER_MIN_PT,
     Column,
     RowSizer,
     Styled,
@@ -44,6 +45,7 @@ from addin.io.sheet_spec import (
     row_height,
     write_cells,
     write_header,
+    write_header_band,
     write_table,
 )
 from addin.io.xlsx_common import (
@@ -52,7 +54,6 @@ from addin.io.xlsx_common import (
     finish,
     new_workbook,
     print_setup,
-    write_number,
     write_text,
 )
 
@@ -122,9 +123,24 @@ SUMMARY_FIXED = (Column("seq", "STT", 5, "center"), Column("unit", F.INFO_LABELS
                  wrap=True), Column("file", SOURCE_FILE, 20, wrap=True),
                  Column("headcount", F.INFO_LABELS["headcount"], 8, "int"))
 SUMMARY_PAIR_WIDTH = 8  # each title's "Đề nghị" and "Đạt" columns
-SUMMARY_TAIL = (Column("quota", "Hạn mức", 16, wrap=True), Column("errors", "Số lỗi", 7, "int"))
+SUMMARY_TAIL = (Column("quota", L.LIMIT, 16, wrap=True), Column("errors", "Số lỗi", 7, "int"))
+# "Tổng cộng" spans the columns before the first summed one; these are summed in its row.
+SUMMARY_SUMMED = ("headcount", "errors")
 CHART_PX_PER_UNIT = 7  # a column width unit in pixels (Times New Roman 11)
 CHART_ROW_PX = 20
+
+
+def title_pairs(titles: Iterable[Title], width: float) -> tuple[Column, ...]:
+    """Two columns per title, "Đề nghị" and "Đạt" (keys "proposed:CODE", "passed:CODE"), under
+    the title's name: a group of write_header_band."""
+    return tuple(Column(f"{key}:{t.code}", header, width, "int", group=t.name)
+                 for t in titles for key, header in (("proposed", L.PROPOSED),
+                                                     ("passed", L.PASSED)))
+
+
+def summary_columns(titles: Sequence[Title]) -> tuple[Column, ...]:
+    """The columns of "Tổng hợp": the fixed ones, a pair per title shown, then the tail."""
+    return (*SUMMARY_FIXED, *title_pairs(titles, SUMMARY_PAIR_WIDTH), *SUMMARY_TAIL)
 
 
 def _summary_sheet(sheet: Worksheet, workbook: Workbook, styles: Styles, result: ClusterResult,
@@ -132,8 +148,9 @@ def _summary_sheet(sheet: Worksheet, workbook: Workbook, styles: Styles, result:
     books = result.counted_books
     titles = shown_titles(rules, (n.title for b in books for n in b.nominations if n.title))
     fixed = SUMMARY_FIXED
-    widths = ([c.width for c in fixed] + [SUMMARY_PAIR_WIDTH] * (2 * len(titles))
-              + [c.width for c in SUMMARY_TAIL])
+    columns = summary_columns(titles)
+    keys = [c.key for c in columns]
+    widths = [c.width for c in columns]
     # Rows seen in the sheets (records and listed skipped rows) against rows written here.
     seen = sum(b.rows_read for b in books)
     skipped = sum(b.rows_skipped for b in books)
@@ -145,69 +162,59 @@ def _summary_sheet(sheet: Worksheet, workbook: Workbook, styles: Styles, result:
                        widths, [f"Kỳ báo cáo: {meta.period or '—'}   —   Bộ quy tắc: "
                                 f"{meta.rules_label}", reconciliation])
     sub = top + 1
-    for c, column in enumerate(fixed):
-        sheet.merge_range(top, c, sub, c, column.header, styles.header)
-    for i, title in enumerate(titles):
-        c = len(fixed) + 2 * i
-        sheet.merge_range(top, c, top, c + 1, title.name, styles.header)
-        sheet.write_string(sub, c, L.PROPOSED, styles.header)
-        sheet.write_string(sub, c + 1, L.PASSED, styles.header)
-    quota_c = len(fixed) + 2 * len(titles)
-    for c, column in enumerate(SUMMARY_TAIL, start=quota_c):
-        sheet.merge_range(top, c, sub, c, column.header, styles.header)
-    for c, w in enumerate(widths):
-        sheet.set_column(c, c, w)
-    sheet.set_row(top, row_height(((t.name, 2 * SUMMARY_PAIR_WIDTH) for t in titles), 32.0))
+    first = write_header_band(sheet, styles, top, columns, min_top=HEADER_MIN_PT)
     quota_by_unit: dict[str, list[QuotaCheck]] = {}
     for check in result.quota_checks:
         if check.unit is not None:
             quota_by_unit.setdefault(check.unit, []).append(check)
-    first = sub + 1
-    totals = [0] * (2 * len(titles))
+    sums: dict[str, int] = dict.fromkeys(
+        (c.key for c in columns if c.group or c.key in SUMMARY_SUMMED), 0)
     for r, book in enumerate(books, start=first):
-        sheet.write_number(r, 0, r - first + 1, styles.center)
-        write_text(sheet, r, 1, book.info.unit, styles.cell_wrap)
-        write_text(sheet, r, 2, Path(book.path).name, styles.cell_wrap)
-        write_number(sheet, r, 3, book.info.headcount, styles.int)
-        proposed: Counter[str] = Counter(n.title for n in book.nominations if n.title)
-        passed: Counter[str] = Counter(n.title for n in book.nominations if n.passed and n.title)
-        for i, title in enumerate(titles):
-            c = len(fixed) + 2 * i
-            sheet.write_number(r, c, proposed[title.code], styles.int)
-            sheet.write_number(r, c + 1, passed[title.code], styles.int)
-            totals[2 * i] += proposed[title.code]
-            totals[2 * i + 1] += passed[title.code]
         checks = quota_by_unit.get(book.info.unit, [])
         over = over_names(rules, checks)
         unknown = any(c.ok is None and c.counted for c in checks)
         status = ((L.QUOTA_OVER_PREFIX + ", ".join(over)) if over else
                   (L.QUOTA_UNKNOWN if unknown else L.QUOTA_VERDICT[True]))
-        sheet.write_string(r, quota_c, status, styles.bad_wrap if over else styles.cell_wrap)
         errors = sum(1 for i in book.all_issues() if i.severity == "error")
-        sheet.write_number(r, quota_c + 1, errors, styles.error if errors else styles.int)
-        sheet.set_row(r, row_height([(book.info.unit, fixed[1].width),
-                                     (Path(book.path).name, fixed[2].width),
-                                     (status, SUMMARY_TAIL[0].width)]))
+        proposed: Counter[str] = Counter(n.title for n in book.nominations if n.title)
+        passed: Counter[str] = Counter(n.title for n in book.nominations if n.passed and n.title)
+        values: dict[str, object] = {
+            "seq": r - first + 1, "unit": book.info.unit, "file": Path(book.path).name,
+            "headcount": book.info.headcount,
+            **{f"proposed:{t.code}": proposed[t.code] for t in titles},
+            **{f"passed:{t.code}": passed[t.code] for t in titles},
+            "quota": Styled(status, "bad_wrap") if over else status,
+            "errors": Styled(errors, "error") if errors else errors}
+        write_cells(sheet, styles, r, columns, [values[key] for key in keys])
+        for key in sums:
+            sums[key] += _plain_count(values[key])
     last = first + len(books) - 1
     total_r = last + 1
-    sheet.merge_range(total_r, 0, total_r, 2, L.TOTAL, styles.total_label)
-    headcount_total = sum(b.info.headcount or 0 for b in books)
-    sum_cell(sheet, total_r, 3, first, last, headcount_total, styles)
-    for i in range(2 * len(titles)):
-        sum_cell(sheet, total_r, len(fixed) + i, first, last, totals[i], styles)
+    summed = [key for key in keys if key in sums]
+    sheet.merge_range(total_r, 0, total_r, keys.index(summed[0]) - 1, L.TOTAL,
+                      styles.total_label)
     cluster_over = over_names(rules, [c for c in result.quota_checks if c.unit is None])
     cluster_status = ((L.QUOTA_OVER_PREFIX + ", ".join(cluster_over)) if cluster_over
                       else L.QUOTA_VERDICT[True])
-    sheet.write_string(total_r, quota_c, cluster_status,
-                       styles.bad_wrap if cluster_over else styles.total_label)
-    if cluster_over:  # title names are long: the row grows to show them whole
-        sheet.set_row(total_r, row_height([(cluster_status, SUMMARY_TAIL[0].width)]))
-    sum_cell(sheet, total_r, quota_c + 1, first, last,
-             sum(1 for b in books for i in b.all_issues() if i.severity == "error"), styles)
+    for c, key in enumerate(keys):
+        if key in sums:
+            sum_cell(sheet, total_r, c, first, last, sums[key], styles)
+        elif key == "quota":
+            sheet.write_string(total_r, c, cluster_status,
+                               styles.bad_wrap if cluster_over else styles.total_label)
+            if cluster_over:  # title names are long: the row grows to show them whole
+                sheet.set_row(total_r, row_height([(cluster_status, columns[c].width)]))
+    totals = [sums[c.key] for c in columns if c.group]  # per title: proposed, passed
     row = _chart(workbook, sheet, styles, titles, len(fixed), total_r, totals, widths, total_r + 2)
     signature_block(sheet, styles, row + 1, widths, Signers.of(meta.details, L.CHAIR))
     sheet.freeze_panes(first, 2)
     print_setup(sheet, top, sub)
+
+
+def _plain_count(value: object) -> int:
+    """The number of a summed cell's value (its style aside)."""
+    given = value.value if isinstance(value, Styled) else value
+    return given if isinstance(given, int) else 0
 
 
 def over_names(rules: Rules, checks: Iterable[QuotaCheck]) -> list[str]:
@@ -233,7 +240,7 @@ def _chart(workbook: Workbook, sheet: Worksheet, styles: Styles, titles: Sequenc
     shown = [i for i, _ in enumerate(titles) if totals[2 * i]]
     if not shown:
         return anchor_row
-    sheet.write_string(anchor_row, 1, "Danh hiệu", styles.header)
+    sheet.write_string(anchor_row, 1, L.TITLE, styles.header)
     sheet.write_string(anchor_row, 2, L.PROPOSED, styles.header)
     sheet.write_string(anchor_row, 3, L.PASSED, styles.header)
     for r, i in enumerate(shown, start=anchor_row + 1):
@@ -249,8 +256,8 @@ def _chart(workbook: Workbook, sheet: Worksheet, styles: Styles, titles: Sequenc
     for offset, name in enumerate((L.PROPOSED, L.PASSED)):
         chart.add_series({
             "name": name,
-            "categories": ["Tổng hợp", anchor_row + 1, 1, end, 1],
-            "values": ["Tổng hợp", anchor_row + 1, 2 + offset, end, 2 + offset],
+            "categories": [L.SHEET_SUMMARY, anchor_row + 1, 1, end, 1],
+            "values": [L.SHEET_SUMMARY, anchor_row + 1, 2 + offset, end, 2 + offset],
             "data_labels": {"value": True, "font": {"name": FONT, "size": 9}},
         })
     chart.set_title({"name": "Số đề nghị và số đạt theo danh hiệu",
@@ -280,7 +287,7 @@ NOMINATION_COLUMNS: dict[str, tuple[Column, ...]] = {
         _column("seq", _I["seq"], 5, "center"), _column("full_name", _I["full_name"], 18, wrap=True),
         _column("rank", _I["rank"], 10, wrap=True), _column("position", _I["position"], 16, wrap=True),
         _column("unit", _I["unit"], 21, wrap=True), _column("title", _I["title"], 18, wrap=True),
-        _column("code", "Mã danh hiệu", 9), _column("members", _I["members"], 8, "int"),
+        _column("code", L.TITLE_CODE, 9), _column("members", _I["members"], 8, "int"),
         _column("present", _I["present"], 7, "int"), _column("agree", _I["agree"], 8, "int"),
         _column("percent", _I["percent"], 7, "pct"), _column("result", _I["result"], 9),
         _column("initiative", _I["initiative"], 20, wrap=True),
@@ -291,7 +298,7 @@ NOMINATION_COLUMNS: dict[str, tuple[Column, ...]] = {
     "collective": (
         _column("seq", _C["seq"], 5, "center"), _column("name", _C["name"], 24, wrap=True),
         _column("unit", "Đơn vị báo cáo", 18, wrap=True), _column("title", _C["title"], 20, wrap=True),
-        _column("code", "Mã danh hiệu", 9), _column("headcount", _C["headcount"], 8, "int"),
+        _column("code", L.TITLE_CODE, 9), _column("headcount", _C["headcount"], 8, "int"),
         _column("cstt", _C["cstt"], 8, "int"), _column("cstdcs", _C["cstdcs"], 8, "int"),
         _column("disciplined", _C["disciplined"], 8, "int"),
         _column("members", _C["members"], 8, "int"), _column("present", _C["present"], 7, "int"),
@@ -404,18 +411,18 @@ def _commendations_sheet(workbook: Workbook, styles: Styles, result: ClusterResu
 
 QUOTA_COLUMNS = (
     Column("seq", "STT", 5, "center"), Column("unit", F.INFO_LABELS["unit"], 22, wrap=True),
-    Column("title", "Danh hiệu", 22, wrap=True), Column("quota", "Mã hạn mức", 11),
-    Column("share", L.MAX_SHARE, 10, "center"), Column("base", "Số cơ sở", 8, "int"),
-    Column("limit", "Hạn mức", 8, "int"), Column("counted", "Đã đạt", 8, "int"),
-    Column("headroom", L.HEADROOM, 10, "int"), Column("verdict", "Kết quả", 13),
-    Column("source", "Nguồn", 36, wrap=True),
+    Column("title", L.TITLE, 22, wrap=True), Column("quota", L.QUOTA_ID, 11),
+    Column("share", L.MAX_SHARE, 10, "center"), Column("base", L.BASE, 8, "int"),
+    Column("limit", L.LIMIT, 8, "int"), Column("counted", L.COUNTED, 8, "int"),
+    Column("headroom", L.HEADROOM, 10, "int"), Column("verdict", L.RESULT, 13),
+    Column("source", L.SOURCE, 36, wrap=True),
     # a per-cluster limit stays per cluster up the levels (addin.io.report_input)
-    Column("cluster", "Cụm thi đua", 16, wrap=True))
+    Column("cluster", F.INFO_LABELS["cluster"], 16, wrap=True))
 
 
 def _quota_sheet(workbook: Workbook, styles: Styles, result: ClusterResult, rules: Rules,
                  meta: ReportMeta) -> None:
-    sheet = workbook.add_worksheet("Hạn mức")
+    sheet = workbook.add_worksheet(L.SHEET_QUOTAS)
     columns = QUOTA_COLUMNS
     widths = [c.width for c in columns]
     header_row = header_block(sheet, styles, "KIỂM TRA TỶ LỆ XÉT TẶNG (HẠN MỨC)", meta, widths)
@@ -449,7 +456,7 @@ ISSUE_COLUMNS = (
 
 def _issues_sheet(workbook: Workbook, styles: Styles, result: ClusterResult,
                   meta: ReportMeta) -> None:
-    sheet = workbook.add_worksheet("Kiểm tra")
+    sheet = workbook.add_worksheet(L.SHEET_ISSUES)
     columns = ISSUE_COLUMNS
     header_row = header_block(sheet, styles, "KẾT QUẢ KIỂM TRA SỐ LIỆU", meta,
                               [c.width for c in columns])
@@ -471,13 +478,13 @@ SOURCE_COLUMNS = (
     Column("seq", "STT", 5, "center"), Column("file", L.FILE, 24, wrap=True),
     Column("unit", F.INFO_LABELS["unit"], 18, wrap=True),
     Column("period", F.INFO_LABELS["period"], 12, wrap=True),
-    Column("sha256", "SHA-256", 18, wrap=True), Column("rows_read", "Số dòng đọc", 7, "int"),
+    Column("sha256", L.DIGEST, 18, wrap=True), Column("rows_read", L.ROWS_READ, 7, "int"),
     Column("individuals", F.SHEET_INDIVIDUALS, 7, "int"),
     Column("collectives", F.SHEET_COLLECTIVES, 7, "int"),
     Column("commendations", F.SHEET_COMMENDATIONS, 8, "int"),
     Column("written", "Dòng trong báo cáo", 8, "int"), Column("match", "Đối chiếu", 9),
     Column("status", L.FILE_STATE, 11, wrap=True), Column("errors", "Số lỗi", 6, "int"),
-    Column("warnings", "Số cảnh báo", 7, "int"), Column("skipped", "Dòng bỏ qua", 7, "int"))
+    Column("warnings", "Số cảnh báo", 7, "int"), Column("skipped", L.ROWS_SKIPPED, 7, "int"))
 
 
 # The facts' columns (written by addin.io.report_chain in cells that do not wrap).
@@ -487,7 +494,7 @@ FACT_WIDTH = {F.INFO_LABELS["cluster"]: 18, F.INFO_LABELS["prepared_by"]: 18,
 
 def _sources_sheet(workbook: Workbook, styles: Styles, result: ClusterResult,
                    meta: ReportMeta, written_by_file: Counter[str]) -> None:
-    sheet = workbook.add_worksheet("Nguồn")
+    sheet = workbook.add_worksheet(L.SHEET_SOURCES)
     # then what the next level reads back (addin.io.report_chain)
     columns = SOURCE_COLUMNS + tuple(Column(h, h, FACT_WIDTH.get(h, 9)) for h in unit_fact_headers())
     header_row = header_block(sheet, styles, "CÁC TỆP ĐÃ ĐỌC", meta, [c.width for c in columns])
@@ -523,7 +530,7 @@ def cluster_report_bytes(result: ClusterResult, rules: Rules, meta: ReportMeta,
              else f"Báo cáo tổng hợp thi đua — {meta.cluster} — {meta.period}")
     workbook = new_workbook(buffer, title, template=live is not None)
     styles = Styles(workbook)
-    summary = workbook.add_worksheet("Tổng hợp")  # first sheet; filled once rows are known
+    summary = workbook.add_worksheet(L.SHEET_SUMMARY)  # first sheet; filled once rows are known
     bulks = [_nominations_sheet(workbook, styles, result, "individual", meta),
              _nominations_sheet(workbook, styles, result, "collective", meta)]
     written = _written_by_file(bulks, result)

@@ -34,11 +34,8 @@ from addin.io.report_chain import (
 )
 
 CHAIN = " › "
-SOURCES_SHEET, SUMMARY_SHEET, ISSUES_SHEET = "Nguồn", "Tổng hợp", "Kiểm tra"
-TITLE_CODE = "Mã danh hiệu"  # the report's column of the title code each record was judged on
-# A workbook with these sheets and no "Thông tin" is a cluster report.
-_REPORT_SHEETS = {fold(n) for n in (SUMMARY_SHEET, SOURCES_SHEET, F.SHEET_INDIVIDUALS,
-                                    F.SHEET_COLLECTIVES)}
+# The report's sheets and columns are found by the names its writer (addin.io.report) gives
+# them: addin.domain.labels (L.SHEET_*, L.TITLE_CODE, L.ROWS_READ, ...) and fields.
 _COUNTED = {fold(L.FILE_STATUS["ok"]), fold(L.FILE_STATUS["errors"])}
 _UNREADABLE = fold(L.FILE_STATUS["unreadable"])
 _SKIPPED = fold(L.FILE_STATUS["skipped"])
@@ -50,8 +47,11 @@ _HEADER_SCAN = 12
 
 
 def is_cluster_report(sheet_names: list[str]) -> bool:
+    """A workbook with the report's sheets and no "Thông tin" is a cluster report."""
     folded = {fold(n) for n in sheet_names}
-    return _REPORT_SHEETS <= folded and fold(F.SHEET_INFO) not in folded
+    report_sheets = {fold(n) for n in (L.SHEET_SUMMARY, L.SHEET_SOURCES, F.SHEET_INDIVIDUALS,
+                                       F.SHEET_COLLECTIVES)}
+    return report_sheets <= folded and fold(F.SHEET_INFO) not in folded
 
 
 def _header(rows: list[list[Any]], must: str) -> tuple[int, dict[str, int]] | None:
@@ -77,10 +77,10 @@ def expand_report(shown: str, digest: str, sheet_names: list[str],
     `read_table(rows, key, file, sheet)` is the reader's own reading of one table."""
     by_fold = {fold(n): n for n in sheet_names}
     books: dict[str, UnitDraft] = {}
-    sources = load(by_fold[fold(SOURCES_SHEET)])
-    found = _header(sources, "SHA-256")
+    sources = load(by_fold[fold(L.SHEET_SOURCES)])
+    found = _header(sources, L.DIGEST)
     if found is None:
-        return [_broken(shown, digest, f'trang "{SOURCES_SHEET}" không có dòng tiêu đề')]
+        return [_broken(shown, digest, f'trang "{L.SHEET_SOURCES}" không có dòng tiêu đề')]
     header_r, cols = found
     fact_cols = {key: cols.get(fold(F.INFO_LABELS[key])) for key in UNIT_FACTS}
     rows_read: dict[str, int] = {}
@@ -91,23 +91,23 @@ def expand_report(shown: str, digest: str, sheet_names: list[str],
             continue
         chained = f"{shown}{CHAIN}{path}"
         book = UnitDraft(path=chained,
-                         sha256=to_text(_cell(row, cols.get(fold("SHA-256"))))[0],
+                         sha256=to_text(_cell(row, cols.get(fold(L.DIGEST))))[0],
                          source_report=shown, cluster_scope=chained.rsplit(CHAIN, 1)[0],
                          readable=status != _UNREADABLE, skipped=status == _SKIPPED)
         books[path] = book
         facts: dict[str, Any] = {
             key: to_count(_cell(row, column))[0] if key in F.INFO_INTEGERS
             else to_text(_cell(row, column))[0] for key, column in fact_cols.items()}
-        facts["unit"] = to_text(_cell(row, cols.get(fold("Đơn vị"))))[0]
-        facts["period"] = to_text(_cell(row, cols.get(fold("Kỳ báo cáo"))))[0]
+        for key in ("unit", "period"):
+            facts[key] = to_text(_cell(row, cols.get(fold(F.INFO_LABELS[key]))))[0]
         book.info = UnitInfo(**facts)
         # The level below's reconciliation (rows seen = rows written + rows skipped) holds here.
-        read = to_count(_cell(row, cols.get(fold("Số dòng đọc"))))[0]
-        book.rows_skipped = to_count(_cell(row, cols.get(fold("Dòng bỏ qua"))))[0] or 0
+        read = to_count(_cell(row, cols.get(fold(L.ROWS_READ))))[0]
+        book.rows_skipped = to_count(_cell(row, cols.get(fold(L.ROWS_SKIPPED))))[0] or 0
         if read is not None:
             rows_read[path] = read
-    carried = _carried_issues(load(by_fold[fold(ISSUES_SHEET)]), books) if fold(
-        ISSUES_SHEET) in by_fold else {}
+    carried = _carried_issues(load(by_fold[fold(L.SHEET_ISSUES)]), books) if fold(
+        L.SHEET_ISSUES) in by_fold else {}
     tables = (("individuals", F.SHEET_INDIVIDUALS), ("collectives", F.SHEET_COLLECTIVES),
               ("commendations", F.SHEET_COMMENDATIONS))
     for key, sheet in tables:
@@ -186,7 +186,7 @@ def _distribute(rows: list[list[Any]], key: str, read: UnitWorkbook,
         return
     _, cols = found
     file_c, row_c = cols.get(fold(SOURCE_FILE)), cols.get(fold(SOURCE_ROW))
-    code_c = cols.get(fold(TITLE_CODE))
+    code_c = cols.get(fold(L.TITLE_CODE))
     records: tuple[Any, ...] = (read.individuals if key == "individuals" else
                                 read.collectives if key == "collectives" else read.commendations)
     for record in records:

@@ -5,15 +5,24 @@ from __future__ import annotations
 
 import io
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from addin.domain import fields as F
 from addin.domain import labels as L
 from addin.domain.cluster import ClusterResult
-from addin.domain.rules import Rules, format_ratio
+from addin.domain.rules import Rules, Title, format_ratio
 from addin.io.leaders import LeaderLine, leader_line, write_leaders_sheet
 from addin.io.page_blocks import Signers, signature_block
-from addin.io.report import ReportMeta, header_block, shown_titles, sum_cell
-from addin.io.sheet_spec import Column, Styled, row_height, write_table
+from addin.io.report import ReportMeta, header_block, shown_titles, sum_cell, title_pairs
+from addin.io.sheet_spec import (
+    HEADER_MIN_PT,
+    Column,
+    Styled,
+    write_cells,
+    write_header_band,
+    write_table,
+)
 from addin.io.xlsx_common import Styles, finish, new_workbook, print_setup, write_text
 
 
@@ -63,19 +72,25 @@ class ClusterSummary:
 
 
 CLUSTER_COLUMNS = (
-    Column("seq", "STT", 5, "center"), Column("cluster", "Cụm thi đua", 22, wrap=True),
+    Column("seq", "STT", 5, "center"), Column("cluster", F.INFO_LABELS["cluster"], 22, wrap=True),
     Column("folder", "Thư mục", 16, wrap=True), Column("units", "Số đơn vị", 8, "int"),
     Column("files", "Số tệp", 7, "int"), Column("unreadable", "Tệp không đọc được", 9, "int"),
     Column("individuals", "Cá nhân", 8, "int"), Column("collectives", "Tập thể", 8, "int"),
     Column("errors", "Số lỗi", 7, "int"), Column("warnings", "Số cảnh báo", 8, "int"),
     Column("output", "Tệp báo cáo", 30, wrap=True))
 QUOTA_COLUMNS = (
-    Column("cluster", "Cụm thi đua", 22, wrap=True), Column("quota", "Mã hạn mức", 12),
-    Column("title", "Danh hiệu", 24, wrap=True), Column("base", "Số cơ sở", 9, "int"),
-    Column("share", L.MAX_SHARE, 11, "center"), Column("limit", "Hạn mức", 9, "int"),
-    Column("counted", "Đã đạt", 9, "int"), Column("verdict", "Kết quả", 14))
+    Column("cluster", F.INFO_LABELS["cluster"], 22, wrap=True), Column("quota", L.QUOTA_ID, 12),
+    Column("title", L.TITLE, 24, wrap=True), Column("base", L.BASE, 9, "int"),
+    Column("share", L.MAX_SHARE, 11, "center"), Column("limit", L.LIMIT, 9, "int"),
+    Column("counted", L.COUNTED, 9, "int"), Column("verdict", L.RESULT, 14))
 _COUNTS = ("units", "files", "unreadable", "individuals", "collectives", "errors", "warnings")
 TITLE_PAIR_WIDTH = 8
+
+
+def by_title_columns(titles: Sequence[Title]) -> tuple[Column, ...]:
+    """The columns of "Theo danh hiệu": the cluster, then a pair per title shown."""
+    return (Column("cluster", F.INFO_LABELS["cluster"], 26.0, wrap=True),
+            *title_pairs(titles, TITLE_PAIR_WIDTH))
 
 
 def rollup_date(summaries: list[ClusterSummary], given: str | None) -> str:
@@ -116,32 +131,22 @@ def rollup_bytes(summaries: list[ClusterSummary], rules: Rules, date: str | None
     print_setup(sheet, header_row, header_row)
 
     sheet = workbook.add_worksheet("Theo danh hiệu")
-    widths = [26.0] + [TITLE_PAIR_WIDTH] * (2 * len(titles))
+    columns = by_title_columns(titles)
+    widths = [c.width for c in columns]
     top = header_block(sheet, styles, "SỐ ĐỀ NGHỊ VÀ SỐ ĐẠT THEO DANH HIỆU", meta, widths, lines)
     sub = top + 1
-    sheet.merge_range(top, 0, sub, 0, "Cụm thi đua", styles.header)
-    for i, t in enumerate(titles):  # each title by its name over its two columns
-        sheet.merge_range(top, 1 + 2 * i, top, 2 + 2 * i, t.name, styles.header)
-        sheet.write_string(sub, 1 + 2 * i, L.PROPOSED, styles.header)
-        sheet.write_string(sub, 2 + 2 * i, L.PASSED, styles.header)
-    for c, w in enumerate(widths):
-        sheet.set_column(c, c, w)
-    sheet.set_row(top, row_height(((t.name, 2 * TITLE_PAIR_WIDTH) for t in titles), 32.0))
-    first = sub + 1
+    first = write_header_band(sheet, styles, top, columns, min_top=HEADER_MIN_PT)
     for r, s in enumerate(summaries, start=first):
-        write_text(sheet, r, 0, s.cluster or s.name, styles.cell_wrap)
-        for i, t in enumerate(titles):
-            sheet.write_number(r, 1 + 2 * i, s.proposed.get(t.code, 0), styles.int)
-            sheet.write_number(r, 2 + 2 * i, s.passed.get(t.code, 0), styles.int)
-        sheet.set_row(r, row_height([(s.cluster or s.name, widths[0])]))
+        write_cells(sheet, styles, r, columns, [s.cluster or s.name, *(
+            counts.get(t.code, 0) for t in titles for counts in (s.proposed, s.passed))])
     last = first + len(summaries) - 1
     total_r = last + 1
     write_text(sheet, total_r, 0, L.TOTAL, styles.total_label)
-    for i, t in enumerate(titles):
-        sum_cell(sheet, total_r, 1 + 2 * i, first, last,
-                 sum(s.proposed.get(t.code, 0) for s in summaries), styles)
-        sum_cell(sheet, total_r, 2 + 2 * i, first, last,
-                 sum(s.passed.get(t.code, 0) for s in summaries), styles)
+    for c, column in enumerate(columns):
+        if column.group:  # "proposed:CODE" / "passed:CODE" (report.title_pairs)
+            kind, code = column.key.split(":", 1)
+            sum_cell(sheet, total_r, c, first, last,
+                     sum(getattr(s, kind).get(code, 0) for s in summaries), styles)
     signature_block(sheet, styles, total_r + 2, widths, signers)
     sheet.freeze_panes(first, 1)
     print_setup(sheet, top, sub)

@@ -90,12 +90,13 @@ def write_header(sheet: Worksheet, styles: Styles, row: int, columns: Sequence[C
 
 
 def write_header_band(sheet: Worksheet, styles: Styles, row: int, columns: Sequence[Column],
-                      first_col: int = 0) -> int:
+                      first_col: int = 0, min_top: float = 0.0) -> int:
     """A header of two rows: a column of no group spans both; each run of adjacent columns of
     one group has the group's text merged over it and the columns' own headers below. Returns
     the first row under the band. Rows grow for wrapped texts ("6 tháng đầu năm 2024" in a
     column of 11), as `write_header`'s: a group's text in its run's width, the headers below in
-    their columns', and a header spanning both rows in the two together."""
+    their columns', and a header spanning both rows in the two together. `min_top`: the least
+    height of the band's first row (the summaries' title names: HEADER_MIN_PT)."""
     set_widths(sheet, columns, first_col)
     top: list[tuple[object, float]] = []
     below: list[tuple[object, float]] = []
@@ -118,7 +119,7 @@ def write_header_band(sheet: Worksheet, styles: Styles, row: int, columns: Seque
         for column in members:
             sheet.write_string(row + 1, c, column.header, styles.header)
             c += 1
-    top_pt = row_height(top) or LINE_PT
+    top_pt = row_height(top, min_top) or LINE_PT
     below_pt = row_height(below) or LINE_PT
     both_pt = row_height(spanning) or LINE_PT
     below_pt = min(MAX_ROW_PT, max(below_pt, both_pt - top_pt))  # the spanning headers fit too

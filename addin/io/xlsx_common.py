@@ -18,6 +18,8 @@ from xlsxwriter.format import Format
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from addin.domain import fields as F
+from addin.domain import labels as L
 from addin.io.cells import to_number
 
 FONT = "Times New Roman"
@@ -42,7 +44,7 @@ TEMPLATE_MARK = "Mẫu của tdkt (để điền số liệu)"
 # Sheets of the workbooks staff fill in (unit workbook; the cluster template's covenant): a file
 # holding one is theirs, whatever its properties say (templates of earlier versions carried
 # TDKT_MARK too).
-FILLED_SHEETS = ("Thông tin", "Giao ước")
+FILLED_SHEETS = (F.SHEET_INFO, L.SHEET_COVENANT)
 # The keywords property of every output; LibreOffice's PDF export carries it as /Keywords.
 PDF_KEYWORD = "tdkt"
 

@@ -184,3 +184,37 @@ def test_a_clash_inside_one_report_is_judged_as_at_its_own_level(tmp_path):
     level_n1 = consolidate_folder(str(up), str(tmp_path / "t.xlsx"), RULES)
     assert _comparable(level_n1.report.to_json()) == _comparable(level_n.report.to_json())
     assert [i.code for i in level_n1.report.issues].count("duplicate_unit") == 1
+
+
+def test_the_reader_finds_the_report_sheets_by_the_writers_names(tmp_path, monkeypatch):
+    """The report's sheet names live once (addin.domain.labels): renamed there, the report is
+    written under the new names and the next level still reads it back whole."""
+    from addin.domain import labels as L
+    from addin.io import sandbox
+
+    renamed = {"SHEET_SUMMARY": "Tổng hợp cụm", "SHEET_SOURCES": "Các tệp nguồn",
+               "SHEET_ISSUES": "Kết quả kiểm tra"}
+    for name, text in renamed.items():
+        monkeypatch.setattr(L, name, text)
+    # files are read by worker processes: workers forked after the renaming (closed after)
+    monkeypatch.setattr(sandbox, "_POOL", None)
+    try:
+        _round_trip_renamed(tmp_path, renamed)
+    finally:
+        if sandbox._POOL is not None:
+            sandbox._POOL.close()
+
+
+def _round_trip_renamed(tmp_path: Path, renamed: dict[str, str]) -> None:
+    units, reports = tmp_path / "units", tmp_path / "reports"
+    units.mkdir()
+    reports.mkdir()
+    for k, unit in enumerate(CLUSTERS["cum-1"]):
+        _unit(units / f"u{k}.xlsx", unit, "cum-1", k)
+    direct = consolidate_folder(str(units), str(reports / "cum-1.xlsx"), RULES)
+    names = openpyxl.load_workbook(reports / "cum-1.xlsx", read_only=True).sheetnames
+    assert names[0] == renamed["SHEET_SUMMARY"]
+    assert {renamed["SHEET_SOURCES"], renamed["SHEET_ISSUES"]} <= set(names)
+    again = consolidate_folder(str(reports), str(tmp_path / "next.xlsx"), RULES)
+    assert again.report.totals.individuals == direct.report.totals.individuals == 14
+    assert _comparable(again.report.to_json()) == _comparable(direct.report.to_json())
