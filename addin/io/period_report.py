@@ -183,7 +183,8 @@ class _Book:
         widths = [float(c.width) for c in columns]
         signature_block(sheet, s, row + 1, widths,
                         Signers.of(self.rules.report,
-                                   L.CHAIR if self.data.cluster else L.COMMANDER))
+                                   L.CHAIR if self.data.cluster else L.COMMANDER),
+                        (top, top + 1))
         print_setup(sheet, top, top + 1)
         return sheet, top + 2
 

@@ -88,7 +88,8 @@ def write_ranking_sheet(workbook: Workbook, styles: Styles, result: ClusterResul
         sheet.set_row(r, row_height([(text, sum(WIDTHS))]))
         r += 1
     chart_rows = _chart(workbook, sheet, first, ranking, r + 1)
-    signature_block(sheet, styles, r + 2 + chart_rows, WIDTHS, Signers.of(meta.details, L.CHAIR))
+    signature_block(sheet, styles, r + 2 + chart_rows, WIDTHS, Signers.of(meta.details, L.CHAIR),
+                    (header_row, header_row))
     sheet.freeze_panes(first, 2)
     print_setup(sheet, header_row, header_row)
     return ranking
@@ -129,4 +130,4 @@ def _chart(workbook: Workbook, sheet: Worksheet, first: int, ranking: Ranking, a
     height = 60 + 36 * len(scored)
     chart.set_size({"width": 820, "height": height})
     sheet.insert_chart(anchor, 1, chart)
-    return -(-height // CHART_ROW_PX) + 1
+    return -(-height // CHART_ROW_PX)

@@ -125,6 +125,8 @@ SUMMARY_PAIR_WIDTH = 8  # each title's "Đề nghị" and "Đạt" columns
 SUMMARY_TAIL = (Column("quota", "Hạn mức", 16, wrap=True), Column("errors", "Số lỗi", 7, "int"))
 CHART_PX_PER_UNIT = 7  # a column width unit in pixels (Times New Roman 11)
 CHART_ROW_PX = 20
+# 9 rows: with the table of 5 units above it and the signature block below, page 1 holds all
+CHART_HEIGHT_PX = 180
 
 
 def _summary_sheet(sheet: Worksheet, workbook: Workbook, styles: Styles, result: ClusterResult,
@@ -205,7 +207,7 @@ def _summary_sheet(sheet: Worksheet, workbook: Workbook, styles: Styles, result:
     sum_cell(sheet, total_r, quota_c + 1, first, last,
              sum(1 for b in books for i in b.all_issues() if i.severity == "error"), styles)
     row = _chart(workbook, sheet, styles, titles, len(fixed), total_r, totals, widths, total_r + 2)
-    signature_block(sheet, styles, row + 1, widths, Signers.of(meta.details, L.CHAIR))
+    signature_block(sheet, styles, row + 1, widths, Signers.of(meta.details, L.CHAIR), (top, sub))
     sheet.freeze_panes(first, 2)
     print_setup(sheet, top, sub)
 
@@ -260,10 +262,10 @@ def _chart(workbook: Workbook, sheet: Worksheet, styles: Styles, titles: Sequenc
     chart.set_y_axis({"min": 0, "num_font": {"name": FONT, "size": 9}})
     # beside the table of columns 1-3, as wide as the rest of the page's columns
     width_px = int(sum(widths[4:]) * CHART_PX_PER_UNIT)
-    height_px = 220
+    height_px = CHART_HEIGHT_PX
     chart.set_size({"width": max(360, min(760, width_px)), "height": height_px})
     sheet.insert_chart(anchor_row, 4, chart, {"x_offset": 10})
-    return max(end, anchor_row + -(-height_px // CHART_ROW_PX)) + 1
+    return max(end + 1, anchor_row + -(-height_px // CHART_ROW_PX))
 
 
 def _column(key: str, header: str, width: float, style: str = "cell", wrap: bool = False
@@ -434,7 +436,8 @@ def _quota_sheet(workbook: Workbook, styles: Styles, result: ClusterResult, rule
             Styled(L.QUOTA_VERDICT[check.ok], "bad" if check.ok is False else "cell"),
             quota.source + ("" if quota.verified else f" — {L.TO_CHECK}"), check.cluster])
     last = write_table(sheet, styles, header_row, columns, rows)
-    signature_block(sheet, styles, last + 2, widths, Signers.of(meta.details, L.CHAIR))
+    signature_block(sheet, styles, last + 2, widths, Signers.of(meta.details, L.CHAIR),
+                    (header_row, header_row))
     sheet.freeze_panes(header_row + 1, 2)
     print_setup(sheet, header_row, header_row)
 
