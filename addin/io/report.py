@@ -376,8 +376,11 @@ COMMENDATION_COLUMNS = (
     Column("collectives", F.COMMENDATION_LABELS["collectives"], 9, "int"),
     Column("individuals", F.COMMENDATION_LABELS["individuals"], 9, "int"),
     Column("units", "Số đơn vị báo cáo", 10, "int"),
-    # wide: the detail table under the totals (addin.io.report_chain) has "Tệp nguồn" here
-    Column("typed", "Cách ghi trong tệp", 36, wrap=True), Column("code", "Mã hình thức", 10, "center"))
+    # the detail table under the totals (addin.io.report_chain) has the unit's name here,
+    # "Tệp nguồn" (a full path, wrapped) under "Mã hình thức" and "Dòng nguồn" in a column
+    # of its own
+    Column("typed", "Cách ghi trong tệp", 28, wrap=True), Column("code", "Mã hình thức", 24, "center"),
+    Column("detail_row", "", 8))
 
 
 def _commendations_sheet(workbook: Workbook, styles: Styles, result: ClusterResult, rules: Rules,
@@ -389,10 +392,12 @@ def _commendations_sheet(workbook: Workbook, styles: Styles, result: ClusterResu
     header_row = header_block(sheet, styles, "TỔNG HỢP KHEN THƯỞNG TRONG KỲ", meta,
                               [c.width for c in columns])
     groups = group_commendations(result.counted_books, rules)
+    totals = columns[:-1]  # the last column is the detail table's "Dòng nguồn"
     rows = [[i, g.form, g.kind, g.level, g.collectives, g.individuals, len(g.files),
              "; ".join(sorted(g.typed)), g.code if g.code else Styled("?", "warning")]
             for i, g in enumerate(groups, start=1)]
-    last = write_table(sheet, styles, header_row, columns, rows)
+    last = write_table(sheet, styles, header_row, totals, rows)
+    sheet.set_column(len(totals), len(totals), columns[-1].width)
     first = header_row + 1
     total_r = last + 1
     sheet.merge_range(total_r, 0, total_r, 3, L.TOTAL, styles.total_label)
@@ -400,7 +405,7 @@ def _commendations_sheet(workbook: Workbook, styles: Styles, result: ClusterResu
     sum_cell(sheet, total_r, 5, first, last, sum(g.individuals for g in groups), styles)
     for c in (6, 7, 8):
         sheet.write_blank(total_r, c, None, styles.total)
-    write_commendation_detail(sheet, styles, result, total_r + 3)
+    write_commendation_detail(sheet, styles, result, total_r + 3, [c.width for c in columns])
     print_setup(sheet, header_row, header_row)
 
 

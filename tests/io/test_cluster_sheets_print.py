@@ -1,0 +1,60 @@
+"""The cluster report's sheets read and print whole (review of session 5): the "Khen thưởng"
+detail table names each row's unit and prints its source file whole."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from addin import app
+from addin.domain import fields as F
+from addin.io.libreoffice import convert
+from addin.io.report_chain import DETAIL_TITLE, SOURCE_FILE, SOURCE_ROW
+from tests.conftest import needs_libreoffice
+from tests.io.test_print_pages import DEMO, needs_poppler, overprinted, raw_text, squeezed
+
+
+@pytest.fixture(scope="module")
+def demo_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    outdir = tmp_path_factory.mktemp("cluster-sheets") / "ket-qua"
+    app.report_root(str(DEMO), str(outdir), None, jobs=1, date="20/11/2026")
+    return outdir / "cum-thi-dua-so-3.xlsx"
+
+
+def _detail(path: Path) -> tuple[list[object], list[tuple[object, ...]], float | None]:
+    """The "CHI TIẾT THEO ĐƠN VỊ" table: headers, rows, and the header row's height."""
+    sheet = openpyxl.load_workbook(path)[F.SHEET_COMMENDATIONS]
+    rows = list(sheet.iter_rows(values_only=True))
+    title = next(r for r, row in enumerate(rows) if row[0] == DETAIL_TITLE)
+    headers = list(rows[title + 1])
+    return headers, rows[title + 2:], sheet.row_dimensions[title + 2].height
+
+
+def test_the_commendation_detail_names_each_rows_unit(demo_report):
+    headers, rows, height = _detail(demo_report)
+    unit_c, file_c = headers.index(F.INFO_LABELS["unit"]), headers.index(SOURCE_FILE)
+    assert headers.index(SOURCE_ROW) == file_c + 1
+    units = {Path(str(r[file_c])).name: r[unit_c] for r in rows}
+    book = openpyxl.load_workbook(DEMO / "cum-thi-dua-so-3" / "ban-chqs-ea-kar.xlsx",
+                                  read_only=True)
+    info = {row[0]: row[1] for row in book["Thông tin"].iter_rows(values_only=True) if row}
+    assert units["ban-chqs-ea-kar.xlsx"] == info[F.INFO_LABELS["unit"]]
+    assert len(set(units.values())) == 5  # the five units of cluster 3
+    # "Số cá nhân", "Dòng nguồn" take two lines in their columns: the header row is that tall
+    assert height is not None and height >= 30
+
+
+@pytest.mark.libreoffice
+@needs_libreoffice
+@needs_poppler
+def test_the_commendation_detail_prints_units_and_files_whole(demo_report, tmp_path):
+    headers, rows, _ = _detail(demo_report)
+    unit_c, file_c = headers.index(F.INFO_LABELS["unit"]), headers.index(SOURCE_FILE)
+    pdf = convert(demo_report, tmp_path / "pdf", "pdf")
+    text = squeezed(raw_text(pdf))
+    for row in rows:
+        assert squeezed(str(row[file_c])) in text, row[file_c]
+        assert squeezed(str(row[unit_c])) in text, row[unit_c]
+    assert overprinted(pdf) == []
