@@ -21,7 +21,7 @@ from addin.domain import labels as L
 from addin.domain.cluster import ClusterResult
 from addin.domain.commendation_forms import group_commendations
 from addin.domain.models import Nomination
-from addin.domain.quotas import QuotaCheck
+from addin.domain.quotas import QuotaCheck, quota_counts_note
 from addin.domain.report_details import ReportDetails
 from addin.domain.rules import Rules, Title, format_ratio
 from addin.io.cells import column_letter
@@ -441,8 +441,15 @@ def _quota_sheet(workbook: Workbook, styles: Styles, result: ClusterResult, rule
             Styled(L.QUOTA_VERDICT[check.ok], "bad" if check.ok is False else "cell"),
             quota.source + ("" if quota.verified else f" — {L.TO_CHECK}"), check.cluster])
     last = write_table(sheet, styles, header_row, columns, rows)
-    signature_block(sheet, styles, last + 2, widths, Signers.of(meta.details, L.CHAIR),
-                    (header_row, header_row))
+    row = last + 2
+    for text in quota_counts_note(rules, (c.quota_id for c in checks)):
+        sheet.merge_range(row, 0, row, len(columns) - 1, text, styles.wrap)
+        height = row_height([(text, sum(widths))])
+        if height is not None:
+            sheet.set_row(row, height)
+        row += 1
+    signature_block(sheet, styles, row + 1 if row > last + 2 else row, widths,
+                    Signers.of(meta.details, L.CHAIR), (header_row, header_row))
     sheet.freeze_panes(header_row + 1, 2)
     print_setup(sheet, header_row, header_row)
 

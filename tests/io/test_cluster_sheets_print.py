@@ -1,8 +1,10 @@
 """The cluster report's sheets read and print whole (review of session 5): the "Khen thưởng"
-detail table names each row's unit and prints its source file whole."""
+detail table names each row's unit and prints its source file whole; "Hạn mức" says which titles
+each quota counts."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import openpyxl
@@ -10,6 +12,8 @@ import pytest
 
 from addin import app
 from addin.domain import fields as F
+from addin.domain import labels as L
+from addin.domain.quotas import quota_counts_note
 from addin.io.libreoffice import convert
 from addin.io.report_chain import DETAIL_TITLE, SOURCE_FILE, SOURCE_ROW
 from tests.conftest import needs_libreoffice
@@ -58,3 +62,38 @@ def test_the_commendation_detail_prints_units_and_files_whole(demo_report, tmp_p
         assert squeezed(str(row[file_c])) in text, row[file_c]
         assert squeezed(str(row[unit_c])) in text, row[unit_c]
     assert overprinted(pdf) == []
+
+
+def _notes(path: Path) -> list[str]:
+    sheet = openpyxl.load_workbook(path, read_only=True)["Hạn mức"]
+    return [str(row[0]) for row in sheet.iter_rows(values_only=True)
+            if row and isinstance(row[0], str) and (row[0].startswith("- ")
+                                                   or row[0] == L.QUOTA_COUNTS_NOTE)]
+
+
+def test_the_quota_sheet_says_which_titles_each_quota_counts(demo_report, rules):
+    """"Đã đạt" of CSTT counts CSTĐCS holders too (a family of the rules book): a note under
+    the table says so, a line per quota of the table, from the rules book."""
+    notes = _notes(demo_report)
+    assert notes[0] == L.QUOTA_COUNTS_NOTE and notes.count(L.QUOTA_COUNTS_NOTE) == 1
+    sheet = openpyxl.load_workbook(demo_report, read_only=True)["Hạn mức"]
+    header = next(row for row in sheet.iter_rows(values_only=True) if row and row[0] == "STT")
+    quota_c = header.index("Mã hạn mức")
+    shown = {row[quota_c] for row in sheet.iter_rows(values_only=True)
+             if row and isinstance(row[0], int)}
+    assert len(notes) == 1 + len(shown)
+    quota = next(q for q in rules.quotas if q.id == "CSTT")
+    line = next(n for n in notes if n.startswith("- CSTT "))
+    for code in quota.counts:  # CSTT, CSTDCS and the higher ones, by name
+        assert rules.title(code).name in line
+    assert rules.title("CSTDCS").name in line
+
+
+def test_the_quota_note_follows_the_rules_book(rules):
+    quota = next(q for q in rules.quotas if q.id == "CSTT")
+    narrowed = replace(rules, quotas=tuple(replace(q, counts=("CSTT",)) if q is quota else q
+                                          for q in rules.quotas))
+    line = next(n for n in quota_counts_note(narrowed, ["CSTT"]) if n.startswith("- CSTT "))
+    assert line == L.quota_counts_line("CSTT", rules.title("CSTT").name,
+                                       [rules.title("CSTT").name])
+    assert quota_counts_note(rules, []) == []
