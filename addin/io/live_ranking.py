@@ -100,7 +100,7 @@ def _write_live(workbook: Workbook, styles: Styles, live: LiveRanking) -> Worksh
     sheet.merge_range(0, 0, 0, width - 1, "XẾP HẠNG THI ĐUA CỦA CỤM (TỰ TÍNH THEO GIAO ƯỚC)",
                       styles.title)
     steps = [s for s in covenant.tie_break if s != TIE_VOTE]
-    order = ", ".join(["tổng điểm"] + [_step_label(s) for s in steps])
+    order = ", ".join(["tổng điểm"] + [_step_label(s, covenant) for s in steps])
     text = (f"Nhập tên đơn vị và điểm dùng (điểm cụm chấm) của từng tiêu chí. Hạng xét theo: "
             f"{order}; còn bằng nhau thì đồng hạng và hội nghị biểu quyết. Điểm tối đa, loại "
             f"điểm và mức chặn lấy từ trang “{SHEET_COVENANT}”.")
@@ -214,9 +214,9 @@ def _key_column(step: str, at: LiveLayout) -> int:
     return {TIE_PENALTY: at.penalty_key, TIE_DVQT: at.dvqt}[step]
 
 
-def _step_label(step: str) -> str:
+def _step_label(step: str, covenant: Covenant) -> str:
     if step.startswith(TIE_CRITERION):
-        return f"điểm tiêu chí {step[len(TIE_CRITERION):]}"
+        return f"điểm tiêu chí {covenant.criterion_label(step[len(TIE_CRITERION):])}"
     return {TIE_PENALTY: "ít điểm trừ hơn", TIE_DVQT: "nhiều ĐVQT hơn"}[step]
 
 

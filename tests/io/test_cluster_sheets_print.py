@@ -1,6 +1,6 @@
 """The cluster report's sheets read and print whole (review of session 5): the "Khen thưởng"
 detail table names each row's unit and prints its source file whole; "Hạn mức" says which titles
-each quota counts."""
+each quota counts; a tie note on "Xếp hạng" names its criterion."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from addin.domain import labels as L
 from addin.domain.quotas import quota_counts_note
 from addin.io.libreoffice import convert
 from addin.io.report_chain import DETAIL_TITLE, SOURCE_FILE, SOURCE_ROW
+from addin.io.rules_file import load_rules
 from tests.conftest import needs_libreoffice
 from tests.io.test_print_pages import DEMO, needs_poppler, overprinted, raw_text, squeezed
 
@@ -97,3 +98,18 @@ def test_the_quota_note_follows_the_rules_book(rules):
     assert line == L.quota_counts_line("CSTT", rules.title("CSTT").name,
                                        [rules.title("CSTT").name])
     assert quota_counts_note(rules, []) == []
+
+
+def test_a_tie_note_names_the_criterion_not_its_code(demo_report):
+    """The demo's cluster 3 breaks a tie on TC01: the note prints the criterion's text (from
+    the covenant of the cluster's rules file), its code in brackets."""
+    covenant = load_rules(DEMO / "cum-thi-dua-so-3" / "tdkt-rules.toml").covenant
+    assert covenant is not None
+    criterion = covenant.criterion("TC01")
+    assert criterion is not None
+    sheet = openpyxl.load_workbook(demo_report, read_only=True)["Xếp hạng"]
+    notes = [str(v) for row in sheet.iter_rows(values_only=True) for v in row
+             if isinstance(v, str) and "phân định theo điểm tiêu chí" in v]
+    assert notes
+    for note in notes:
+        assert f"“{criterion.text}” (TC01)" in note, note
