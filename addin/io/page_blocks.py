@@ -121,13 +121,14 @@ def _row_pt(sheet: Worksheet, row: int) -> float:
     return PT_PER_PX * float(sheet.default_row_height if pixels is None else pixels)
 
 
-def _keep_on_one_page(sheet: Worksheet, first: int, last: int, widths: Sequence[float],
+def keep_together(sheet: Worksheet, first: int, last: int, widths: Sequence[float],
                       header_rows: tuple[int, int] | None) -> None:
     """Break the page before `first` when rows first..last would straddle a page end, and only
     then: the rows are laid out as LibreOffice prints them (the sheet one page wide, at
     `print_scale`; `header_rows` repeated at the top of every page after the first). An
     estimate from the rows' set heights (a row LibreOffice grows itself is not counted), with a
-    few points to spare: good enough to keep a signature block whole and with its table."""
+    few points to spare: good enough to keep a signature block whole and with its table, and a
+    chart (an image over rows, which LibreOffice would cut at the page end) whole."""
     page = PAGE_HEIGHT_PT / print_scale(widths)  # in the sheet's own points
     slack = BLOCK_SLACK_PT / print_scale(widths)
     repeated = (0.0 if header_rows is None else
@@ -165,5 +166,5 @@ def signature_block(sheet: Worksheet, styles: Styles, row: int, widths: Sequence
         _span(sheet, names, 0, split - 1, signers.preparer, styles.page_name)
     if signers.name:
         _span(sheet, names, split, last, signers.name, styles.page_name)
-    _keep_on_one_page(sheet, row, names, widths, header_rows)
+    keep_together(sheet, row, names, widths, header_rows)
     return names + 1

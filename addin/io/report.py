@@ -27,7 +27,13 @@ from addin.domain.rules import Rules, Title, format_ratio
 from addin.io.cells import column_letter
 from addin.io.fast_rows import BulkRows, splice_rows
 from addin.io.live_ranking import LiveRanking
-from addin.io.page_blocks import PageHead, Signers, national_header, signature_block
+from addin.io.page_blocks import (
+    PageHead,
+    Signers,
+    keep_together,
+    national_header,
+    signature_block,
+)
 from addin.io.report_chain import (
     SOURCE_FILE,
     SOURCE_ROW,
@@ -206,7 +212,8 @@ def _summary_sheet(sheet: Worksheet, workbook: Workbook, styles: Styles, result:
         sheet.set_row(total_r, row_height([(cluster_status, SUMMARY_TAIL[0].width)]))
     sum_cell(sheet, total_r, quota_c + 1, first, last,
              sum(1 for b in books for i in b.all_issues() if i.severity == "error"), styles)
-    row = _chart(workbook, sheet, styles, titles, len(fixed), total_r, totals, widths, total_r + 2)
+    row = _chart(workbook, sheet, styles, titles, len(fixed), total_r, totals, widths, total_r + 2,
+                 (top, sub))
     signature_block(sheet, styles, row + 1, widths, Signers.of(meta.details, L.CHAIR), (top, sub))
     sheet.freeze_panes(first, 2)
     print_setup(sheet, top, sub)
@@ -229,7 +236,8 @@ def sum_cell(sheet: Worksheet, row: int, col: int, first: int, last: int, value:
 
 def _chart(workbook: Workbook, sheet: Worksheet, styles: Styles, titles: Sequence[Title],
            first_col: int,
-           total_r: int, totals: Sequence[int], widths: Sequence[float], anchor_row: int) -> int:
+           total_r: int, totals: Sequence[int], widths: Sequence[float], anchor_row: int,
+           header_rows: tuple[int, int]) -> int:
     """Proposed and passed per title (two series, one bar pair per title nominated), from a
     small table of the total row; returns the first row under the chart."""
     shown = [i for i, _ in enumerate(titles) if totals[2 * i]]
@@ -265,7 +273,11 @@ def _chart(workbook: Workbook, sheet: Worksheet, styles: Styles, titles: Sequenc
     height_px = CHART_HEIGHT_PX
     chart.set_size({"width": max(360, min(760, width_px)), "height": height_px})
     sheet.insert_chart(anchor_row, 4, chart, {"x_offset": 10})
-    return max(end + 1, anchor_row + -(-height_px // CHART_ROW_PX))
+    below = max(end + 1, anchor_row + -(-height_px // CHART_ROW_PX))
+    # its table and the chart on one page, with the blank row above (a chart starting right at
+    # a page break prints its top edge at the foot of the page before)
+    keep_together(sheet, anchor_row - 1, below - 1, widths, header_rows)
+    return below
 
 
 def _column(key: str, header: str, width: float, style: str = "cell", wrap: bool = False

@@ -12,13 +12,14 @@ import subprocess
 import pytest
 
 from addin import app
+from addin.demo import write_demo
 from addin.domain import labels as L
 from addin.io.libreoffice import convert
 from addin.io.page_blocks import PageHead, Signers, national_header, print_scale, signature_block
 from addin.io.sheet_spec import Column, write_table
 from addin.io.xlsx_common import Styles, finish, new_workbook, print_setup
 from tests.conftest import needs_libreoffice
-from tests.io.test_print_pages import DEMO, needs_poppler, pdf_pages, squeezed
+from tests.io.test_print_pages import needs_poppler, overprinted, pdf_pages, squeezed
 
 pytestmark = [pytest.mark.libreoffice, needs_libreoffice, needs_poppler]
 
@@ -27,11 +28,15 @@ BODY_BOTTOM_PT = 595.3 - 0.6 * 72  # A4 landscape, 0.6" bottom margin
 BLOCK_PT = 15 + 15 + 15 + 54  # the blank row above, two lines, the room to sign
 
 
-def test_the_demo_reports_print_the_signature_on_the_tables_page(tmp_path):
+def test_the_demo_reports_print_the_signature_on_the_tables_page(tmp_path, rules):
+    """The reports `tdkt demo` writes (ket-qua/bao-cao/cum-thi-dua-so-3.xlsx, -so-5.xlsx)."""
+    write_demo(tmp_path / "cac-cum", rules)
     outdir = tmp_path / "ket-qua"
-    app.report_root(str(DEMO), str(outdir), None, jobs=1, date="20/11/2026")
+    app.report_root(str(tmp_path / "cac-cum"), str(outdir), None, jobs=1)
     for name in ("cum-thi-dua-so-3", "cum-thi-dua-so-5"):
-        pages = pdf_pages(convert(outdir / f"{name}.xlsx", tmp_path / "pdf", "pdf"))
+        pdf = convert(outdir / f"{name}.xlsx", tmp_path / "pdf", "pdf")
+        pages = pdf_pages(pdf)
+        assert overprinted(pdf) == [], name  # (a chart cut by a page end ran under the header)
         # "Tổng hợp" is page 1: its table, the chart and the block all on it
         assert L.TOTAL in pages[0] and L.PREPARER in pages[0] and L.CHAIR in pages[0], name
         assert L.PREPARER not in pages[1], name
@@ -41,6 +46,12 @@ def test_the_demo_reports_print_the_signature_on_the_tables_page(tmp_path):
             page = pages[ranking[0]]
             assert "Ban CHQS huyện Ea Súp" in page and L.PREPARER in page and L.SIGN_HINT in page
             assert L.PREPARER not in pages[ranking[0] + 1]
+        # the charts print whole, each on one page (LibreOffice cuts a chart at a page end)
+        for chart in ("Số đề nghị và số đạt theo danh hiệu", "Điểm xếp hạng của các đơn vị"):
+            shown = [page for page in pages if chart in page]
+            assert len(shown) == 1, (name, chart)
+            # on "Xếp hạng" of cluster 3 the chart moves to the next page with the block
+            assert L.PREPARER in shown[0] and squeezed("Ban CHQS huyện") in squeezed(shown[0])
 
 
 COLUMNS = {"narrow": (Column("seq", "STT", 5, "center"), Column("text", "Nội dung", 40),
