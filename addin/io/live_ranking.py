@@ -37,11 +37,13 @@ from addin.io.covenant_sheet import (
     criteria_first_row,
     write_covenant_sheet,
 )
+from addin.io.sheet_spec import row_height
 from addin.io.xlsx_common import Styles, print_setup, write_text
 
 SHEET_LIVE = "Xếp hạng"
 LIVE_ROWS = 20  # units a cluster may have
 KIND_ROW, MAX_ROW, HEADER_ROW = 3, 4, 5  # 0-based
+CRITERION_WIDTH = 7  # a criterion's column (its code over the units' points)
 FIRST_UNIT_ROW = HEADER_ROW + 1
 
 
@@ -113,13 +115,17 @@ def _write_live(workbook: Workbook, styles: Styles, live: LiveRanking) -> Worksh
     first_criterion = criteria_first_row(covenant)
     for i, criterion in enumerate(covenant.criteria):
         c, src = at.criteria[criterion.code], first_criterion + i + 1
-        sheet.write_formula(KIND_ROW, c, f"='{SHEET_COVENANT}'!D{src}", styles.formula,
+        sheet.write_formula(KIND_ROW, c, f"='{SHEET_COVENANT}'!D{src}", styles.formula_wrap,
                             KIND_LABEL[criterion.kind])
         sheet.write_formula(MAX_ROW, c, f"='{SHEET_COVENANT}'!E{src}", styles.formula,
                             _num(criterion.max))
         sheet.write_formula(HEADER_ROW, c, f"='{SHEET_COVENANT}'!A{src}", styles.header,
                             criterion.code)
-        sheet.set_column(c, c, 7)
+        sheet.set_column(c, c, CRITERION_WIDTH)
+    # "Điểm cộng" is wider than a criterion's column: the kinds wrap, the row grows for them
+    kind_pt = row_height([(KIND_LABEL[c.kind], CRITERION_WIDTH) for c in covenant.criteria])
+    if kind_pt is not None:
+        sheet.set_row(KIND_ROW, kind_pt)
     headers = {at.rank: "Hạng", 1: "Đơn vị", at.dvqt: "Số ĐVQT đạt", at.base: "Cộng tiêu chí",
                at.bonus: "Điểm cộng", at.penalty: "Điểm trừ", at.total: "Tổng điểm",
                at.penalty_key: "(khóa điểm trừ)", at.note: "Ghi chú"}

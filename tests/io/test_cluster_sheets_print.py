@@ -1,9 +1,11 @@
 """The cluster report's sheets read and print whole (review of session 5): the "Khen thưởng"
 detail table names each row's unit and prints its source file whole; "Hạn mức" says which titles
-each quota counts; a tie note on "Xếp hạng" names its criterion."""
+each quota counts; a tie note on "Xếp hạng" names its criterion; the templates print their headers whole."""
 
 from __future__ import annotations
 
+import re
+import subprocess
 from dataclasses import replace
 from pathlib import Path
 
@@ -14,11 +16,20 @@ from addin import app
 from addin.domain import fields as F
 from addin.domain import labels as L
 from addin.domain.quotas import quota_counts_note
+from addin.io.cluster_template import cluster_template_bytes
 from addin.io.libreoffice import convert
 from addin.io.report_chain import DETAIL_TITLE, SOURCE_FILE, SOURCE_ROW
 from addin.io.rules_file import load_rules
+from addin.io.unit_template import unit_workbook_bytes
 from tests.conftest import needs_libreoffice
-from tests.io.test_print_pages import DEMO, needs_poppler, overprinted, raw_text, squeezed
+from tests.io.test_print_pages import (
+    DEMO,
+    needs_poppler,
+    overprinted,
+    pdf_pages,
+    raw_text,
+    squeezed,
+)
 
 
 @pytest.fixture(scope="module")
@@ -113,3 +124,32 @@ def test_a_tie_note_names_the_criterion_not_its_code(demo_report):
     assert notes
     for note in notes:
         assert f"“{criterion.text}” (TC01)" in note, note
+
+
+_BOX = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">'
+                  r"([^<]*)</word>")
+
+
+@pytest.mark.libreoffice
+@needs_libreoffice
+@needs_poppler
+def test_the_templates_print_their_headers_whole(tmp_path, rules):
+    """The cluster template's live "Xếp hạng" printed "Điểm cộn" in its "Loại điểm" row; the
+    unit template's "Còn được đề nghị" (Thông tin, page 2) ran into the quota line below."""
+    cluster = tmp_path / "mau-cum.xlsx"
+    cluster.write_bytes(cluster_template_bytes(rules))
+    pages = pdf_pages(convert(cluster, tmp_path / "pdf", "pdf"))
+    live = next(page for page in pages if "Loại điểm" in page)
+    assert "cộng" in live and not re.search(r"cộn(?!g)", live)
+    unit = tmp_path / "mau-don-vi.xlsx"
+    unit.write_bytes(unit_workbook_bytes(rules))
+    pdf = convert(unit, tmp_path / "pdf", "pdf")
+    page = subprocess.run(["pdftotext", "-f", "2", "-l", "2", "-bbox", str(pdf), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    words = [(float(x0), float(y0), float(x1), float(y1), w) for x0, y0, x1, y1, w
+             in _BOX.findall(page)]
+    head = next(w for w in words if w[4] == "Còn")
+    tail = next(w for w in words if w[4] == "nghị" and w[1] > head[1] and w[0] >= head[0] - 5)
+    label = next(w for w in words if w[4] == "Hạn" and w[0] < 100)  # "Hạn mức xét tặng…"
+    below = min(w[1] for w in words if w[0] < 100 and w[1] > label[3])  # the first quota line
+    assert tail[3] <= below + 0.5, (tail, below)  # the header's last line above the next row
