@@ -391,7 +391,7 @@ COMMENDATION_COLUMNS = (
     # the detail table under the totals (addin.io.report_chain) has the unit's name here,
     # "Tệp nguồn" (a full path, wrapped) under "Mã hình thức" and "Dòng nguồn" in a column
     # of its own
-    Column("typed", "Cách ghi trong tệp", 28, wrap=True), Column("code", "Mã hình thức", 24, "center"),
+    Column("typed", "Cách ghi trong tệp", 24, wrap=True), Column("code", "Mã hình thức", 36, "center"),
     Column("detail_row", "", 8))
 
 
