@@ -88,6 +88,12 @@ class Covenant:
         key = fold(code)
         return next((c for c in self.criteria if fold(c.code) == key), None)
 
+    def criterion_label(self, code: str) -> str:
+        """A criterion as a reader knows it: its text, its code in brackets ("“Lãnh đạo, chỉ
+        đạo…” (TC01)"); the code alone when the covenant has no such row."""
+        found = self.criterion(code)
+        return f"“{found.text}” ({found.code})" if found is not None and found.text else code
+
     def of_kind(self, kind: CriterionKind) -> tuple[Criterion, ...]:
         return tuple(c for c in self.criteria if c.kind == kind)
 

@@ -20,6 +20,15 @@ QUOTA_VERDICT: dict[bool | None, str] = {True: "Trong hạn mức", False: "Vư�
                                          None: "Chưa tính được"}
 QUOTA_OVER_PREFIX = "Vượt: "
 QUOTA_UNKNOWN = "Chưa đủ số liệu"
+# Under a quota table: what its "Đã đạt" counts, a line per quota (quota_counts_line).
+QUOTA_COUNTS_NOTE = ("Ghi chú: “Đã đạt” của mỗi hạn mức đếm người đạt danh hiệu của hạn "
+                     "mức và người đạt danh hiệu cao hơn cùng nhóm (theo bộ quy tắc), nên có thể "
+                     "lớn hơn số đạt của danh hiệu đó ở trang “Tổng hợp”:")
+
+
+def quota_counts_line(quota_id: str, title: str, counted: list[str]) -> str:
+    """One quota's line of QUOTA_COUNTS_NOTE: "- CSTT (Chiến sĩ tiên tiến): đếm A, B"."""
+    return f"- {quota_id} ({title}): đếm {', '.join(counted)}"
 CLUSTER_WIDE = "TOÀN CỤM"
 WHOLE_CLUSTER = "Toàn cụm"  # where an issue belongs to no one file (the CLI's listing)
 WHOLE_CLUSTER_FILE = "(toàn cụm)"

@@ -6,7 +6,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 
-from addin.domain.rules import QuotaRule, Rounding
+from addin.domain import labels as L
+from addin.domain.rules import QuotaRule, Rounding, Rules
 
 
 def quota_limit(base: int, share: Fraction, rounding: Rounding) -> int:
@@ -76,3 +77,14 @@ def sum_bases(bases: Iterable[int | None]) -> int | None:
             return None
         total += base
     return total
+
+
+def quota_counts_note(rules: Rules, quota_ids: Iterable[str]) -> list[str]:
+    """The note under a quota table: which titles each of its quotas counts as "Đã đạt" (the
+    rules book's `counts`: the title and those above it in its family), in the rules book's
+    order, once each; no line when there is no quota."""
+    shown = set(quota_ids)
+    lines = [L.quota_counts_line(q.id, rules.title(q.title).name,
+                                 [rules.title(code).name for code in q.counts])
+             for q in rules.quotas if q.id in shown]
+    return [L.QUOTA_COUNTS_NOTE, *lines] if lines else []

@@ -260,9 +260,9 @@ def _tie_value(step: str, score: UnitScore, dvqt: int) -> Fraction:
     raise ValueError(step)
 
 
-def _tie_label(step: str) -> str:
+def _tie_label(step: str, covenant: Covenant) -> str:
     if step.startswith(TIE_CRITERION):
-        return f"điểm tiêu chí {step[len(TIE_CRITERION):]} cao hơn"
+        return f"điểm tiêu chí {covenant.criterion_label(step[len(TIE_CRITERION):])} cao hơn"
     return TIE_LABEL[step]
 
 
@@ -406,8 +406,8 @@ def rank_units(candidates: Sequence[Candidate], covenant: Covenant | None) -> Ra
             row.vote_needed = True
             row.tie_note = ("Bằng điểm, đồng hạng: cần hội nghị biểu quyết" if covenant else
                             "Bằng điểm: đồng hạng (chưa có giao ước để phân định)")
-        elif level is not None:
-            row.tie_note = f"Bằng điểm; phân định theo {_tie_label(steps[level - 1])}"
+        elif level is not None and covenant is not None:  # steps come from the covenant
+            row.tie_note = f"Bằng điểm; phân định theo {_tie_label(steps[level - 1], covenant)}"
     for row in rows:
         if row.cand.score is None or row.cand.score.used is None:
             row.reason = "Chưa có bảng chấm điểm"

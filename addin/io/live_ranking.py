@@ -38,12 +38,13 @@ from addin.io.covenant_sheet import (
     criteria_first_row,
     write_covenant_sheet,
 )
-from addin.io.sheet_spec import Column, set_widths
+from addin.io.sheet_spec import Column, row_height, set_widths
 from addin.io.xlsx_common import Styles, print_setup, write_text
 
 SHEET_LIVE = "Xếp hạng"
 LIVE_ROWS = 20  # units a cluster may have
 KIND_ROW, MAX_ROW, HEADER_ROW = 3, 4, 5  # 0-based
+CRITERION_WIDTH = 7  # a criterion's column (its code over the units' points)
 FIRST_UNIT_ROW = HEADER_ROW + 1
 
 
@@ -84,7 +85,7 @@ def live_columns(covenant: Covenant) -> tuple[Column, ...]:
     """The columns of the live sheet, in order; a criterion's header is a formula reading its
     code off "Giao ước" (written as such by _write_live)."""
     return (Column("rank", "Hạng", 6), Column("unit", F.INFO_LABELS["unit"], 28),
-            *(Column(CRITERION + c.code, c.code, 7) for c in covenant.criteria),
+            *(Column(CRITERION + c.code, c.code, CRITERION_WIDTH) for c in covenant.criteria),
             Column("dvqt", "Số ĐVQT đạt", 9), Column("base", "Cộng tiêu chí", 9),
             Column("bonus", "Điểm cộng", 9), Column("penalty", "Điểm trừ", 9),
             Column("total", "Tổng điểm", 9), Column("penalty_key", "(khóa điểm trừ)", 6),
@@ -118,7 +119,7 @@ def _write_live(workbook: Workbook, styles: Styles, live: LiveRanking) -> Worksh
     sheet.merge_range(0, 0, 0, width - 1, "XẾP HẠNG THI ĐUA CỦA CỤM (TỰ TÍNH THEO GIAO ƯỚC)",
                       styles.title)
     steps = [s for s in covenant.tie_break if s != TIE_VOTE]
-    order = ", ".join(["tổng điểm"] + [_step_label(s) for s in steps])
+    order = ", ".join(["tổng điểm"] + [_step_label(s, covenant) for s in steps])
     text = (f"Nhập tên đơn vị và điểm dùng (điểm cụm chấm) của từng tiêu chí. Hạng xét theo: "
             f"{order}; còn bằng nhau thì đồng hạng và hội nghị biểu quyết. Điểm tối đa, loại "
             f"điểm và mức chặn lấy từ trang “{SHEET_COVENANT}”.")
@@ -131,12 +132,16 @@ def _write_live(workbook: Workbook, styles: Styles, live: LiveRanking) -> Worksh
     first_criterion = criteria_first_row(covenant)
     for i, criterion in enumerate(covenant.criteria):
         c, src = at.criteria[criterion.code], first_criterion + i + 1
-        sheet.write_formula(KIND_ROW, c, f"='{SHEET_COVENANT}'!D{src}", styles.formula,
+        sheet.write_formula(KIND_ROW, c, f"='{SHEET_COVENANT}'!D{src}", styles.formula_wrap,
                             KIND_LABEL[criterion.kind])
         sheet.write_formula(MAX_ROW, c, f"='{SHEET_COVENANT}'!E{src}", styles.formula,
                             _num(criterion.max))
         sheet.write_formula(HEADER_ROW, c, f"='{SHEET_COVENANT}'!A{src}", styles.header,
                             criterion.code)
+    # "Điểm cộng" is wider than a criterion's column: the kinds wrap, the row grows for them
+    kind_pt = row_height([(KIND_LABEL[c.kind], CRITERION_WIDTH) for c in covenant.criteria])
+    if kind_pt is not None:
+        sheet.set_row(KIND_ROW, kind_pt)
     for c, column in enumerate(columns):  # the criteria's headers are the formulas above
         if not column.key.startswith(CRITERION):
             sheet.write_string(HEADER_ROW, c, column.header, styles.header)
@@ -228,9 +233,9 @@ def _key_column(step: str, at: LiveLayout) -> int:
     return {TIE_PENALTY: at.penalty_key, TIE_DVQT: at.dvqt}[step]
 
 
-def _step_label(step: str) -> str:
+def _step_label(step: str, covenant: Covenant) -> str:
     if step.startswith(TIE_CRITERION):
-        return f"điểm tiêu chí {step[len(TIE_CRITERION):]}"
+        return f"điểm tiêu chí {covenant.criterion_label(step[len(TIE_CRITERION):])}"
     return {TIE_PENALTY: "ít điểm trừ hơn", TIE_DVQT: "nhiều ĐVQT hơn"}[step]
 
 

@@ -24,11 +24,14 @@ from addin.io.xlsx_common import Styles
 LEFT_SHARE = 0.4  # of the table's width, for the issuing unit and the preparer
 SIGN_ROOM_PT = 54.0  # blank space to sign in
 # The printable A4 landscape page inside print_setup's margins (0.5" sides, 0.6" top/bottom),
-# in points, and a column width unit in points (7 px + 5 px padding per column, 0.75 pt/px).
-PAGE_WIDTH_PT, PAGE_HEIGHT_PT = 770.0, 508.0
-PT_PER_WIDTH, PT_PER_COLUMN = 5.25, 3.75
+# in points. LibreOffice prints a column of width w (Excel's characters) as w + 5/7 characters
+# (XlsxWriter's 5 px of padding) of the default font's digit width: Times New Roman 11's digit
+# is half an em, 5.5 pt (measured on the demo's PDFs: 144 width units in 14 columns print at
+# 90 %, 159 in 9 at 84 %). Fit-to-width scales by a whole percent, rounded down.
+PAGE_WIDTH_PT, PAGE_HEIGHT_PT = 769.9, 508.9
+PT_PER_WIDTH, PADDING_WIDTH = 5.5, 5 / 7
 PT_PER_PX = 0.75
-BLOCK_SLACK_PT = 20.0  # the estimate's margin of error near the block
+BLOCK_SLACK_PT = 6.0  # the estimate's margin of error near the block (printed points)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,42 +105,58 @@ def national_header(sheet: Worksheet, styles: Styles, widths: Sequence[float], h
     return row + 2
 
 
-def _keep_on_one_page(sheet: Worksheet, first: int, last: int, widths: Sequence[float],
-                      repeated_pt: float = 0.0) -> None:
-    """Break the page before `first` when rows first..last would straddle a page end: the
-    sheet prints one page wide, so its rows are scaled like its columns. An estimate from the
-    rows' set heights (a row LibreOffice grows itself is not counted): good enough to keep a
-    signature block from being split from its names. `repeated_pt`: the height of the rows
-    repeated at the top of every page after the first (the print titles)."""
-    table = sum(w * PT_PER_WIDTH + PT_PER_COLUMN for w in widths) or PAGE_WIDTH_PT
-    page = PAGE_HEIGHT_PT * max(1.0, table / PAGE_WIDTH_PT)  # in the sheet's own points
+def print_scale(widths: Sequence[float]) -> float:
+    """The scale LibreOffice prints a sheet of these column widths at, fitted one page wide."""
+    table = sum((w + PADDING_WIDTH) * PT_PER_WIDTH for w in widths)
+    if table <= PAGE_WIDTH_PT:
+        return 1.0
+    return max(10, int(100 * PAGE_WIDTH_PT / table)) / 100
+
+
+def _row_pt(sheet: Worksheet, row: int) -> float:
+    info = sheet.row_info.get(row)  # XlsxWriter keeps row heights in pixels
+    if info is not None and info.hidden:
+        return 0.0
+    pixels = info.height if info is not None and info.height is not None else None
+    return PT_PER_PX * float(sheet.default_row_height if pixels is None else pixels)
+
+
+def keep_together(sheet: Worksheet, first: int, last: int, widths: Sequence[float],
+                  header_rows: tuple[int, int] | None) -> None:
+    """Break the page before `first` when rows first..last would straddle a page end, and only
+    then: the rows are laid out as LibreOffice prints them (the sheet one page wide, at
+    `print_scale`; `header_rows` repeated at the top of every page after the first). An
+    estimate from the rows' set heights (a row LibreOffice grows itself is not counted), with a
+    few points to spare: good enough to keep a signature block whole and with its table, and a
+    chart (an image over rows, which LibreOffice would cut at the page end) whole."""
+    page = PAGE_HEIGHT_PT / print_scale(widths)  # in the sheet's own points
+    slack = BLOCK_SLACK_PT / print_scale(widths)
+    repeated = (0.0 if header_rows is None else
+                sum(_row_pt(sheet, r) for r in range(header_rows[0], header_rows[1] + 1)))
     breaks = set(sheet.hbreaks)
     used = 0.0
     for r in range(last + 1):
-        info = sheet.row_info.get(r)  # XlsxWriter keeps row heights in pixels
-        height = 0.0 if info is not None and info.hidden else PT_PER_PX * float(
-            info.height if info is not None and info.height is not None
-            else sheet.default_row_height)
+        height = _row_pt(sheet, r)
         in_block = first <= r <= last
-        if r in breaks or used + height > page - (BLOCK_SLACK_PT if in_block else 0.0):
+        if r in breaks or used + height > page - (slack if in_block else 0.0):
             if in_block:  # the page ends in (or just at) the block: it starts the next page
                 sheet.set_h_pagebreaks(sorted(breaks | {first}))
                 return
-            used = repeated_pt
+            used = repeated if header_rows is not None and r > header_rows[1] else 0.0
         used += height
 
 
 def keep_with_next(sheet: Worksheet, first: int, last: int, widths: Sequence[float],
-                   repeated_pt: float = 0.0) -> None:
+                   header_rows: tuple[int, int] | None = None) -> None:
     """Keep rows first..last on one page (a table's caption with its first rows, so that a
-    caption is never left alone at the foot of a page): a page break before `first` when they
-    would straddle a page end."""
-    _keep_on_one_page(sheet, first, last, widths, repeated_pt)
+    caption is never left alone at the foot of a page)."""
+    keep_together(sheet, first, last, widths, header_rows)
 
 
 def signature_block(sheet: Worksheet, styles: Styles, row: int, widths: Sequence[float],
-                    signers: Signers) -> int:
-    """Write the signature block from `row` (leave a blank row above it); return the row after."""
+                    signers: Signers, header_rows: tuple[int, int] | None = None) -> int:
+    """Write the signature block from `row` (leave a blank row above it); return the row after.
+    `header_rows`: the table's header, repeated on every printed page (print_setup's)."""
     split, last = _split(widths), len(widths) - 1
     lines = ((L.PREPARER, signers.role, styles.page_bold),
              (L.SIGN_HINT, signers.hint, styles.page_italic))
@@ -154,5 +173,5 @@ def signature_block(sheet: Worksheet, styles: Styles, row: int, widths: Sequence
         _span(sheet, names, 0, split - 1, signers.preparer, styles.page_name)
     if signers.name:
         _span(sheet, names, split, last, signers.name, styles.page_name)
-    _keep_on_one_page(sheet, row, names, widths)
+    keep_together(sheet, row, names, widths, header_rows)
     return names + 1

@@ -34,15 +34,13 @@ from addin.io.page_blocks import (
     signature_block,
 )
 from addin.io.rank_history import RankRow, write_ranks_sheet
+from addin.io.sheet_spec import Column as Col
 from addin.io.sheet_spec import (
-    HEADER_MIN_PT,
     Styled,
-    row_height,
     write_cells,
     write_header,
     write_header_band,
 )
-from addin.io.sheet_spec import Column as Col
 from addin.io.xlsx_common import Styles, new_workbook, page_setup, print_setup, write_text
 
 if TYPE_CHECKING:
@@ -253,7 +251,8 @@ class _Book:
         widths = [float(c.width) for c in columns]
         signature_block(sheet, s, row + 1, widths,
                         Signers.of(self.rules.report,
-                                   L.CHAIR if self.data.cluster else L.COMMANDER))
+                                   L.CHAIR if self.data.cluster else L.COMMANDER),
+                        (top, top + 1))
         print_setup(sheet, top, top + 1)
         return sheet, top + 2
 
@@ -349,7 +348,6 @@ class _Book:
         top = self.header(sheet, f"Điển hình tiên tiến {period_title(self.data.first, self.data.last)}",
                           width)
         write_header(sheet, s, top, MODEL_COLUMNS)
-        header_pt = row_height(((c.header, c.width) for c in MODEL_COLUMNS), HEADER_MIN_PT)
         congress = self.rules.congress
         span = self.data.last - self.data.first + 1
         found = []
@@ -370,8 +368,7 @@ class _Book:
                     i, name, unit, service, birth, len(years), ", ".join(str(y) for y in years)])
                 row += 1
             if caption > top + 1:  # the first caption sits under the header, on page one
-                keep_with_next(sheet, caption, min(row - 1, caption + 2), widths,
-                               header_pt or 0.0)
+                keep_with_next(sheet, caption, min(row - 1, caption + 2), widths, (top, top))
             found.append(len(chosen))
             row += 1
         if congress is not None:

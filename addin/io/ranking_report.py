@@ -17,7 +17,7 @@ from addin.domain.covenant import format_points
 from addin.domain.rules import Rules
 from addin.domain.scoring import Ranked, Ranking
 from addin.io.live_ranking import LiveRanking, write_live_sheets
-from addin.io.page_blocks import Signers, signature_block
+from addin.io.page_blocks import Signers, keep_together, signature_block
 from addin.io.report import CHART_ROW_PX, ReportMeta, header_block
 from addin.io.sheet_spec import Column, Styled, row_height, write_cells, write_header
 from addin.io.xlsx_common import Styles, print_setup
@@ -87,8 +87,9 @@ def write_ranking_sheet(workbook: Workbook, styles: Styles, result: ClusterResul
         sheet.merge_range(r, 0, r, width - 1, text, styles.wrap)
         sheet.set_row(r, row_height([(text, sum(WIDTHS))]))
         r += 1
-    chart_rows = _chart(workbook, sheet, first, ranking, r + 1)
-    signature_block(sheet, styles, r + 2 + chart_rows, WIDTHS, Signers.of(meta.details, L.CHAIR))
+    chart_rows = _chart(workbook, sheet, first, ranking, r + 1, header_row)
+    signature_block(sheet, styles, r + 2 + chart_rows, WIDTHS, Signers.of(meta.details, L.CHAIR),
+                    (header_row, header_row))
     sheet.freeze_panes(first, 2)
     print_setup(sheet, header_row, header_row)
     return ranking
@@ -104,8 +105,8 @@ def _row(unit: Ranked) -> list[object]:
             Styled(proposal, vote or earned or "cell_wrap"), unit.reason, unit.suy_ton]
 
 
-def _chart(workbook: Workbook, sheet: Worksheet, first: int, ranking: Ranking, anchor: int
-           ) -> int:
+def _chart(workbook: Workbook, sheet: Worksheet, first: int, ranking: Ranking, anchor: int,
+           header_row: int) -> int:
     """The scores' bar chart at `anchor`; returns the rows it covers."""
     scored = [u for u in ranking.units if u.used_total is not None]
     if not scored:
@@ -129,4 +130,7 @@ def _chart(workbook: Workbook, sheet: Worksheet, first: int, ranking: Ranking, a
     height = 60 + 36 * len(scored)
     chart.set_size({"width": 820, "height": height})
     sheet.insert_chart(anchor, 1, chart)
-    return -(-height // CHART_ROW_PX) + 1
+    rows = -(-height // CHART_ROW_PX)
+    # the chart whole on one page, with the blank row above it
+    keep_together(sheet, anchor - 1, anchor + rows - 1, WIDTHS, (header_row, header_row))
+    return rows

@@ -21,13 +21,19 @@ from addin.domain import labels as L
 from addin.domain.cluster import ClusterResult
 from addin.domain.commendation_forms import group_commendations
 from addin.domain.models import Nomination
-from addin.domain.quotas import QuotaCheck
+from addin.domain.quotas import QuotaCheck, quota_counts_note
 from addin.domain.report_details import ReportDetails
 from addin.domain.rules import Rules, Title, format_ratio
 from addin.io.cells import column_letter
 from addin.io.fast_rows import BulkRows, splice_rows
 from addin.io.live_ranking import LiveRanking
-from addin.io.page_blocks import PageHead, Signers, national_header, signature_block
+from addin.io.page_blocks import (
+    PageHead,
+    Signers,
+    keep_together,
+    national_header,
+    signature_block,
+)
 from addin.io.report_chain import (
     SOURCE_FILE,
     SOURCE_ROW,
@@ -128,6 +134,8 @@ SUMMARY_TAIL = (Column("quota", L.LIMIT, 16, wrap=True), Column("errors", "Số 
 SUMMARY_SUMMED = ("headcount", "errors")
 CHART_PX_PER_UNIT = 7  # a column width unit in pixels (Times New Roman 11)
 CHART_ROW_PX = 20
+# 9 rows: with the table of 5 units above it and the signature block below, page 1 holds all
+CHART_HEIGHT_PX = 180
 
 
 def title_pairs(titles: Iterable[Title], width: float) -> tuple[Column, ...]:
@@ -205,8 +213,9 @@ def _summary_sheet(sheet: Worksheet, workbook: Workbook, styles: Styles, result:
             if cluster_over:  # title names are long: the row grows to show them whole
                 sheet.set_row(total_r, row_height([(cluster_status, columns[c].width)]))
     totals = [sums[c.key] for c in columns if c.group]  # per title: proposed, passed
-    row = _chart(workbook, sheet, styles, titles, len(fixed), total_r, totals, widths, total_r + 2)
-    signature_block(sheet, styles, row + 1, widths, Signers.of(meta.details, L.CHAIR))
+    row = _chart(workbook, sheet, styles, titles, len(fixed), total_r, totals, widths, total_r + 2,
+                 (top, sub))
+    signature_block(sheet, styles, row + 1, widths, Signers.of(meta.details, L.CHAIR), (top, sub))
     sheet.freeze_panes(first, 2)
     print_setup(sheet, top, sub)
 
@@ -234,7 +243,8 @@ def sum_cell(sheet: Worksheet, row: int, col: int, first: int, last: int, value:
 
 def _chart(workbook: Workbook, sheet: Worksheet, styles: Styles, titles: Sequence[Title],
            first_col: int,
-           total_r: int, totals: Sequence[int], widths: Sequence[float], anchor_row: int) -> int:
+           total_r: int, totals: Sequence[int], widths: Sequence[float], anchor_row: int,
+           header_rows: tuple[int, int]) -> int:
     """Proposed and passed per title (two series, one bar pair per title nominated), from a
     small table of the total row; returns the first row under the chart."""
     shown = [i for i, _ in enumerate(titles) if totals[2 * i]]
@@ -267,10 +277,14 @@ def _chart(workbook: Workbook, sheet: Worksheet, styles: Styles, titles: Sequenc
     chart.set_y_axis({"min": 0, "num_font": {"name": FONT, "size": 9}})
     # beside the table of columns 1-3, as wide as the rest of the page's columns
     width_px = int(sum(widths[4:]) * CHART_PX_PER_UNIT)
-    height_px = 220
+    height_px = CHART_HEIGHT_PX
     chart.set_size({"width": max(360, min(760, width_px)), "height": height_px})
     sheet.insert_chart(anchor_row, 4, chart, {"x_offset": 10})
-    return max(end, anchor_row + -(-height_px // CHART_ROW_PX)) + 1
+    below = max(end + 1, anchor_row + -(-height_px // CHART_ROW_PX))
+    # its table and the chart on one page, with the blank row above (a chart starting right at
+    # a page break prints its top edge at the foot of the page before)
+    keep_together(sheet, anchor_row - 1, below - 1, widths, header_rows)
+    return below
 
 
 def _column(key: str, header: str, width: float, style: str = "cell", wrap: bool = False
@@ -381,8 +395,11 @@ COMMENDATION_COLUMNS = (
     Column("collectives", F.COMMENDATION_LABELS["collectives"], 9, "int"),
     Column("individuals", F.COMMENDATION_LABELS["individuals"], 9, "int"),
     Column("units", "Số đơn vị báo cáo", 10, "int"),
-    # wide: the detail table under the totals (addin.io.report_chain) has "Tệp nguồn" here
-    Column("typed", "Cách ghi trong tệp", 36, wrap=True), Column("code", "Mã hình thức", 10, "center"))
+    # the detail table under the totals (addin.io.report_chain) has the unit's name here,
+    # "Tệp nguồn" (a full path, wrapped) under "Mã hình thức" and "Dòng nguồn" in a column
+    # of its own
+    Column("typed", "Cách ghi trong tệp", 24, wrap=True), Column("code", "Mã hình thức", 36, "center"),
+    Column("detail_row", "", 8))
 
 
 def _commendations_sheet(workbook: Workbook, styles: Styles, result: ClusterResult, rules: Rules,
@@ -394,10 +411,12 @@ def _commendations_sheet(workbook: Workbook, styles: Styles, result: ClusterResu
     header_row = header_block(sheet, styles, "TỔNG HỢP KHEN THƯỞNG TRONG KỲ", meta,
                               [c.width for c in columns])
     groups = group_commendations(result.counted_books, rules)
+    totals = columns[:-1]  # the last column is the detail table's "Dòng nguồn"
     rows = [[i, g.form, g.kind, g.level, g.collectives, g.individuals, len(g.files),
              "; ".join(sorted(g.typed)), g.code if g.code else Styled("?", "warning")]
             for i, g in enumerate(groups, start=1)]
-    last = write_table(sheet, styles, header_row, columns, rows)
+    last = write_table(sheet, styles, header_row, totals, rows)
+    sheet.set_column(len(totals), len(totals), columns[-1].width)
     first = header_row + 1
     total_r = last + 1
     sheet.merge_range(total_r, 0, total_r, 3, L.TOTAL, styles.total_label)
@@ -405,7 +424,7 @@ def _commendations_sheet(workbook: Workbook, styles: Styles, result: ClusterResu
     sum_cell(sheet, total_r, 5, first, last, sum(g.individuals for g in groups), styles)
     for c in (6, 7, 8):
         sheet.write_blank(total_r, c, None, styles.total)
-    write_commendation_detail(sheet, styles, result, total_r + 3)
+    write_commendation_detail(sheet, styles, result, total_r + 3, [c.width for c in columns])
     print_setup(sheet, header_row, header_row)
 
 
@@ -441,7 +460,15 @@ def _quota_sheet(workbook: Workbook, styles: Styles, result: ClusterResult, rule
             Styled(L.QUOTA_VERDICT[check.ok], "bad" if check.ok is False else "cell"),
             quota.source + ("" if quota.verified else f" — {L.TO_CHECK}"), check.cluster])
     last = write_table(sheet, styles, header_row, columns, rows)
-    signature_block(sheet, styles, last + 2, widths, Signers.of(meta.details, L.CHAIR))
+    row = last + 2
+    for text in quota_counts_note(rules, (c.quota_id for c in checks)):
+        sheet.merge_range(row, 0, row, len(columns) - 1, text, styles.wrap)
+        height = row_height([(text, sum(widths))])
+        if height is not None:
+            sheet.set_row(row, height)
+        row += 1
+    signature_block(sheet, styles, row + 1 if row > last + 2 else row, widths,
+                    Signers.of(meta.details, L.CHAIR), (header_row, header_row))
     sheet.freeze_panes(header_row + 1, 2)
     print_setup(sheet, header_row, header_row)
 

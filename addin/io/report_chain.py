@@ -10,12 +10,15 @@ addin.io.report_input reads them back.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from xlsxwriter.worksheet import Worksheet
 
 from addin.domain import fields as F
 from addin.domain.cluster import ClusterResult
 from addin.domain.models import UnitWorkbook
 from addin.domain.scoring import SCORE_LABELS
+from addin.io.sheet_spec import HEADER_MIN_PT, row_height
 from addin.io.xlsx_common import Styles, write_number, write_text
 
 DETAIL_TITLE = "CHI TIẾT THEO ĐƠN VỊ"
@@ -52,25 +55,36 @@ def write_unit_facts(sheet: Worksheet, styles: Styles, row: int, first_col: int,
 
 
 def write_commendation_detail(sheet: Worksheet, styles: Styles, result: ClusterResult,
-                              title_row: int) -> None:
-    """Under the "Khen thưởng" totals: every commendation line of every counted unit, with its
-    source file and row (so the next level can count them per unit)."""
-    headers = ["STT", *(F.COMMENDATION_LABELS[k] for k in DETAIL_COLUMNS), SOURCE_FILE,
-               SOURCE_ROW]
+                              title_row: int, widths: Sequence[float]) -> None:
+    """Under the "Khen thưởng" totals: every commendation line of every counted unit, with the
+    unit's name (its "Thông tin"), its source file and row (so the next level can count them
+    per unit). `widths`: the sheet's column widths (the totals' above): headers and long texts
+    (forms, units, paths) wrap in them, and each row is as tall as its wrapped text."""
+    headers = ["STT", *(F.COMMENDATION_LABELS[k] for k in DETAIL_COLUMNS), F.INFO_LABELS["unit"],
+               SOURCE_FILE, SOURCE_ROW]
     sheet.write_string(title_row, 0, DETAIL_TITLE, styles.label)
     header_row = title_row + 1
     for c, text in enumerate(headers):
         sheet.write_string(header_row, c, text, styles.header)
+    sheet.set_row(header_row, row_height(zip(headers, widths, strict=True), HEADER_MIN_PT))
+    unit_c = 1 + len(DETAIL_COLUMNS)
     r = header_row
     for book in result.counted_books:
         for item in book.commendations:
             r += 1
             sheet.write_number(r, 0, r - header_row, styles.center)
+            texts: list[tuple[object, float]] = []
             for c, key in enumerate(DETAIL_COLUMNS, start=1):
                 value = getattr(item, key)
                 if key in F.COUNT_FIELDS:
                     write_number(sheet, r, c, value, styles.int)
                 else:
-                    write_text(sheet, r, c, value, styles.cell)
-            write_text(sheet, r, len(headers) - 2, item.file, styles.cell)
-            sheet.write_number(r, len(headers) - 1, item.row, styles.int)
+                    write_text(sheet, r, c, value, styles.cell_wrap)
+                    texts.append((value, widths[c]))
+            write_text(sheet, r, unit_c, book.info.unit, styles.cell_wrap)
+            write_text(sheet, r, unit_c + 1, item.file, styles.cell_wrap)
+            sheet.write_number(r, unit_c + 2, item.row, styles.int)
+            texts += [(book.info.unit, widths[unit_c]), (item.file, widths[unit_c + 1])]
+            height = row_height(texts)
+            if height is not None:
+                sheet.set_row(r, height)

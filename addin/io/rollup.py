@@ -126,7 +126,7 @@ def rollup_bytes(summaries: list[ClusterSummary], rules: Rules, date: str | None
     sheet.merge_range(total_r, 0, total_r, 2, L.TOTAL, styles.total_label)
     for c, name in enumerate(_COUNTS, start=3):
         sum_cell(sheet, total_r, c, first, last, sum(getattr(s, name) for s in summaries), styles)
-    signature_block(sheet, styles, total_r + 2, widths, signers)
+    signature_block(sheet, styles, total_r + 2, widths, signers, (header_row, header_row))
     sheet.freeze_panes(first, 2)
     print_setup(sheet, header_row, header_row)
 
@@ -147,7 +147,7 @@ def rollup_bytes(summaries: list[ClusterSummary], rules: Rules, date: str | None
             kind, code = column.key.split(":", 1)
             sum_cell(sheet, total_r, c, first, last,
                      sum(getattr(s, kind).get(code, 0) for s in summaries), styles)
-    signature_block(sheet, styles, total_r + 2, widths, signers)
+    signature_block(sheet, styles, total_r + 2, widths, signers, (top, sub))
     sheet.freeze_panes(first, 1)
     print_setup(sheet, top, sub)
 

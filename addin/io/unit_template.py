@@ -30,7 +30,7 @@ from addin.io.covenant_file import covenant_or_sample
 from addin.io.layout import HELPER_HEADERS, HISTORY_HEADER
 from addin.io.print_area import area, define_print_end, rows_outside
 from addin.io.scores_template import write_scores_sheet
-from addin.io.sheet_spec import row_height
+from addin.io.sheet_spec import HEADER_MIN_PT, row_height
 from addin.io.template_formulas import (
     ERROR_PREFIX,
     KIND_LABEL,
@@ -52,6 +52,7 @@ COUNTED_LAST_ROW = 10_000
 # holds a formula and ignores a print area defined by a formula, so the area is fixed here.
 PRINT_BLANK_ROWS = 15
 GUIDE_WIDTH = 92  # one A4 portrait page wide
+INFO_WIDTHS = (30, 34, 13, 13, 13, 13, 13)  # "Thông tin": labels, values, the quota lines
 HEADER_ROW = 3  # 0-based: the header is on Excel row 4, under a title, a unit line, a blank
 RULES_SHEET = "Quy tắc"
 LISTS_SHEET = "Danh mục"
@@ -343,9 +344,8 @@ def _write_guide(workbook: Workbook, styles: Styles, rules: Rules) -> None:
 def _write_info(workbook: Workbook, styles: Styles, rules: Rules, data: UnitData,
                 lookup: _Lookup) -> None:
     sheet = workbook.add_worksheet(F.SHEET_INFO)
-    sheet.set_column(0, 0, 30)
-    sheet.set_column(1, 1, 34)
-    sheet.set_column(2, 6, 13)
+    for c, width in enumerate(INFO_WIDTHS):
+        sheet.set_column(c, c, width)
     sheet.merge_range(0, 0, 0, 6, "THÔNG TIN BÁO CÁO THI ĐUA, KHEN THƯỞNG", styles.title)
     info_rows: dict[str, int] = {}
     for r, (key, label) in enumerate(F.INFO_LABELS.items(), start=2):
@@ -385,6 +385,8 @@ def _write_quota_lines(sheet: Worksheet, styles: Styles, rules: Rules, start: in
                L.COUNTED, L.HEADROOM)
     for c, header in enumerate(headers):
         sheet.write_string(start, c, header, styles.header)
+    # "Còn được đề nghị" takes two lines in its column: the row grows for it
+    sheet.set_row(start, row_height(zip(headers, INFO_WIDTHS, strict=True), HEADER_MIN_PT))
     quotas = rules.active_quotas("unit")
     for r, quota in enumerate(quotas, start=start + 1):
         title = rules.title(quota.title)

@@ -85,6 +85,7 @@ class Styles:
         self.input_wrap = fmt(locked=False, bg_color="#FFF2CC", text_wrap=True, **border)
         self.input_int = fmt(locked=False, num_format="0", bg_color="#FFF2CC", **border)
         self.formula = fmt(bg_color="#F2F2F2", **border)
+        self.formula_wrap = fmt(bg_color="#F2F2F2", text_wrap=True, **border)
         self.formula_pct = fmt(num_format="0.00", bg_color="#F2F2F2", **border)
         self.formula_int = fmt(num_format="0", bg_color="#F2F2F2", **border)
         self.total = fmt(bold=True, num_format="0", bg_color="#E2EFDA", **border)

@@ -164,7 +164,8 @@ def test_ties_broken_at_every_level_with_exact_ranks():
         "Cuối": (9, False),
     }
     notes = {u.unit: u.tie_note for u in ranking.units}
-    assert "tiêu chí A" in notes["A-kém"] and "điểm trừ" in notes["Nhiều trừ"]
+    # the criterion by its text, its code in brackets (a code alone means nothing on paper)
+    assert "tiêu chí “Tiêu chí A” (A)" in notes["A-kém"] and "điểm trừ" in notes["Nhiều trừ"]
     assert "Đơn vị Quyết thắng" in notes["Ít ĐVQT"] and "biểu quyết" in notes["Hòa 1"]
     assert notes["Cuối"] == ""
 
