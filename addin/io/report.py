@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from xlsxwriter.format import Format
+from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
@@ -24,7 +25,6 @@ from addin.domain.models import Nomination
 from addin.domain.quotas import QuotaCheck, quota_counts_note
 from addin.domain.report_details import ReportDetails
 from addin.domain.rules import Rules, Title, format_ratio
-from addin.io.cells import column_letter
 from addin.io.fast_rows import BulkRows, splice_rows
 from addin.io.live_ranking import LiveRanking
 from addin.io.page_blocks import (
@@ -95,12 +95,6 @@ def header_block(sheet: Worksheet, styles: Styles, title: str, meta: ReportMeta,
     head = PageHead(title=title, lines=lines, date=meta.date, place=meta.details.place,
                     issuer=given if issuer is None else issuer)
     return national_header(sheet, styles, widths, head)
-
-
-def table_header(sheet: Worksheet, styles: Styles, row: int, headers: Sequence[str],
-                 widths: Sequence[float]) -> None:
-    write_header(sheet, styles, row, [Column(h, h, w) for h, w in zip(headers, widths,
-                                                                       strict=True)])
 
 
 def shown_titles(rules: Rules, proposed: Iterable[str]) -> list[Title]:
@@ -233,12 +227,11 @@ def over_names(rules: Rules, checks: Iterable[QuotaCheck]) -> list[str]:
 
 def sum_cell(sheet: Worksheet, row: int, col: int, first: int, last: int, value: int,
              styles: Styles) -> None:
-    letter = column_letter(col)
     if last < first:
         sheet.write_formula(row, col, "=0", styles.total, 0)
-    else:
-        sheet.write_formula(row, col, f"=SUM({letter}{first + 1}:{letter}{last + 1})",
-                            styles.total, value)
+    else:  # always a range, one row too (the bytes of a one-unit cluster stay as they were)
+        sheet.write_formula(row, col, f"=SUM({xl_rowcol_to_cell(first, col)}:"
+                                      f"{xl_rowcol_to_cell(last, col)})", styles.total, value)
 
 
 def _chart(workbook: Workbook, sheet: Worksheet, styles: Styles, titles: Sequence[Title],
@@ -258,7 +251,7 @@ def _chart(workbook: Workbook, sheet: Worksheet, styles: Styles, titles: Sequenc
         write_text(sheet, r, 1, title.name, styles.cell_wrap)
         for offset in (0, 1):
             c = first_col + 2 * i + offset
-            sheet.write_formula(r, 2 + offset, f"={column_letter(c)}{total_r + 1}",
+            sheet.write_formula(r, 2 + offset, "=" + xl_rowcol_to_cell(total_r, c),
                                 styles.int, totals[2 * i + offset])
         sheet.set_row(r, row_height([(title.name, widths[1])]))
     end = anchor_row + len(shown)
