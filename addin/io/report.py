@@ -52,6 +52,7 @@ from addin.io.sheet_spec import (
     write_cells,
     write_header,
     write_header_band,
+    write_notes,
     write_table,
 )
 from addin.io.xlsx_common import (
@@ -453,13 +454,8 @@ def _quota_sheet(workbook: Workbook, styles: Styles, result: ClusterResult, rule
             Styled(L.QUOTA_VERDICT[check.ok], "bad" if check.ok is False else "cell"),
             quota.source + ("" if quota.verified else f" — {L.TO_CHECK}"), check.cluster])
     last = write_table(sheet, styles, header_row, columns, rows)
-    row = last + 2
-    for text in quota_counts_note(rules, (c.quota_id for c in checks)):
-        sheet.merge_range(row, 0, row, len(columns) - 1, text, styles.wrap)
-        height = row_height([(text, sum(widths))])
-        if height is not None:
-            sheet.set_row(row, height)
-        row += 1
+    row = write_notes(sheet, styles, last + 2, quota_counts_note(
+        rules, (c.quota_id for c in checks)), widths)
     signature_block(sheet, styles, row + 1 if row > last + 2 else row, widths,
                     Signers.of(meta.details, L.CHAIR), (header_row, header_row))
     sheet.freeze_panes(header_row + 1, 2)

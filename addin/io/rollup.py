@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from addin.domain import fields as F
 from addin.domain import labels as L
 from addin.domain.cluster import ClusterResult
+from addin.domain.quotas import quota_counts_note
 from addin.domain.rules import Rules, Title, format_ratio
 from addin.io.leaders import LeaderLine, leader_line, write_leaders_sheet
 from addin.io.page_blocks import Signers, signature_block
@@ -21,6 +22,7 @@ from addin.io.sheet_spec import (
     Styled,
     write_cells,
     write_header_band,
+    write_notes,
     write_table,
 )
 from addin.io.xlsx_common import Styles, finish, new_workbook, print_setup, write_text
@@ -154,10 +156,13 @@ def rollup_bytes(summaries: list[ClusterSummary], rules: Rules, date: str | None
     sheet = workbook.add_worksheet("Hạn mức các cụm")
     widths = [c.width for c in QUOTA_COLUMNS]
     header_row = header_block(sheet, styles, "HẠN MỨC XÉT TẶNG THEO CỤM", meta, widths, lines)
-    write_table(sheet, styles, header_row, QUOTA_COLUMNS, (
+    last = write_table(sheet, styles, header_row, QUOTA_COLUMNS, (
         [s.cluster or s.name, quota_id, rules.title(code).name, base, share, limit, counted,
          Styled(L.QUOTA_VERDICT[ok], "bad" if ok is False else "cell")]
         for s in summaries for quota_id, code, base, share, limit, counted, ok in s.quotas))
+    # "Đã đạt" counts a quota's family of titles, as on each cluster's "Hạn mức": said once here
+    write_notes(sheet, styles, last + 2, quota_counts_note(
+        rules, (quota_id for s in summaries for quota_id, *_ in s.quotas)), widths)
     print_setup(sheet, header_row, header_row)
     write_leaders_sheet(workbook, styles, [(s.cluster or s.name, s.leader) for s in summaries
                                            if s.leader is not None], meta)

@@ -165,6 +165,19 @@ def write_table(sheet: Worksheet, styles: Styles, header_row: int, columns: Sequ
     return row
 
 
+def write_notes(sheet: Worksheet, styles: Styles, row: int, texts: Sequence[str],
+                widths: Sequence[float]) -> int:
+    """Notes under a table, each across its width, each row as tall as its wrapped text;
+    returns the row after the last (`row` itself when there is none)."""
+    for text in texts:
+        sheet.merge_range(row, 0, row, len(widths) - 1, text, styles.wrap)
+        height = row_height([(text, sum(widths))])
+        if height is not None:
+            sheet.set_row(row, height)
+        row += 1
+    return row
+
+
 def put_to_use(formats: Iterable[Format]) -> None:
     """Give formats their style index now: rows spliced in after the workbook closes
     (addin.io.fast_rows) can only use formats XlsxWriter wrote. `_get_xf_index` is what every

@@ -153,3 +153,18 @@ def test_the_templates_print_their_headers_whole(tmp_path, rules):
     label = next(w for w in words if w[4] == "Hạn" and w[0] < 100)  # "Hạn mức xét tặng…"
     below = min(w[1] for w in words if w[0] < 100 and w[1] > label[3])  # the first quota line
     assert tail[3] <= below + 0.5, (tail, below)  # the header's last line above the next row
+
+
+def test_the_roll_up_quota_sheet_says_which_titles_each_quota_counts(demo_report, rules):
+    """The roll-up's "Hạn mức các cụm" has the same "Đã đạt" column: the same note, once, a
+    line per quota it lists (review of session 5)."""
+    sheet = openpyxl.load_workbook(demo_report.parent / "tong-hop-cac-cum.xlsx",
+                                   read_only=True)["Hạn mức các cụm"]
+    rows = [row for row in sheet.iter_rows(values_only=True) if row and row[0] is not None]
+    header = next(row for row in rows if "Mã hạn mức" in row)
+    listed = {row[header.index("Mã hạn mức")] for row in rows[rows.index(header) + 1:]
+              if row[1] is not None and not str(row[0]).startswith(("- ", "Ghi chú"))}
+    notes = [str(row[0]) for row in rows if str(row[0]).startswith("- ")
+             or row[0] == L.QUOTA_COUNTS_NOTE]
+    assert notes == quota_counts_note(rules, listed)
+    assert notes and notes[0] == L.QUOTA_COUNTS_NOTE

@@ -39,3 +39,30 @@ def test_a_file_status_holds_its_issues_as_a_tuple(rules):
     broken = UnitWorkbook(path="x.xlsx", readable=False)
     status = consolidate([broken], rules).files[0]
     assert isinstance(status.issues, tuple)
+
+
+def test_checking_a_declared_streak_twice_gives_the_same_answer_and_changes_nothing(rules):
+    """The streak check counted the rows it checked on the history it was given (a benchmark's
+    counter): validation changed one of its inputs. Now the history and the checker are frozen
+    values and a second check is the first one again."""
+    from addin.domain.issues import Issue
+    from addin.domain.models import Nomination, UnitInfo, UnitWorkbook
+    from addin.domain.persons import PersonIndex, unit_key
+    from addin.domain.streaks import StreakHistory
+
+    unit = "Ban CHQS huyện Ea Kar"
+    history = StreakHistory(PersonIndex(), {}, {unit_key(unit): frozenset({2021, 2022, 2023})},
+                            rules)
+    book = UnitWorkbook(path="u.xlsx", info=UnitInfo(unit=unit, period="Năm 2024"))
+    checker, problems = history.for_book(book)
+    assert checker is not None and problems == []
+    claim = Nomination(kind="individual", file="u.xlsx", sheet="Cá nhân", row=5, name="Lê Văn A",
+                       title_text="CSTDTQ", streak=3, columns={"streak": "M"})
+    before = repr(history)
+    first = checker.check(claim, rules.titles["CSTDTQ"])
+    assert first and first == checker.check(claim, rules.titles["CSTDTQ"])
+    assert repr(history) == before
+    with pytest.raises(FrozenInstanceError):
+        checker.year = 2025  # type: ignore[misc]
+    for value in (first[0], ScoreLine(row=9, code="TC02")):  # slotted: no attribute added
+        assert isinstance(value, Issue | ScoreLine) and not hasattr(value, "__dict__")
