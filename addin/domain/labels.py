@@ -29,6 +29,8 @@ QUOTA_COUNTS_NOTE = ("Ghi chú: “Đã đạt” của mỗi hạn mức đếm
 def quota_counts_line(quota_id: str, title: str, counted: list[str]) -> str:
     """One quota's line of QUOTA_COUNTS_NOTE: "- CSTT (Chiến sĩ tiên tiến): đếm A, B"."""
     return f"- {quota_id} ({title}): đếm {', '.join(counted)}"
+
+
 CLUSTER_WIDE = "TOÀN CỤM"
 WHOLE_CLUSTER = "Toàn cụm"  # where an issue belongs to no one file (the CLI's listing)
 WHOLE_CLUSTER_FILE = "(toàn cụm)"

@@ -10,6 +10,7 @@ from addin.domain import fields as F
 from addin.domain import labels as L
 from addin.domain.history_model import EligibleRow, SubjectKind
 from addin.domain.rules import Rules
+from addin.domain.vi_format import title_name
 from addin.io.page_blocks import PageHead, national_header
 from addin.io.sheet_spec import Column, write_table
 from addin.io.xlsx_common import Styles, new_workbook, print_setup
@@ -32,9 +33,8 @@ KIND = {SubjectKind.INDIVIDUAL: F.SHEET_INDIVIDUALS, SubjectKind.COLLECTIVE: F.S
 
 def _values(i: int, r: EligibleRow, rules: Rules) -> list[object]:
     # the title held, by its name in the rules book (the row and its JSON keep the code)
-    requires = rules.titles[r.requires].name if r.requires in rules.titles else r.requires
     return [i, KIND[r.kind], r.name, r.unit, r.service_no, r.birth_year, r.award_name,
-            requires, ", ".join(str(y) for y in r.years), r.source,
+            title_name(rules, r.requires), ", ".join(str(y) for y in r.years), r.source,
             (L.VERIFIED if r.verified else L.UNVERIFIED).lower()]
 
 

@@ -19,6 +19,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from addin.domain import fields as F
 from addin.domain import labels as L
+from addin.domain import vi_format as vi
 from addin.domain.commendation_forms import form_order, named_form
 from addin.domain.history_model import PeriodFigures
 from addin.domain.periods import KIND_LABEL, PERIOD_KINDS, PeriodKind
@@ -195,7 +196,7 @@ class _Book:
         self.labels = [label(c, self.single) for c in data.columns]
 
     def title_name(self, code: str) -> str:
-        return self.rules.titles[code].name if code in self.rules.titles else code
+        return vi.title_name(self.rules, code)
 
     def header(self, sheet: Worksheet, heading: str, width: int) -> int:
         """The national header, the heading and its line; returns the first free row. The
