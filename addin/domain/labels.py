@@ -21,9 +21,13 @@ QUOTA_VERDICT: dict[bool | None, str] = {True: "Trong hạn mức", False: "Vư�
 QUOTA_OVER_PREFIX = "Vượt: "
 QUOTA_UNKNOWN = "Chưa đủ số liệu"
 # Under a quota table: what its "Đã đạt" counts, a line per quota (quota_counts_line).
-QUOTA_COUNTS_NOTE = ("Ghi chú: “Đã đạt” của mỗi hạn mức đếm người đạt danh hiệu của hạn "
-                     "mức và người đạt danh hiệu cao hơn cùng nhóm (theo bộ quy tắc), nên có thể "
-                     "lớn hơn số đạt của danh hiệu đó ở trang “Tổng hợp”:")
+def quota_counts_head(sheet: str) -> str:
+    """The first line of the note; `sheet`: where the same title's "Đạt" is shown."""
+    return ("Ghi chú: “Đã đạt” của mỗi hạn mức đếm người đạt danh hiệu của hạn mức và người "
+            "đạt danh hiệu cao hơn cùng nhóm (theo bộ quy tắc), nên có thể lớn hơn số đạt của "
+            f"danh hiệu đó ở trang “{sheet}”:")
+
+
 
 
 def quota_counts_line(quota_id: str, title: str, counted: list[str]) -> str:
@@ -45,6 +49,7 @@ SOURCE = "Nguồn"  # the text a rule or a quota comes from (a column of "Hạn 
 # The sheets of the cluster summary (contracts.md §5) that are not a unit workbook's (those are
 # addin.domain.fields.SHEET_*): the report writes them, the report reader recognises them.
 SHEET_SUMMARY, SHEET_ISSUES, SHEET_SOURCES = "Tổng hợp", "Kiểm tra", "Nguồn"
+QUOTA_COUNTS_NOTE = quota_counts_head(SHEET_SUMMARY)  # under a cluster's "Hạn mức"
 SHEET_QUOTAS = "Hạn mức"
 SHEET_COVENANT = "Giao ước"  # the cluster template's covenant (addin.io.covenant_sheet)
 # The code of the title a record was judged on: a column of the report's nomination sheets (the

@@ -79,12 +79,13 @@ def sum_bases(bases: Iterable[int | None]) -> int | None:
     return total
 
 
-def quota_counts_note(rules: Rules, quota_ids: Iterable[str]) -> list[str]:
+def quota_counts_note(rules: Rules, quota_ids: Iterable[str], sheet: str = L.SHEET_SUMMARY
+                      ) -> list[str]:
     """The note under a quota table: which titles each of its quotas counts as "Đã đạt" (the
     rules book's `counts`: the title and those above it in its family), in the rules book's
-    order, once each; no line when there is no quota."""
+    order, once each; no line when there is no quota. `sheet`: where "Đạt" per title is."""
     shown = set(quota_ids)
     lines = [L.quota_counts_line(q.id, rules.title(q.title).name,
                                  [rules.title(code).name for code in q.counts])
              for q in rules.quotas if q.id in shown]
-    return [L.QUOTA_COUNTS_NOTE, *lines] if lines else []
+    return [L.quota_counts_head(sheet), *lines] if lines else []

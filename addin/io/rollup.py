@@ -73,6 +73,7 @@ class ClusterSummary:
         )
 
 
+SHEET_BY_TITLE = "Theo danh hiệu"  # the roll-up's passes per title and cluster
 CLUSTER_COLUMNS = (
     Column("seq", "STT", 5, "center"), Column("cluster", F.INFO_LABELS["cluster"], 22, wrap=True),
     Column("folder", "Thư mục", 16, wrap=True), Column("units", "Số đơn vị", 8, "int"),
@@ -132,7 +133,7 @@ def rollup_bytes(summaries: list[ClusterSummary], rules: Rules, date: str | None
     sheet.freeze_panes(first, 2)
     print_setup(sheet, header_row, header_row)
 
-    sheet = workbook.add_worksheet("Theo danh hiệu")
+    sheet = workbook.add_worksheet(SHEET_BY_TITLE)
     columns = by_title_columns(titles)
     widths = [c.width for c in columns]
     top = header_block(sheet, styles, "SỐ ĐỀ NGHỊ VÀ SỐ ĐẠT THEO DANH HIỆU", meta, widths, lines)
@@ -162,7 +163,7 @@ def rollup_bytes(summaries: list[ClusterSummary], rules: Rules, date: str | None
         for s in summaries for quota_id, code, base, share, limit, counted, ok in s.quotas))
     # "Đã đạt" counts a quota's family of titles, as on each cluster's "Hạn mức": said once here
     write_notes(sheet, styles, last + 2, quota_counts_note(
-        rules, (quota_id for s in summaries for quota_id, *_ in s.quotas)), widths)
+        rules, (quota_id for s in summaries for quota_id, *_ in s.quotas), SHEET_BY_TITLE), widths)
     print_setup(sheet, header_row, header_row)
     write_leaders_sheet(workbook, styles, [(s.cluster or s.name, s.leader) for s in summaries
                                            if s.leader is not None], meta)
