@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
 import json
+import os
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -391,7 +393,27 @@ def _utf8_streams() -> None:
 
 def main() -> None:
     _utf8_streams()
-    cli(prog_name="tdkt")
+    try:
+        cli(prog_name="tdkt")
+    except SystemExit as done:
+        _leave(done.code)
+
+
+def _leave(code: object) -> None:
+    """End the process without tearing the interpreter down: every output is written and
+    closed by now, and freeing a large run's records one by one took 0.03-0.05 s of the
+    command's time (mypy ends the same way). Streams are flushed and exit handlers (the
+    reading workers' pool) run first."""
+    if code is not None and not isinstance(code, int):
+        print(code, file=sys.stderr)
+        code = 1
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):  # a closed pipe: the exit status still says how it went
+        code = code or 1
+    atexit._run_exitfuncs()
+    os._exit(code or 0)
 
 
 if __name__ == "__main__":

@@ -326,6 +326,24 @@ def test_subprocess_entry_points(clean_cluster, tmp_path):
         assert "tdkt" in version.stdout
 
 
+def test_the_process_ends_with_its_exit_status_and_all_its_output(messy_cluster, tmp_path):
+    """main() leaves without tearing the interpreter down (addin.cli._leave): what was printed
+    into a file (block-buffered) is all there, and the exit status is the command's."""
+    out, shown = tmp_path / "messy.xlsx", tmp_path / "stdout.json"
+    with shown.open("w") as stdout:
+        result = subprocess.run([sys.executable, "-m", "addin", "validate", str(messy_cluster),
+                                 "--json"], stdout=stdout, stderr=subprocess.PIPE, text=True,
+                                check=False)
+    assert result.returncode == 1, result.stderr
+    assert len(json.loads(shown.read_text("utf-8"))["issues"]) > 10
+    usage = subprocess.run([sys.executable, "-m", "addin", "consolidate", str(tmp_path / "none"),
+                            "-o", str(out)], capture_output=True, text=True, check=False)
+    assert usage.returncode == 2 and "không tồn tại" in usage.stderr and not out.exists()
+    listed = subprocess.run([sys.executable, "-m", "addin", "--version"], capture_output=True,
+                            text=True, check=False)
+    assert listed.returncode == 0 and listed.stdout.startswith("tdkt")
+
+
 @needs_libreoffice
 def test_consolidate_with_pdf(clean_cluster, tmp_path):
     out = tmp_path / "pdf" / "report.xlsx"

@@ -4,6 +4,7 @@ read back with openpyxl (bold header, number formats, fills, widths, the used ra
 from __future__ import annotations
 
 import io
+import sys
 import zipfile
 from importlib import metadata
 
@@ -12,7 +13,7 @@ import pytest
 import xlsxwriter
 
 from addin.domain.cluster import consolidate
-from addin.io.fast_rows import BulkRows, SpliceError, splice_rows
+from addin.io.fast_rows import HANDOFF_SECONDS, BulkRows, SpliceError, splice_rows
 from addin.io.reader import read_unit_workbook
 from addin.io.report import NOMINATION_COLUMNS, ReportMeta, cluster_report_bytes
 from addin.io.xlsx_common import Styles, finish, new_workbook
@@ -141,3 +142,23 @@ def test_streamed_sheet_is_the_package_writestr_would_write():
         sheet = book.read("xl/worksheets/sheet1.xml")
     assert sheet.count(b"<row ") == 2 * fast_rows.CHUNK_ROWS + 7 + 2
     assert b'<dimension ref="A1:C2009"/>' in sheet
+
+
+class _Probed(BulkRows):
+    """Bulk rows that note the interpreter's switch interval while their XML is made."""
+
+    seen: list[float]
+
+    def xml_chunks(self, rows_per_chunk: int = 1000):  # type: ignore[override]
+        self.seen.append(sys.getswitchinterval())
+        yield from BulkRows.xml_chunks(self, rows_per_chunk)
+
+
+def test_the_deflating_thread_gets_the_interpreter_quickly_and_the_interval_comes_back():
+    package, plain = _book(rows=50)
+    probed = _Probed(plain.sheet_index, plain.first_row, plain.width, plain.rows)
+    probed.seen = []
+    before = sys.getswitchinterval()
+    assert splice_rows(package, [probed]) == splice_rows(package, [plain])  # same bytes
+    assert probed.seen == [pytest.approx(HANDOFF_SECONDS)]
+    assert sys.getswitchinterval() == before
