@@ -14,6 +14,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from addin.collector import collector_paused
 from addin.domain.cluster import ClusterResult, consolidate
@@ -32,6 +33,9 @@ from addin.io.rules_file import load_rules, rules_beside
 from addin.io.safe_files import describe, shown
 from addin.io.sandbox import prepare_worker
 from addin.io.xlsx_common import write_atomic, written_by_tdkt
+
+if TYPE_CHECKING:  # the history database is loaded only with --db
+    from addin.ranking_history import StoredRanking
 
 Progress = Callable[[int], None]
 ROLLUP_NAME = "tong-hop-cac-cum.xlsx"
@@ -212,32 +216,46 @@ def report_name(folder_name: str) -> str:
     return f"{cleaned}.xlsx"
 
 
+@dataclass(frozen=True)
+class ClusterJob:
+    """What one cluster's job sends back to `report_root`."""
+
+    report: Report
+    summary: ClusterSummary | None
+    failed: bool
+    ranking: StoredRanking | None = None  # with --db: stored by the parent, in folder order
+
+
 @collector_paused()
 def _cluster_job(folder: str, out: str, rules_path: str | None, date: str | None,
                  db: str | None = None, write_to: str | None = None, read_jobs: int = 1
-                 ) -> tuple[Report, ClusterSummary | None, bool]:
+                 ) -> ClusterJob:
     """One cluster, in a worker process: read (with `read_jobs` reading workers: the cores the
     clusters leave free), consolidate, write (to `write_to`, where the report waits to be
     renamed to `out` with the others); return what the roll-up and the JSON need (the records
-    themselves stay in the worker)."""
+    themselves stay in the worker), and with --db the ranking the parent stores."""
     rules, bad_covenant = cluster_rules_checked(rules_path, folder)  # the folder's covenant
     try:
         files = workbook_files([folder])
     except OSError as exc:  # the folder cannot be listed: say so, the other clusters go on
         issue = make_issue(Code.UNREADABLE_FILE, f"không đọc được thư mục ({describe(exc)})",
                            file=shown(folder))
-        return Report(issues=(issue,)), None, True
+        return ClusterJob(Report(issues=(issue,)), None, True)
     if not files:
-        return Report(), None, False
+        return ClusterJob(Report(), None, False)
     # A subfolder of ROOT is one cluster by contract.
     result = _consolidate(_read(files, rules, db, jobs=read_jobs), rules, db, one_cluster=True)
     result = replace(result, cluster_issues=(*result.cluster_issues, *bad_covenant))
-    _store_ranking(db, result, rules)
+    ranking = None
+    if db:
+        from addin.ranking_history import ranking_of
+
+        ranking = ranking_of(result, rules)
     name = shown(Path(folder).name)
     meta = meta_for(result, rules, date, name)
     write_atomic(write_to or out, cluster_report_bytes(result, rules, meta))
     summary = ClusterSummary.of(name, shown(out), result, rules, meta)
-    return Report.of(result, rules, shown(out)), summary, result.has_errors
+    return ClusterJob(Report.of(result, rules, shown(out)), summary, result.has_errors, ranking)
 
 
 def cluster_rules(root: str, folder: str | Path, explicit: str | None) -> str | None:
@@ -265,7 +283,7 @@ def report_root(root: str, outdir: str, rules_path: str | None, jobs: int | None
     out_dir.mkdir(parents=True, exist_ok=True)
     workers = max(1, min(jobs or os.cpu_count() or 1, len(folders)))
     read_jobs = max(1, (jobs or os.cpu_count() or 1) // workers)  # fewer clusters than cores
-    parts: list[tuple[Report, ClusterSummary | None, bool]] = []
+    jobs_done: list[ClusterJob] = []
     outputs = [str(out_dir / report_name(f.name)) for f in folders]
     if len(set(outputs)) != len(outputs):  # two folder names cleaned to the same file name
         outputs = [str(out_dir / f"{i + 1:03d}-{report_name(f.name)}")
@@ -275,8 +293,9 @@ def report_root(root: str, outdir: str, rules_path: str | None, jobs: int | None
     staged = {o: str(staged_path(Path(o))) for o in outputs}
     if workers == 1:
         for folder, out in zip(folders, outputs, strict=True):
-            parts.append(_cluster_job(str(folder), out, cluster_rules(root, folder, rules_path),
-                                      date, db, staged[out], read_jobs))
+            jobs_done.append(_cluster_job(str(folder), out,
+                                          cluster_rules(root, folder, rules_path), date, db,
+                                          staged[out], read_jobs))
             if progress:
                 progress(1)
     else:
@@ -288,13 +307,20 @@ def report_root(root: str, outdir: str, rules_path: str | None, jobs: int | None
                        for f, o in zip(folders, outputs, strict=True)]
             for future, folder, out in zip(futures, folders, outputs, strict=True):
                 try:
-                    parts.append(future.result())
+                    jobs_done.append(future.result())
                 except BrokenProcessPool:  # a worker died (killed, out of memory): redo here
-                    parts.append(_cluster_job(str(folder), out,
-                                              cluster_rules(root, folder, rules_path), date, db,
-                                              staged[out]))
+                    jobs_done.append(_cluster_job(str(folder), out,
+                                                  cluster_rules(root, folder, rules_path), date,
+                                                  db, staged[out]))
                 if progress:
                     progress(1)
+    if db:  # one writer, in folder order: the same rows in the same order on every run
+        from addin.ranking_history import write_ranking
+
+        for job in jobs_done:
+            if job.ranking is not None:
+                write_ranking(db, job.ranking)
+    parts = [(job.report, job.summary, job.failed) for job in jobs_done]
     summaries = [s for _, s, _ in parts if s is not None]
     written = {Path(o): Path(staged[o]) for o, (_, s, _) in zip(outputs, parts, strict=True)
                if s is not None}

@@ -351,29 +351,24 @@ def demo(out: str) -> None:
 
 def _demo(out: str) -> None:
     from addin.demo import write_demo
+    from addin.demo_history import run as demo_reports
 
     rules = _rules(None)
     root = Path(out)
     clusters = write_demo(root / "cac-cum", rules)
-    results = root / "ket-qua"
-    first = clusters[0]
-    single = results / f"bao-cao-{first.name}.xlsx"
-    consolidated = app.consolidate_folder(str(first), str(single),
-                                          _rules(None, str(first))).report
-    click.echo(shown(f"Cụm mẫu: {first} ({len(consolidated.files)} tệp)"))
+    done = demo_reports(root, rules)  # the history first: the cluster reports store their ranks
+    consolidated, results = done.consolidated, root / "ket-qua"
+    click.echo(shown(f"Cụm mẫu: {clusters[0]} ({len(consolidated.files)} tệp)"))
     severities = Counter(i.severity for i in consolidated.issues)
-    click.echo(shown(f"  tổng hợp: {single} — {consolidated.totals.individuals} cá nhân, "
-                     f"{severities['error']} lỗi, {severities['warning']} cảnh báo "
+    click.echo(shown(f"  tổng hợp: {consolidated.output} — {consolidated.totals.individuals} "
+                     f"cá nhân, {severities['error']} lỗi, {severities['warning']} cảnh báo "
                      "(dữ liệu mẫu cố ý có lỗi)"))
-    rolled = app.report_root(str(root / "cac-cum"), str(results / "bao-cao"), None).report
-    click.echo(f"  lập báo cáo {len(clusters)} cụm: {rolled.rollup}")
-    from addin.demo_history import run as history_demo
-
-    done = history_demo(root, rules)
+    click.echo(f"  lập báo cáo {len(clusters)} cụm: {done.rolled.rollup}")
     click.echo(shown(f"  lịch sử 2019–2024: {done.files} tệp vào {done.db}; "
                      f"{len(done.claims)} khai man số năm liên tục; "
                      f"{len(done.eligible)} đủ điều kiện năm 2024; "
-                     f"báo cáo đại hội: {done.report}"))
+                     f"báo cáo đại hội: {done.report} (xếp hạng thi đua của "
+                     f"{done.figures.ranked_units} đơn vị)"))
     click.echo(shown(f"Xem kết quả trong thư mục {results}"))
 
 

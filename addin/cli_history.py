@@ -21,6 +21,7 @@ from addin.domain.history_model import (
     EligibleList,
     ImportState,
 )
+from addin.domain.vi_format import title_name
 from addin.io.safe_files import describe
 from addin.io.xlsx_common import write_atomic
 
@@ -88,13 +89,16 @@ def import_cmd(paths: tuple[str, ...], db: str, rules_path: str | None, as_json:
 @history_db_option
 @click.option("--unit", help="Chỉ đơn vị này.")
 @click.option("--person", help="Danh hiệu qua các năm của người này (họ tên hoặc số hiệu).")
+@rules_option
 @json_option
-def show_cmd(db: str, unit: str | None, person: str | None, as_json: bool) -> None:
+def show_cmd(db: str, unit: str | None, person: str | None, rules_path: str | None,
+             as_json: bool) -> None:
     """Cơ sở dữ liệu đang có gì: các kỳ, các đơn vị, danh hiệu của một người theo năm."""
     view = _guard(lambda: happ.show(db, unit, person))
-    if as_json:
+    if as_json:  # the JSON keeps the codes (the contract)
         _emit_json(view.to_json())
         return
+    rules = _rules(rules_path)  # titles by their names, as every other output shows them
     click.echo(f"Cơ sở dữ liệu {db} (phiên bản {view.schema_version})")
     for p in view.periods:
         click.echo(f"  {p.period}: {p.files} tệp")
@@ -111,7 +115,8 @@ def show_cmd(db: str, unit: str | None, person: str | None, as_json: bool) -> No
             + (f", sinh {someone.birth_year}" if someone.birth_year else "")
         click.echo(who)
         for t in someone.titles:
-            click.echo(f"  {t.period}: {t.title} ({t.unit}) — {'đạt' if t.passed else 'không đạt'}")
+            click.echo(f"  {t.period}: {title_name(rules, t.title)} ({t.unit}) — "
+                       f"{'đạt' if t.passed else 'không đạt'}")
 
 
 @history.command("eligible")
@@ -134,8 +139,8 @@ def eligible_cmd(year: int, db: str, out: str | None, rules_path: str | None,
     if as_json:
         _emit_json(found.to_json())
         return
-    for r in found.rows:
-        click.echo(f"{r.award_name}: {r.name} ({r.unit}) — {r.requires} các năm "
+    for r in found.rows:  # the title held by its name, as in the workbook; the JSON keeps codes
+        click.echo(f"{r.award_name}: {r.name} ({r.unit}) — {title_name(rules, r.requires)} các năm "
                    f"{', '.join(str(y) for y in r.years)}"
                    + ("" if r.verified else " [quy tắc CẦN KIỂM TRA]"))
     click.echo(f"Tổng: {len(found.rows)} đề nghị đủ điều kiện năm {year}.")

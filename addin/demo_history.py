@@ -4,6 +4,7 @@ M'Đrắk, and one inflated streak claim. Deterministic (fixed seed)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import random
 from pathlib import Path
@@ -14,6 +15,7 @@ from addin.domain import fields as F
 from addin.domain.history_model import DemoHistory
 from addin.domain.issues import Code
 from addin.domain.rules import Rules
+from addin.io.rules_file import load_rules, rules_beside
 from addin.io.xlsx_common import new_workbook, write_atomic
 
 SEED = 1975
@@ -22,6 +24,9 @@ PEOPLE_PER_UNIT = 10
 MOVER = {"full_name": "Nguyễn Đức Thắng", "service_no": "DL-01-0099", "birth_year": 1988,
          "rank": "Thiếu tá", "position": "Trợ lý Tác chiến"}
 MOVER_FROM, MOVER_TO, MOVE_YEAR = "ban-chqs-ea-kar.xlsx", "ban-chqs-mdrak.xlsx", 2022
+# The demo's import is recorded at this fixed time (after the units' "Ngày lập" of December
+# 2024), not the wall clock: the demo's database is the same bytes on every run.
+IMPORTED_AT = dt.datetime(2024, 12, 31, 8, 0, tzinfo=dt.UTC)
 # The inflated claim: CSTĐ toàn quân in 2023 "after three years of CSTĐCS", but 2020 was CSTT.
 CLAIM_UNIT, CLAIM_YEAR = "ban-chqs-krong-ana.xlsx", 2023
 PERSON_COLUMNS = ("seq", "full_name", "rank", "position", "title", "members", "present", "agree",
@@ -122,22 +127,34 @@ def write_history(root: Path) -> list[Path]:
 
 
 def run(root: Path, rules: Rules) -> DemoHistory:
-    """Write the history, import it with the 2024 demo clusters, check the 2023 claims against
-    it, list who is eligible in 2024 and write the 2019–2024 congress report."""
+    """The demo's reports, in the order of a cluster chair who keeps the history: the years
+    before 2024 are written and imported with the 2024 demo clusters (under root/cac-cum), then
+    the cluster reports are made with the database (each unit's 2024 score and rank are kept
+    with the period, contracts.md §8), the 2023 claims are checked against it, who is eligible
+    in 2024 is listed and the 2019–2024 congress report written (its "Xếp hạng theo năm" shows
+    the stored ranks)."""
     from addin import app, history_app
     from addin.io.history_sheets import eligible_workbook_bytes
 
     years = write_history(root / "lich-su")
+    clusters = root / "cac-cum"
     db = root / "tdkt-lich-su.sqlite"
     for stale in (db, Path(f"{db}-wal"), Path(f"{db}-shm")):
         stale.unlink(missing_ok=True)  # a rerun of the demo starts from scratch
-    imported = history_app.import_paths([*map(str, years), str(root / "cac-cum")], str(db), rules)
+    imported = history_app.import_paths([*map(str, years), str(clusters)], str(db), rules,
+                                        at=IMPORTED_AT)
+    results = root / "ket-qua"
+    first = clusters / CLUSTERS[0][0]
+    consolidated = app.consolidate_folder(
+        str(first), str(results / f"bao-cao-{first.name}.xlsx"),
+        load_rules(rules_beside(first)), db=str(db)).report
+    rolled = app.report_root(str(clusters), str(results / "bao-cao"), None, db=str(db)).report
     checked = app.validate_paths([str(years[-1] / CLUSTERS[0][0])], rules, db=str(db))
     claims = tuple(i for i in checked.report.issues if i.code is Code.STREAK_MISMATCH)
-    results = root / "ket-qua"
     eligible = history_app.eligible_list(str(db), 2024, rules)
     write_atomic(results / "du-dieu-kien-2024.xlsx", eligible_workbook_bytes(eligible, 2024, rules))
     report = history_app.period_report(str(db), 2019, 2024, None,
                                        str(results / "dai-hoi-2019-2024.xlsx"), rules)
-    return DemoHistory(db=str(db), files=len(imported.files), claims=claims, eligible=eligible,
-                       report=report.output)
+    return DemoHistory(db=str(db), files=len(imported.files), consolidated=consolidated,
+                       rolled=rolled, claims=claims, eligible=eligible, report=report.output,
+                       figures=report.figures)

@@ -4,6 +4,7 @@ prints (the CLI front is addin/cli_history.py)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 import sqlite3
@@ -125,9 +126,11 @@ def _prepare_all(files: list[tuple[Path, str]], rules: Rules
                 yield from result
 
 
-def import_paths(paths: list[str], db: str, rules: Rules) -> ImportResult:
+def import_paths(paths: list[str], db: str, rules: Rules, at: dt.datetime | None = None
+                 ) -> ImportResult:
     """Unit workbooks, cluster folders and cluster reports → the database, in one transaction.
-    A file already in force (same SHA-256) is not even read again."""
+    A file already in force (same SHA-256) is not even read again. The import is recorded at
+    `at`, else at the wall clock (`tdkt history import`: the audit trail's real time)."""
     files = history_files(paths)
     if not files:
         return ImportResult((), (), db, EXIT_NOTHING)
@@ -156,13 +159,13 @@ def import_paths(paths: list[str], db: str, rules: Rules) -> ImportResult:
                     by_path[book.path] = len(entries) - 1
                     yield book
 
-        summary = hdb.import_books(conn, prepared()) if to_read else hdb.ImportSummary()
+        summary = hdb.import_books(conn, prepared(), at) if to_read else hdb.ImportSummary()
     finally:
         conn.close()
     for done in summary.files:
-        at = by_path[done.path]
-        entries[at] = replace(entries[at], status=ImportState(done.status),
-                              replaced=done.replaced)
+        place = by_path[done.path]
+        entries[place] = replace(entries[place], status=ImportState(done.status),
+                                 replaced=done.replaced)
     issues.extend(summary.issues)
     failed = any(e.status.failed for e in entries)
     return ImportResult(tuple(entries), tuple(issues), db, EXIT_ERRORS if failed else EXIT_OK)

@@ -9,6 +9,7 @@ from enum import StrEnum
 from typing import Any
 
 from addin.domain.issues import Issue
+from addin.domain.report_model import Report
 
 
 def _as_json(record: Any) -> dict[str, Any]:
@@ -194,6 +195,7 @@ class PeriodFigures:
     units: int
     model_people: int  # "điển hình tiên tiến" found
     model_collectives: int
+    ranked_units: int  # units with a cluster score or rank in "Xếp hạng theo năm"
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,10 +215,15 @@ class PeriodReportResult:
 @dataclass(frozen=True, slots=True)
 class DemoHistory:
     """What `tdkt demo` did with its five years of history: the database and how many files went
-    in, the inflated streak claims found, who is eligible in 2024, the congress report written."""
+    in, the cluster reports made with it (their scores and ranks kept with 2024), the inflated
+    streak claims found, who is eligible in 2024, the congress report written and what it
+    holds."""
 
     db: str
     files: int
+    consolidated: Report  # cluster 3 alone (`tdkt consolidate … --db`)
+    rolled: Report  # both clusters and their roll-up (`tdkt report … --db`)
     claims: tuple[Issue, ...]  # the streak_mismatch issues of the 2023 check
     eligible: tuple[EligibleRow, ...]
     report: str
+    figures: PeriodFigures  # of the congress report

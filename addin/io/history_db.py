@@ -211,7 +211,13 @@ def retry(action: Callable[[], T], attempts: int = WRITE_ATTEMPTS) -> T:
 
 
 def now_text() -> str:
-    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """The wall clock, as the database stores a time (UTC, to the second)."""
+    return time_text(dt.datetime.now(dt.UTC))
+
+
+def time_text(moment: dt.datetime) -> str:
+    """A moment as stored in `imports.imported_at` and `replacements.replaced_at`."""
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 # ----------------------------------------------------------------------------------------------
@@ -324,7 +330,7 @@ def load_person_index(conn: sqlite3.Connection, where: str = "", args: Sequence[
 class _Writer:
     """Writes prepared books inside the caller's transaction."""
 
-    def __init__(self, conn: sqlite3.Connection, summary: ImportSummary) -> None:
+    def __init__(self, conn: sqlite3.Connection, summary: ImportSummary, at: str) -> None:
         self.conn = conn
         self.summary = summary
         self.index = load_person_index(conn)
@@ -337,7 +343,7 @@ class _Writer:
         self.new_persons: list[tuple[int, str | None, str, str, int | None]] = []
         self.updates: list[tuple[str, tuple[object, ...]]] = []
         self.new_person_units: list[tuple[int, int]] = []
-        self.now = now_text()
+        self.now = at  # the import's one time: imported_at, replaced_at
 
     def person(self, nom: Row, unit: str, unit_id: int, path: str) -> int | None:
         nkey, skey = name_key(nom.name), service_key(nom.service_no)
@@ -444,14 +450,20 @@ class _Writer:
                                                current[1] if current is not None else None))
 
 
-def import_books(conn: sqlite3.Connection, books: Iterable[PreparedBook]) -> ImportSummary:
+def import_books(conn: sqlite3.Connection, books: Iterable[PreparedBook],
+                 at: dt.datetime | None = None) -> ImportSummary:
     """Write the books in ONE transaction (all or nothing). Taking the write lock waits for
     other writers (busy timeout, then retries); `books` may be produced while the transaction is
-    open (a generator fed by the readers), since nothing is consumed before the lock is held."""
+    open (a generator fed by the readers), since nothing is consumed before the lock is held.
+
+    `at` is the time recorded for the import and its replacements (the audit trail: when a file
+    came in, when it replaced another): the wall clock when the lock is held, unless the caller
+    fixes it (the demo does, so its database is the same bytes on every run). It is the only
+    time the database holds."""
     retry(lambda: conn.execute("BEGIN IMMEDIATE"))
     summary = ImportSummary()
     try:
-        writer = _Writer(conn, summary)
+        writer = _Writer(conn, summary, time_text(at) if at is not None else now_text())
         for prepared in books:
             writer.write(prepared)
         conn.execute("COMMIT")

@@ -456,7 +456,8 @@ class _Book:
         now = self.counts[self.counts["col"].isin(self.data.columns)]
         return self.buffer.getvalue(), PeriodFigures(
             nominations=int(now["proposed"].sum()), units=len(blocks), model_people=people,
-            model_collectives=groups)
+            model_collectives=groups,
+            ranked_units=len({(cluster, unit) for cluster, unit, *_ in self.data.ranks}))
 
 
 def period_report_bytes(data: PeriodData, rules: Rules) -> tuple[bytes, PeriodFigures]:

@@ -86,6 +86,46 @@ def test_corrected_file_replaces_and_keeps_a_record(tmp_path: Path, rules: Rules
     assert counts(db)["nominations"] == 2 and counts(db)["replacements"] == 2
 
 
+def test_an_import_records_the_wall_clock_unless_its_time_is_given(tmp_path: Path,
+                                                                    rules: Rules) -> None:
+    """The audit trail: a real import (and the replacement it makes) is recorded at the wall
+    clock, in UTC to the second; these are the only times the database holds. Given a time
+    (`at`, what the demo does), the same files give a byte-identical database."""
+    import datetime as dt
+
+    old = unit_file(tmp_path / "v1" / "a.xlsx", "Đơn vị A", "Năm 2023", [P("Nguyễn Văn An")])
+    new = unit_file(tmp_path / "v2" / "a.xlsx", "Đơn vị A", "Năm 2023",
+                    [P("Nguyễn Văn An"), P("Lê Văn Bình")])
+    db = tmp_path / "ls.sqlite"
+    start = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    happ.import_paths([str(old)], str(db), rules)
+    happ.import_paths([str(new)], str(db), rules)
+    end = dt.datetime.now(dt.UTC)
+    conn = sqlite3.connect(db)
+    try:
+        stamps = [t for (t,) in conn.execute("SELECT imported_at FROM imports UNION ALL "
+                                             "SELECT replaced_at FROM replacements")]
+    finally:
+        conn.close()
+    assert len(stamps) == 3
+    for stamp in stamps:
+        moment = dt.datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
+        assert start <= moment <= end, stamp
+    at = dt.datetime(2024, 12, 31, 8, 0, tzinfo=dt.UTC)
+    copies = []
+    for run in ("a", "b"):
+        fixed = tmp_path / f"{run}.sqlite"
+        happ.import_paths([str(old)], str(fixed), rules, at=at)
+        if run == "b":
+            time.sleep(1.1)  # the wall clock moves on; the recorded time does not
+        happ.import_paths([str(new)], str(fixed), rules, at=at)
+        copies.append(fixed.read_bytes())
+    assert copies[0] == copies[1]
+    shown = happ.show(str(tmp_path / "a.sqlite"), None, None)
+    assert {u.imported_at for u in shown.units} == {"2024-12-31T08:00:00Z"}
+    assert [r.at for r in shown.replacements] == ["2024-12-31T08:00:00Z"]
+
+
 def test_unparsed_period_and_unreadable_file_change_nothing(tmp_path: Path, rules: Rules) -> None:
     db = tmp_path / "ls.sqlite"
     unit_file(tmp_path / "in" / "a.xlsx", "Đơn vị A", "Quý III", [P("Nguyễn Văn An")])

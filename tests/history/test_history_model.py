@@ -91,4 +91,4 @@ def test_the_results_are_frozen_and_typed(tmp_path: Path, rules: Rules) -> None:
     assert report.to_json() == {"period": "giai đoạn 2021–2023", "output": str(out),
                                 **dataclasses.asdict(report.figures)}
     assert list(report.to_json()) == ["period", "output", "nominations", "units",
-                                      "model_people", "model_collectives"]
+                                      "model_people", "model_collectives", "ranked_units"]

@@ -128,12 +128,27 @@ def test_each_model_table_prints_under_its_own_caption(congress_pdf: Path) -> No
 
 def test_no_command_line_or_developer_file_on_a_printed_page(congress_pdf: Path) -> None:
     """The last page said "(lập báo cáo cụm bằng tdkt consolidate hoặc tdkt report với --db)"
-    and a source line "Căn cứ: domain.md: …"."""
+    and a source line "Căn cứ: domain.md: …". (Its words for an empty "Xếp hạng theo năm" are
+    checked in the cells: tests/history/test_period_report.py.)"""
     text = "\n".join(pdf_pages(congress_pdf))
     for word in ("--db", "tdkt consolidate", "tdkt report", "domain.md"):
         assert word not in text, word
-    assert "Chưa có điểm và thứ hạng thi đua nào được lưu" in re.sub(r"\s+", " ", text)
     assert "Căn cứ: Quy ước của tdkt" in text
+
+
+def test_the_ranks_of_2024_print_on_the_last_page(congress_pdf: Path) -> None:
+    """The demo's cluster reports now store their ranks (the demo made them before the
+    database existed, and this page printed "Chưa có điểm và thứ hạng…"): the page lists the
+    ranked units with their 2024 rank and score."""
+    pages = pdf_pages(congress_pdf)
+    (page,) = [p for p in pages if "XẾP HẠNG THI ĐUA TRONG CỤM THEO NĂM" in p]
+    assert "Chưa có điểm" not in re.sub(r"\s+", " ", page)
+    rows = {m.group(1): (m.group(2), m.group(3)) for m in re.finditer(
+        r"^Cụm thi đua số \d\s+(Ban CHQS huyện \S+(?: \S+)?)\s+(\d)\s+([\d,]+)\s*$", page, re.M)}
+    assert rows == {"Ban CHQS huyện Ea Kar": ("3", "94"), "Ban CHQS huyện Krông Ana": ("2", "94"),
+                    "Ban CHQS huyện Lắk": ("1", "98"), "Ban CHQS huyện M'Đrắk": ("4", "85,5"),
+                    "Ban CHQS huyện Buôn Đôn": ("1", "92,5"),
+                    "Ban CHQS huyện Cư M'gar": ("1", "92,5"), "Ban CHQS huyện Ea Súp": ("3", "85")}
 
 
 def test_a_long_form_name_prints_whole(congress_pdf: Path) -> None:

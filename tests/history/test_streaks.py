@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -186,6 +187,30 @@ def test_eligibility_lists_exactly_the_people_the_history_proves(tmp_path: Path,
     # In 2023 only 2021–2022 count: nobody has three years yet.
     code, data = run(["history", "eligible", "--year", "2023", "--db", str(db), "--json"])
     assert not [r for r in data["eligible"] if r["chain"] == "CSTDTQ"]
+
+
+def test_the_terminal_names_titles_as_every_other_output_does(tmp_path: Path,
+                                                             rules: Rules) -> None:
+    """`tdkt history eligible` without -o printed "… — CSTDCS các năm 2021, 2022, 2023" and
+    `tdkt history show --person` "Năm 2021: CSTDCS (Đơn vị A)": title codes on the terminal,
+    where the workbook and every other output name the title. The JSON keeps the codes."""
+    db = history(tmp_path, rules)
+    runner = CliRunner()
+    listed = runner.invoke(cli, ["history", "eligible", "--year", "2024", "--db", str(db)])
+    assert listed.exit_code == 0, listed.output
+    em = [line for line in listed.output.splitlines() if "Bùi Văn Em" in line]
+    assert em and all("Chiến sĩ thi đua cơ sở các năm 2022, 2023" in line
+                      or "Chiến sĩ thi đua cơ sở các năm 2021, 2022, 2023" in line
+                      for line in em), em
+    assert "Đơn vị Quyết thắng các năm 2022, 2023" in listed.output
+    codes = re.compile(r"\b(CSTDCS|CSTT|DVQT|DVTT|CSTDTQ)\b")
+    assert not codes.search(listed.output), listed.output
+    shown = runner.invoke(cli, ["history", "show", "--db", str(db), "--person", "sh-5"])
+    assert shown.exit_code == 0, shown.output
+    assert "Năm 2021: Chiến sĩ thi đua cơ sở (Đơn vị A) — đạt" in shown.output
+    assert not codes.search(shown.output), shown.output
+    code, data = run(["history", "show", "--db", str(db), "--person", "sh-5", "--json"])
+    assert {t["title"] for p in data["persons"] for t in p["titles"]} == {"CSTDCS"}
 
 
 def test_show_a_person_and_ambiguous_rows_at_import(tmp_path: Path, rules: Rules) -> None:

@@ -340,3 +340,34 @@ def test_scores_and_ranks_are_kept_with_the_period_when_a_database_is_given(tmp_
     assert table["Ban CHQS huyện Lắk"] == ("Cụm thi đua số 3", "Ban CHQS huyện Lắk", None, None,
                                           1, 98)
     assert table["Ban CHQS huyện Ea Kar"][4:] == (3, 94)
+
+
+def test_report_stores_the_clusters_ranks_in_folder_order(tmp_path):
+    """`tdkt report --db` ranked its clusters in two worker processes that each wrote their
+    scores to the database as they finished: the rows' order (and the file's bytes) depended on
+    which worker was faster. The workers only compute; the parent stores the clusters in folder
+    order, so two runs give the same database."""
+    import shutil
+    import sqlite3
+
+    from addin.io import history_db as hdb
+
+    demo = Path(__file__).resolve().parents[2] / "workbooks" / "demo"
+    root = tmp_path / "cac-cum"
+    shutil.copytree(demo, root)
+    copies = []
+    for run in ("a", "b"):
+        db = str(tmp_path / f"{run}.sqlite")
+        hdb.connect(db).close()
+        app.report_root(str(root), str(tmp_path / f"out-{run}"), None, jobs=2, db=db)
+        conn = sqlite3.connect(db)
+        try:
+            order = [c for (c,) in conn.execute(
+                "SELECT c.name FROM scores s JOIN clusters c ON c.id = s.cluster_id ORDER BY s.id")]
+            names = [n for (n,) in conn.execute("SELECT name FROM clusters ORDER BY id")]
+        finally:
+            conn.close()
+        assert order == ["Cụm thi đua số 3"] * 4 + ["Cụm thi đua số 5"] * 3
+        assert names == ["Cụm thi đua số 3", "Cụm thi đua số 5"]
+        copies.append(Path(db).read_bytes())
+    assert copies[0] == copies[1]
