@@ -362,9 +362,10 @@ CASES: tuple[Case, ...] = (
     _unreadable("folder.xlsx", folder_named_like_a_workbook, "thư mục", hashed=False),
     _unreadable("zero-bytes.xlsx", zero_bytes, "không phải tệp Excel"),
     _unreadable("binary.xlsb", xlsb, ".xlsb"),
-    Case("tiny-exponent.xlsx", tiny_exponent, frozenset({"not_an_integer"}), 1),
+    # Text counts are digits only (cells.to_count, session 6): neither is read as 0 or 8 votes.
+    Case("tiny-exponent.xlsx", tiny_exponent, frozenset({"not_a_number"}), 1),
     Case("fraction-rounding-to-whole.xlsx", fraction_rounding_to_whole,
-         frozenset({"not_an_integer"}), 1),
+         frozenset({"not_a_number"}), 1),
     Case("huge-exponent.xlsx", huge_exponent, frozenset({"not_a_number"}), 1),
     Case("exponent-past-any-number.xlsx", exponent_past_any_number,
          frozenset({"not_a_number"}), 1),

@@ -331,6 +331,9 @@ def test_a_count_typed_as_any_text_is_a_count_or_a_code(text):
     number, code = to_count(text)
     assert number is None or code is None
     if number is not None:
+        # Only digits 0-9 with spaces around them, as the template's formulas read them.
+        digits = text.strip(" \u00a0\n")
+        assert digits.isascii() and digits.isdigit() and int(digits) == number, text
         plain = clean(text).replace("\u00a0", "")  # as the reader sees it
         if re.fullmatch(r"[1-9]\d{0,2}(?:[.,\s]\d{3})+", plain):
             assert number == int(re.sub(r"\D", "", plain))  # grouped thousands: "1.234"

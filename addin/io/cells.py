@@ -18,6 +18,10 @@ from addin.domain.text import clean
 MAX_COUNT = 10_000_000
 _GROUPED = re.compile(r"^[1-9]\d{0,2}(?:[.,\s]\d{3})+$")  # "1.234", never "0.001"
 _NUMBER = re.compile(r"^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?$")
+# What the templates' formulas take as space around a text count (template_formulas.
+# spaces_trimmed: TRIM after SUBSTITUTE of non-breaking spaces and line breaks).
+COUNT_SPACES = " \u00a0\n"
+_COUNT_DIGITS = len(str(MAX_COUNT))
 
 
 def column_letter(index: int) -> str:
@@ -75,6 +79,8 @@ def to_count(value: object) -> tuple[int | None, Code | None]:
         return value, None
     elif value is None or value == "":  # an empty cell (calamine gives "")
         return None, None
+    if isinstance(value, str):
+        return _text_count(value)
     number, code = to_number(value)
     if number is None:
         return None, code
@@ -83,6 +89,22 @@ def to_count(value: object) -> tuple[int | None, Code | None]:
     if number < 0:
         return None, Code.NEGATIVE_NUMBER
     return int(number), None
+
+
+def _text_count(value: str) -> tuple[int | None, Code | None]:
+    """A count typed or pasted as text: digits 0-9 only, once the spaces, non-breaking spaces
+    and line breaks around them are dropped ("10", " 10 ", "0010"). Every spreadsheet reads
+    those the same way in every locale, so the templates' formulas decide them as here. Any
+    other text is not_a_number: "1.000" is a thousand in vi-VN and one in en-US, "10,0" and
+    "7,5" hang on the decimal mark, "1e3", "+10" and full-width digits on the spreadsheet and
+    its language; a count the sheets could read differently is refused, not guessed."""
+    text = value.strip(COUNT_SPACES)
+    if not text:
+        return None, None
+    if not (text.isascii() and text.isdigit()) or len(text.lstrip("0")) > _COUNT_DIGITS:
+        return None, Code.NOT_A_NUMBER
+    number = int(text)
+    return (number, None) if number <= MAX_COUNT else (None, Code.NOT_A_NUMBER)
 
 
 def to_text(value: object) -> tuple[str, str | None]:

@@ -75,7 +75,7 @@ COMMENDATION_SYNONYMS: dict[str, tuple[str, ...]] = {
 }
 
 # Columns the product itself writes next to the contract's (template helpers): known, ignored.
-HELPER_HEADERS = (L.TITLE_CODE, "Dòng quy tắc", "Mẫu số phiếu")
+HELPER_HEADERS = (L.TITLE_CODE, "Dòng quy tắc", "Mẫu số phiếu", "Lỗi số liệu")
 # The proven streak beside the declared one (issue 14; needs the add-in, blank without it).
 HISTORY_HEADER = "Số năm liên tục theo CSDL lịch sử"
 

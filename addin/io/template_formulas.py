@@ -9,6 +9,13 @@ pasted without copying its formulas.
 
 Only IF, arithmetic and comparisons combine conditions (AND/OR would fold a whole array into one
 value); a check that could meet text is guarded by ISNUMBER first.
+
+A count typed or pasted as text is read as addin.io.cells.to_count reads it: digits 0-9 only
+once the spaces, non-breaking spaces and line breaks around them are dropped, a rule that no
+locale changes (VALUE of "1.000" or "7,5" does depend on the decimal mark); any other text is
+"phải là số". A row reads its counts inline (`count_error`, `count_value`); the totals, over
+whole columns, read them through workbook names (`count_names`) that keep each array formula
+short (Excel takes at most 8,192 characters).
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ from addin.domain import fields as F
 from addin.domain import labels as L
 from addin.domain.issues import Code, Issue, issue_text
 from addin.domain.models import Nomination
+from addin.io.cells import MAX_COUNT
 
 ERROR_PREFIX = L.ERROR_PREFIX
 UNRECOGNISED = f"{ERROR_PREFIX}chưa nhận ra danh hiệu — chọn trong danh sách"
@@ -64,9 +72,22 @@ class Refs:
     cell: Callable[[str], str]
     rule: Callable[[str], str]
     denominator: str | None = None  # a cell holding the vote's denominator, when there is one
+    named: bool = False  # counts read through count_names (whole columns), not inline
 
     def counts(self) -> list[str]:
         return [key for key in self.columns if key in F.COUNT_FIELDS]
+
+    def number(self, key: str) -> str:
+        """A count as a number: 0 when blank (only read where the count is valid)."""
+        return count_name(self.kind, "N", key) if self.named else count_value(self.cell(key))
+
+    def error(self, key: str) -> str:
+        return count_name(self.kind, "E", key) if self.named else count_error(self.cell(key))
+
+    def blank(self, key: str) -> str:
+        if self.named and key in F.COUNT_FIELDS:
+            return count_name(self.kind, "B", key)
+        return no_text(self.cell(key))
 
     def labels(self) -> dict[str, str]:
         return F.INDIVIDUAL_LABELS if self.kind == "individual" else F.COLLECTIVE_LABELS
@@ -75,69 +96,103 @@ class Refs:
         return self.cell("full_name" if self.kind == "individual" else "name")
 
 
-def _blank(ref: str) -> str:
-    return f'TRIM({ref})=""'
-
-
-def _no_text(ref: str) -> str:
+def no_text(ref: str) -> str:
     """Blank as the engine cleans text: non-breaking spaces and line breaks are spaces too.
     (UNICHAR carries the _xlfn. prefix, so the writer takes the formula as already prepared
     instead of scanning it for new functions: the long row formulas are written 3× faster.)"""
     return f'{spaces_trimmed(ref)}=""'
 
 
-def _number(ref: str) -> str:
-    """The cell as a number, 0 when blank (text never reaches here: it is an error first)."""
-    return f"IF(ISNUMBER({ref}),{ref},0)"
+def _digits_dropped(text: str) -> str:
+    """The text without its digits 0-9: "" when it holds nothing else."""
+    for digit in "0123456789":
+        text = f'SUBSTITUTE({text},"{digit}","")'
+    return text
 
 
 def count_error(ref: str) -> str:
-    """0 for a whole number ≥ 0 or a blank; else 1 not a number, 2 not whole, 3 negative —
-    the reader's order (addin.io.cells.to_count)."""
-    return f'IF(ISNUMBER({ref}),IF(INT({ref})<>{ref},2,IF({ref}<0,3,0)),IF({_blank(ref)},0,1))'
+    """0 for a whole number ≥ 0, a blank, or text of digits only (spaces around); else 1 not a
+    number, 2 not whole, 3 negative — the reader's order (addin.io.cells.to_count)."""
+    text = spaces_trimmed(ref)
+    return (f"IF(ISNUMBER({ref}),IF(ABS({ref})>{MAX_COUNT},1,IF(INT({ref})<>{ref},2,"
+            f"IF({ref}<0,3,0))),IF({_digits_dropped(text)}=\"\","
+            f"IF(IFERROR(VALUE({text}),0)>{MAX_COUNT},1,0),1))")
+
+
+def count_value(ref: str) -> str:
+    """A valid count (count_error 0) as a number, 0 when blank: a number's text and digits are
+    read back alike in every locale (no decimal mark, no grouping below MAX_COUNT)."""
+    return f"IFERROR(VALUE({spaces_trimmed(ref)}),0)"
+
+
+def count_name(kind: str, what: str, key: str) -> str:
+    """Workbook name of a table column's counts: "N" their values, "E" their count_error, "B"
+    whether each is blank."""
+    return f"QT_{what}_{'CN' if kind == 'individual' else 'TT'}_{key.upper()}"
+
+
+def count_names(r: Refs) -> dict[str, str]:
+    """The names `Refs(named=True)` uses, each with its formula over the column (`r.cell`)."""
+    names = {}
+    for key in r.counts():
+        names[count_name(r.kind, "N", key)] = count_value(r.cell(key))
+        names[count_name(r.kind, "E", key)] = count_error(r.cell(key))
+        names[count_name(r.kind, "B", key)] = no_text(r.cell(key))
+    return names
 
 
 def _denominator(r: Refs) -> str:
     if r.denominator:
         return r.denominator
-    return f'IF({r.rule("of_members")}=1,{r.cell("members")},{r.cell("present")})'
+    return f'IF({r.rule("of_members")}=1,{r.number("members")},{r.number("present")})'
+
+
+def vote_denominator(r: Refs) -> str:
+    """The row's vote denominator (members or present, as the title's rule says), blank unless
+    the three vote counts are valid and filled — when the engine computes the share."""
+    unread = "+".join(f"({r.error(k)}>0)+({r.blank(k)})" for k in ("members", "present", "agree"))
+    return (f'IF({unread},"",IF({r.rule("of_members")}=1,{r.number("members")},'
+            f'{r.number("present")}))')
 
 
 def passes(r: Refs) -> str:
     """1/0 (or TRUE/FALSE) per row: the vote and the title's conditions met, for a row whose
     counts are valid and whose required cells are filled."""
-    m, p, a = (r.cell(k) for k in ("members", "present", "agree"))
+    m, p, a = (r.number(k) for k in ("members", "present", "agree"))
     q = r.rule
     den = _denominator(r)
     vote = (f"({den}>0)*({p}<={m})*({a}<={den})*({p}*{q('q_den')}>={q('q_num')}*{m})*"
             f"IF({q('strict')}=1,{a}*{q('th_den')}>{q('th_num')}*{den},"
             f"{a}*{q('th_den')}>={q('th_num')}*{den})")
     if r.kind == "individual":
-        ini, st = r.cell("initiative"), r.cell("streak")
+        ini = r.cell("initiative")
+        # A blank streak is 0: below any streak the title needs (and "Chưa nhập" first).
         extra = (f'(({q("initiative")}=0)+(TRIM({ini})<>"")>0)*'
-                 f"(({q('streak')}=0)+ISNUMBER({st})*({_number(st)}>={q('streak')})>0)")
+                 f"(({q('streak')}=0)+({r.number('streak')}>={q('streak')})>0)")
     else:
-        h, c1, c2, d = (r.cell(k) for k in ("headcount", "cstt", "cstdcs", "disciplined"))
-        hn, cn = _number(h), _number(c1)
-        share = (f"IF(ISNUMBER({c1}),({hn}>0)*({cn}<={hn})*IF({q('c_strict')}=1,"
-                 f"{cn}*{q('c_den')}>{q('c_num')}*{hn},{cn}*{q('c_den')}>={q('c_num')}*{hn}),1)")
-        extra = (f"(({q('has_criteria')}=0)+ISNUMBER({h})*{share}*"
-                 f"({_number(c2)}>={q('c_cstdcs')})*({_number(d)}<={q('c_disc')})>0)")
+        # Headcount is filled where the criteria count (a missing_value first); a blank CSTT
+        # count is not judged (the title needs no share of CSTT), as in the engine.
+        hn, cn = r.number("headcount"), r.number("cstt")
+        c2, d = r.number("cstdcs"), r.number("disciplined")
+        share = (f"IF({r.blank('cstt')},1,({hn}>0)*({cn}<={hn})*IF({q('c_strict')}=1,"
+                 f"{cn}*{q('c_den')}>{q('c_num')}*{hn},{cn}*{q('c_den')}>={q('c_num')}*{hn}))")
+        extra = (f"(({q('has_criteria')}=0)+{share}*"
+                 f"({c2}>={q('c_cstdcs')})*({d}<={q('c_disc')})>0)")
     return f"{vote}*{extra}"
 
 
 def _required(r: Refs) -> list[tuple[str, str]]:
     """(condition, message) of the required cells left blank, once the title is known."""
     labels, q = r.labels(), r.rule
-    found = [(_blank(r.cell(k)), issue_text(Code.MISSING_VALUE, f'"{labels[k]}"'))
+    found = [(r.blank(k), issue_text(Code.MISSING_VALUE, f'"{labels[k]}"'))
              for k in ("members", "present", "agree")]
     if r.kind == "individual":
-        found.append((f"({q('streak')}>0)*({_blank(r.cell('streak'))})",
+        found.append((f"({q('streak')}>0)*({r.blank('streak')})",
                       issue_text(Code.MISSING_VALUE, f'"{labels["streak"]}"')))
     else:
-        found.append((f"({q('has_criteria')}=1)*({_blank(r.cell('headcount'))})",
+        found.append((f"({q('has_criteria')}=1)*({r.blank('headcount')})",
                       issue_text(Code.MISSING_VALUE, f'"{labels["headcount"]}"')))
-        found.append((f"({q('has_criteria')}=1)*({q('c_num')}>0)*({_blank(r.cell('cstt'))})",
+        found.append((f"({q('has_criteria')}=1)*({q('c_num')}>0)*({r.blank('cstt')})",
                       issue_text(Code.MISSING_VALUE, f'"{labels["cstt"]}"')))
     return found
 
@@ -150,48 +205,58 @@ def _chain(checks: Sequence[tuple[str, str]], last: str) -> str:
     return formula
 
 
-def row_result(r: Refs, recognised: str, kind_ok: str, title: str) -> str:
-    """"Kết quả" of one row: blank for an empty row, "Lỗi: …" for what the engine reports as an
-    error (SHEET_ERROR_CODES), else Đạt / Không đạt."""
+def count_errors(r: Refs) -> str:
+    """The row's first count that cannot be read, as "Lỗi: …" in the engine's words, else ""
+    (a helper cell of the row: "Kết quả" shows it first)."""
     labels = r.labels()
-    checks: list[tuple[str, str]] = []
-    for key in r.counts():
-        error = count_error(r.cell(key))
+    formula = '""'
+    for key in reversed(r.counts()):  # CHOOSE(error+1, the next count's check, its 3 sentences)
         detail = f'"{labels[key]}"'
-        checks.append((f"{error}>0", f"CHOOSE({error},{literal(issue_text(Code.NOT_A_NUMBER, detail))},"
-                       f"{literal(issue_text(Code.NOT_AN_INTEGER, detail))},"
-                       f"{literal(issue_text(Code.NEGATIVE_NUMBER, detail))})"))
+        formula = (f"CHOOSE({r.error(key)}+1,{formula},"
+                   f"{literal(issue_text(Code.NOT_A_NUMBER, detail))},"
+                   f"{literal(issue_text(Code.NOT_AN_INTEGER, detail))},"
+                   f"{literal(issue_text(Code.NEGATIVE_NUMBER, detail))})")
+    return "=" + formula
+
+
+def row_result(r: Refs, recognised: str, kind_ok: str, title: str, count_check: str) -> str:
+    """"Kết quả" of one row: blank for an empty row, "Lỗi: …" for what the engine reports as an
+    error (SHEET_ERROR_CODES), else Đạt / Không đạt. `count_check` is the row's count_errors
+    cell."""
+    labels = r.labels()
+    checks: list[tuple[str, str]] = [(f'{count_check}<>""', count_check)]
     name_key = "full_name" if r.kind == "individual" else "name"
     other = "collective" if r.kind == "individual" else "individual"
     checks += [
-        (_no_text(r.name()), literal(issue_text(Code.MISSING_VALUE, f'"{labels[name_key]}"'))),
-        (_no_text(title), literal(issue_text(Code.MISSING_VALUE, f'"{labels["title"]}"'))),
+        (no_text(r.name()), literal(issue_text(Code.MISSING_VALUE, f'"{labels[name_key]}"'))),
+        (no_text(title), literal(issue_text(Code.MISSING_VALUE, f'"{labels["title"]}"'))),
         (f"NOT({recognised})", literal(UNRECOGNISED)),
         (f"NOT({kind_ok})", literal(issue_text(
             Code.WRONG_TITLE_KIND, f"danh hiệu {_KIND_WORDS[other]}, không đề nghị cho "
                                    f"{_KIND_WORDS[r.kind]}"))),
         *((c, literal(m)) for c, m in _required(r)),
-        (f"{r.cell('present')}>{r.cell('members')}",
+        (f"{r.number('present')}>{r.number('members')}",
          literal(issue_text(Code.PRESENT_EXCEEDS_MEMBERS))),
-        (f"{r.cell('agree')}>{_denominator(r)}",
+        (f"{r.number('agree')}>{_denominator(r)}",
          f'IF({r.rule("of_members")}=1,'
          f'{literal(issue_text(Code.AGREE_EXCEEDS_PRESENT, "tổng số thành viên"))},'
          f'{literal(issue_text(Code.AGREE_EXCEEDS_PRESENT, "số có mặt"))})'),
     ]
     if r.kind == "collective":
-        h, c1 = r.cell("headcount"), r.cell("cstt")
-        checks.append((f"({r.rule('has_criteria')}=1)*ISNUMBER({h})*ISNUMBER({c1})*({c1}>{h})",
+        # Headcount is filled where the criteria count; a blank CSTT count is 0, never above.
+        h, c1 = r.number("headcount"), r.number("cstt")
+        checks.append((f"({r.rule('has_criteria')}=1)*({c1}>{h})",
                        literal(issue_text(Code.CRITERIA_NOT_MET,
                                           f"số đạt CSTT {CSTT_ABOVE_HEADCOUNT}"))))
     verdict = f'IF({passes(r)},"{F.RESULT_PASSED}","{F.RESULT_FAILED}")'
-    return f'=IF(AND({_no_text(title)},{_no_text(r.name())}),"",{_chain(checks, verdict)})'
+    return f'=IF(AND({no_text(title)},{no_text(r.name())}),"",{_chain(checks, verdict)})'
 
 
 def passed_count(r: Refs, is_title: str) -> str:
     """Array formula: rows of the range where `is_title` holds and that pass — a row with an
     error counts for nothing, as in the engine."""
-    errors = [f"({count_error(r.cell(k))}>0)" for k in r.counts()]
-    errors += [f"({_no_text(r.name())})"] + [f"({c})" for c, _ in _required(r)]
+    errors = [f"({r.error(k)}>0)" for k in r.counts()]
+    errors += [f"({no_text(r.name())})"] + [f"({c})" for c, _ in _required(r)]
     return f"=SUM(IF({is_title},IF({'+'.join(errors)},0,IF({passes(r)},1,0)),0))"
 
 

@@ -35,12 +35,18 @@ from addin.io.template_formulas import (
     ERROR_PREFIX,
     KIND_LABEL,
     Refs,
+    count_error,
+    count_errors,
+    count_names,
+    count_value,
     engine_result,
     literal,
     match_key,
+    no_text,
     passed_count,
     row_result,
     spaces_trimmed,
+    vote_denominator,
 )
 from addin.io.xlsx_common import FONT, Styles, finish, new_workbook, print_setup, write_as_typed, write_text
 
@@ -253,7 +259,7 @@ def _column_refs(kind: str) -> Refs:
         col = column_letter(columns.index(key))
         return f"'{sheet}'!${col}${HEADER_ROW + 1}:${col}${COUNTED_LAST_ROW}"
 
-    return Refs(kind, columns, cell, lambda key: key)
+    return Refs(kind, columns, cell, lambda key: key, named=True)
 
 
 def title_passed_formula(rules: Rules, lookup: _Lookup, code: str) -> str:
@@ -263,7 +269,7 @@ def title_passed_formula(rules: Rules, lookup: _Lookup, code: str) -> str:
     columns = _column_refs(kind)
     where = f"MATCH({literal(code)},QT_CODE,0)"
     refs = Refs(kind, columns.columns, columns.cell,
-                lambda key: f"INDEX({rule_name(key)},{where})")
+                lambda key: f"INDEX({rule_name(key)},{where})", named=True)
     return passed_count(refs, _is_title(lookup, code, columns.cell("title")))
 
 
@@ -396,7 +402,9 @@ def _write_quota_lines(sheet: Worksheet, styles: Styles, rules: Rules, start: in
         if quota.base in ("headcount", "subunits"):
             base_label = F.INFO_LABELS[quota.base]
             value = info_value(quota.base)
-            base_formula = f'=IFERROR(IF(ISNUMBER({value}),{value},""),"")'
+            # As the reader takes "Quân số": a count, or text of digits only; else no base.
+            base_formula = (f'=IFERROR(IF(({count_error(value)}>0)+({no_text(value)}),"",'
+                            f'{count_value(value)}),"")')
         elif quota.base == "titles":
             base_label = "Số đạt " + ", ".join(quota.base_titles)
             base_formula = "=" + _passed_sum(rules, lookup, quota.base_titles)
@@ -437,25 +445,27 @@ def _row_formulas(kind: str, columns: Sequence[str], n: int, lookup: _Lookup) ->
     """
     col = {key: column_letter(i) for i, key in enumerate(columns)}
     helper = len(columns)
-    code, rrow, den = (column_letter(helper + i) for i in range(3))
+    code, rrow, den, counts = (column_letter(helper + i) for i in range(len(HELPER_HEADERS)))
 
     def q(key: str) -> str:
         return f"INDEX({rule_name(key)},{rrow}{n})"
 
-    t, m, p, a = (f"{col[k]}{n}" for k in ("title", "members", "present", "agree"))
+    t, a = f"{col['title']}{n}", f"{col['agree']}{n}"
     by_prefix = (f'LOOKUP(2,1/(LEFT({spaces_trimmed(t)}&" ",LEN(QT_PREFIX)+1)=QT_PREFIX&" "),'
                  f"QT_PREFIX_CODE)" if lookup.prefixes else '"?"')
+    refs = Refs(kind, columns, lambda key: f"{col[key]}{n}", q, f"{den}{n}")
     formulas = {
         "_code": f'=IF({spaces_trimmed(t)}="","",IFERROR(INDEX(QT_SPELLING_CODE,'
                  f'MATCH({match_key(t)},QT_SPELLING,0)),IFERROR({by_prefix},"?")))',
         "_row": f'=IFERROR(MATCH({code}{n},QT_CODE,0),0)',
-        "_den": f'=IF({rrow}{n}=0,"",IF({q("of_members")}=1,{m},{p}))',
+        "_den": f'=IF({rrow}{n}=0,"",{vote_denominator(refs)})',
+        "_counts": count_errors(refs),
         "percent": f'=IF(OR({t}="",{rrow}{n}=0),"",IF(OR({q("kind")}<>"{KIND_LABEL[kind]}",'
-                   f'NOT(ISNUMBER({a})),NOT(ISNUMBER({den}{n})),N({den}{n})<=0),"",'
-                   f'ROUND({a}/{den}{n}*100,2)))',
+                   f'NOT(ISNUMBER({den}{n})),N({den}{n})<=0),"",'
+                   f'ROUND({count_value(a)}/{den}{n}*100,2)))',
     }
-    refs = Refs(kind, columns, lambda key: f"{col[key]}{n}", q, f"{den}{n}")
-    formulas["result"] = row_result(refs, f"{rrow}{n}>0", f'{q("kind")}="{KIND_LABEL[kind]}"', t)
+    formulas["result"] = row_result(refs, f"{rrow}{n}>0", f'{q("kind")}="{KIND_LABEL[kind]}"', t,
+                                     f"{counts}{n}")
     return formulas
 
 
@@ -543,6 +553,7 @@ def _write_table(workbook: Workbook, styles: Styles, rules: Rules, sheet_name: s
             sheet.write_formula(r, helper, formulas["_code"], styles.formula, "")
             sheet.write_formula(r, helper + 1, formulas["_row"], styles.formula, 0)
             sheet.write_formula(r, helper + 2, formulas["_den"], styles.formula, "")
+            sheet.write_formula(r, helper + 3, formulas["_counts"], styles.formula, "")
             sheet.write_formula(r, columns.index("percent"), formulas["percent"],
                                 styles.formula_pct, percent)
             sheet.write_formula(r, columns.index("result"), formulas["result"], styles.formula,
@@ -737,6 +748,9 @@ def unit_workbook_bytes(rules: Rules, data: UnitData | None = None, cached: bool
                      refs, cached, lookup)
     write_scores_sheet(workbook, styles, *covenant_or_sample(rules), data.scores)
     _write_rules_sheet(workbook, styles, rules)
+    for kind in ("individual", "collective"):
+        for name, formula in count_names(_column_refs(kind)).items():
+            workbook.define_name(name, "=" + formula)
     _write_lists_sheet(workbook, lists, rules, lookup)
     workbook.worksheets()[1].activate()
     return finish(workbook, buffer)

@@ -25,7 +25,8 @@ class _Str(str):
     (-3, (None, Code.NEGATIVE_NUMBER)), (True, (None, Code.NOT_A_NUMBER)),
     (False, (None, Code.NOT_A_NUMBER)), (None, (None, None)), ("", (None, None)),
     ("  ", (None, None)),
-    ("15", (15, None)), ("1.234", (1234, None)), ("abc", (None, Code.NOT_A_NUMBER)),
+    ("15", (15, None)), (" 15\u00a0", (15, None)), ("1.234", (None, Code.NOT_A_NUMBER)),
+    ("15,0", (None, Code.NOT_A_NUMBER)), ("abc", (None, Code.NOT_A_NUMBER)),
 ])
 def test_to_count_at_every_boundary(value: object, expected: tuple[object, object]) -> None:
     got = to_count(value)

@@ -108,11 +108,21 @@ def test_bad_counts(tmp_path, writer, value, code):
     assert book.individuals[0].agree is None and "agree" in book.individuals[0].invalid
 
 
-def test_thousands_and_decimal_comma(tmp_path):
-    info = [r if r[0] != "Quân số" else ["Quân số", "1.234"] for r in INFO_ROWS]
-    path = write_openpyxl(tmp_path / "t.xlsx", unit_sheets([person(members="12,0")], info=info))
+def test_text_counts_read_only_as_every_locale_reads_them(tmp_path):
+    """A count stored as text is read when it is digits only (spaces around them allowed):
+    " 1234 " is 1234 everywhere. "1.234" (a thousand and more in vi-VN, 1.234 in en-US) and
+    "12,0" hang on the spreadsheet's locale, which the template's formulas cannot know: the
+    reader refuses them on their cells, as the sheet does, instead of guessing (session 6)."""
+    info = [r if r[0] != "Quân số" else ["Quân số", "\u00a01234 "] for r in INFO_ROWS]
+    path = write_openpyxl(tmp_path / "t.xlsx", unit_sheets([person(members="12")], info=info))
     book = read_unit_workbook(path)
     assert book.info.headcount == 1234 and book.individuals[0].members == 12
+    info = [r if r[0] != "Quân số" else ["Quân số", "1.234"] for r in INFO_ROWS]
+    path = write_openpyxl(tmp_path / "d.xlsx", unit_sheets([person(members="12,0")], info=info))
+    book = read_unit_workbook(path)
+    assert book.info.headcount is None and book.individuals[0].members is None
+    assert issue_codes(book) == [("not_a_number", "Thông tin", 4, "B"),
+                                 ("not_a_number", "Cá nhân", 5, "G")]
 
 
 def test_formula_errors_are_reported_where_they_are(tmp_path):

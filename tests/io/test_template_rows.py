@@ -15,6 +15,7 @@ import pytest
 from addin.domain.issues import Code
 from addin.domain.spellings import lookup_spellings, prefix_spellings
 from addin.domain.validation import validate_unit
+from addin.io.layout import HELPER_HEADERS
 from addin.io.libreoffice import convert
 from addin.io.reader import read_unit_workbook
 from addin.io.template_formulas import ERROR_PREFIX, UNRECOGNISED, engine_result, is_sheet_error
@@ -35,7 +36,7 @@ INFO = {"unit": "Trung đoàn 584", "cluster": "Cụm 1", "period": "Năm 2024",
 FIRST = 5  # first data row (Excel)
 IND = {key: i + 1 for i, key in enumerate(INDIVIDUAL_COLUMNS)}  # key -> 1-based column
 COL = {key: i + 1 for i, key in enumerate(COLLECTIVE_COLUMNS)}
-IND_WIDTH = len(INDIVIDUAL_COLUMNS) + 4  # data, three helpers, the history column
+IND_WIDTH = len(INDIVIDUAL_COLUMNS) + len(HELPER_HEADERS) + 1  # data, helpers, history
 
 
 def _recalculated(source: Path, tmp_path: Path) -> openpyxl.Workbook:
@@ -316,3 +317,83 @@ def test_entry_rules_refuse_the_impossible_counts(tmp_path, rules):
         accepted = tuple(bool(recalculated.cell(FIRST + i, probe + j).value) for j in range(2))
         assert accepted == entry[4:], (entry, accepted)
         assert all(accepted) == (not {x.code for x in nom.issues} & impossible), nom.issues
+
+
+# ----------------------------------------------------------------------------------------------
+# Counts typed or pasted as text (session 6): one rule for the engine and the sheet. A text count
+# is read when, without the spaces, non-breaking spaces and line breaks around it, it is digits
+# 0-9 only — what every spreadsheet reads the same way in every locale. Anything else ("10.0",
+# "1.000", "7,5", "1e3", full-width digits, "+10") depends on the locale or on Excel's language,
+# so both say "Lỗi: … phải là số" instead of guessing.
+TEXT_COUNTS = [  # (the cell's text, read as 10 or refused as not_a_number)
+    ("10", True), (" 10 ", True), ("\u00a010\u00a0", True), ("10\n", True), ("0010", True),
+    ("10.0", False), ("7,5", False), ("mười", False), ("1e3", False), ("\uff11\uff10", False),
+    ("1.000", False), ("+10", False), ("-5", False), ("1 0", False), ("10\t", False),
+    ("20000000", False), (20_000_000, False),  # beyond any count (cells.MAX_COUNT): typing slips
+]
+TEXT_PEOPLE = {  # field -> a row that passes when the field holds 10
+    "members": dict(title="Chiến sĩ tiên tiến", present=10, agree=8),
+    "present": dict(title="Chiến sĩ tiên tiến", members=10, agree=8),
+    "agree": dict(title="Chiến sĩ tiên tiến", members=10, present=10),
+    "streak": dict(title="Chiến sĩ thi đua toàn quân", members=10, present=10, agree=10),
+}
+TEXT_UNITS = {
+    "headcount": dict(cstt=8, cstdcs=1, disciplined=0, members=10, present=10, agree=9),
+    "cstt": dict(headcount=12, cstdcs=1, disciplined=0, members=10, present=10, agree=9),
+    "members": dict(headcount=20, cstt=15, cstdcs=1, disciplined=0, present=10, agree=9),
+    "present": dict(headcount=20, cstt=15, cstdcs=1, disciplined=0, members=10, agree=9),
+    "agree": dict(headcount=20, cstt=15, cstdcs=1, disciplined=0, members=10, present=10),
+}
+
+
+def test_counts_typed_as_text_get_the_engines_verdict(tmp_path, rules):
+    """"10" in a text cell, " 10 ", NBSP-padded, "10.0", "7,5", "mười", "1e3", full-width
+    digits… in every count of both sheets: the row's "Kết quả" and "Tỷ lệ (%)" are the
+    engine's, on rows with formulas; the quota lines (counting rows pasted without formulas
+    too, and a "Quân số" typed as text) are the engine's quota check."""
+    people = [dict(full_name=f"Người {field} {i}", initiative="Sáng kiến", **base, **{field: text})
+              for field, base in TEXT_PEOPLE.items() for i, (text, _) in enumerate(TEXT_COUNTS)]
+    units = [dict(name=f"Đơn vị {field} {i}", title="Đơn vị Quyết thắng", **base, **{field: text})
+             for field, base in TEXT_UNITS.items() for i, (text, _) in enumerate(TEXT_COUNTS)]
+    source = tmp_path / "text.xlsx"
+    source.write_bytes(unit_workbook_bytes(rules, UnitData(info=INFO, individuals=people,
+                                                           collectives=units), cached=False))
+    book = openpyxl.load_workbook(source)
+    # The same rows pasted below the prefilled ones as values only (no formulas), and "Quân số"
+    # typed as text: the quota lines count and take them as the engine does.
+    below = FIRST + TEMPLATE_ROWS + 5
+    for sheet_name, columns, rows in (("Cá nhân", IND, people), ("Tập thể", COL, units)):
+        for i, values in enumerate(rows):
+            _put(book[sheet_name], below + i, columns,
+                 {**values, "full_name" if sheet_name == "Cá nhân" else "name": f"Dán {i}"})
+    info = book["Thông tin"]
+    for r in range(1, 12):
+        if info.cell(r, 1).value == "Quân số":
+            info.cell(r, 2).value = "\u00a0600 "
+    staff = tmp_path / "staff.xlsx"
+    book.save(staff)
+
+    unit = read_unit_workbook(staff)
+    assert unit.info.headcount == 600
+    unit, checks = validate_unit(unit, rules)
+    recalculated = _recalculated(staff, tmp_path)
+    expected = [read for _ in TEXT_PEOPLE for _, read in TEXT_COUNTS]
+    expected += [read for _ in TEXT_UNITS for _, read in TEXT_COUNTS]
+    noms = list(unit.individuals) + list(unit.collectives)
+    wrong = []
+    for nom, read in zip([n for n in noms if n.row < below], expected, strict=True):
+        # The engine's own reading: 10, or not_a_number on that cell.
+        assert engine_result(nom) == "Đạt" if read else (
+            [i.code for i in nom.issues if is_sheet_error(i)][:1] == [Code.NOT_A_NUMBER]), (
+            nom.name, nom.issues)
+        sheet, columns = ((recalculated["Cá nhân"], IND) if nom.kind == "individual"
+                          else (recalculated["Tập thể"], COL))
+        shown = sheet.cell(nom.row, columns["result"]).value
+        percent = sheet.cell(nom.row, columns["percent"]).value
+        if shown != engine_result(nom) or (percent if percent != "" else None) != nom.percent:
+            wrong.append((nom.name, shown, engine_result(nom), percent, nom.percent))
+    assert wrong == []
+    engine = _engine_lines(checks)
+    assert engine["CSTT"][0] == 600  # "Quân số" typed as text is the quota's base
+    lines = _quota_lines(recalculated["Thông tin"])
+    assert {quota: lines[quota] for quota in engine} == engine
