@@ -19,7 +19,7 @@ from addin.domain.scoring import Ranked, Ranking
 from addin.io.live_ranking import LiveRanking, write_live_sheets
 from addin.io.page_blocks import Signers, keep_together, signature_block
 from addin.io.report import CHART_ROW_PX, ReportMeta, header_block
-from addin.io.sheet_spec import Column, Styled, row_height, write_cells, write_header
+from addin.io.sheet_spec import Column, Styled, write_cells, write_header, write_notes
 from addin.io.xlsx_common import Styles, print_setup
 
 SHEET_RANKING = "Xếp hạng"
@@ -51,7 +51,6 @@ def write_ranking_sheet(workbook: Workbook, styles: Styles, result: ClusterResul
                         meta: ReportMeta) -> Ranking:
     ranking = cluster_ranking(result.counted_books, rules)
     sheet = workbook.add_worksheet(SHEET_RANKING)
-    width = len(HEADERS)
     covenant = ranking.covenant
     if covenant is None:
         line = "Giao ước: chưa có (điểm tối đa theo từng bảng điểm; bằng điểm thì đồng hạng)"
@@ -83,10 +82,7 @@ def write_ranking_sheet(workbook: Workbook, styles: Styles, result: ClusterResul
             lines.append("Giao ước chưa ghi thứ tự luân phiên Cụm trưởng.")
         if covenant.ballot is None:
             lines.append("Kết quả suy tôn: chưa nhập số phiếu của hội nghị.")
-    for text in lines:
-        sheet.merge_range(r, 0, r, width - 1, text, styles.wrap)
-        sheet.set_row(r, row_height([(text, sum(WIDTHS))]))
-        r += 1
+    r = write_notes(sheet, styles, r, lines, WIDTHS)
     chart_rows = _chart(workbook, sheet, first, ranking, r + 1, header_row)
     signature_block(sheet, styles, r + 2 + chart_rows, WIDTHS, Signers.of(meta.details, L.CHAIR),
                     (header_row, header_row))
