@@ -31,6 +31,7 @@ from addin.io.page_blocks import (
     PageHead,
     Signers,
     keep_together,
+    keep_with_next,
     national_header,
     signature_block,
 )
@@ -60,6 +61,7 @@ from addin.io.xlsx_common import (
     Styles,
     finish,
     new_workbook,
+    print_columns,
     print_setup,
     write_text,
 )
@@ -287,22 +289,23 @@ def _column(key: str, header: str, width: float, style: str = "cell", wrap: bool
 
 
 _I, _C = F.INDIVIDUAL_LABELS, F.COLLECTIVE_LABELS
+SOURCE_PATH_WIDTH = 60  # not printed, not wrapped: a path shows whole on the screen
 # The nomination sheets: the unit workbook's fields under the reader's own header texts, then
 # identity and provenance (contracts.md §5, §6). Adding a column is one line here and one value
 # in _nomination_values.
 NOMINATION_COLUMNS: dict[str, tuple[Column, ...]] = {
     "individual": (
-        _column("seq", _I["seq"], 5, "center"), _column("full_name", _I["full_name"], 18, wrap=True),
-        _column("rank", _I["rank"], 10, wrap=True), _column("position", _I["position"], 16, wrap=True),
-        _column("unit", _I["unit"], 21, wrap=True), _column("title", _I["title"], 18, wrap=True),
-        _column("code", L.TITLE_CODE, 9), _column("members", _I["members"], 8, "int"),
-        _column("present", _I["present"], 7, "int"), _column("agree", _I["agree"], 8, "int"),
+        _column("seq", _I["seq"], 4, "center"), _column("full_name", _I["full_name"], 15, wrap=True),
+        _column("rank", _I["rank"], 9, wrap=True), _column("position", _I["position"], 13, wrap=True),
+        _column("unit", _I["unit"], 16, wrap=True), _column("title", _I["title"], 15, wrap=True),
+        _column("code", L.TITLE_CODE, 8), _column("members", _I["members"], 7, "int"),
+        _column("present", _I["present"], 7, "int"), _column("agree", _I["agree"], 7, "int"),
         _column("percent", _I["percent"], 7, "pct"), _column("result", _I["result"], 9),
-        _column("initiative", _I["initiative"], 20, wrap=True),
-        _column("streak", _I["streak"], 8, "int"), _column("note", _I["note"], 14, wrap=True),
-        _column("service_no", _I["service_no"], 11, wrap=True),
-        _column("birth_year", _I["birth_year"], 6, "int"), _column("status", L.FILE_STATE, 9),
-        _column("file", SOURCE_FILE, 26, wrap=True), _column("row", SOURCE_ROW, 7, "int")),
+        _column("initiative", _I["initiative"], 17, wrap=True),
+        _column("streak", _I["streak"], 7, "int"), _column("note", _I["note"], 12, wrap=True),
+        _column("service_no", _I["service_no"], 10, wrap=True),
+        _column("birth_year", _I["birth_year"], 6, "int"), _column("status", L.FILE_STATE, 8),
+        _column("file", SOURCE_FILE, SOURCE_PATH_WIDTH), _column("row", SOURCE_ROW, 7, "int")),
     "collective": (
         _column("seq", _C["seq"], 5, "center"), _column("name", _C["name"], 24, wrap=True),
         _column("unit", "Đơn vị báo cáo", 18, wrap=True), _column("title", _C["title"], 20, wrap=True),
@@ -312,9 +315,13 @@ NOMINATION_COLUMNS: dict[str, tuple[Column, ...]] = {
         _column("members", _C["members"], 8, "int"), _column("present", _C["present"], 7, "int"),
         _column("agree", _C["agree"], 8, "int"), _column("percent", _C["percent"], 7, "pct"),
         _column("result", _C["result"], 9), _column("note", _C["note"], 14, wrap=True),
-        _column("status", L.FILE_STATE, 9), _column("file", SOURCE_FILE, 20, wrap=True),
+        _column("status", L.FILE_STATE, 9), _column("file", SOURCE_FILE, SOURCE_PATH_WIDTH),
         _column("row", SOURCE_ROW, 7, "int")),
 }
+# The nomination sheets print up to "Tình trạng": "Tệp nguồn" (a full path, for the next level
+# and for the screen, where it shows whole in a wide column) and "Dòng nguồn" stay off the page,
+# which would otherwise print at 6 pt (each file's path is on "Nguồn" and "Kiểm tra").
+LAST_PRINTED_NOMINATION_COLUMN = "status"
 
 
 def _nomination_values(nom: Nomination, unit: str, seq: int) -> list[object]:
@@ -338,7 +345,9 @@ def _nominations_sheet(workbook: Workbook, styles: Styles, result: ClusterResult
     name = F.SHEET_INDIVIDUALS if kind == "individual" else F.SHEET_COLLECTIVES
     sheet = workbook.add_worksheet(name)
     columns = NOMINATION_COLUMNS[kind]
-    widths = [c.width for c in columns]
+    keys = [c.key for c in columns]
+    printed = keys.index(LAST_PRINTED_NOMINATION_COLUMN)
+    widths = [c.width for c in columns[:printed + 1]]  # the header spans the printed page
     title = ("DANH SÁCH CÁ NHÂN ĐỀ NGHỊ" if kind == "individual" else
              "DANH SÁCH TẬP THỂ ĐỀ NGHỊ")
     legend_row = header_block(sheet, styles, title, meta, widths) - 1
@@ -353,7 +362,6 @@ def _nominations_sheet(workbook: Workbook, styles: Styles, result: ClusterResult
     write_header(sheet, styles, header_row, columns)
     bulk = BulkRows(sheet_index=len(workbook.worksheets()) - 1, first_row=header_row + 1,
                     width=len(columns))
-    keys = [c.key for c in columns]
     result_c, status_c = keys.index("result"), keys.index("status")
     status_formats = {L.SEVERITY["error"]: styles.error, L.SEVERITY["warning"]: styles.warning,
                       "": None}
@@ -380,6 +388,7 @@ def _nominations_sheet(workbook: Workbook, styles: Styles, result: ClusterResult
         sheet.autofilter(header_row, 0, bulk.last_row, len(columns) - 1)
     sheet.freeze_panes(header_row + 1, 2)
     print_setup(sheet, header_row, header_row)
+    print_columns(sheet, printed)
     return bulk
 
 
@@ -418,8 +427,15 @@ def _commendations_sheet(workbook: Workbook, styles: Styles, result: ClusterResu
     sum_cell(sheet, total_r, 5, first, last, sum(g.individuals for g in groups), styles)
     for c in (6, 7, 8):
         sheet.write_blank(total_r, c, None, styles.total)
-    write_commendation_detail(sheet, styles, result, total_r + 3, [c.width for c in columns])
-    print_setup(sheet, header_row, header_row)
+    widths = [c.width for c in columns]
+    detail_title = total_r + 3
+    detail_header = write_commendation_detail(sheet, styles, result, detail_title, widths)
+    # The detail table runs over pages, the totals rarely: the detail's header is the one
+    # repeated (a page prints it only after the row itself, so page 1 keeps the totals' own);
+    # its caption and header stay with its first line.
+    keep_with_next(sheet, detail_title, detail_header + 1, widths,
+                   (detail_header, detail_header))
+    print_setup(sheet, detail_header, detail_header)
 
 
 QUOTA_COLUMNS = (
@@ -513,7 +529,8 @@ def _sources_sheet(workbook: Workbook, styles: Styles, result: ClusterResult,
     sheet = workbook.add_worksheet(L.SHEET_SOURCES)
     # then what the next level reads back (addin.io.report_chain)
     columns = SOURCE_COLUMNS + tuple(Column(h, h, FACT_WIDTH.get(h, 9)) for h in unit_fact_headers())
-    header_row = header_block(sheet, styles, "CÁC TỆP ĐÃ ĐỌC", meta, [c.width for c in columns])
+    header_row = header_block(sheet, styles, "CÁC TỆP ĐÃ ĐỌC", meta,
+                              [c.width for c in SOURCE_COLUMNS])  # the printed columns
     write_header(sheet, styles, header_row, columns)
     facts_c = len(SOURCE_COLUMNS)
     for r, status in enumerate(result.files, start=header_row + 1):
@@ -535,6 +552,9 @@ def _sources_sheet(workbook: Workbook, styles: Styles, result: ClusterResult,
         write_unit_facts(sheet, styles, r, facts_c, book)
     sheet.freeze_panes(header_row + 1, 2)
     print_setup(sheet, header_row, header_row)
+    # The unit facts are the next level's to read back, not the signer's: they stay off the
+    # page, which prints the files' own columns at 9 pt (all 21 printed at 6.5 pt).
+    print_columns(sheet, facts_c - 1)
 
 
 def cluster_report_bytes(result: ClusterResult, rules: Rules, meta: ReportMeta,
