@@ -31,6 +31,8 @@ COLUMNS = (
     Column("reason", "Căn cứ đề nghị", 34, wrap=True), Column("suy_ton", "Suy tôn", 24, wrap=True))
 HEADERS = tuple(c.header for c in COLUMNS)
 WIDTHS = tuple(c.width for c in COLUMNS)
+# the chart's labels: printed at the sheet's fit-to-width scale (84 %), 10 pt reads as 8.4 pt
+CHART_FONT_PT = 10
 ROW_MIN_PT = 18.0  # a ranking row, even of one line, is a little taller than the default
 
 
@@ -113,15 +115,15 @@ def _chart(workbook: Workbook, sheet: Worksheet, first: int, ranking: Ranking, a
         "name": "Điểm xếp hạng",
         "categories": [SHEET_RANKING, first, 1, end, 1],
         "values": [SHEET_RANKING, first, 4, end, 4],
-        "data_labels": {"value": True, "font": {"name": "Times New Roman", "size": 9}},
+        "data_labels": {"value": True, "font": {"name": "Times New Roman", "size": CHART_FONT_PT}},
         "fill": {"color": "#4472C4"},
     })
     chart.set_title({"name": "Điểm xếp hạng của các đơn vị",
                      "name_font": {"name": "Times New Roman", "size": 12}})
     chart.set_legend({"none": True})
-    chart.set_y_axis({"reverse": True, "num_font": {"name": "Times New Roman", "size": 9}})
+    chart.set_y_axis({"reverse": True, "num_font": {"name": "Times New Roman", "size": CHART_FONT_PT}})
     top = ranking.covenant.base_max + ranking.covenant.bonus_cap if ranking.covenant else None
-    chart.set_x_axis({"min": 0, "num_font": {"name": "Times New Roman", "size": 9},
+    chart.set_x_axis({"min": 0, "num_font": {"name": "Times New Roman", "size": CHART_FONT_PT},
                       **({"max": float(top)} if top else {})})
     height = 60 + 36 * len(scored)
     chart.set_size({"width": 820, "height": height})

@@ -33,6 +33,7 @@ from addin.io.page_blocks import (
     keep_together,
     keep_with_next,
     national_header,
+    page_bands,
     signature_block,
 )
 from addin.io.report_chain import (
@@ -156,6 +157,14 @@ def _summary_sheet(sheet: Worksheet, workbook: Workbook, styles: Styles, result:
     columns = summary_columns(titles)
     keys = [c.key for c in columns]
     widths = [c.width for c in columns]
+    # Too many titles for one page width at 8 pt (the blank template shows all 15): a band of
+    # title pairs a page, STT and the unit repeated at its left; the header, the chart and the
+    # signature block on the first band's page.
+    pairs = len(columns) - len(fixed) - len(SUMMARY_TAIL)
+    bands, scale = page_bands(
+        [widths[:len(fixed)], *(widths[c:c + 2] for c in range(len(fixed), len(fixed) + pairs, 2)),
+         widths[len(fixed) + pairs:]], widths[:2] if books else [])
+    page_widths = widths[:bands[0]] if bands else widths
     # Rows seen in the sheets (records and listed skipped rows) against rows written here.
     seen = sum(b.rows_read for b in books)
     skipped = sum(b.rows_skipped for b in books)
@@ -164,7 +173,7 @@ def _summary_sheet(sheet: Worksheet, workbook: Workbook, styles: Styles, result:
                       f"dòng trong báo cáo + {skipped} dòng không phải đề nghị (xem Kiểm tra)"
                       + ("" if seen == written + skipped else "  (KHÔNG KHỚP)"))
     top = header_block(sheet, styles, "BÁO CÁO TỔNG HỢP THI ĐUA, KHEN THƯỞNG CỦA CỤM", meta,
-                       widths, [f"Kỳ báo cáo: {meta.period or '—'}   —   Bộ quy tắc: "
+                       page_widths, [f"Kỳ báo cáo: {meta.period or '—'}   —   Bộ quy tắc: "
                                 f"{meta.rules_label}", reconciliation])
     sub = top + 1
     first = write_header_band(sheet, styles, top, columns, min_top=HEADER_MIN_PT)
@@ -210,11 +219,17 @@ def _summary_sheet(sheet: Worksheet, workbook: Workbook, styles: Styles, result:
             if cluster_over:  # title names are long: the row grows to show them whole
                 sheet.set_row(total_r, row_height([(cluster_status, columns[c].width)]))
     totals = [sums[c.key] for c in columns if c.group]  # per title: proposed, passed
-    row = _chart(workbook, sheet, styles, titles, len(fixed), total_r, totals, widths, total_r + 2,
-                 (top, sub))
-    signature_block(sheet, styles, row + 1, widths, Signers.of(meta.details, L.CHAIR), (top, sub))
+    row = _chart(workbook, sheet, styles, titles, len(fixed), total_r, totals, page_widths,
+                 total_r + 2, (top, sub))
+    signature_block(sheet, styles, row + 1, page_widths, Signers.of(meta.details, L.CHAIR),
+                    (top, sub))
     sheet.freeze_panes(first, 2)
     print_setup(sheet, top, sub)
+    if bands:
+        sheet.set_v_pagebreaks(bands)
+        sheet.set_print_scale(scale)
+        if books:
+            sheet.repeat_columns(0, 1)
 
 
 def _plain_count(value: object) -> int:
@@ -388,7 +403,7 @@ def _nominations_sheet(workbook: Workbook, styles: Styles, result: ClusterResult
         sheet.autofilter(header_row, 0, bulk.last_row, len(columns) - 1)
     sheet.freeze_panes(header_row + 1, 2)
     print_setup(sheet, header_row, header_row)
-    print_columns(sheet, printed)
+    print_columns(sheet, max(bulk.last_row, header_row), printed)
     return bulk
 
 
@@ -554,7 +569,7 @@ def _sources_sheet(workbook: Workbook, styles: Styles, result: ClusterResult,
     print_setup(sheet, header_row, header_row)
     # The unit facts are the next level's to read back, not the signer's: they stay off the
     # page, which prints the files' own columns at 9 pt (all 21 printed at 6.5 pt).
-    print_columns(sheet, facts_c - 1)
+    print_columns(sheet, header_row + len(result.files), facts_c - 1)
 
 
 def cluster_report_bytes(result: ClusterResult, rules: Rules, meta: ReportMeta,

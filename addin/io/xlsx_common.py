@@ -36,7 +36,6 @@ def fit_text(text: str) -> str:
 # A fixed creation time keeps outputs byte-identical for identical inputs.
 FIXED_CREATED = dt.datetime(2000, 1, 1)
 A4 = 9
-MAX_ROW = 1_048_575  # Excel's last row (0-based): a print area of whole columns
 # In every output tdkt writes (its "comments" property): tdkt overwrites only such files.
 TDKT_MARK = "Tạo bởi tdkt"
 # Templates carry another mark: staff fill them in (Excel keeps the properties when they save),
@@ -121,10 +120,11 @@ def print_setup(sheet: Worksheet, header_first: int, header_last: int) -> None:
     sheet.repeat_rows(header_first, header_last)
 
 
-def print_columns(sheet: Worksheet, last_col: int) -> None:
-    """Print columns A to `last_col` only (every row): the columns after it are for the screen
-    and the next level, not for the page."""
-    sheet.print_area(0, 0, MAX_ROW, last_col)
+def print_columns(sheet: Worksheet, last_row: int, last_col: int) -> None:
+    """Print columns A to `last_col` only, down to `last_row`: the columns after it are for the
+    screen and the next level, not for the page. (A range of whole columns would do, but
+    openpyxl cannot read one back.)"""
+    sheet.print_area(0, 0, last_row, last_col)
 
 
 def write_text(sheet: Worksheet, row: int, col: int, value: object, fmt: Format | None = None
