@@ -166,12 +166,30 @@ def test_note_rows_are_as_tall_as_their_text(demo, rules):
     line: the first note printed one line in a row of two)."""
     for key, sheet, head in (("cum-thi-dua-so-3", "Hạn mức", L.SHEET_SUMMARY),
                              ("tong-hop-cac-cum", "Hạn mức các cụm", "Theo danh hiệu")):
-        rows = openpyxl.load_workbook(demo[key], read_only=True)[sheet].iter_rows(
-            values_only=True)
+        book = openpyxl.load_workbook(demo[key], read_only=True)
         first = L.quota_counts_head(head)
-        notes = [str(row[0]) for row in rows if row and isinstance(row[0], str)
+        notes = [str(row[0]) for row in book[sheet].iter_rows(values_only=True)
+                 if row and isinstance(row[0], str)
                  and (row[0] == first or row[0].startswith("- "))]
+        book.close()
         assert len(notes) >= 3 and notes[0] == first
         assert notes == quota_counts_note(rules, [n.split()[1] for n in notes[1:]], head)
         gaps = _note_gaps(demo[f"{key}.pdf"], notes)
         assert all(gap < 0.6 for gap in gaps), (key, gaps)
+
+
+def test_the_period_report_names_the_rules_book(tmp_path, rules):
+    """The period report's heading line said "bộ quy tắc quan-doi 2026.1" too."""
+    from addin.io.period_report import PeriodData, columns_for, period_report_bytes
+
+    columns, previous = columns_for(2020, 2024, {"year"})
+    data = PeriodData(first=2020, last=2024, cluster="Cụm thi đua số 3", columns=columns,
+                      previous=previous,
+                      counts=[("Ban CHQS huyện Lắk", 2024, "year", "CSTT", 10, 8)],
+                      commendations=[], model_people=[], model_groups=[], min_people_years=5)
+    path = tmp_path / "dai-hoi.xlsx"
+    path.write_bytes(period_report_bytes(data, rules)[0])
+    pdf = convert(path, tmp_path / "pdf", "pdf")
+    text = raw_text(pdf)
+    assert squeezed(f"bộ quy tắc {rules.label}, phiên bản {rules.version}") in squeezed(text)
+    assert "quan-doi" not in text
