@@ -7,6 +7,7 @@ Every formula is written with the value Python computed, so readers that do not 
 from __future__ import annotations
 
 import io
+import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -28,12 +29,14 @@ from addin.domain.rules import Rules, Title, format_ratio
 from addin.io.fast_rows import BulkRows, splice_rows
 from addin.io.live_ranking import LiveRanking
 from addin.io.page_blocks import (
+    MIN_PRINT_SCALE,
     PageHead,
     Signers,
     keep_together,
     keep_with_next,
     national_header,
     page_bands,
+    print_scale,
     signature_block,
 )
 from addin.io.report_chain import (
@@ -127,6 +130,7 @@ SUMMARY_FIXED = (Column("seq", "STT", 5, "center"), Column("unit", F.INFO_LABELS
                  wrap=True), Column("file", SOURCE_FILE, 20, wrap=True),
                  Column("headcount", F.INFO_LABELS["headcount"], 8, "int"))
 SUMMARY_PAIR_WIDTH = 8  # each title's "Đề nghị" and "Đạt" columns
+SUMMARY_PAIR_MIN = 6
 SUMMARY_TAIL = (Column("quota", L.LIMIT, 16, wrap=True), Column("errors", "Số lỗi", 7, "int"))
 # "Tổng cộng" spans the columns before the first summed one; these are summed in its row.
 SUMMARY_SUMMED = ("headcount", "errors")
@@ -134,6 +138,7 @@ CHART_PX_PER_UNIT = 7  # a column width unit in pixels (Times New Roman 11)
 CHART_ROW_PX = 20
 # 9 rows: with the table of 5 units above it and the signature block below, page 1 holds all
 CHART_HEIGHT_PX = 180
+CHART_LABEL_PT = 9  # printed at 90 % (the demo's 4 titles): 8.1 pt
 
 
 def title_pairs(titles: Iterable[Title], width: float) -> tuple[Column, ...]:
@@ -145,8 +150,14 @@ def title_pairs(titles: Iterable[Title], width: float) -> tuple[Column, ...]:
 
 
 def summary_columns(titles: Sequence[Title]) -> tuple[Column, ...]:
-    """The columns of "Tổng hợp": the fixed ones, a pair per title shown, then the tail."""
-    return (*SUMMARY_FIXED, *title_pairs(titles, SUMMARY_PAIR_WIDTH), *SUMMARY_TAIL)
+    """The columns of "Tổng hợp": the fixed ones, a pair per title shown, then the tail. The
+    pairs narrow (8, 7, then 6 wide: "Đề nghị" wraps) when that keeps the page at 8 pt; more
+    titles than 6 wide holds print in bands (page_bands)."""
+    fixed = [c.width for c in (*SUMMARY_FIXED, *SUMMARY_TAIL)]
+    width = next((w for w in range(SUMMARY_PAIR_WIDTH, SUMMARY_PAIR_MIN - 1, -1)
+                  if print_scale([*fixed, *[float(w)] * (2 * len(titles))]) >= MIN_PRINT_SCALE),
+                 SUMMARY_PAIR_WIDTH)
+    return (*SUMMARY_FIXED, *title_pairs(titles, width), *SUMMARY_TAIL)
 
 
 def _summary_sheet(sheet: Worksheet, workbook: Workbook, styles: Styles, result: ClusterResult,
@@ -219,8 +230,9 @@ def _summary_sheet(sheet: Worksheet, workbook: Workbook, styles: Styles, result:
             if cluster_over:  # title names are long: the row grows to show them whole
                 sheet.set_row(total_r, row_height([(cluster_status, columns[c].width)]))
     totals = [sums[c.key] for c in columns if c.group]  # per title: proposed, passed
+    printed = scale / 100 if bands else print_scale(page_widths)
     row = _chart(workbook, sheet, styles, titles, len(fixed), total_r, totals, page_widths,
-                 total_r + 2, (top, sub))
+                 total_r + 2, (top, sub), chart_label_pt(printed))
     signature_block(sheet, styles, row + 1, page_widths, Signers.of(meta.details, L.CHAIR),
                     (top, sub))
     sheet.freeze_panes(first, 2)
@@ -252,10 +264,15 @@ def sum_cell(sheet: Worksheet, row: int, col: int, first: int, last: int, value:
                                       f"{xl_rowcol_to_cell(last, col)})", styles.total, value)
 
 
+def chart_label_pt(scale: float) -> int:
+    """The size of a chart's labels that prints at 8 pt at least at this print scale."""
+    return max(CHART_LABEL_PT, math.ceil(8 / scale - 0.001))
+
+
 def _chart(workbook: Workbook, sheet: Worksheet, styles: Styles, titles: Sequence[Title],
            first_col: int,
            total_r: int, totals: Sequence[int], widths: Sequence[float], anchor_row: int,
-           header_rows: tuple[int, int]) -> int:
+           header_rows: tuple[int, int], label_pt: int = CHART_LABEL_PT) -> int:
     """Proposed and passed per title (two series, one bar pair per title nominated), from a
     small table of the total row; returns the first row under the chart."""
     shown = [i for i, _ in enumerate(titles) if totals[2 * i]]
@@ -279,13 +296,13 @@ def _chart(workbook: Workbook, sheet: Worksheet, styles: Styles, titles: Sequenc
             "name": name,
             "categories": [L.SHEET_SUMMARY, anchor_row + 1, 1, end, 1],
             "values": [L.SHEET_SUMMARY, anchor_row + 1, 2 + offset, end, 2 + offset],
-            "data_labels": {"value": True, "font": {"name": FONT, "size": 9}},
+            "data_labels": {"value": True, "font": {"name": FONT, "size": label_pt}},
         })
     chart.set_title({"name": "Số đề nghị và số đạt theo danh hiệu",
                      "name_font": {"name": FONT, "size": 12}})
-    chart.set_legend({"position": "bottom", "font": {"name": FONT, "size": 9}})
-    chart.set_x_axis({"num_font": {"name": FONT, "size": 9}})
-    chart.set_y_axis({"min": 0, "num_font": {"name": FONT, "size": 9}})
+    chart.set_legend({"position": "bottom", "font": {"name": FONT, "size": label_pt}})
+    chart.set_x_axis({"num_font": {"name": FONT, "size": label_pt}})
+    chart.set_y_axis({"min": 0, "num_font": {"name": FONT, "size": label_pt}})
     # beside the table of columns 1-3, as wide as the rest of the page's columns
     width_px = int(sum(widths[4:]) * CHART_PX_PER_UNIT)
     height_px = CHART_HEIGHT_PX

@@ -193,3 +193,29 @@ def test_the_period_report_names_the_rules_book(tmp_path, rules):
     text = raw_text(pdf)
     assert squeezed(f"bộ quy tắc {rules.label}, phiên bản {rules.version}") in squeezed(text)
     assert "quan-doi" not in text
+
+
+def test_a_summary_of_eight_titles_prints_on_one_page_width_at_8_pt(tmp_path, rules, eight_pt):
+    """Eight titles proposed (16 columns of pairs): the pairs narrow to 6 ("Đề nghị" wraps) and
+    the chart's labels grow, so the page still prints at 8 pt (it printed at 7 pt, the chart's
+    labels at 6)."""
+    from tests.conftest import collective, person, unit_sheets, write_openpyxl
+
+    folder = tmp_path / "cum"
+    folder.mkdir()
+    people = [person(name=f"Người {i}", seq=i, title=title, initiative="Sáng kiến", streak=5)
+              for i, title in enumerate(("Chiến sĩ tiên tiến", "Lao động tiên tiến",
+                                         "Chiến sĩ thi đua cơ sở", "Chiến sĩ thi đua toàn quân"), 1)]
+    groups = [collective(name=f"Ban {i}", title=title)
+              for i, title in enumerate(("Đơn vị tiên tiến", "Tập thể lao động tiên tiến",
+                                         "Đơn vị Quyết thắng", "Tập thể lao động xuất sắc"), 1)]
+    write_openpyxl(folder / "don-vi.xlsx", unit_sheets(people, groups))
+    out = tmp_path / "bao-cao.xlsx"
+    app.consolidate_folder(str(folder), str(out), rules, date="20/11/2026")
+    pdf = convert(out, tmp_path / "pdf", "pdf")
+    pages = pdf_pages(pdf)
+    summary = sheet_pages(pages, "BÁO CÁO TỔNG HỢP THI ĐUA, KHEN THƯỞNG CỦA CỤM")
+    assert len(summary) == 1
+    text = squeezed(pages[0])
+    assert all(squeezed(name) in text for name in ("Tập thể lao động xuất sắc", L.CHAIR))
+    assert _small_words(pdf, eight_pt, summary) == []
