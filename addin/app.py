@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from addin.collector import collector_paused
+from addin.domain import vi_format as vi
 from addin.domain.cluster import ClusterResult, consolidate
 from addin.domain.errors import TdktError
 from addin.domain.issues import Code, Issue, make_issue
@@ -111,7 +112,7 @@ def meta_for(result: ClusterResult, rules: Rules, date: str | None,
              fallback_cluster: str = "") -> ReportMeta:
     return ReportMeta(cluster=result.cluster_name or fallback_cluster, period=result.period,
                       date=report_date(result, date),
-                      rules_label=f"{rules.name} {rules.version}", details=rules.report)
+                      rules_label=vi.rules_book_name(rules), details=rules.report)
 
 
 def check_output(out: Path, inputs: list[Path]) -> None:

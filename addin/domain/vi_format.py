@@ -132,6 +132,13 @@ def words(vocabulary: Mapping[str, str], key: str) -> str:
     return vocabulary.get(key, key)
 
 
+def rules_book_name(rules: Rules) -> str:
+    """The rules book as printed pages name it: its label and version ("Quân đội nhân dân Việt
+    Nam (mặc định), phiên bản 2026.1"), as the unit template's guide does; its code name only
+    when a rules file leaves the label blank."""
+    return f"{rules.label.strip() or rules.name}, phiên bản {rules.version}"
+
+
 def title_name(rules: Rules, code: str) -> str:
     """A title by its name ("Chiến sĩ thi đua cơ sở") rather than its code ("CSTDCS")."""
     title = rules.titles.get(code)

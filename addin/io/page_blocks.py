@@ -113,6 +113,36 @@ def print_scale(widths: Sequence[float]) -> float:
     return max(10, int(100 * PAGE_WIDTH_PT / table)) / 100
 
 
+MIN_PRINT_SCALE = 0.73  # Times New Roman 11 prints at 8 pt at least
+
+
+def _table_pt(widths: Sequence[float]) -> float:
+    return sum((w + PADDING_WIDTH) * PT_PER_WIDTH for w in widths)
+
+
+def page_bands(blocks: Sequence[Sequence[float]], repeated: Sequence[float]
+               ) -> tuple[list[int], int]:
+    """A table too wide for one page at MIN_PRINT_SCALE, cut into bands a page wide between
+    its blocks of columns (the first block, then e.g. a title's pair of columns each), the
+    `repeated` columns printed again at the left of every band after the first. Returns the
+    first column of each band after the first (none: the table fits one page wide) and the
+    print scale in percent that fits the widest band."""
+    limit = PAGE_WIDTH_PT / MIN_PRINT_SCALE
+    if _table_pt([w for block in blocks for w in block]) <= limit:
+        return [], 100
+    starts: list[int] = []
+    widest = used = _table_pt(blocks[0])
+    col = len(blocks[0])
+    for block in blocks[1:]:
+        if used + _table_pt(block) > limit:
+            starts.append(col)
+            used = _table_pt(repeated)
+        used += _table_pt(block)
+        widest = max(widest, used)
+        col += len(block)
+    return starts, min(100, int(100 * PAGE_WIDTH_PT / widest))
+
+
 def _row_pt(sheet: Worksheet, row: int) -> float:
     info = sheet.row_info.get(row)  # XlsxWriter keeps row heights in pixels
     if info is not None and info.hidden:

@@ -203,7 +203,7 @@ class _Book:
         sheets set their widths after writing, so the blocks split on the column count."""
         where = f"Cụm thi đua: {self.data.cluster}" if self.data.cluster else "Toàn bộ các đơn vị"
         line = (f"{where} — {period_title(self.data.first, self.data.last)} — "
-                f"bộ quy tắc {self.rules.name} {self.rules.version}")
+                f"bộ quy tắc {vi.rules_book_name(self.rules)}")
         head = PageHead(title=heading.upper(), lines=[line], place=self.rules.report.place,
                         issuer=self.rules.report.issuer or self.data.cluster or "")
         return national_header(sheet, self.styles, [10.0] * max(width, 2), head)

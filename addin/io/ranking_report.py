@@ -19,7 +19,7 @@ from addin.domain.scoring import Ranked, Ranking
 from addin.io.live_ranking import LiveRanking, write_live_sheets
 from addin.io.page_blocks import Signers, keep_together, signature_block
 from addin.io.report import CHART_ROW_PX, ReportMeta, header_block
-from addin.io.sheet_spec import Column, Styled, row_height, write_cells, write_header
+from addin.io.sheet_spec import Column, Styled, write_cells, write_header, write_notes
 from addin.io.xlsx_common import Styles, print_setup
 
 SHEET_RANKING = "Xếp hạng"
@@ -31,6 +31,8 @@ COLUMNS = (
     Column("reason", "Căn cứ đề nghị", 34, wrap=True), Column("suy_ton", "Suy tôn", 24, wrap=True))
 HEADERS = tuple(c.header for c in COLUMNS)
 WIDTHS = tuple(c.width for c in COLUMNS)
+# the chart's labels: printed at the sheet's fit-to-width scale (84 %), 10 pt reads as 8.4 pt
+CHART_FONT_PT = 10
 ROW_MIN_PT = 18.0  # a ranking row, even of one line, is a little taller than the default
 
 
@@ -51,7 +53,6 @@ def write_ranking_sheet(workbook: Workbook, styles: Styles, result: ClusterResul
                         meta: ReportMeta) -> Ranking:
     ranking = cluster_ranking(result.counted_books, rules)
     sheet = workbook.add_worksheet(SHEET_RANKING)
-    width = len(HEADERS)
     covenant = ranking.covenant
     if covenant is None:
         line = "Giao ước: chưa có (điểm tối đa theo từng bảng điểm; bằng điểm thì đồng hạng)"
@@ -83,10 +84,7 @@ def write_ranking_sheet(workbook: Workbook, styles: Styles, result: ClusterResul
             lines.append("Giao ước chưa ghi thứ tự luân phiên Cụm trưởng.")
         if covenant.ballot is None:
             lines.append("Kết quả suy tôn: chưa nhập số phiếu của hội nghị.")
-    for text in lines:
-        sheet.merge_range(r, 0, r, width - 1, text, styles.wrap)
-        sheet.set_row(r, row_height([(text, sum(WIDTHS))]))
-        r += 1
+    r = write_notes(sheet, styles, r, lines, WIDTHS)
     chart_rows = _chart(workbook, sheet, first, ranking, r + 1, header_row)
     signature_block(sheet, styles, r + 2 + chart_rows, WIDTHS, Signers.of(meta.details, L.CHAIR),
                     (header_row, header_row))
@@ -117,15 +115,15 @@ def _chart(workbook: Workbook, sheet: Worksheet, first: int, ranking: Ranking, a
         "name": "Điểm xếp hạng",
         "categories": [SHEET_RANKING, first, 1, end, 1],
         "values": [SHEET_RANKING, first, 4, end, 4],
-        "data_labels": {"value": True, "font": {"name": "Times New Roman", "size": 9}},
+        "data_labels": {"value": True, "font": {"name": "Times New Roman", "size": CHART_FONT_PT}},
         "fill": {"color": "#4472C4"},
     })
     chart.set_title({"name": "Điểm xếp hạng của các đơn vị",
                      "name_font": {"name": "Times New Roman", "size": 12}})
     chart.set_legend({"none": True})
-    chart.set_y_axis({"reverse": True, "num_font": {"name": "Times New Roman", "size": 9}})
+    chart.set_y_axis({"reverse": True, "num_font": {"name": "Times New Roman", "size": CHART_FONT_PT}})
     top = ranking.covenant.base_max + ranking.covenant.bonus_cap if ranking.covenant else None
-    chart.set_x_axis({"min": 0, "num_font": {"name": "Times New Roman", "size": 9},
+    chart.set_x_axis({"min": 0, "num_font": {"name": "Times New Roman", "size": CHART_FONT_PT},
                       **({"max": float(top)} if top else {})})
     height = 60 + 36 * len(scored)
     chart.set_size({"width": 820, "height": height})

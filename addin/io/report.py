@@ -7,6 +7,7 @@ Every formula is written with the value Python computed, so readers that do not 
 from __future__ import annotations
 
 import io
+import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -28,10 +29,14 @@ from addin.domain.rules import Rules, Title, format_ratio
 from addin.io.fast_rows import BulkRows, splice_rows
 from addin.io.live_ranking import LiveRanking
 from addin.io.page_blocks import (
+    MIN_PRINT_SCALE,
     PageHead,
     Signers,
     keep_together,
+    keep_with_next,
     national_header,
+    page_bands,
+    print_scale,
     signature_block,
 )
 from addin.io.report_chain import (
@@ -60,6 +65,7 @@ from addin.io.xlsx_common import (
     Styles,
     finish,
     new_workbook,
+    print_columns,
     print_setup,
     write_text,
 )
@@ -124,6 +130,7 @@ SUMMARY_FIXED = (Column("seq", "STT", 5, "center"), Column("unit", F.INFO_LABELS
                  wrap=True), Column("file", SOURCE_FILE, 20, wrap=True),
                  Column("headcount", F.INFO_LABELS["headcount"], 8, "int"))
 SUMMARY_PAIR_WIDTH = 8  # each title's "Đề nghị" and "Đạt" columns
+SUMMARY_PAIR_MIN = 6
 SUMMARY_TAIL = (Column("quota", L.LIMIT, 16, wrap=True), Column("errors", "Số lỗi", 7, "int"))
 # "Tổng cộng" spans the columns before the first summed one; these are summed in its row.
 SUMMARY_SUMMED = ("headcount", "errors")
@@ -131,6 +138,7 @@ CHART_PX_PER_UNIT = 7  # a column width unit in pixels (Times New Roman 11)
 CHART_ROW_PX = 20
 # 9 rows: with the table of 5 units above it and the signature block below, page 1 holds all
 CHART_HEIGHT_PX = 180
+CHART_LABEL_PT = 9  # printed at 90 % (the demo's 4 titles): 8.1 pt
 
 
 def title_pairs(titles: Iterable[Title], width: float) -> tuple[Column, ...]:
@@ -142,8 +150,14 @@ def title_pairs(titles: Iterable[Title], width: float) -> tuple[Column, ...]:
 
 
 def summary_columns(titles: Sequence[Title]) -> tuple[Column, ...]:
-    """The columns of "Tổng hợp": the fixed ones, a pair per title shown, then the tail."""
-    return (*SUMMARY_FIXED, *title_pairs(titles, SUMMARY_PAIR_WIDTH), *SUMMARY_TAIL)
+    """The columns of "Tổng hợp": the fixed ones, a pair per title shown, then the tail. The
+    pairs narrow (8, 7, then 6 wide: "Đề nghị" wraps) when that keeps the page at 8 pt; more
+    titles than 6 wide holds print in bands (page_bands)."""
+    fixed = [c.width for c in (*SUMMARY_FIXED, *SUMMARY_TAIL)]
+    width = next((w for w in range(SUMMARY_PAIR_WIDTH, SUMMARY_PAIR_MIN - 1, -1)
+                  if print_scale([*fixed, *[float(w)] * (2 * len(titles))]) >= MIN_PRINT_SCALE),
+                 SUMMARY_PAIR_WIDTH)
+    return (*SUMMARY_FIXED, *title_pairs(titles, width), *SUMMARY_TAIL)
 
 
 def _summary_sheet(sheet: Worksheet, workbook: Workbook, styles: Styles, result: ClusterResult,
@@ -154,6 +168,14 @@ def _summary_sheet(sheet: Worksheet, workbook: Workbook, styles: Styles, result:
     columns = summary_columns(titles)
     keys = [c.key for c in columns]
     widths = [c.width for c in columns]
+    # Too many titles for one page width at 8 pt (the blank template shows all 15): a band of
+    # title pairs a page, STT and the unit repeated at its left; the header, the chart and the
+    # signature block on the first band's page.
+    pairs = len(columns) - len(fixed) - len(SUMMARY_TAIL)
+    bands, scale = page_bands(
+        [widths[:len(fixed)], *(widths[c:c + 2] for c in range(len(fixed), len(fixed) + pairs, 2)),
+         widths[len(fixed) + pairs:]], widths[:2] if books else [])
+    page_widths = widths[:bands[0]] if bands else widths
     # Rows seen in the sheets (records and listed skipped rows) against rows written here.
     seen = sum(b.rows_read for b in books)
     skipped = sum(b.rows_skipped for b in books)
@@ -162,7 +184,7 @@ def _summary_sheet(sheet: Worksheet, workbook: Workbook, styles: Styles, result:
                       f"dòng trong báo cáo + {skipped} dòng không phải đề nghị (xem Kiểm tra)"
                       + ("" if seen == written + skipped else "  (KHÔNG KHỚP)"))
     top = header_block(sheet, styles, "BÁO CÁO TỔNG HỢP THI ĐUA, KHEN THƯỞNG CỦA CỤM", meta,
-                       widths, [f"Kỳ báo cáo: {meta.period or '—'}   —   Bộ quy tắc: "
+                       page_widths, [f"Kỳ báo cáo: {meta.period or '—'}   —   Bộ quy tắc: "
                                 f"{meta.rules_label}", reconciliation])
     sub = top + 1
     first = write_header_band(sheet, styles, top, columns, min_top=HEADER_MIN_PT)
@@ -208,11 +230,18 @@ def _summary_sheet(sheet: Worksheet, workbook: Workbook, styles: Styles, result:
             if cluster_over:  # title names are long: the row grows to show them whole
                 sheet.set_row(total_r, row_height([(cluster_status, columns[c].width)]))
     totals = [sums[c.key] for c in columns if c.group]  # per title: proposed, passed
-    row = _chart(workbook, sheet, styles, titles, len(fixed), total_r, totals, widths, total_r + 2,
-                 (top, sub))
-    signature_block(sheet, styles, row + 1, widths, Signers.of(meta.details, L.CHAIR), (top, sub))
+    printed = scale / 100 if bands else print_scale(page_widths)
+    row = _chart(workbook, sheet, styles, titles, len(fixed), total_r, totals, page_widths,
+                 total_r + 2, (top, sub), chart_label_pt(printed))
+    signature_block(sheet, styles, row + 1, page_widths, Signers.of(meta.details, L.CHAIR),
+                    (top, sub))
     sheet.freeze_panes(first, 2)
     print_setup(sheet, top, sub)
+    if bands:
+        sheet.set_v_pagebreaks(bands)
+        sheet.set_print_scale(scale)
+        if books:
+            sheet.repeat_columns(0, 1)
 
 
 def _plain_count(value: object) -> int:
@@ -235,10 +264,15 @@ def sum_cell(sheet: Worksheet, row: int, col: int, first: int, last: int, value:
                                       f"{xl_rowcol_to_cell(last, col)})", styles.total, value)
 
 
+def chart_label_pt(scale: float) -> int:
+    """The size of a chart's labels that prints at 8 pt at least at this print scale."""
+    return max(CHART_LABEL_PT, math.ceil(8 / scale - 0.001))
+
+
 def _chart(workbook: Workbook, sheet: Worksheet, styles: Styles, titles: Sequence[Title],
            first_col: int,
            total_r: int, totals: Sequence[int], widths: Sequence[float], anchor_row: int,
-           header_rows: tuple[int, int]) -> int:
+           header_rows: tuple[int, int], label_pt: int = CHART_LABEL_PT) -> int:
     """Proposed and passed per title (two series, one bar pair per title nominated), from a
     small table of the total row; returns the first row under the chart."""
     shown = [i for i, _ in enumerate(titles) if totals[2 * i]]
@@ -262,13 +296,13 @@ def _chart(workbook: Workbook, sheet: Worksheet, styles: Styles, titles: Sequenc
             "name": name,
             "categories": [L.SHEET_SUMMARY, anchor_row + 1, 1, end, 1],
             "values": [L.SHEET_SUMMARY, anchor_row + 1, 2 + offset, end, 2 + offset],
-            "data_labels": {"value": True, "font": {"name": FONT, "size": 9}},
+            "data_labels": {"value": True, "font": {"name": FONT, "size": label_pt}},
         })
     chart.set_title({"name": "Số đề nghị và số đạt theo danh hiệu",
                      "name_font": {"name": FONT, "size": 12}})
-    chart.set_legend({"position": "bottom", "font": {"name": FONT, "size": 9}})
-    chart.set_x_axis({"num_font": {"name": FONT, "size": 9}})
-    chart.set_y_axis({"min": 0, "num_font": {"name": FONT, "size": 9}})
+    chart.set_legend({"position": "bottom", "font": {"name": FONT, "size": label_pt}})
+    chart.set_x_axis({"num_font": {"name": FONT, "size": label_pt}})
+    chart.set_y_axis({"min": 0, "num_font": {"name": FONT, "size": label_pt}})
     # beside the table of columns 1-3, as wide as the rest of the page's columns
     width_px = int(sum(widths[4:]) * CHART_PX_PER_UNIT)
     height_px = CHART_HEIGHT_PX
@@ -287,22 +321,23 @@ def _column(key: str, header: str, width: float, style: str = "cell", wrap: bool
 
 
 _I, _C = F.INDIVIDUAL_LABELS, F.COLLECTIVE_LABELS
+SOURCE_PATH_WIDTH = 60  # not printed, not wrapped: a path shows whole on the screen
 # The nomination sheets: the unit workbook's fields under the reader's own header texts, then
 # identity and provenance (contracts.md §5, §6). Adding a column is one line here and one value
 # in _nomination_values.
 NOMINATION_COLUMNS: dict[str, tuple[Column, ...]] = {
     "individual": (
-        _column("seq", _I["seq"], 5, "center"), _column("full_name", _I["full_name"], 18, wrap=True),
-        _column("rank", _I["rank"], 10, wrap=True), _column("position", _I["position"], 16, wrap=True),
-        _column("unit", _I["unit"], 21, wrap=True), _column("title", _I["title"], 18, wrap=True),
-        _column("code", L.TITLE_CODE, 9), _column("members", _I["members"], 8, "int"),
-        _column("present", _I["present"], 7, "int"), _column("agree", _I["agree"], 8, "int"),
+        _column("seq", _I["seq"], 4, "center"), _column("full_name", _I["full_name"], 15, wrap=True),
+        _column("rank", _I["rank"], 9, wrap=True), _column("position", _I["position"], 13, wrap=True),
+        _column("unit", _I["unit"], 16, wrap=True), _column("title", _I["title"], 15, wrap=True),
+        _column("code", L.TITLE_CODE, 8), _column("members", _I["members"], 7, "int"),
+        _column("present", _I["present"], 7, "int"), _column("agree", _I["agree"], 7, "int"),
         _column("percent", _I["percent"], 7, "pct"), _column("result", _I["result"], 9),
-        _column("initiative", _I["initiative"], 20, wrap=True),
-        _column("streak", _I["streak"], 8, "int"), _column("note", _I["note"], 14, wrap=True),
-        _column("service_no", _I["service_no"], 11, wrap=True),
-        _column("birth_year", _I["birth_year"], 6, "int"), _column("status", L.FILE_STATE, 9),
-        _column("file", SOURCE_FILE, 26, wrap=True), _column("row", SOURCE_ROW, 7, "int")),
+        _column("initiative", _I["initiative"], 17, wrap=True),
+        _column("streak", _I["streak"], 7, "int"), _column("note", _I["note"], 12, wrap=True),
+        _column("service_no", _I["service_no"], 10, wrap=True),
+        _column("birth_year", _I["birth_year"], 6, "int"), _column("status", L.FILE_STATE, 8),
+        _column("file", SOURCE_FILE, SOURCE_PATH_WIDTH), _column("row", SOURCE_ROW, 7, "int")),
     "collective": (
         _column("seq", _C["seq"], 5, "center"), _column("name", _C["name"], 24, wrap=True),
         _column("unit", "Đơn vị báo cáo", 18, wrap=True), _column("title", _C["title"], 20, wrap=True),
@@ -312,9 +347,13 @@ NOMINATION_COLUMNS: dict[str, tuple[Column, ...]] = {
         _column("members", _C["members"], 8, "int"), _column("present", _C["present"], 7, "int"),
         _column("agree", _C["agree"], 8, "int"), _column("percent", _C["percent"], 7, "pct"),
         _column("result", _C["result"], 9), _column("note", _C["note"], 14, wrap=True),
-        _column("status", L.FILE_STATE, 9), _column("file", SOURCE_FILE, 20, wrap=True),
+        _column("status", L.FILE_STATE, 9), _column("file", SOURCE_FILE, SOURCE_PATH_WIDTH),
         _column("row", SOURCE_ROW, 7, "int")),
 }
+# The nomination sheets print up to "Tình trạng": "Tệp nguồn" (a full path, for the next level
+# and for the screen, where it shows whole in a wide column) and "Dòng nguồn" stay off the page,
+# which would otherwise print at 6 pt (each file's path is on "Nguồn" and "Kiểm tra").
+LAST_PRINTED_NOMINATION_COLUMN = "status"
 
 
 def _nomination_values(nom: Nomination, unit: str, seq: int) -> list[object]:
@@ -338,7 +377,9 @@ def _nominations_sheet(workbook: Workbook, styles: Styles, result: ClusterResult
     name = F.SHEET_INDIVIDUALS if kind == "individual" else F.SHEET_COLLECTIVES
     sheet = workbook.add_worksheet(name)
     columns = NOMINATION_COLUMNS[kind]
-    widths = [c.width for c in columns]
+    keys = [c.key for c in columns]
+    printed = keys.index(LAST_PRINTED_NOMINATION_COLUMN)
+    widths = [c.width for c in columns[:printed + 1]]  # the header spans the printed page
     title = ("DANH SÁCH CÁ NHÂN ĐỀ NGHỊ" if kind == "individual" else
              "DANH SÁCH TẬP THỂ ĐỀ NGHỊ")
     legend_row = header_block(sheet, styles, title, meta, widths) - 1
@@ -353,7 +394,6 @@ def _nominations_sheet(workbook: Workbook, styles: Styles, result: ClusterResult
     write_header(sheet, styles, header_row, columns)
     bulk = BulkRows(sheet_index=len(workbook.worksheets()) - 1, first_row=header_row + 1,
                     width=len(columns))
-    keys = [c.key for c in columns]
     result_c, status_c = keys.index("result"), keys.index("status")
     status_formats = {L.SEVERITY["error"]: styles.error, L.SEVERITY["warning"]: styles.warning,
                       "": None}
@@ -380,6 +420,7 @@ def _nominations_sheet(workbook: Workbook, styles: Styles, result: ClusterResult
         sheet.autofilter(header_row, 0, bulk.last_row, len(columns) - 1)
     sheet.freeze_panes(header_row + 1, 2)
     print_setup(sheet, header_row, header_row)
+    print_columns(sheet, max(bulk.last_row, header_row), printed)
     return bulk
 
 
@@ -418,8 +459,15 @@ def _commendations_sheet(workbook: Workbook, styles: Styles, result: ClusterResu
     sum_cell(sheet, total_r, 5, first, last, sum(g.individuals for g in groups), styles)
     for c in (6, 7, 8):
         sheet.write_blank(total_r, c, None, styles.total)
-    write_commendation_detail(sheet, styles, result, total_r + 3, [c.width for c in columns])
-    print_setup(sheet, header_row, header_row)
+    widths = [c.width for c in columns]
+    detail_title = total_r + 3
+    detail_header = write_commendation_detail(sheet, styles, result, detail_title, widths)
+    # The detail table runs over pages, the totals rarely: the detail's header is the one
+    # repeated (a page prints it only after the row itself, so page 1 keeps the totals' own);
+    # its caption and header stay with its first line.
+    keep_with_next(sheet, detail_title, detail_header + 1, widths,
+                   (detail_header, detail_header))
+    print_setup(sheet, detail_header, detail_header)
 
 
 QUOTA_COLUMNS = (
@@ -513,7 +561,8 @@ def _sources_sheet(workbook: Workbook, styles: Styles, result: ClusterResult,
     sheet = workbook.add_worksheet(L.SHEET_SOURCES)
     # then what the next level reads back (addin.io.report_chain)
     columns = SOURCE_COLUMNS + tuple(Column(h, h, FACT_WIDTH.get(h, 9)) for h in unit_fact_headers())
-    header_row = header_block(sheet, styles, "CÁC TỆP ĐÃ ĐỌC", meta, [c.width for c in columns])
+    header_row = header_block(sheet, styles, "CÁC TỆP ĐÃ ĐỌC", meta,
+                              [c.width for c in SOURCE_COLUMNS])  # the printed columns
     write_header(sheet, styles, header_row, columns)
     facts_c = len(SOURCE_COLUMNS)
     for r, status in enumerate(result.files, start=header_row + 1):
@@ -535,6 +584,9 @@ def _sources_sheet(workbook: Workbook, styles: Styles, result: ClusterResult,
         write_unit_facts(sheet, styles, r, facts_c, book)
     sheet.freeze_panes(header_row + 1, 2)
     print_setup(sheet, header_row, header_row)
+    # The unit facts are the next level's to read back, not the signer's: they stay off the
+    # page, which prints the files' own columns at 9 pt (all 21 printed at 6.5 pt).
+    print_columns(sheet, header_row + len(result.files), facts_c - 1)
 
 
 def cluster_report_bytes(result: ClusterResult, rules: Rules, meta: ReportMeta,

@@ -55,11 +55,12 @@ def write_unit_facts(sheet: Worksheet, styles: Styles, row: int, first_col: int,
 
 
 def write_commendation_detail(sheet: Worksheet, styles: Styles, result: ClusterResult,
-                              title_row: int, widths: Sequence[float]) -> None:
+                              title_row: int, widths: Sequence[float]) -> int:
     """Under the "Khen thưởng" totals: every commendation line of every counted unit, with the
     unit's name (its "Thông tin"), its source file and row (so the next level can count them
     per unit). `widths`: the sheet's column widths (the totals' above): headers and long texts
-    (forms, units, paths) wrap in them, and each row is as tall as its wrapped text."""
+    (forms, units, paths) wrap in them, and each row is as tall as its wrapped text. Returns
+    the table's header row (the row the sheet repeats on every page it runs to)."""
     headers = ["STT", *(F.COMMENDATION_LABELS[k] for k in DETAIL_COLUMNS), F.INFO_LABELS["unit"],
                SOURCE_FILE, SOURCE_ROW]
     sheet.write_string(title_row, 0, DETAIL_TITLE, styles.label)
@@ -88,3 +89,4 @@ def write_commendation_detail(sheet: Worksheet, styles: Styles, result: ClusterR
             height = row_height(texts)
             if height is not None:
                 sheet.set_row(r, height)
+    return header_row

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from addin.domain import fields as F
 from addin.domain import labels as L
+from addin.domain import vi_format as vi
 from addin.domain.cluster import ClusterResult
 from addin.domain.quotas import quota_counts_note
 from addin.domain.rules import Rules, Title, format_ratio
@@ -111,7 +112,7 @@ def rollup_bytes(summaries: list[ClusterSummary], rules: Rules, date: str | None
     periods = Counter(s.period for s in summaries if s.period)
     meta = ReportMeta(cluster="", period=periods.most_common(1)[0][0] if periods else "",
                       date=rollup_date(summaries, date),
-                      rules_label=f"{rules.name} {rules.version}", details=rules.report)
+                      rules_label=vi.rules_book_name(rules), details=rules.report)
     lines = [f"Kỳ báo cáo: {meta.period or '—'}   —   Số cụm thi đua: {len(summaries)}   —   "
              f"Bộ quy tắc: {meta.rules_label}"]
     titles = shown_titles(rules, (code for s in summaries for code, n in s.proposed.items() if n))

@@ -9,6 +9,7 @@ heights are computed here from the text and the column width.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import groupby
@@ -25,6 +26,26 @@ ROW_PAD_PT = 3.0
 CHARS_PER_UNIT = 1.1
 HEADER_MIN_PT = 32.0
 MAX_ROW_PT = 409.0  # Excel's largest row height
+
+# Notes across a whole table (write_notes) are sized from the text's real width instead: the
+# advance widths of Times New Roman (and of Liberation Serif, its metric twin LibreOffice prints
+# with), in thousandths of an em, of the characters in "!"…"~" order, then a few others. A
+# Vietnamese letter is as wide as its base letter but ơ, ư (and Ư). Unknown characters count a
+# full em (never too narrow).
+_EM_ASCII = (333, 408, 500, 500, 833, 778, 180, 333, 333, 500, 564, 250, 333, 250, 278, 500, 500,
+             500, 500, 500, 500, 500, 500, 500, 500, 278, 278, 564, 564, 564, 444, 921, 722, 667,
+             667, 722, 611, 556, 722, 722, 333, 389, 722, 611, 889, 722, 722, 556, 722, 667, 556,
+             611, 722, 722, 944, 722, 722, 611, 333, 278, 333, 469, 500, 333, 444, 500, 444, 500,
+             444, 333, 500, 500, 278, 278, 500, 278, 778, 500, 500, 500, 500, 333, 389, 278, 500,
+             500, 722, 500, 500, 444, 480, 200, 480, 541)
+_EM: dict[str, int] = {" ": 250, **{chr(33 + i): w for i, w in enumerate(_EM_ASCII)},
+                       "đ": 500, "Đ": 722, "ơ": 529, "ư": 542, "Ư": 776, "“": 444, "”": 444,
+                       "‘": 333, "’": 333, "–": 500, "—": 1000, "…": 1000, "•": 350, "›": 333}
+# Excel lays a column of width w out as 7w + 5 pixels of the default font (LibreOffice a little
+# wider): the narrower of the two, less the cell's margins, is the width text wraps in.
+NOTE_LINE_PT = 12.75  # a line of Times New Roman 11 (LibreOffice: 12.2)
+NOTE_MARGIN_PT = 6.0
+FONT_PT = 11.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +85,54 @@ def wrapped_lines(text: str, width: float) -> int:
                 lines += 1
             used = len(word)
     return lines
+
+
+def text_pt(text: str, size: float = FONT_PT) -> float:
+    """The printed width of `text` in Times New Roman `size`."""
+    total = 0
+    for ch in text:
+        em = _EM.get(ch)
+        if em is None:
+            em = _EM.get(unicodedata.normalize("NFD", ch)[:1], 1000)
+        total += em
+    return total * size / 1000
+
+
+def column_pt(widths: Sequence[float]) -> float:
+    """The width text wraps in across columns of these widths (Excel's layout, the narrower)."""
+    return sum(0.75 * (7 * w + 5) for w in widths) - NOTE_MARGIN_PT
+
+
+def fitted_lines(text: str, width_pt: float) -> int:
+    """Lines `text` takes in `width_pt`, wrapped at spaces as a spreadsheet wraps it (a word too
+    long for a line breaks anywhere)."""
+    space = text_pt(" ")
+    lines = 0
+    for paragraph in text.split("\n"):
+        lines += 1
+        used = 0.0
+        for word in paragraph.split():
+            size = text_pt(word)
+            if used and used + space + size <= width_pt:
+                used += space + size
+                continue
+            if used:
+                lines += 1
+            while size > width_pt:  # a path or a long code breaks anywhere
+                cut = len(word)
+                while cut > 1 and text_pt(word[:cut]) > width_pt:
+                    cut -= 1
+                word = word[cut:]
+                size = text_pt(word)
+                lines += 1
+            used = size
+    return lines
+
+
+def note_height(text: str, widths: Sequence[float]) -> float | None:
+    """The height of a note row across columns of these widths; None when one line holds it."""
+    lines = fitted_lines(text, column_pt(widths))
+    return None if lines <= 1 else min(MAX_ROW_PT, NOTE_LINE_PT * lines + ROW_PAD_PT)
 
 
 def row_height(cells: Iterable[tuple[object, float]], minimum: float = 0.0) -> float | None:
@@ -167,11 +236,12 @@ def write_table(sheet: Worksheet, styles: Styles, header_row: int, columns: Sequ
 
 def write_notes(sheet: Worksheet, styles: Styles, row: int, texts: Sequence[str],
                 widths: Sequence[float]) -> int:
-    """Notes under a table, each across its width, each row as tall as its wrapped text;
-    returns the row after the last (`row` itself when there is none)."""
+    """Notes under a table, each across its width, each row as tall as its wrapped text (from
+    the text's printed width: no blank line under it, nothing cut); returns the row after the
+    last (`row` itself when there is none)."""
     for text in texts:
         sheet.merge_range(row, 0, row, len(widths) - 1, text, styles.wrap)
-        height = row_height([(text, sum(widths))])
+        height = note_height(text, widths)
         if height is not None:
             sheet.set_row(row, height)
         row += 1

@@ -120,6 +120,13 @@ def print_setup(sheet: Worksheet, header_first: int, header_last: int) -> None:
     sheet.repeat_rows(header_first, header_last)
 
 
+def print_columns(sheet: Worksheet, last_row: int, last_col: int) -> None:
+    """Print columns A to `last_col` only, down to `last_row`: the columns after it are for the
+    screen and the next level, not for the page. (A range of whole columns would do, but
+    openpyxl cannot read one back.)"""
+    sheet.print_area(0, 0, last_row, last_col)
+
+
 def write_text(sheet: Worksheet, row: int, col: int, value: object, fmt: Format | None = None
                ) -> None:
     """User text is always written as a string cell: '=SUM(A1)' stays text, never a formula."""

@@ -97,8 +97,9 @@ def test_report_nomination_sheets_read_back_with_their_styles(tmp_path, rules):
     assert [ws.cell(header, c + 1).value for c in range(len(columns))] == [
         c.header for c in columns]
     assert all(ws.cell(header, c + 1).font.b for c in range(len(columns)))
-    widths = [ws.column_dimensions[ws.cell(header, c + 1).column_letter].width
-              for c in range(len(columns))]
+    # adjacent columns of one width are one <col min max> (openpyxl keys it by the first)
+    width_of = {n: d.width for d in ws.column_dimensions.values() for n in range(d.min, d.max + 1)}
+    widths = [width_of[c + 1] for c in range(len(columns))]
     assert widths == pytest.approx([c.width + 0.71 for c in columns], abs=0.01)
     result_c = [c.header for c in columns].index("Kết quả") + 1
     rows = range(header + 1, header + 5)  # the bulk rows, spliced after XlsxWriter's header

@@ -161,3 +161,38 @@ def test_a_header_band_grows_for_wrapped_texts():
                 Column("y1", "2023", 7, group="Số"))
     top, below = heights(spanning)
     assert (top or 15) + below >= 4 * 15  # five words in a column of 8 need four lines
+
+
+def test_a_note_is_sized_from_its_printed_width():
+    """The quota note's head (192 characters) prints on one line across "Hạn mức" (169 width
+    units): the old estimate (1.1 characters a unit) gave it two lines of 15 pt."""
+    from addin.domain import labels as L
+    from addin.io.report import QUOTA_COLUMNS
+    from addin.io.sheet_spec import NOTE_LINE_PT, ROW_PAD_PT, fitted_lines, note_height
+
+    widths = [c.width for c in QUOTA_COLUMNS]
+    head = L.quota_counts_head(L.SHEET_SUMMARY)
+    assert note_height(head, widths) is None  # one line: the default row
+    assert note_height(head + " " + head, widths) == 2 * NOTE_LINE_PT + ROW_PAD_PT
+    assert fitted_lines("a\nb", 100.0) == 2
+    assert fitted_lines("x" * 60, 50.0) == 7  # 9 of 5.5 pt a line: a long word breaks anywhere
+
+
+def test_too_many_titles_print_in_bands_a_page_wide(rules):
+    from addin.io.page_blocks import MIN_PRINT_SCALE, page_bands
+    from addin.io.report import SUMMARY_FIXED, SUMMARY_TAIL, summary_columns
+
+    def bands(titles, units):
+        widths = [c.width for c in summary_columns(titles)]
+        fixed, tail = len(SUMMARY_FIXED), len(SUMMARY_TAIL)
+        pairs = [widths[c:c + 2] for c in range(fixed, len(widths) - tail, 2)]
+        return page_bands([widths[:fixed], *pairs, widths[len(widths) - tail:]],
+                          widths[:2] if units else [])
+
+    every = list(rules.titles.values())
+    assert bands(every[:4], True) == ([], 100)  # the demo's summaries: one page, as before
+    for units, count in ((False, 1), (True, 2)):  # the blank template's 15 titles; with units
+        starts, scale = bands(every, units)  # STT and the unit repeated in every band
+        assert len(starts) == count and scale >= 100 * MIN_PRINT_SCALE
+        # never between a title's two columns
+        assert all((s - len(SUMMARY_FIXED)) % 2 == 0 for s in starts)
