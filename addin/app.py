@@ -195,7 +195,6 @@ def consolidate_folder(folder: str, out: str, rules: Rules, date: str | None = N
     if not files:
         return Outcome(Report(), EXIT_NOTHING)
     result = _consolidate(_read(files, rules, db, progress), rules, db)
-    _store_ranking(db, result, rules)
     data = cluster_report_bytes(result, rules, meta_for(result, rules, date,
                                                          shown(Path(folder).name)))
     try:
@@ -203,6 +202,7 @@ def consolidate_folder(folder: str, out: str, rules: Rules, date: str | None = N
     except TdktError as exc:
         raise OutputNotWritten(exc, Outcome(report_of([result], rules, None),
                                             EXIT_NOTHING)) from exc
+    _store_ranking(db, result, rules)  # once the report stands: no ranks of a run that failed
     return Outcome(report_of([result], rules, shown(out)),
                    EXIT_ERRORS if result.has_errors else EXIT_OK)
 
@@ -315,12 +315,6 @@ def report_root(root: str, outdir: str, rules_path: str | None, jobs: int | None
                                                   db, staged[out]))
                 if progress:
                     progress(1)
-    if db:  # one writer, in folder order: the same rows in the same order on every run
-        from addin.ranking_history import write_ranking
-
-        for job in jobs_done:
-            if job.ranking is not None:
-                write_ranking(db, job.ranking)
     parts = [(job.report, job.summary, job.failed) for job in jobs_done]
     summaries = [s for _, s, _ in parts if s is not None]
     written = {Path(o): Path(staged[o]) for o, (_, s, _) in zip(outputs, parts, strict=True)
@@ -339,6 +333,12 @@ def report_root(root: str, outdir: str, rules_path: str | None, jobs: int | None
             f"Không ghi được {shown(rollup_path)}: {describe(exc)}")
         raise OutputNotWritten(problem, Outcome(Report.merge(
             [p for p, _, _ in parts], rules), EXIT_NOTHING)) from exc
+    if db:  # once the reports stand; one writer, in folder order: the same rows every run
+        from addin.ranking_history import write_ranking
+
+        for job in jobs_done:
+            if job.ranking is not None:
+                write_ranking(db, job.ranking)
     empty = tuple(shown(f.name) for f, (part, summary, _) in zip(folders, parts, strict=True)
                   if summary is None and not part.files and not part.issues)
     report = replace(Report.merge([p for p, _, _ in parts], rules, shown(out_dir)),

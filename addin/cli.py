@@ -402,11 +402,12 @@ def _leave(code: object) -> None:
     if code is not None and not isinstance(code, int):
         print(code, file=sys.stderr)
         code = 1
-    try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except (OSError, ValueError):  # a closed pipe: the exit status still says how it went
-        code = code or 1
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if stream is not None:  # none at all under pythonw or a scheduled task
+                stream.flush()
+        except (OSError, ValueError):  # a closed pipe: the exit status still says how it went
+            code = code or 1
     atexit._run_exitfuncs()
     os._exit(code or 0)
 

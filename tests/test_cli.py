@@ -344,6 +344,31 @@ def test_the_process_ends_with_its_exit_status_and_all_its_output(messy_cluster,
     assert listed.returncode == 0 and listed.stdout.startswith("tdkt")
 
 
+_LEAVE = """
+import atexit, sys
+from addin.cli import _leave
+atexit.register(lambda: open(sys.argv[1], "w").write("exit handlers ran"))
+if sys.argv[2] == "no-console":
+    sys.stdout = sys.stderr = None
+else:
+    sys.stdout.write("x" * 100)  # block-buffered into a file, never flushed by the caller
+_leave(int(sys.argv[3]))
+"""
+
+
+@pytest.mark.parametrize("console", ["file", "no-console"])
+def test_leaving_flushes_runs_exit_handlers_and_keeps_the_status(tmp_path, console):
+    marker, shown = tmp_path / "atexit.txt", tmp_path / "stdout.txt"
+    buffered = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    with shown.open("w") as stdout:
+        result = subprocess.run([sys.executable, "-c", _LEAVE, str(marker), console, "3"],
+                                stdout=stdout, stderr=subprocess.PIPE, text=True, check=False,
+                                env=buffered)
+    assert result.returncode == 3, result.stderr
+    assert marker.read_text() == "exit handlers ran"
+    assert shown.read_text() == ("x" * 100 if console == "file" else "")
+
+
 @needs_libreoffice
 def test_consolidate_with_pdf(clean_cluster, tmp_path):
     out = tmp_path / "pdf" / "report.xlsx"

@@ -17,6 +17,7 @@ from __future__ import annotations
 import io
 import re
 import sys
+import threading
 import zipfile
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -198,15 +199,29 @@ def _write_spliced(target: zipfile.ZipFile, info: zipfile.ZipInfo, xml: bytes,
         sheet.write(tail)
 
 
+_handoff_lock = threading.Lock()
+_handoff_users = 0  # splices streaming now, in any thread
+_handoff_before = 0.0  # the process's own interval, put back when the last one ends
+
+
 @contextmanager
 def _quick_handoff() -> Iterator[None]:
-    """The interpreter passes between threads every HANDOFF_SECONDS while this lasts."""
-    before = sys.getswitchinterval()
-    sys.setswitchinterval(min(before, HANDOFF_SECONDS))
+    """The interpreter passes between threads every HANDOFF_SECONDS while this lasts. The
+    interval is the whole process's: splices in several threads share one lowering, and the
+    interval found before the first is put back after the last."""
+    global _handoff_users, _handoff_before
+    with _handoff_lock:
+        if _handoff_users == 0:
+            _handoff_before = sys.getswitchinterval()
+            sys.setswitchinterval(min(_handoff_before, HANDOFF_SECONDS))
+        _handoff_users += 1
     try:
         yield
     finally:
-        sys.setswitchinterval(before)
+        with _handoff_lock:
+            _handoff_users -= 1
+            if _handoff_users == 0:
+                sys.setswitchinterval(_handoff_before)
 
 
 class _NeedsZip64(Exception):

@@ -163,3 +163,18 @@ def test_the_deflating_thread_gets_the_interpreter_quickly_and_the_interval_come
     assert splice_rows(package, [probed]) == splice_rows(package, [plain])  # same bytes
     assert probed.seen == [pytest.approx(HANDOFF_SECONDS)]
     assert sys.getswitchinterval() == before
+
+
+def test_splices_that_overlap_put_the_interval_back_after_the_last_one():
+    """Two splices in two threads, the first ending while the second still streams: the
+    interval stays low until the second ends, then is what it was before either began."""
+    from addin.io.fast_rows import _quick_handoff
+
+    before = sys.getswitchinterval()
+    first, second = _quick_handoff(), _quick_handoff()
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)
+    assert sys.getswitchinterval() == pytest.approx(HANDOFF_SECONDS)
+    second.__exit__(None, None, None)
+    assert sys.getswitchinterval() == before

@@ -371,3 +371,42 @@ def test_report_stores_the_clusters_ranks_in_folder_order(tmp_path):
         assert names == ["Cụm thi đua số 3", "Cụm thi đua số 5"]
         copies.append(Path(db).read_bytes())
     assert copies[0] == copies[1]
+
+
+def test_no_ranks_are_kept_of_a_run_whose_report_was_not_written(tmp_path):
+    """Ranks are stored once the reports stand: a consolidate or report whose output cannot be
+    written ends with "nothing written" (exit 2) and leaves the database without its scores."""
+    import shutil
+    import sqlite3
+
+    from addin.domain.errors import TdktError
+    from addin.io import history_db as hdb
+
+    demo = Path(__file__).resolve().parents[2] / "workbooks" / "demo"
+    root = tmp_path / "cac-cum"
+    shutil.copytree(demo, root)
+    db = str(tmp_path / "h.sqlite")
+    hdb.connect(db).close()
+    blocked = tmp_path / "blocked"
+    blocked.mkdir()
+    # The outputs' names are taken by folders: with --force, the run reads, judges and ranks
+    # everything, then cannot put its files in place.
+    (blocked / app.ROLLUP_NAME).mkdir()
+
+    def scores() -> int:
+        conn = sqlite3.connect(db)
+        try:
+            return int(conn.execute("SELECT COUNT(*) FROM scores").fetchone()[0])
+        finally:
+            conn.close()
+
+    with pytest.raises(TdktError):
+        app.report_root(str(root), str(blocked), None, jobs=1, db=db, force=True)
+    assert scores() == 0
+    with pytest.raises(TdktError):
+        app.consolidate_folder(str(root / "cum-thi-dua-so-3"), str(blocked / app.ROLLUP_NAME),
+                               load_rules(None), force=True, db=db)
+    assert scores() == 0
+    app.consolidate_folder(str(root / "cum-thi-dua-so-3"), str(tmp_path / "ok.xlsx"),
+                           load_rules(None), db=db)
+    assert scores() == 4
