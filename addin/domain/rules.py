@@ -190,6 +190,9 @@ class Rules:
     congress: Congress | None = None
     covenant: Covenant | None = None  # a cluster's [covenant] (contracts.md §8), if it has one
     report: ReportDetails = field(default_factory=lambda: _no_details())  # [bao_cao]
+    # The rules file (its name) that changed a rule of the book but left its label: the label
+    # is then the default's, and printed pages say the book was modified (vi.rules_book_name).
+    modified_by: str = ""
 
     def title(self, code: str) -> Title:
         return self.titles[code]
@@ -604,6 +607,22 @@ def _report_details(root: _Reader) -> ReportDetails:
 
 def _is_id_list(value: object) -> TypeGuard[list[Mapping[str, Any]]]:
     return isinstance(value, list) and all(isinstance(v, Mapping) and "id" in v for v in value)
+
+
+# The tables of a rules file that are the cluster's own, not rules of the book: its report's
+# details and its covenant. An override that changes only these leaves the book as it is.
+OWN_TABLES = ("bao_cao", "covenant")
+
+
+def changes_rules(base: Mapping[str, Any], override: Mapping[str, Any]) -> bool:
+    """Whether `override` changes a rule of the book `base` while leaving its label: the book
+    printed under the default's label is then modified (a file that names its own book in
+    [book] label, or changes only OWN_TABLES, is not)."""
+    book = override.get("book")
+    if isinstance(book, Mapping) and "label" in book:
+        return False
+    merged = merge(base, override)
+    return any(merged.get(key) != base.get(key) for key in merged if key not in OWN_TABLES)
 
 
 def merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:

@@ -79,7 +79,7 @@ def summary(rules: Rules) -> tuple[int, int]:
 
 def rules_lines(rules: Rules, overridden_by: str = "") -> list[str]:
     """Every rule, with its source and its mark, in Vietnamese."""
-    lines = [f"Bộ quy tắc: {rules.label} ({rules.name}, phiên bản {rules.version})"
+    lines = [f"Bộ quy tắc: {vi.rules_book_name(rules)} (mã {rules.name})"
              + (f" — ghi đè bởi {overridden_by}" if overridden_by else "")]
     if rules.note:
         lines.append(rules.note)

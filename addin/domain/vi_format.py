@@ -133,10 +133,12 @@ def words(vocabulary: Mapping[str, str], key: str) -> str:
 
 
 def rules_book_name(rules: Rules) -> str:
-    """The rules book as printed pages name it: its label and version ("Quân đội nhân dân Việt
-    Nam (mặc định), phiên bản 2026.1"), as the unit template's guide does; its code name only
-    when a rules file leaves the label blank."""
-    return f"{rules.label.strip() or rules.name}, phiên bản {rules.version}"
+    """The rules book as every page and sheet names it, composed here only: its label and
+    version ("Quân đội nhân dân Việt Nam (mặc định), phiên bản 2026.1"); its code name only when
+    a rules file leaves the label blank; "có sửa đổi theo tdkt-rules.toml" when a rules file
+    changed a rule and kept the default's label (Rules.modified_by)."""
+    name = f"{rules.label.strip() or rules.name}, phiên bản {rules.version}"
+    return f"{name}, có sửa đổi theo {rules.modified_by}" if rules.modified_by else name
 
 
 def title_name(rules: Rules, code: str) -> str:

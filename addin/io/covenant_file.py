@@ -12,8 +12,15 @@ from typing import Any
 from addin.domain import labels as L
 from addin.domain.covenant import KIND_LABEL, Covenant, covenant_from_mapping, format_points
 from addin.domain.issues import Code, Issue, make_issue
-from addin.domain.rules import Rules, RulesError, format_ratio, merge, rules_from_mapping
-from addin.io.rules_file import default_mapping, load_rules, read_override, rules_beside
+from addin.domain.rules import (
+    Rules,
+    RulesError,
+    changes_rules,
+    format_ratio,
+    merge,
+    rules_from_mapping,
+)
+from addin.io.rules_file import default_mapping, load_rules, modified, read_override, rules_beside
 
 SAMPLE_FILE = "giao-uoc-mau.toml"
 
@@ -38,19 +45,23 @@ def cluster_rules(rules_path: str | None, folder: str | Path) -> Rules:
     mapping = default_mapping()
     layers = [p for p in (rules_path, rules_beside(folder)) if p is not None]
     seen: set[Path] = set()
+    changed: list[str] = []  # the files that changed a rule of the book (rules_book_name)
     for layer in layers:
         path = Path(layer).resolve()
         if path in seen:
             continue
         seen.add(path)
         try:
-            mapping = merge(mapping, read_override(layer))
+            override = read_override(layer)
+            if changes_rules(mapping, override):
+                changed.append(Path(layer).name)
+            mapping = merge(mapping, override)
             rules_from_mapping(mapping)
         except RulesError as exc:
             if str(exc).startswith(str(layer)):
                 raise
             raise RulesError(f"{layer}: {exc}") from exc
-    return rules_from_mapping(mapping)
+    return modified(rules_from_mapping(mapping), changed)
 
 
 def cluster_rules_checked(rules_path: str | None, folder: str | Path

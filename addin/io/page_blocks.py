@@ -18,19 +18,15 @@ from xlsxwriter.worksheet import Worksheet
 
 from addin.domain import labels as L
 from addin.domain.report_details import ReportDetails
-from addin.io.sheet_spec import row_height
+from addin.io.sheet_spec import PADDING_WIDTH, PT_PER_PX, PT_PER_WIDTH, row_height
 from addin.io.xlsx_common import Styles
 
 LEFT_SHARE = 0.4  # of the table's width, for the issuing unit and the preparer
 SIGN_ROOM_PT = 54.0  # blank space to sign in
 # The printable A4 landscape page inside print_setup's margins (0.5" sides, 0.6" top/bottom),
-# in points. LibreOffice prints a column of width w (Excel's characters) as w + 5/7 characters
-# (XlsxWriter's 5 px of padding) of the default font's digit width: Times New Roman 11's digit
-# is half an em, 5.5 pt (measured on the demo's PDFs: 144 width units in 14 columns print at
-# 90 %, 159 in 9 at 84 %). Fit-to-width scales by a whole percent, rounded down.
+# in points; a column prints PT_PER_WIDTH a width unit plus its padding (sheet_spec).
+# Fit-to-width scales by a whole percent, rounded down.
 PAGE_WIDTH_PT, PAGE_HEIGHT_PT = 769.9, 508.9
-PT_PER_WIDTH, PADDING_WIDTH = 5.5, 5 / 7
-PT_PER_PX = 0.75
 BLOCK_SLACK_PT = 6.0  # the estimate's margin of error near the block (printed points)
 
 
@@ -111,36 +107,6 @@ def print_scale(widths: Sequence[float]) -> float:
     if table <= PAGE_WIDTH_PT:
         return 1.0
     return max(10, int(100 * PAGE_WIDTH_PT / table)) / 100
-
-
-MIN_PRINT_SCALE = 0.73  # Times New Roman 11 prints at 8 pt at least
-
-
-def _table_pt(widths: Sequence[float]) -> float:
-    return sum((w + PADDING_WIDTH) * PT_PER_WIDTH for w in widths)
-
-
-def page_bands(blocks: Sequence[Sequence[float]], repeated: Sequence[float]
-               ) -> tuple[list[int], int]:
-    """A table too wide for one page at MIN_PRINT_SCALE, cut into bands a page wide between
-    its blocks of columns (the first block, then e.g. a title's pair of columns each), the
-    `repeated` columns printed again at the left of every band after the first. Returns the
-    first column of each band after the first (none: the table fits one page wide) and the
-    print scale in percent that fits the widest band."""
-    limit = PAGE_WIDTH_PT / MIN_PRINT_SCALE
-    if _table_pt([w for block in blocks for w in block]) <= limit:
-        return [], 100
-    starts: list[int] = []
-    widest = used = _table_pt(blocks[0])
-    col = len(blocks[0])
-    for block in blocks[1:]:
-        if used + _table_pt(block) > limit:
-            starts.append(col)
-            used = _table_pt(repeated)
-        used += _table_pt(block)
-        widest = max(widest, used)
-        col += len(block)
-    return starts, min(100, int(100 * PAGE_WIDTH_PT / widest))
 
 
 def _row_pt(sheet: Worksheet, row: int) -> float:

@@ -27,7 +27,6 @@ from addin.domain.rules import Rules
 from addin.io.page_blocks import (
     BLOCK_SLACK_PT,
     PAGE_HEIGHT_PT,
-    PT_PER_PX,
     PageHead,
     Signers,
     keep_with_next,
@@ -35,13 +34,14 @@ from addin.io.page_blocks import (
     signature_block,
 )
 from addin.io.rank_history import RankRow, write_ranks_sheet
-from addin.io.sheet_spec import Column as Col
 from addin.io.sheet_spec import (
+    PT_PER_PX,
     Styled,
     write_cells,
     write_header,
     write_header_band,
 )
+from addin.io.sheet_spec import Column as Col
 from addin.io.xlsx_common import Styles, new_workbook, page_setup, print_setup, write_text
 
 if TYPE_CHECKING:

@@ -29,13 +29,11 @@ from addin.domain.rules import Rules, Title, format_ratio
 from addin.io.fast_rows import BulkRows, splice_rows
 from addin.io.live_ranking import LiveRanking
 from addin.io.page_blocks import (
-    MIN_PRINT_SCALE,
     PageHead,
     Signers,
     keep_together,
     keep_with_next,
     national_header,
-    page_bands,
     print_scale,
     signature_block,
 )
@@ -48,6 +46,9 @@ from addin.io.report_chain import (
 )
 from addin.io.sheet_spec import (
     HEADER_MIN_PT,
+    MIN_PRINT_SCALE,
+    MIN_PRINTED_PT,
+    PX_PER_WIDTH,
     Column,
     RowSizer,
     Styled,
@@ -134,7 +135,7 @@ SUMMARY_PAIR_MIN = 6
 SUMMARY_TAIL = (Column("quota", L.LIMIT, 16, wrap=True), Column("errors", "Số lỗi", 7, "int"))
 # "Tổng cộng" spans the columns before the first summed one; these are summed in its row.
 SUMMARY_SUMMED = ("headcount", "errors")
-CHART_PX_PER_UNIT = 7  # a column width unit in pixels (Times New Roman 11)
+CHART_PX_PER_UNIT = PX_PER_WIDTH  # a column width unit in pixels (Times New Roman 11)
 CHART_ROW_PX = 20
 # 9 rows: with the table of 5 units above it and the signature block below, page 1 holds all
 CHART_HEIGHT_PX = 180
@@ -151,12 +152,13 @@ def title_pairs(titles: Iterable[Title], width: float) -> tuple[Column, ...]:
 
 def summary_columns(titles: Sequence[Title]) -> tuple[Column, ...]:
     """The columns of "Tổng hợp": the fixed ones, a pair per title shown, then the tail. The
-    pairs narrow (8, 7, then 6 wide: "Đề nghị" wraps) when that keeps the page at 8 pt; more
-    titles than 6 wide holds print in bands (page_bands)."""
+    pairs narrow (8, 7, then 6 wide: "Đề nghị" wraps) when that keeps the page, fitted to its
+    width (contracts.md §5), at MIN_PRINTED_PT; with more titles than 6 wide holds so (the
+    blank template's 15), they are 6 wide and the page prints smaller."""
     fixed = [c.width for c in (*SUMMARY_FIXED, *SUMMARY_TAIL)]
     width = next((w for w in range(SUMMARY_PAIR_WIDTH, SUMMARY_PAIR_MIN - 1, -1)
                   if print_scale([*fixed, *[float(w)] * (2 * len(titles))]) >= MIN_PRINT_SCALE),
-                 SUMMARY_PAIR_WIDTH)
+                 SUMMARY_PAIR_MIN)
     return (*SUMMARY_FIXED, *title_pairs(titles, width), *SUMMARY_TAIL)
 
 
@@ -168,14 +170,6 @@ def _summary_sheet(sheet: Worksheet, workbook: Workbook, styles: Styles, result:
     columns = summary_columns(titles)
     keys = [c.key for c in columns]
     widths = [c.width for c in columns]
-    # Too many titles for one page width at 8 pt (the blank template shows all 15): a band of
-    # title pairs a page, STT and the unit repeated at its left; the header, the chart and the
-    # signature block on the first band's page.
-    pairs = len(columns) - len(fixed) - len(SUMMARY_TAIL)
-    bands, scale = page_bands(
-        [widths[:len(fixed)], *(widths[c:c + 2] for c in range(len(fixed), len(fixed) + pairs, 2)),
-         widths[len(fixed) + pairs:]], widths[:2] if books else [])
-    page_widths = widths[:bands[0]] if bands else widths
     # Rows seen in the sheets (records and listed skipped rows) against rows written here.
     seen = sum(b.rows_read for b in books)
     skipped = sum(b.rows_skipped for b in books)
@@ -184,7 +178,7 @@ def _summary_sheet(sheet: Worksheet, workbook: Workbook, styles: Styles, result:
                       f"dòng trong báo cáo + {skipped} dòng không phải đề nghị (xem Kiểm tra)"
                       + ("" if seen == written + skipped else "  (KHÔNG KHỚP)"))
     top = header_block(sheet, styles, "BÁO CÁO TỔNG HỢP THI ĐUA, KHEN THƯỞNG CỦA CỤM", meta,
-                       page_widths, [f"Kỳ báo cáo: {meta.period or '—'}   —   Bộ quy tắc: "
+                       widths, [f"Kỳ báo cáo: {meta.period or '—'}   —   Bộ quy tắc: "
                                 f"{meta.rules_label}", reconciliation])
     sub = top + 1
     first = write_header_band(sheet, styles, top, columns, min_top=HEADER_MIN_PT)
@@ -230,18 +224,11 @@ def _summary_sheet(sheet: Worksheet, workbook: Workbook, styles: Styles, result:
             if cluster_over:  # title names are long: the row grows to show them whole
                 sheet.set_row(total_r, row_height([(cluster_status, columns[c].width)]))
     totals = [sums[c.key] for c in columns if c.group]  # per title: proposed, passed
-    printed = scale / 100 if bands else print_scale(page_widths)
-    row = _chart(workbook, sheet, styles, titles, len(fixed), total_r, totals, page_widths,
-                 total_r + 2, (top, sub), chart_label_pt(printed))
-    signature_block(sheet, styles, row + 1, page_widths, Signers.of(meta.details, L.CHAIR),
-                    (top, sub))
+    row = _chart(workbook, sheet, styles, titles, len(fixed), total_r, totals, widths,
+                 total_r + 2, (top, sub), chart_label_pt(print_scale(widths)))
+    signature_block(sheet, styles, row + 1, widths, Signers.of(meta.details, L.CHAIR), (top, sub))
     sheet.freeze_panes(first, 2)
     print_setup(sheet, top, sub)
-    if bands:
-        sheet.set_v_pagebreaks(bands)
-        sheet.set_print_scale(scale)
-        if books:
-            sheet.repeat_columns(0, 1)
 
 
 def _plain_count(value: object) -> int:
@@ -266,7 +253,7 @@ def sum_cell(sheet: Worksheet, row: int, col: int, first: int, last: int, value:
 
 def chart_label_pt(scale: float) -> int:
     """The size of a chart's labels that prints at 8 pt at least at this print scale."""
-    return max(CHART_LABEL_PT, math.ceil(8 / scale - 0.001))
+    return max(CHART_LABEL_PT, math.ceil(MIN_PRINTED_PT / scale - 0.001))
 
 
 def _chart(workbook: Workbook, sheet: Worksheet, styles: Styles, titles: Sequence[Title],
@@ -420,7 +407,7 @@ def _nominations_sheet(workbook: Workbook, styles: Styles, result: ClusterResult
         sheet.autofilter(header_row, 0, bulk.last_row, len(columns) - 1)
     sheet.freeze_panes(header_row + 1, 2)
     print_setup(sheet, header_row, header_row)
-    print_columns(sheet, max(bulk.last_row, header_row), printed)
+    print_columns(sheet, header_row, bulk.last_row, printed)
     return bulk
 
 
@@ -586,7 +573,7 @@ def _sources_sheet(workbook: Workbook, styles: Styles, result: ClusterResult,
     print_setup(sheet, header_row, header_row)
     # The unit facts are the next level's to read back, not the signer's: they stay off the
     # page, which prints the files' own columns at 9 pt (all 21 printed at 6.5 pt).
-    print_columns(sheet, header_row + len(result.files), facts_c - 1)
+    print_columns(sheet, header_row, header_row + len(result.files), facts_c - 1)
 
 
 def cluster_report_bytes(result: ClusterResult, rules: Rules, meta: ReportMeta,

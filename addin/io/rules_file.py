@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import tomllib
@@ -9,7 +10,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from addin.domain.rules import Rules, RulesError, merge, rules_from_mapping
+from addin.domain.rules import Rules, RulesError, changes_rules, merge, rules_from_mapping
 from addin.io.safe_files import describe, read_regular, shown
 
 DEFAULT_BOOK = "quan-doi"
@@ -50,12 +51,19 @@ def load_rules(override: str | Path | None = None) -> Rules:
     mapping = default_mapping()
     if override is not None:
         try:
-            return rules_from_mapping(merge(mapping, read_override(override)))
+            changes = read_override(override)
+            rules = rules_from_mapping(merge(mapping, changes))
         except RulesError as exc:
             if str(exc).startswith(shown(override)):
                 raise
             raise RulesError(f"{shown(override)}: {exc}") from exc
+        return modified(rules, [Path(override).name] if changes_rules(mapping, changes) else [])
     return rules_from_mapping(mapping)
+
+
+def modified(rules: Rules, files: list[str]) -> Rules:
+    """`rules` marked as changed by these rules files (their names; none: as it is)."""
+    return dataclasses.replace(rules, modified_by=", ".join(dict.fromkeys(files))) if files else rules
 
 
 def rules_beside(path: str | Path) -> Path | None:

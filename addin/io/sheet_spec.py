@@ -9,6 +9,7 @@ heights are computed here from the text and the column width.
 
 from __future__ import annotations
 
+import math
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -46,6 +47,16 @@ _EM: dict[str, int] = {" ": 250, **{chr(33 + i): w for i, w in enumerate(_EM_ASC
 NOTE_LINE_PT = 12.75  # a line of Times New Roman 11 (LibreOffice: 12.2)
 NOTE_MARGIN_PT = 6.0
 FONT_PT = 11.0
+PX_PER_WIDTH, PADDING_PX = 7, 5  # Excel: a column of width w is 7w + 5 pixels
+PT_PER_PX = 0.75
+# LibreOffice prints a column of width w (Excel's characters) as w + 5/7 characters (the 5 px of
+# padding) of the default font's digit width: Times New Roman 11's digit is half an em, 5.5 pt
+# (measured on the demo's PDFs: 144 width units in 14 columns print at 90 %, 159 in 9 at 84 %).
+PT_PER_WIDTH, PADDING_WIDTH = FONT_PT / 2, PADDING_PX / PX_PER_WIDTH
+# Nothing a signer reads prints smaller: a sheet of FONT_PT prints at this scale at least (a
+# whole percent, as fit-to-width scales), a chart's labels are sized to print at it.
+MIN_PRINTED_PT = 8.0
+MIN_PRINT_SCALE = math.ceil(100 * MIN_PRINTED_PT / FONT_PT) / 100  # 73 %
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +111,7 @@ def text_pt(text: str, size: float = FONT_PT) -> float:
 
 def column_pt(widths: Sequence[float]) -> float:
     """The width text wraps in across columns of these widths (Excel's layout, the narrower)."""
-    return sum(0.75 * (7 * w + 5) for w in widths) - NOTE_MARGIN_PT
+    return sum(PT_PER_PX * (PX_PER_WIDTH * w + PADDING_PX) for w in widths) - NOTE_MARGIN_PT
 
 
 def fitted_lines(text: str, width_pt: float) -> int:

@@ -19,6 +19,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from addin.domain import fields as F
 from addin.domain import labels as L
+from addin.domain import vi_format as vi
 from addin.domain.issues import Issue, make_issue
 from addin.domain.models import Nomination
 from addin.domain.rules import Rules, Title, format_ratio
@@ -144,7 +145,7 @@ def _write_rules_sheet(workbook: Workbook, styles: Styles, rules: Rules) -> None
     no_limit = workbook.add_format({"font_name": FONT, "border": 1, "valign": "vcenter",
                                     "num_format": f'[>={NO_LIMIT}]"{L.NO_LIMIT}";0'})
     end = len(RULE_COLUMNS) - 1  # across every column: the hidden ones take no width
-    sheet.merge_range(0, 0, 0, end, f"QUY TẮC BÌNH XÉT — {rules.label} (phiên bản {rules.version})",
+    sheet.merge_range(0, 0, 0, end, f"QUY TẮC BÌNH XÉT — {vi.rules_book_name(rules)}",
                       styles.title)
     sheet.merge_range(1, 0, 1, end, "Trang này được tạo từ bộ quy tắc; không sửa tay. Các cột "
                       "ẩn bên phải ghi cùng quy tắc dưới dạng số nguyên để công thức tính chính "
@@ -336,7 +337,7 @@ def _write_guide(workbook: Workbook, styles: Styles, rules: Rules) -> None:
          "hoặc chọn Page Layout › Print Area › Clear Print Area (Bố trí Trang › Vùng In › Xóa "
          "Vùng In) trước khi in. Chỉ Kiểm tra tắt dòng báo; đã xóa vùng in thì vẫn in đủ.",
          styles.wrap),
-        (f"Bộ quy tắc: {rules.label}, phiên bản {rules.version}. {rules.note}", styles.wrap),
+        (f"Bộ quy tắc: {vi.rules_book_name(rules)}. {rules.note}", styles.wrap),
     ]
     for r, (text, fmt) in enumerate(lines):
         if text:

@@ -120,11 +120,19 @@ def print_setup(sheet: Worksheet, header_first: int, header_last: int) -> None:
     sheet.repeat_rows(header_first, header_last)
 
 
-def print_columns(sheet: Worksheet, last_row: int, last_col: int) -> None:
-    """Print columns A to `last_col` only, down to `last_row`: the columns after it are for the
-    screen and the next level, not for the page. (A range of whole columns would do, but
-    openpyxl cannot read one back.)"""
-    sheet.print_area(0, 0, last_row, last_col)
+# A sheet written without rows (the blank cluster template) prints this many rows under its
+# header: what a chair types there prints, and the empty pages after it do not (Excel and
+# LibreOffice leave out blank pages at the end of a print area).
+OPEN_PRINT_ROWS = 10_000
+
+
+def print_columns(sheet: Worksheet, header_row: int, last_row: int, last_col: int) -> None:
+    """Print columns A to `last_col` only: the columns after it are for the screen and the next
+    level, not for the page. Down to `last_row`, or, when the sheet has no rows under its header
+    (`last_row` <= `header_row`), OPEN_PRINT_ROWS rows under it for the rows typed there. (A
+    range of whole columns would do, but openpyxl drops one when it opens the file.)"""
+    bottom = last_row if last_row > header_row else header_row + OPEN_PRINT_ROWS
+    sheet.print_area(0, 0, bottom, last_col)
 
 
 def write_text(sheet: Worksheet, row: int, col: int, value: object, fmt: Format | None = None

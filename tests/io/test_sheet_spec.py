@@ -178,21 +178,18 @@ def test_a_note_is_sized_from_its_printed_width():
     assert fitted_lines("x" * 60, 50.0) == 7  # 9 of 5.5 pt a line: a long word breaks anywhere
 
 
-def test_too_many_titles_print_in_bands_a_page_wide(rules):
-    from addin.io.page_blocks import MIN_PRINT_SCALE, page_bands
-    from addin.io.report import SUMMARY_FIXED, SUMMARY_TAIL, summary_columns
-
-    def bands(titles, units):
-        widths = [c.width for c in summary_columns(titles)]
-        fixed, tail = len(SUMMARY_FIXED), len(SUMMARY_TAIL)
-        pairs = [widths[c:c + 2] for c in range(fixed, len(widths) - tail, 2)]
-        return page_bands([widths[:fixed], *pairs, widths[len(widths) - tail:]],
-                          widths[:2] if units else [])
+def test_a_summary_of_too_many_titles_for_8_pt_keeps_its_narrowest_pairs(rules):
+    """Fitted to the page width in every case (contracts.md §5): 4 titles keep pairs 8 wide at
+    90 %; the blank template's 15 take the narrowest pairs, 6 wide, and print at 48 % (5.3 pt:
+    below the 8 pt minimum, which no column width reaches with 36 columns)."""
+    from addin.io.page_blocks import print_scale
+    from addin.io.report import SUMMARY_FIXED, SUMMARY_PAIR_MIN, SUMMARY_TAIL, summary_columns
+    from addin.io.sheet_spec import MIN_PRINT_SCALE
 
     every = list(rules.titles.values())
-    assert bands(every[:4], True) == ([], 100)  # the demo's summaries: one page, as before
-    for units, count in ((False, 1), (True, 2)):  # the blank template's 15 titles; with units
-        starts, scale = bands(every, units)  # STT and the unit repeated in every band
-        assert len(starts) == count and scale >= 100 * MIN_PRINT_SCALE
-        # never between a title's two columns
-        assert all((s - len(SUMMARY_FIXED)) % 2 == 0 for s in starts)
+    for titles, pair, scale in ((every[:4], 8, 0.9), (every, SUMMARY_PAIR_MIN, 0.48)):
+        columns = summary_columns(titles)
+        assert len(columns) == len(SUMMARY_FIXED) + 2 * len(titles) + len(SUMMARY_TAIL)
+        assert {c.width for c in columns if c.group} == {pair}
+        assert print_scale([c.width for c in columns]) == scale
+    assert 0.48 < MIN_PRINT_SCALE
