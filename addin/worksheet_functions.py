@@ -22,9 +22,9 @@ from addin.domain.text import clean
 from addin.domain.titles import recognise_title
 from addin.domain.validation import duplicate_people, validate_nomination, with_issues
 from addin.domain.votes import display_percent, evaluate_vote
-from addin.io.cells import to_count, to_text
+from addin.io.cells import count_why, to_count, to_text
 from addin.io.reader import read_table, table_kind
-from addin.io.scores_reader import to_points
+from addin.io.scores_reader import points_why, to_points
 
 # A failure the engine reports as an Issue shows that issue's sentence (issue_text, the same
 # text as the templates' in-sheet checks); these are the functions' own failures.
@@ -80,7 +80,7 @@ def _count(value: Any, label: str) -> tuple[int | None, str | None]:
     """A whole number ≥ 0, or the cell's sentence for the issue (as the templates word it)."""
     number, code = to_count(value)
     if code is not None:
-        return None, issue_text(code, f'"{label}"')
+        return None, issue_text(code, f'"{label}"', count_why(value, code))
     if number is None:
         return None, issue_text(Code.MISSING_VALUE, f'"{label}"')
     return number, None
@@ -235,7 +235,9 @@ def covenant_total(codes: Any, self_scores: Any, cluster_scores: Any, rules: Rul
         own, problem = to_points(self_cells[i])
         reviewed, problem2 = to_points(cluster_cells[i]) if cluster_cells else (None, None)
         if problem or problem2:
-            return issue_text(Code.NOT_A_NUMBER, f"Điểm của tiêu chí {code or i + 1}")
+            why = (points_why(self_cells[i], problem) if problem else
+                   points_why(cluster_cells[i], problem2))
+            return issue_text(Code.NOT_A_NUMBER, f"Điểm của tiêu chí {code or i + 1}", why)
         if code or own is not None or reviewed is not None:
             lines.append(ScoreLine(row=i + 1, code=code, self_score=own, cluster_score=reviewed))
     result = score_unit(ScoreSheet(file="", sheet="", lines=tuple(lines)), rules.covenant)

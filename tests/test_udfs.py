@@ -74,6 +74,16 @@ def test_vote_errors_are_the_engines_sentences_as_the_templates_show_them():
     assert TDKT_KETQUA("CSTT", 10, 7, 8) == issue_text(Code.AGREE_EXCEEDS_PRESENT, "số có mặt")
 
 
+def test_a_count_typed_as_refused_text_says_why():
+    """"10,0" typed as text: the cell says how to type a count, in the engine's words (one
+    sentence: issues.issue_text with labels.COUNT_TEXT_RULE); a count too large does not."""
+    why = "(chỉ gõ các chữ số 0–9, không dấu chấm, dấu phẩy)"
+    assert TDKT_KETQUA("CSTT", 10, "10,0", 8) == f'Lỗi: "Số có mặt" phải là số {why}'
+    assert TDKT_KETQUA("CSTT", "1.000", 10, 8) == f'Lỗi: "Tổng số thành viên" phải là số {why}'
+    assert TDKT_KETQUA("CSTT", 10, 10, "20000000") == 'Lỗi: "Số phiếu đồng ý" phải là số'
+    assert TDKT_KETQUA("CSTT", 10, " 10 ", 8) == "Đạt"
+
+
 def test_ketqua_on_ranges():
     assert TDKT_KETQUA([["CSTT"], ["CSTĐCS"]], 10, 10, [[5], [6]]) == [["Đạt"], ["Không đạt"]]
 

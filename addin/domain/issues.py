@@ -146,15 +146,22 @@ def make_issue(
     sheet: str | None = None,
     row: int | None = None,
     column: str | None = None,
+    why: str = "",
 ) -> Issue:
-    message = MESSAGE[code].format(detail=detail).strip()
-    return Issue(code, SEVERITY.get(code, "error"), message, file, sheet, row, column)
+    """`why`: the reason in brackets after the sentence (labels.COUNT_TEXT_RULE)."""
+    return Issue(code, SEVERITY.get(code, "error"), _sentence(code, detail, why), file, sheet,
+                 row, column)
 
 
-def issue_text(code: Code, detail: str = "") -> str:
+def _sentence(code: Code, detail: str, why: str) -> str:
+    text = MESSAGE[code].format(detail=detail).strip()
+    return f"{text.rstrip(':').strip()} ({why})" if why else text
+
+
+def issue_text(code: Code, detail: str = "", why: str = "") -> str:
     """The issue's sentence as a cell shows it ("Lỗi: …"): the templates' in-sheet checks and
     the worksheet functions show the engine's own words, without a dangling colon."""
-    return ERROR_PREFIX + MESSAGE[code].format(detail=detail).strip().rstrip(":").strip()
+    return ERROR_PREFIX + _sentence(code, detail, why).rstrip(":").strip()
 
 
 # A "Thông tin" row holds its label in column A and its value in column B (contracts.md §1).

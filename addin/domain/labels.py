@@ -12,6 +12,11 @@ import re
 SEVERITY = {"error": "Lỗi", "warning": "Cảnh báo", "info": "Thông tin"}
 # Before the sentence of a failure: in a cell ("Lỗi: mẫu số bằng 0"), a macro box, the CLI.
 ERROR_PREFIX = f"{SEVERITY['error']}: "
+# Why a number typed or pasted as text is refused, after "… phải là số" (addin.io.cells): a count
+# is read from digits 0-9 only; a score too, as its decimals hang on the PC's decimal mark.
+COUNT_TEXT_RULE = "chỉ gõ các chữ số 0–9, không dấu chấm, dấu phẩy"
+SCORE_TEXT_RULE = ("ô dạng văn bản chỉ nhận các chữ số 0–9; điểm lẻ gõ dạng số, "
+                   "không định dạng Văn bản")
 # A file's status in a consolidation (the "Nguồn" sheet; report_input reads two of them back).
 FILE_STATUS = {"ok": "Hợp lệ", "errors": "Có lỗi", "skipped": "Bỏ qua (trùng)",
                "unreadable": "Không đọc được"}

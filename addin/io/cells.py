@@ -11,6 +11,7 @@ from functools import lru_cache
 from xlsxwriter.utility import xl_col_to_name
 
 from addin.domain.issues import Code
+from addin.domain.labels import COUNT_TEXT_RULE
 from addin.domain.legacy import detect_and_convert
 from addin.domain.text import clean
 
@@ -105,6 +106,21 @@ def _text_count(value: str) -> tuple[int | None, Code | None]:
         return None, Code.NOT_A_NUMBER
     number = int(text)
     return (number, None) if number <= MAX_COUNT else (None, Code.NOT_A_NUMBER)
+
+
+def count_why(value: object, code: Code | None) -> str:
+    """The reason to add to a count's issue (issues.make_issue's `why`): for not_a_number of
+    text that is not digits-only, TRUE/FALSE or a date, "chỉ gõ các chữ số 0–9…"; nothing for
+    a number or digits too large (above MAX_COUNT), or another code. The template's
+    count_error tells the same cases apart (1 with the reason, 4 without)."""
+    if code is not Code.NOT_A_NUMBER:
+        return ""
+    if isinstance(value, str):
+        text = value.strip(COUNT_SPACES)
+        return "" if text.isascii() and text.isdigit() else COUNT_TEXT_RULE
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return ""
+    return COUNT_TEXT_RULE
 
 
 def to_text(value: object) -> tuple[str, str | None]:

@@ -30,6 +30,8 @@ from addin.domain.covenant import (
     CriterionKind,
     format_points,
 )
+from addin.domain.issues import Code, issue_text
+from addin.domain.labels import SCORE_TEXT_RULE
 from addin.io.cells import column_letter
 from addin.io.covenant_sheet import (
     FIELDS,
@@ -38,11 +40,15 @@ from addin.io.covenant_sheet import (
     criteria_first_row,
     write_covenant_sheet,
 )
+from addin.io.scores_template import ERROR
 from addin.io.sheet_spec import Column, row_height, set_widths
+from addin.io.template_formulas import literal, points_error, points_number
 from addin.io.xlsx_common import Styles, print_setup, write_text
 
 SHEET_LIVE = "Xếp hạng"
 LIVE_ROWS = 20  # units a cluster may have
+# The note of a row holding a score typed as text the engine refuses (the row is not ranked).
+REFUSED_SCORE = issue_text(Code.NOT_A_NUMBER, "Điểm tiêu chí", SCORE_TEXT_RULE)
 KIND_ROW, MAX_ROW, HEADER_ROW = 3, 4, 5  # 0-based
 CRITERION_WIDTH = 7  # a criterion's column (its code over the units' points)
 FIRST_UNIT_ROW = HEADER_ROW + 1
@@ -173,32 +179,43 @@ def _write_live(workbook: Workbook, styles: Styles, live: LiveRanking) -> Worksh
         blank = f'$B{n}=""'
 
         def summed(kind: CriterionKind, _scores: str = scores) -> str:
-            return f'SUMIF({kinds},"{KIND_LABEL[kind]}",{_scores})'
+            # Text scores as the engine reads them (digits only); SUM skips the "" of others.
+            return f'SUM(IF({kinds}="{KIND_LABEL[kind]}",{points_number(_scores)},0))'
 
+        # A score the engine refuses ("8,5" typed as text): "Lỗi", no rank, the note says why.
+        refused = f"SUM({points_error(scores)})>0"
         cached = _cached(covenant, unit)
         formulas = {
-            at.base: f'=IF({blank},"",{summed("criterion")})',
-            at.bonus: f'=IF({blank},"",MIN({_field_cell("bonus_cap")},{summed("bonus")}))',
-            at.penalty: f'=IF({blank},"",MIN({_field_cell("penalty_cap")},{summed("penalty")}))',
-            at.total: (f'=IF({blank},"",{column_letter(at.base)}{n}+{column_letter(at.bonus)}{n}'
-                       f"-{column_letter(at.penalty)}{n})"),
-            at.penalty_key: f'=IF({blank},"",-{summed("penalty")})',
+            at.base: f'=IF({blank},"",IF({refused},"{ERROR}",{summed("criterion")}))',
+            at.bonus: (f'=IF({blank},"",IF({refused},"{ERROR}",'
+                       f'MIN({_field_cell("bonus_cap")},{summed("bonus")})))'),
+            at.penalty: (f'=IF({blank},"",IF({refused},"{ERROR}",'
+                         f'MIN({_field_cell("penalty_cap")},{summed("penalty")})))'),
+            at.total: (f'=IF({blank},"",IF(ISTEXT({column_letter(at.base)}{n}),"{ERROR}",'
+                       f"{column_letter(at.base)}{n}+{column_letter(at.bonus)}{n}"
+                       f"-{column_letter(at.penalty)}{n}))"),
+            at.penalty_key: f'=IF({blank},"",IF({refused},"{ERROR}",-{summed("penalty")}))',
         }
         for c, formula in formulas.items():
             value = cached.get(c, "")
-            sheet.write_formula(r, c, formula, styles.total if c == at.total else styles.formula,
-                                value)
+            style = styles.total if c == at.total else styles.formula
+            if c == at.total:
+                sheet.write_formula(r, c, formula, style, value)
+            else:
+                sheet.write_array_formula(r, c, r, c, "{" + formula + "}", style, value)
         rank_parts = []
         for k, col in enumerate(keys):
             same = ",".join(f"{_abs(keys[j], first, last)},{column_letter(keys[j])}{n}"
                             for j in range(k))
             ahead = f'{_abs(col, first, last)},">"&{column_letter(col)}{n}'
             rank_parts.append(f"COUNTIFS({same + ',' if same else ''}{ahead})")
-        sheet.write_formula(r, at.rank, f'=IF({blank},"",1+{"+".join(rank_parts)})',
-                            styles.total, cached.get(at.rank, ""))
+        total = f"{column_letter(at.total)}{n}"
+        sheet.write_formula(r, at.rank, f'=IF({blank},"",IF(ISTEXT({total}),"",'
+                            f'1+{"+".join(rank_parts)}))', styles.total, cached.get(at.rank, ""))
         all_same = ",".join(f"{_abs(col, first, last)},{column_letter(col)}{n}" for col in keys)
-        sheet.write_formula(r, at.note, f'=IF({blank},"",IF(COUNTIFS({all_same})>1,'
-                            f'"Đồng hạng: hội nghị biểu quyết",""))', styles.formula,
+        sheet.write_formula(r, at.note, f'=IF({blank},"",IF(ISTEXT({total}),'
+                            f"{literal(REFUSED_SCORE)},IF(COUNTIFS({all_same})>1,"
+                            f'"Đồng hạng: hội nghị biểu quyết","")))', styles.formula,
                             cached.get(at.note, ""))
     crit_first, crit_last = FIRST_UNIT_ROW, FIRST_UNIT_ROW + LIVE_ROWS - 1
     sheet.data_validation(crit_first, 2, crit_last, 2 + len(covenant.criteria) - 1, {

@@ -24,7 +24,7 @@ from addin.domain.rules import Kind
 from addin.domain.text import fold
 from addin.io import forms, layout, record_columns, report_input, safe_files
 from addin.io.causes import detail
-from addin.io.cells import column_letter, is_blank, to_count, to_text
+from addin.io.cells import column_letter, count_why, is_blank, to_count, to_text
 from addin.io.package import Package, check_package, scan_sheets, sniff
 from addin.io.sheet_scan import UnsafeWorkbook
 
@@ -48,9 +48,9 @@ class _SheetContext:
     legacy: dict[tuple[str, str], list[int]] = field(default_factory=dict)  # (col, enc) -> rows
 
     def issue(self, code: Code, detail: str = "", row: int | None = None,
-              column: str | None = None) -> Issue:
+              column: str | None = None, why: str = "") -> Issue:
         found = make_issue(code, detail, file=self.book.path, sheet=self.sheet, row=row,
-                           column=column)
+                           column=column, why=why)
         return found
 
     def text(self, value: Any, row: int, column: str) -> str:
@@ -268,7 +268,7 @@ def _read_info(ctx: _SheetContext, rows: list[list[Any]]) -> None:
             number, code = to_count(value)
             if code:
                 ctx.book.issues.append(ctx.issue(code, f'"{F.INFO_LABELS[key]}"', excel_row,
-                                                 value_col))
+                                                 value_col, count_why(value, code)))
                 invalid.add(key)
             values[key] = number
         else:

@@ -24,7 +24,7 @@ from addin.domain import fields as F
 from addin.domain.issues import Code, Issue
 from addin.domain.models import Nomination
 from addin.domain.rules import Kind
-from addin.io.cells import MAX_COUNT, to_count, to_number, to_text
+from addin.io.cells import MAX_COUNT, count_why, to_count, to_number, to_text
 
 # How each field's cells convert, decided once per field name rather than per cell.
 COUNT, PERCENT, TEXT = "count", "percent", "text"
@@ -53,7 +53,7 @@ class SheetContext(Protocol):
     legacy: dict[tuple[str, str], list[int]]  # (column, encoding) -> Excel rows
 
     def issue(self, code: Code, detail: str = "", row: int | None = None,
-              column: str | None = None) -> Issue: ...
+              column: str | None = None, why: str = "") -> Issue: ...
 
 
 def nomination_field(key: str) -> str:
@@ -141,7 +141,8 @@ def convert(ctx: SheetContext, records: list[list[Any]], excel_rows: list[int],
                 number, code = to_count(value)
                 if code:
                     issues.setdefault(i, []).append(ctx.issue(code, f'"{labels[key]}"',
-                                                              excel_rows[i], column))
+                                                              excel_rows[i], column,
+                                                              count_why(value, code)))
                     invalid.setdefault(i, set()).add(key)
                 out[i] = number
             elif field_kind is PERCENT:

@@ -15,6 +15,7 @@ from typing import Any
 
 from addin.domain.covenant import CriterionKind
 from addin.domain.issues import Code, make_issue
+from addin.domain.labels import SCORE_TEXT_RULE
 from addin.domain.scoring import (
     SCORE_LABELS,
     SCORE_REQUIRED,
@@ -23,7 +24,7 @@ from addin.domain.scoring import (
     ScoreSheet,
 )
 from addin.domain.text import fold
-from addin.io.cells import column_letter, is_blank, to_number, to_text
+from addin.io.cells import COUNT_SPACES, MAX_COUNT, column_letter, is_blank, to_number, to_text
 from addin.io.layout import HELPER_HEADERS
 from addin.io.reader import _find_header
 
@@ -61,14 +62,35 @@ def _index() -> dict[str, str]:
 
 
 INDEX = _index()
+_POINT_DIGITS = len(str(MAX_COUNT))  # digits text beyond this is too large, as a number is
 
 
 def to_points(value: object) -> tuple[Fraction | None, Code | None]:
-    """A score from a cell, exactly: native numbers or text "7,5"; None when blank."""
+    """A score from a cell, exactly: a number (7.5 -> 15/2), or text of digits 0-9 only once
+    the spaces, non-breaking spaces and line breaks around them are dropped ("8", " 8 "); None
+    when blank. Any other text is not_a_number: "8,5" and "8.5" hang on the PC's decimal mark,
+    "1.000" on its grouping, "1e1" on the spreadsheet. The templates' totals read text as here
+    (template_formulas.points_number), so the sheet and the report never disagree."""
+    if isinstance(value, str):
+        text = value.strip(COUNT_SPACES)
+        if not text:
+            return None, None
+        if not (text.isascii() and text.isdigit()) or len(text.lstrip("0")) > _POINT_DIGITS:
+            return None, Code.NOT_A_NUMBER
+        whole = int(text)
+        return (Fraction(whole), None) if whole <= MAX_COUNT else (None, Code.NOT_A_NUMBER)
     number, code = to_number(value)
     if number is None:
         return None, code
     return Fraction(Decimal(repr(number))), None
+
+
+def points_why(value: object, code: Code | None) -> str:
+    """The reason after a score's not_a_number: for text other than digits, how to type it."""
+    if code is Code.NOT_A_NUMBER and isinstance(value, str):
+        text = value.strip(COUNT_SPACES)
+        return "" if text.isascii() and text.isdigit() else SCORE_TEXT_RULE
+    return ""
 
 
 def read_scores(rows: list[list[Any]], file: str, sheet: str,
@@ -125,7 +147,8 @@ def read_scores(rows: list[list[Any]], file: str, sheet: str,
             value, problem = to_points(values.get(key))
             if problem is not None:
                 result.issues.append(make_issue(problem, f'"{SCORE_LABELS[key]}"', file=file,
-                                                sheet=sheet, row=excel_row, column=column))
+                                                sheet=sheet, row=excel_row, column=column,
+                                                why=points_why(values.get(key), problem)))
                 invalid.add(key)
             points[key] = value
         result.lines.append(ScoreLine(

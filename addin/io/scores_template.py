@@ -18,6 +18,8 @@ from xlsxwriter.worksheet import Worksheet
 
 from addin.domain import fields as F
 from addin.domain.covenant import KIND_LABEL, Covenant, format_points
+from addin.domain.issues import Code, issue_text
+from addin.domain.labels import SCORE_TEXT_RULE, SEVERITY
 from addin.domain.scoring import (
     SCORE_LABELS,
     SHEET_SCORES,
@@ -29,6 +31,7 @@ from addin.domain.scoring import (
 )
 from addin.io.scores_reader import to_points
 from addin.io.sheet_spec import Column, write_header
+from addin.io.template_formulas import literal, points_error, points_number
 from addin.io.xlsx_common import Styles, print_setup, write_as_typed, write_text
 
 HEADER_ROW = 3
@@ -39,6 +42,7 @@ COLUMNS = tuple(c.key for c in SCORE_COLUMNS)
 WIDTHS = tuple(c.width for c in SCORE_COLUMNS)
 # Hidden helpers beside the table: each row's kind and the score used (cluster's where given).
 HELPER_KIND, HELPER_USED = len(COLUMNS), len(COLUMNS) + 1
+ERROR = SEVERITY["error"]  # a total over a score the engine refuses
 KIND_CODE = {"criterion": "TC", "bonus": "CG", "penalty": "TR"}
 
 
@@ -82,6 +86,7 @@ def write_scores_sheet(workbook: Workbook, styles: Styles, covenant: Covenant, s
     first = r
     group = None
     lines: list[ScoreLine] = []
+    refused: set[str] = set()  # score columns holding text the engine refuses (cached "Lỗi")
     for criterion in covenant.criteria:
         heading = criterion.group or KIND_LABEL[criterion.kind]
         if heading != group:
@@ -100,9 +105,12 @@ def write_scores_sheet(workbook: Workbook, styles: Styles, covenant: Covenant, s
             write_as_typed(sheet, r, c, given.get(key), styles.input)
         write_text(sheet, r, 5, given.get("evidence"), styles.input)
         sheet.write_string(r, HELPER_KIND, KIND_CODE[criterion.kind], styles.formula)
-        self_v, cluster_v = to_points(given.get("self"))[0], to_points(given.get("cluster"))[0]
+        (self_v, self_p), (cluster_v, cluster_p) = (to_points(given.get("self")),
+                                                    to_points(given.get("cluster")))
+        refused |= {key for key, p in (("self", self_p), ("cluster", cluster_p)) if p}
         used = cluster_v if cluster_v is not None else self_v
-        sheet.write_formula(r, HELPER_USED, f'=IF(ISNUMBER(E{n}),E{n},IF(ISNUMBER(D{n}),D{n},""))',
+        sheet.write_formula(r, HELPER_USED, f'=IF({points_number(f"E{n}")}<>"",'
+                            f'{points_number(f"E{n}")},{points_number(f"D{n}")})',
                             styles.formula, "" if used is None else _num(used))
         lines.append(ScoreLine(row=n, code=criterion.code, max=criterion.max,
                                self_score=self_v, cluster_score=cluster_v))
@@ -110,7 +118,7 @@ def write_scores_sheet(workbook: Workbook, styles: Styles, covenant: Covenant, s
     last = r - 1
     _validation(sheet, styles, covenant, first, last)
     _totals(sheet, styles, covenant, r + 1, first, last,
-            score_unit(ScoreSheet("", SHEET_SCORES, tuple(lines)), covenant))
+            score_unit(ScoreSheet("", SHEET_SCORES, tuple(lines)), covenant), refused)
     sheet.freeze_panes(HEADER_ROW + 1, 2)
     sheet.protect("", {"format_columns": True, "format_rows": True})
     print_setup(sheet, 0, HEADER_ROW)
@@ -132,18 +140,41 @@ def _validation(sheet: Worksheet, styles: Styles, covenant: Covenant, first: int
     sheet.conditional_format(first, 3, last, 4, {
         "type": "formula", "criteria": f"=AND(ISNUMBER(D{n}),OR(D{n}>$C{n},D{n}<0))",
         "format": styles.bad})
+    # Pasted text the engine refuses ("8,5", "1e1"): red, and the totals say "Lỗi".
+    sheet.conditional_format(first, 3, last, 4, {
+        "type": "formula", "criteria": f"={points_error(f'D{n}')}=1", "format": styles.bad})
     sheet.conditional_format(first, 3, last, 3, {
         "type": "formula", "criteria": f'=AND($A{n}<>"",$G{n}="TC",D{n}="")',
         "format": styles.warning})
 
 
 def _totals(sheet: Worksheet, styles: Styles, covenant: Covenant, r: int, first: int, last: int,
-            cached: UnitScore) -> None:
+            cached: UnitScore, refused: set[str]) -> None:
+    """The totals of "Tự chấm" (column D) and of the score used (helper H: the cluster's where
+    given), as array formulas reading text scores as the engine does (digits only); where a
+    score the engine refuses is in a column the total uses, "Lỗi", and the line under the
+    table says which column, in the engine's words."""
     f, lst = first + 1, last + 1
     kind_col, used_col = "G", "H"
+    kinds = f"${kind_col}${f}:${kind_col}${lst}"
+
+    def column(col: str) -> str:
+        return f"{col}${f}:{col}${lst}"
 
     def summed(col: str, code: str) -> str:
-        return f'SUMIF(${kind_col}${f}:${kind_col}${lst},"{code}",{col}${f}:{col}${lst})'
+        if col == used_col:  # numbers or "" already
+            return f'SUMIF({kinds},"{code}",{column(col)})'
+        # SUM skips the "" of a blank or refused score (refused ones make the cell "Lỗi")
+        return f'SUM(IF({kinds}="{code}",{points_number(column(col))},0))'
+
+    def errors(*cols: str) -> str:
+        return "+".join(f"SUM({points_error(column(c))})" for c in cols)
+
+    checked = {"D": ("D",), used_col: ("D", "E"), "E": ("D", "E")}
+    cached_refused = {"D": "self" in refused, used_col: bool(refused), "E": bool(refused)}
+
+    def guarded(col: str, formula: str) -> str:
+        return f'=IF({errors(*checked[col])}>0,"{ERROR}",{formula})'
 
     def part(totals: Totals | None, attr: str) -> Fraction:
         if totals is None:
@@ -168,14 +199,24 @@ def _totals(sheet: Worksheet, styles: Styles, covenant: Covenant, r: int, first:
         sheet.write_string(r + i, 1, label, styles.total_label)
         sheet.write_number(r + i, 2, _num(top), styles.total)
         for c, col, totals in ((3, "D", cached.self_totals), (4, used_col, cached.used)):
-            sheet.write_formula(r + i, c, "=" + formula(col), styles.total,
-                                _num(part(totals, attr)))
+            value: Any = ERROR if cached_refused[col] else _num(part(totals, attr))
+            sheet.write_array_formula(r + i, c, r + i, c, "{" + guarded(col, formula(col)) + "}",
+                                      styles.total, value)
     end = r + len(rows)
     sheet.write_string(end, 1, "TỔNG ĐIỂM", styles.total_label)
     sheet.write_number(end, 2, _num(covenant.base_max + covenant.bonus_cap), styles.total)
     for c, letter, totals in ((3, "D", cached.self_totals), (4, "E", cached.used)):
-        value = totals.total if totals is not None else Fraction(0)
-        sheet.write_formula(end, c, f"={letter}{r + 1}+{letter}{r + 2}-{letter}{r + 3}",
-                            styles.total, _num(value))
+        total: Any = (ERROR if cached_refused[letter] else
+                      _num(totals.total if totals is not None else Fraction(0)))
+        sheet.write_formula(end, c, f'=IF(ISTEXT({letter}{r + 1}),"{ERROR}",'
+                            f"{letter}{r + 1}+{letter}{r + 2}-{letter}{r + 3})",
+                            styles.total, total)
     sheet.write_string(end + 1, 1, "“Điểm dùng”: điểm cụm chấm nếu có, nếu không là điểm tự chấm.",
                        styles.text)
+    said = {key: issue_text(Code.NOT_A_NUMBER, f'"{SCORE_LABELS[key]}"', SCORE_TEXT_RULE)
+            for key in ("self", "cluster")}
+    sheet.write_array_formula(
+        end + 2, 1, end + 2, 1,
+        f'{{=IF({errors("D")}>0,{literal(said["self"])},IF({errors("E")}>0,'
+        f'{literal(said["cluster"])},""))}}', styles.text,
+        said["self"] if "self" in refused else said["cluster"] if refused else "")

@@ -112,11 +112,14 @@ def _digits_dropped(text: str) -> str:
 
 def count_error(ref: str) -> str:
     """0 for a whole number ≥ 0, a blank, or text of digits only (spaces around); else 1 not a
-    number, 2 not whole, 3 negative — the reader's order (addin.io.cells.to_count)."""
+    number (text of other characters, and TRUE/FALSE in Excel, which reads them as the text
+    "TRUE": the reason is shown), 2 not whole, 3 negative, 4 not a number (above MAX_COUNT) —
+    the reader's order and reasons (addin.io.cells.to_count, count_why). LibreOffice stores
+    TRUE as the number 1 and no formula tells it apart (docs/formats.md)."""
     text = spaces_trimmed(ref)
-    return (f"IF(ISNUMBER({ref}),IF(ABS({ref})>{MAX_COUNT},1,IF(INT({ref})<>{ref},2,"
+    return (f"IF(ISNUMBER({ref}),IF(ABS({ref})>{MAX_COUNT},4,IF(INT({ref})<>{ref},2,"
             f"IF({ref}<0,3,0))),IF({_digits_dropped(text)}=\"\","
-            f"IF(IFERROR(VALUE({text}),0)>{MAX_COUNT},1,0),1))")
+            f"IF(IFERROR(VALUE({text}),0)>{MAX_COUNT},4,0),1))")
 
 
 def count_value(ref: str) -> str:
@@ -206,16 +209,18 @@ def _chain(checks: Sequence[tuple[str, str]], last: str) -> str:
 
 
 def count_errors(r: Refs) -> str:
-    """The row's first count that cannot be read, as "Lỗi: …" in the engine's words, else ""
-    (a helper cell of the row: "Kết quả" shows it first)."""
+    """The row's first count that cannot be read, as "Lỗi: …" in the engine's words (with the
+    reason for text it refuses), else "" (a helper cell of the row: "Kết quả" shows it
+    first)."""
     labels = r.labels()
     formula = '""'
     for key in reversed(r.counts()):  # CHOOSE(error+1, the next count's check, its 3 sentences)
         detail = f'"{labels[key]}"'
         formula = (f"CHOOSE({r.error(key)}+1,{formula},"
-                   f"{literal(issue_text(Code.NOT_A_NUMBER, detail))},"
+                   f"{literal(issue_text(Code.NOT_A_NUMBER, detail, L.COUNT_TEXT_RULE))},"
                    f"{literal(issue_text(Code.NOT_AN_INTEGER, detail))},"
-                   f"{literal(issue_text(Code.NEGATIVE_NUMBER, detail))})")
+                   f"{literal(issue_text(Code.NEGATIVE_NUMBER, detail))},"
+                   f"{literal(issue_text(Code.NOT_A_NUMBER, detail))})")
     return "=" + formula
 
 
@@ -273,3 +278,25 @@ def engine_result(nom: Nomination) -> str:
     if errors:
         return ERROR_PREFIX + errors[0].message
     return F.RESULT_PASSED if nom.passed else F.RESULT_FAILED
+
+
+# Scores ("Chấm điểm" of the unit template, the cluster template's live "Xếp hạng"): decimals
+# are allowed, so a score typed as text is read only when it is digits 0-9 (spaces around), as
+# addin.io.scores_reader.to_points reads it; any other text ("8,5", "1e1", "1.000") and TRUE/
+# FALSE are errors, never a silent 0.
+def _points_text_ok(ref: str) -> str:
+    return f'{_digits_dropped(spaces_trimmed(ref))}=""'
+
+
+def points_error(ref: str) -> str:
+    """1 where the cell (or each cell of a range, in an array formula) holds a score the engine
+    refuses (text other than digits, TRUE/FALSE), else 0."""
+    return f"IF(ISLOGICAL({ref}),1,IF(ISTEXT({ref}),IF({_points_text_ok(ref)},0,1),0))"
+
+
+def points_number(ref: str) -> str:
+    """The score as the engine reads it: a number, or digits-only text as a number; "" when
+    blank or refused (points_error says which)."""
+    text = spaces_trimmed(ref)
+    return (f'IF(ISLOGICAL({ref}),"",IF(ISNUMBER({ref}),{ref},IF(ISTEXT({ref}),'
+            f'IF(({_points_text_ok(ref)})*({text}<>""),VALUE({text}),""),"")))')

@@ -26,7 +26,7 @@ from addin.domain.rules import Rules, Title, format_ratio
 from addin.domain.rules_text import title_conditions
 from addin.domain.spellings import lookup_spellings, prefix_spellings
 from addin.domain.validation import validate_nomination
-from addin.io.cells import column_letter, to_count, to_text
+from addin.io.cells import column_letter, count_why, to_count, to_text
 from addin.io.covenant_file import covenant_or_sample
 from addin.io.layout import HELPER_HEADERS, HISTORY_HEADER
 from addin.io.print_area import area, define_print_end, rows_outside
@@ -482,7 +482,8 @@ def _engine_values(kind: str, values: Mapping[str, Any], rules: Rules) -> tuple[
             given[key] = number
             if problem:  # as the reader reports it
                 labels = F.INDIVIDUAL_LABELS if kind == "individual" else F.COLLECTIVE_LABELS
-                issues.append(make_issue(problem, f'"{labels.get(key, key)}"'))
+                issues.append(make_issue(problem, f'"{labels.get(key, key)}"',
+                                         why=count_why(value, problem)))
                 invalid.add(key)
         elif key in ("full_name", "name"):
             given["name"] = to_text(value)[0]

@@ -13,6 +13,7 @@ import pytest
 import python_calamine
 
 from addin import app
+from addin.domain.issues import make_issue
 from addin.domain.scoring import Candidate, ScoreLine, ScoreSheet, rank_units, score_unit
 from addin.domain.validation import validate_unit
 from addin.io.cluster_template import cluster_template_bytes
@@ -49,7 +50,8 @@ def test_reader_takes_a_drifted_sheet(tmp_path, covenant_rules):
     rows = [["BẢNG TỰ CHẤM ĐIỂM"], [], ["ma tieu chi", "Noi dung", "Thang điểm", "TỰ CHẤM",
                                           "Điểm cụm", "Tài liệu minh chứng"],
             ["I. Nhiệm vụ quân sự"]]
-    for code, value in sample_scores(TC02="11,5", CG01=2).items():
+    # digits typed as text are read (" 9 "); "11,5" as text is not (test_text_scores_…)
+    for code, value in sample_scores(TC06=" 9 ", CG01=2).items():
         rows.append([code, f"Tiêu chí {code}", None, value, None, "Báo cáo số 12"])
     rows += [[None, "Tổng cộng", 100, 104], ["", "Người chấm: Trợ lý"]]
     sheets = {**unit_sheets(), "CHAM DIEM": rows}
@@ -62,6 +64,29 @@ def test_reader_takes_a_drifted_sheet(tmp_path, covenant_rules):
     assert [i for i in book.all_issues() if i.severity == "error"] == []
     total = score_unit(book.scores, covenant_rules.covenant).used.total
     assert total == Q(191, 2)  # 93.5 on the criteria + 2 bonus points
+
+
+TEXT_SCORES = [  # (a score typed as text, what tdkt reads: a number, or None refused)
+    ("8", 8), (" 8 ", 8), ("\u00a08\n", 8), ("8,5", None), ("8.5", None), ("1e1", None),
+    ("1.000", None), ("-8", None), ("tám", None)]
+SCORE_WHY = ('"Điểm tự chấm" phải là số (ô dạng văn bản chỉ nhận các chữ số 0–9; điểm lẻ gõ '
+             "dạng số, không định dạng Văn bản)")
+
+
+def test_text_scores_are_read_only_as_every_locale_reads_them(tmp_path, covenant_rules):
+    """A score typed as text counts when it is digits only ("8", " 8 "); "8,5", "8.5", "1e1",
+    "1.000" hang on the PC's decimal mark or the spreadsheet, so tdkt refuses them with the
+    reason (it used to read 8.5, 8.5, 10 and 1000) — as the templates do."""
+    rows = [SCORE_HEADER]
+    for i, (text, _) in enumerate(TEXT_SCORES):
+        rows.append([f"TC{i + 1:02d}", "x", 10, text])
+    book = read_unit_workbook(write_openpyxl(tmp_path / "u.xlsx", {**unit_sheets(),
+                                                                   "Chấm điểm": rows}))
+    assert book.scores is not None
+    for line, (text, read) in zip(book.scores.lines, TEXT_SCORES, strict=True):
+        assert line.self_score == read, text
+        said = [i.message for i in book.scores.issues if i.row == line.row]
+        assert said == ([] if read is not None else [SCORE_WHY]), text
 
 
 def test_reader_reports_bad_cells_where_they_are(tmp_path, covenant_rules):
@@ -114,6 +139,95 @@ def test_unit_template_live_total_matches_the_engine(tmp_path, covenant_rules):
     assert Q(str(sheet[f"D{total_row}"].value)) == result.self_totals.total
     assert Q(str(sheet[f"E{total_row}"].value)) == result.used.total
     assert result.used.total == result.self_totals.total - Q(1, 2)
+
+
+AGREEMENT_FORMS = ("8", " 8 ", "8,5", "8.5", "1e1", "1.000")
+
+
+@needs_libreoffice
+@pytest.mark.parametrize("form", AGREEMENT_FORMS)
+def test_text_scores_give_the_engines_total_in_the_unit_template(tmp_path, covenant_rules, form):
+    """A score typed as text in "Chấm điểm": the sheet's totals (recalculated in LibreOffice,
+    vi-VN) are the engine's — 8 for "8" and " 8 " (the sheet's SUMIF skipped text: 9 points
+    short); for "8,5", "8.5", "1e1", "1.000" the engine refuses the cell and the sheet shows
+    "Lỗi" and the engine's sentence, not a total without the cell."""
+    scores = {code: {"self": value} for code, value in sample_scores(TC06=form).items()}
+    scores["TC01"]["cluster"] = 13.5
+    source = tmp_path / "u.xlsx"
+    source.write_bytes(unit_workbook_bytes(covenant_rules, UnitData(scores=scores)))
+    book = read_unit_workbook(source)
+    result = score_unit(book.scores, covenant_rules.covenant)
+    refused = [i.message for i in result.issues if i.severity == "error"]
+    sheet = openpyxl.load_workbook(convert(source, tmp_path / "lo", "xlsx"), data_only=True)[
+        "Chấm điểm"]
+    total_row = next(r for r in range(5, 40) if sheet[f"B{r}"].value == "TỔNG ĐIỂM")
+    shown = (sheet[f"D{total_row}"].value, sheet[f"E{total_row}"].value)
+    said = sheet[f"B{total_row + 2}"].value or ""
+    if form.strip() == "8":
+        assert refused == [] and result.self_totals.total == Q(185, 2)  # TC06: 9 -> 8
+        assert tuple(Q(str(v)) for v in shown) == (result.self_totals.total, result.used.total)
+        assert said == ""
+    else:
+        assert refused == [SCORE_WHY]
+        assert shown == ("Lỗi", "Lỗi")
+        assert said == "Lỗi: " + SCORE_WHY
+
+
+@needs_libreoffice
+def test_text_scores_give_the_engines_ranks_in_the_live_ranking(tmp_path, covenant_rules):
+    """The cluster template's live "Xếp hạng" with a criterion typed as text in six units: the
+    ranks (recalculated in LibreOffice, vi-VN) are the engine's reading the same texts — "8"
+    and " 8 " count 8 (SUMIF skipped them: 0), "8,5", "8.5", "1e1", "1.000" are refused: the
+    unit is not ranked (no rank, "Lỗi" totals, the note says why) and ranks no one else."""
+    from addin.io.scores_reader import to_points
+
+    refused_note = ("Lỗi: Điểm tiêu chí phải là số (ô dạng văn bản chỉ nhận các chữ số 0–9; "
+                    "điểm lẻ gõ dạng số, không định dạng Văn bản)")
+
+    units = live_units()
+    typed = dict(zip(("Đơn vị A", "Đơn vị B", "Đơn vị C", "Đơn vị D", "Đơn vị E", "Đơn vị G"),
+                     AGREEMENT_FORMS, strict=True))
+    candidates = []
+    for name, scores, dvqt in units:
+        lines, read = [], []  # the reader's lines, and its not_a_number issues
+        for i, (c, v) in enumerate(scores.items()):
+            value, problem = (to_points(typed[name]) if c == "TC09" and name in typed else
+                              (Q(str(v)), None))
+            if problem:
+                read.append(make_issue(problem, '"Điểm tự chấm"'))
+            lines.append(ScoreLine(row=i, code=c, self_score=value,
+                                   invalid=frozenset({"self"}) if problem else frozenset()))
+        score = score_unit(ScoreSheet(name, "x", tuple(lines), tuple(read)),
+                           covenant_rules.covenant)
+        candidates.append(Candidate(name, name, score, dvqt))
+    expected = {u.unit: u.rank for u in rank_units(candidates, covenant_rules.covenant).units}
+    engine_totals = {c.unit: c.score.used.total for c in candidates if c.score.used}
+    assert [expected[n] for n in typed] == [1, 2, None, None, None, None]
+    source = tmp_path / "cum.xlsx"
+    source.write_bytes(cluster_template_bytes(covenant_rules, [LiveUnit(*u) for u in units]))
+    at = layout_of(covenant_rules.covenant)
+    book = openpyxl.load_workbook(source)
+    live = book["Xếp hạng"]
+    for r in range(FIRST_UNIT_ROW + 1, FIRST_UNIT_ROW + 1 + len(units)):
+        name = live.cell(r, 2).value
+        if name in typed:
+            live.cell(r, at.criteria["TC09"] + 1, typed[name])
+    typed_path = tmp_path / "typed.xlsx"
+    book.save(typed_path)
+    sheet = openpyxl.load_workbook(convert(typed_path, tmp_path / "lo", "xlsx"),
+                                   data_only=True)["Xếp hạng"]
+    got, totals, notes = {}, {}, {}
+    for r in range(FIRST_UNIT_ROW + 1, FIRST_UNIT_ROW + 1 + len(units)):
+        name = sheet.cell(r, 2).value
+        got[name] = sheet.cell(r, at.rank + 1).value
+        totals[name] = sheet.cell(r, at.total + 1).value
+        notes[name] = sheet.cell(r, at.note + 1).value
+    assert {n: (None if v == "" else v) for n, v in got.items()} == expected
+    for name in typed:
+        if expected[name] is None:
+            assert totals[name] == "Lỗi" and notes[name] == refused_note, name
+        else:
+            assert Q(str(totals[name])) == engine_totals[name] == Q(185, 2), name  # TC09: 8
 
 
 def test_giao_uoc_sheet_and_toml_give_the_same_covenant(tmp_path, covenant_rules):

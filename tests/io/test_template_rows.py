@@ -266,7 +266,7 @@ def test_impossible_counts_show_an_error_like_the_engine(tmp_path, rules):
         else:  # the engine's sentence, without the numbers it quotes
             said = errors[0].message.split(" (")[0]
             assert shown.startswith(ERROR_PREFIX) and said.startswith(
-                shown[len(ERROR_PREFIX):].split(":")[0]), (shown, said)
+                shown[len(ERROR_PREFIX):].split(" (")[0].split(":")[0]), (shown, said)
 
 
 _REF = re.compile(r"\b([A-Z]{1,2})5\b")
@@ -395,5 +395,34 @@ def test_counts_typed_as_text_get_the_engines_verdict(tmp_path, rules):
     assert wrong == []
     engine = _engine_lines(checks)
     assert engine["CSTT"][0] == 600  # "Quân số" typed as text is the quota's base
+    lines = _quota_lines(recalculated["Thông tin"])
+    assert {quota: lines[quota] for quota in engine} == engine
+
+
+def test_a_refused_count_says_why_in_the_sheet_and_the_report(tmp_path, rules):
+    """"10,0", "1.000", "-5" typed as text: the engine's issue and the template's "Kết quả"
+    both say why ("… phải là số (chỉ gõ các chữ số 0–9, không dấu chấm, dấu phẩy)"), in the
+    same words; a count too large ("20000000", 20,000,000) is "phải là số" alone."""
+    why = " (chỉ gõ các chữ số 0–9, không dấu chấm, dấu phẩy)"
+    cases = [("10,0", why), ("1.000", why), ("-5", why), ("20000000", ""), (20_000_000, "")]
+    people = [dict(full_name=f"Người {i}", title="Chiến sĩ tiên tiến", members="10",
+                   present=10, agree=8) for i in range(len(cases))]
+    source = tmp_path / "why.xlsx"
+    source.write_bytes(unit_workbook_bytes(rules, UnitData(info=INFO, individuals=people),
+                                           cached=False))
+    book = openpyxl.load_workbook(source)
+    for i, (value, _) in enumerate(cases):
+        book["Cá nhân"].cell(FIRST + i, IND["members"], value)
+    staff = tmp_path / "staff.xlsx"
+    book.save(staff)
+    unit, checks = validate_unit(read_unit_workbook(staff), rules)
+    recalculated = _recalculated(staff, tmp_path)
+    label = "Tổng số thành viên"
+    for nom, (value, reason) in zip(unit.individuals, cases, strict=True):
+        said = [i.message for i in nom.issues if i.code == Code.NOT_A_NUMBER]
+        assert said == [f'"{label}" phải là số{reason}'], (value, nom.issues)
+        shown = recalculated["Cá nhân"].cell(nom.row, IND["result"]).value
+        assert shown == engine_result(nom) == f"{ERROR_PREFIX}{said[0]}", value
+    engine = _engine_lines(checks)
     lines = _quota_lines(recalculated["Thông tin"])
     assert {quota: lines[quota] for quota in engine} == engine
