@@ -17,7 +17,7 @@ from addin.domain.issues import Code, Issue
 from addin.domain.legacy import encode_tcvn3, encode_vni
 from addin.domain.models import Nomination, UnitDraft
 from addin.io import record_columns
-from addin.io.cells import MAX_COUNT, column_letter, to_count, to_number, to_text
+from addin.io.cells import MAX_COUNT, column_letter, count_why, to_count, to_number, to_text
 from addin.io.reader import _SheetContext, read_table
 from tests.conftest import COL_HEADER, IND_HEADER
 
@@ -43,7 +43,8 @@ def _row_by_row(ctx: _SheetContext, excel_row: int, values: dict[str, Any],
         elif kind is record_columns.COUNT:
             number, code = to_count(value)
             if code:
-                issues.append(ctx.issue(code, f'"{labels[name]}"', excel_row, column))
+                issues.append(ctx.issue(code, f'"{labels[name]}"', excel_row, column,
+                                        count_why(value, code)))
                 invalid.add(name)
             out[name] = number
         elif kind is record_columns.PERCENT:
