@@ -79,8 +79,11 @@ def summary(rules: Rules) -> tuple[int, int]:
 
 def rules_lines(rules: Rules, overridden_by: str = "") -> list[str]:
     """Every rule, with its source and its mark, in Vietnamese."""
-    lines = [f"Bộ quy tắc: {vi.rules_book_name(rules)} (mã {rules.name})"
-             + (f" — ghi đè bởi {overridden_by}" if overridden_by else "")]
+    if rules.modified_by and overridden_by:  # one mention of the file: the name says it
+        lines = [f"Bộ quy tắc: {vi.rules_book_name(rules, overridden_by)} (mã {rules.name})"]
+    else:
+        lines = [f"Bộ quy tắc: {vi.rules_book_name(rules)} (mã {rules.name})"
+                 + (f" — ghi đè bởi {overridden_by}" if overridden_by else "")]
     if rules.note:
         lines.append(rules.note)
     checked, to_check = summary(rules)

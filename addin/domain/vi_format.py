@@ -132,13 +132,15 @@ def words(vocabulary: Mapping[str, str], key: str) -> str:
     return vocabulary.get(key, key)
 
 
-def rules_book_name(rules: Rules) -> str:
+def rules_book_name(rules: Rules, modified_by: str | None = None) -> str:
     """The rules book as every page and sheet names it, composed here only: its label and
     version ("Quân đội nhân dân Việt Nam (mặc định), phiên bản 2026.1"); its code name only when
     a rules file leaves the label blank; "có sửa đổi theo tdkt-rules.toml" when a rules file
-    changed a rule and kept the default's label (Rules.modified_by)."""
+    changed a rule and kept the default's label (Rules.modified_by, or `modified_by` where the
+    caller names the file more fully: `tdkt rules show` gives its path)."""
     name = f"{rules.label.strip() or rules.name}, phiên bản {rules.version}"
-    return f"{name}, có sửa đổi theo {rules.modified_by}" if rules.modified_by else name
+    by = rules.modified_by if modified_by is None or not rules.modified_by else modified_by
+    return f"{name}, có sửa đổi theo {by}" if by else name
 
 
 def title_name(rules: Rules, code: str) -> str:

@@ -86,7 +86,10 @@ def to_points(value: object) -> tuple[Fraction | None, Code | None]:
 
 
 def points_why(value: object, code: Code | None) -> str:
-    """The reason after a score's not_a_number: for text other than digits, how to type it."""
+    """The reason after a score's not_a_number: for text other than digits (and TRUE/FALSE,
+    which the templates refuse with the same sentence), how to type it."""
+    if code is Code.NOT_A_NUMBER and isinstance(value, bool):
+        return SCORE_TEXT_RULE
     if code is Code.NOT_A_NUMBER and isinstance(value, str):
         text = value.strip(COUNT_SPACES)
         return "" if text.isascii() and text.isdigit() else SCORE_TEXT_RULE

@@ -162,3 +162,18 @@ def test_the_print_measures_are_written_once():
     assert column_pt([10.0, 4.0]) == 0.75 * (7 * 14 + 10) - NOTE_MARGIN_PT
     for scale in (0.5, MIN_PRINT_SCALE, 0.9, 1.0):
         assert chart_label_pt(scale) * scale >= MIN_PRINTED_PT - 0.01
+
+
+def test_rules_show_names_the_modifying_file_once(tmp_path):
+    """`tdkt rules show --rules F` said the change twice: "…, có sửa đổi theo tdkt-rules.toml
+    (mã quan-doi) — ghi đè bởi F". The name says it once, with the path the user gave."""
+    override = tmp_path / LOCAL_RULES_NAME
+    override.write_text('[votes.basic]\nthreshold = "60%"\n', encoding="utf-8")
+    shown = str(override)
+    first = rules_lines(load_rules(override), shown)[0]
+    assert first == f"Bộ quy tắc: {DEFAULT_NAME}, có sửa đổi theo {shown} (mã quan-doi)"
+    assert first.count("tdkt-rules.toml") == 1
+    plain = tmp_path / "nhan.toml"  # names its own label: not "modified", the path still shown
+    plain.write_text('[book]\nlabel = "Cụm 3"\n[votes.basic]\nthreshold = "60%"\n',
+                     encoding="utf-8")
+    assert rules_lines(load_rules(plain), str(plain))[0].endswith(f" — ghi đè bởi {plain}")

@@ -68,7 +68,8 @@ def test_reader_takes_a_drifted_sheet(tmp_path, covenant_rules):
 
 TEXT_SCORES = [  # (a score typed as text, what tdkt reads: a number, or None refused)
     ("8", 8), (" 8 ", 8), ("\u00a08\n", 8), ("8,5", None), ("8.5", None), ("1e1", None),
-    ("1.000", None), ("-8", None), ("tám", None)]
+    ("1.000", None), ("-8", None), ("tám", None),
+    (True, None)]  # TRUE: refused with the same reason the templates give
 SCORE_WHY = ('"Điểm tự chấm" phải là số (ô dạng văn bản chỉ nhận các chữ số 0–9; điểm lẻ gõ '
              "dạng số, không định dạng Văn bản)")
 
