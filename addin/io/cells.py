@@ -81,7 +81,7 @@ def to_count(value: object) -> tuple[int | None, Code | None]:
     elif value is None or value == "":  # an empty cell (calamine gives "")
         return None, None
     if isinstance(value, str):
-        return _text_count(value)
+        return text_count(value)
     number, code = to_number(value)
     if number is None:
         return None, code
@@ -92,13 +92,14 @@ def to_count(value: object) -> tuple[int | None, Code | None]:
     return int(number), None
 
 
-def _text_count(value: str) -> tuple[int | None, Code | None]:
+def text_count(value: str) -> tuple[int | None, Code | None]:
     """A count typed or pasted as text: digits 0-9 only, once the spaces, non-breaking spaces
     and line breaks around them are dropped ("10", " 10 ", "0010"). Every spreadsheet reads
     those the same way in every locale, so the templates' formulas decide them as here. Any
     other text is not_a_number: "1.000" is a thousand in vi-VN and one in en-US, "10,0" and
     "7,5" hang on the decimal mark, "1e3", "+10" and full-width digits on the spreadsheet and
-    its language; a count the sheets could read differently is refused, not guessed."""
+    its language; a count the sheets could read differently is refused, not guessed. Scores
+    typed as text follow the same rule (addin.io.scores_reader.to_points)."""
     text = value.strip(COUNT_SPACES)
     if not text:
         return None, None

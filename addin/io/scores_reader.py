@@ -24,7 +24,7 @@ from addin.domain.scoring import (
     ScoreSheet,
 )
 from addin.domain.text import fold
-from addin.io.cells import COUNT_SPACES, MAX_COUNT, column_letter, is_blank, to_number, to_text
+from addin.io.cells import COUNT_SPACES, column_letter, is_blank, text_count, to_number, to_text
 from addin.io.layout import HELPER_HEADERS
 from addin.io.reader import _find_header
 
@@ -62,7 +62,6 @@ def _index() -> dict[str, str]:
 
 
 INDEX = _index()
-_POINT_DIGITS = len(str(MAX_COUNT))  # digits text beyond this is too large, as a number is
 
 
 def to_points(value: object) -> tuple[Fraction | None, Code | None]:
@@ -71,14 +70,9 @@ def to_points(value: object) -> tuple[Fraction | None, Code | None]:
     when blank. Any other text is not_a_number: "8,5" and "8.5" hang on the PC's decimal mark,
     "1.000" on its grouping, "1e1" on the spreadsheet. The templates' totals read text as here
     (template_formulas.points_number), so the sheet and the report never disagree."""
-    if isinstance(value, str):
-        text = value.strip(COUNT_SPACES)
-        if not text:
-            return None, None
-        if not (text.isascii() and text.isdigit()) or len(text.lstrip("0")) > _POINT_DIGITS:
-            return None, Code.NOT_A_NUMBER
-        whole = int(text)
-        return (Fraction(whole), None) if whole <= MAX_COUNT else (None, Code.NOT_A_NUMBER)
+    if isinstance(value, str):  # the rule of a count typed as text: digits 0-9 only
+        whole, code = text_count(value)
+        return (None if whole is None else Fraction(whole)), code
     number, code = to_number(value)
     if number is None:
         return None, code
