@@ -24,7 +24,9 @@ def _points(value: Fraction | None) -> float | None:
 
 
 @dataclass(frozen=True, slots=True)
-class UnitScore:
+class StoredScore:
+    """One unit's scores and rank as the database keeps them."""
+
     unit: str
     self_score: float | None
     cluster_score: float | None
@@ -38,7 +40,7 @@ class StoredRanking:
 
     period: Period
     cluster: str
-    units: tuple[UnitScore, ...]
+    units: tuple[StoredScore, ...]
 
 
 def ranking_of(result: ClusterResult, rules: Rules) -> StoredRanking | None:
@@ -48,7 +50,7 @@ def ranking_of(result: ClusterResult, rules: Rules) -> StoredRanking | None:
     if period is None:
         return None
     ranking = cluster_ranking(result.counted_books, rules)
-    stored = tuple(UnitScore(u.unit, _points(u.self_total), _points(u.cluster_total),
+    stored = tuple(StoredScore(u.unit, _points(u.self_total), _points(u.cluster_total),
                              _points(u.used_total), u.rank)
                    for u in ranking.units if u.self_total is not None or u.rank is not None)
     return StoredRanking(period, result.cluster_name, stored) if stored else None

@@ -103,10 +103,19 @@ def text_count(value: str) -> tuple[int | None, Code | None]:
     text = value.strip(COUNT_SPACES)
     if not text:
         return None, None
-    if not (text.isascii() and text.isdigit()) or len(text.lstrip("0")) > _COUNT_DIGITS:
+    if not _digits_only(text) or len(text.lstrip("0")) > _COUNT_DIGITS:
         return None, Code.NOT_A_NUMBER
     number = int(text)
     return (number, None) if number <= MAX_COUNT else (None, Code.NOT_A_NUMBER)
+
+
+def _digits_only(text: str) -> bool:
+    return text.isascii() and text.isdigit()
+
+
+def digit_text(value: str) -> bool:
+    """Whether text reads as a number by text_count's rule (however large)."""
+    return _digits_only(value.strip(COUNT_SPACES))
 
 
 def count_why(value: object, code: Code | None) -> str:
@@ -117,8 +126,7 @@ def count_why(value: object, code: Code | None) -> str:
     if code is not Code.NOT_A_NUMBER:
         return ""
     if isinstance(value, str):
-        text = value.strip(COUNT_SPACES)
-        return "" if text.isascii() and text.isdigit() else COUNT_TEXT_RULE
+        return "" if digit_text(value) else COUNT_TEXT_RULE
     if isinstance(value, int | float) and not isinstance(value, bool):
         return ""
     return COUNT_TEXT_RULE

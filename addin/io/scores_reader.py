@@ -24,7 +24,7 @@ from addin.domain.scoring import (
     ScoreSheet,
 )
 from addin.domain.text import fold
-from addin.io.cells import COUNT_SPACES, column_letter, is_blank, text_count, to_number, to_text
+from addin.io.cells import column_letter, digit_text, is_blank, text_count, to_number, to_text
 from addin.io.layout import HELPER_HEADERS
 from addin.io.reader import _find_header
 
@@ -85,8 +85,7 @@ def points_why(value: object, code: Code | None) -> str:
     if code is Code.NOT_A_NUMBER and isinstance(value, bool):
         return SCORE_TEXT_RULE
     if code is Code.NOT_A_NUMBER and isinstance(value, str):
-        text = value.strip(COUNT_SPACES)
-        return "" if text.isascii() and text.isdigit() else SCORE_TEXT_RULE
+        return "" if digit_text(value) else SCORE_TEXT_RULE
     return ""
 
 

@@ -144,18 +144,20 @@ def count_names(r: Refs) -> dict[str, str]:
     return names
 
 
-def _denominator(r: Refs) -> str:
-    if r.denominator:
-        return r.denominator
+def _rule_denominator(r: Refs) -> str:
+    """Members or present, as the title's rule says."""
     return f'IF({r.rule("of_members")}=1,{r.number("members")},{r.number("present")})'
+
+
+def _denominator(r: Refs) -> str:
+    return r.denominator or _rule_denominator(r)
 
 
 def vote_denominator(r: Refs) -> str:
     """The row's vote denominator (members or present, as the title's rule says), blank unless
     the three vote counts are valid and filled — when the engine computes the share."""
     unread = "+".join(f"({r.error(k)}>0)+({r.blank(k)})" for k in ("members", "present", "agree"))
-    return (f'IF({unread},"",IF({r.rule("of_members")}=1,{r.number("members")},'
-            f'{r.number("present")}))')
+    return f'IF({unread},"",{_rule_denominator(r)})'
 
 
 def passes(r: Refs) -> str:
