@@ -254,7 +254,9 @@ def _cluster_job(folder: str, out: str, rules_path: str | None, date: str | None
         ranking = ranking_of(result, rules)
     name = shown(Path(folder).name)
     meta = meta_for(result, rules, date, name)
-    write_atomic(write_to or out, cluster_report_bytes(result, rules, meta))
+    # The rows are made ahead in a forked child only where a core is free (`read_jobs`).
+    write_atomic(write_to or out, cluster_report_bytes(result, rules, meta,
+                                                       ahead=read_jobs > 1))
     summary = ClusterSummary.of(name, shown(out), result, rules, meta)
     return ClusterJob(Report.of(result, rules, shown(out)), summary, result.has_errors, ranking)
 

@@ -11,24 +11,21 @@ from typing import TypeVar
 import click
 
 from addin import app
-from addin import history_app as happ
 from addin.cli import _emit_json, _rules
 from addin.cli_errors import UsageProblem
 from addin.cli_options import force_option, history_db_option, json_option, rules_option
 from addin.domain import labels as L
 from addin.domain.errors import TdktError
-from addin.domain.history_model import (
-    EligibleList,
-    ImportState,
-)
 from addin.domain.vi_format import title_name
 from addin.io.safe_files import describe
 from addin.io.xlsx_common import write_atomic
 
-STATUS_LABEL = {ImportState.IMPORTED: "đã nhập", ImportState.REPLACED: "đã nhập, thay tệp cũ",
-                ImportState.UNCHANGED: "không đổi (đã có)",
-                ImportState.UNREADABLE: L.FILE_STATUS["unreadable"].lower(),
-                ImportState.SKIPPED: "không nhập được"}
+# By history_model.ImportState (a StrEnum: its values are these keys). The history modules are
+# imported by the history commands only: other commands start without them (sqlite3 too).
+STATUS_LABEL = {"imported": "đã nhập", "replaced": "đã nhập, thay tệp cũ",
+                "unchanged": "không đổi (đã có)",
+                "unreadable": L.FILE_STATUS["unreadable"].lower(),
+                "skipped": "không nhập được"}
 
 
 T = TypeVar("T")
@@ -68,6 +65,8 @@ def history() -> None:
 @json_option
 def import_cmd(paths: tuple[str, ...], db: str, rules_path: str | None, as_json: bool) -> None:
     """Nhập bảng tính đơn vị, thư mục cụm vào cơ sở dữ liệu lịch sử."""
+    from addin import history_app as happ
+
     rules = _rules(rules_path, paths[0])
     result = _guard(lambda: happ.import_paths(list(paths), db, rules))
     if as_json:
@@ -94,6 +93,8 @@ def import_cmd(paths: tuple[str, ...], db: str, rules_path: str | None, as_json:
 def show_cmd(db: str, unit: str | None, person: str | None, rules_path: str | None,
              as_json: bool) -> None:
     """Cơ sở dữ liệu đang có gì: các kỳ, các đơn vị, danh hiệu của một người theo năm."""
+    from addin import history_app as happ
+
     view = _guard(lambda: happ.show(db, unit, person))
     if as_json:  # the JSON keeps the codes (the contract)
         _emit_json(view.to_json())
@@ -129,6 +130,9 @@ def show_cmd(db: str, unit: str | None, person: str | None, rules_path: str | No
 def eligible_cmd(year: int, db: str, out: str | None, rules_path: str | None,
                  as_json: bool, force: bool) -> None:
     """Ai đủ số năm liên tục để được đề nghị danh hiệu tiếp theo trong năm Y."""
+    from addin import history_app as happ
+    from addin.domain.history_model import EligibleList
+
     rules = _rules(rules_path)
     _writable(out, force)
     found = EligibleList(year, _guard(lambda: happ.eligible_list(db, year, rules)), out)
@@ -159,6 +163,8 @@ def eligible_cmd(year: int, db: str, out: str | None, rules_path: str | None,
 def report_cmd(year_from: int, year_to: int, cluster: str | None, db: str, out: str,
                rules_path: str | None, force: bool) -> None:
     """Báo cáo giai đoạn (Đại hội Thi đua Quyết thắng), hoặc một năm khi --from = --to."""
+    from addin import history_app as happ
+
     if year_to < year_from:
         raise UsageProblem("--to phải từ --from trở đi")
     rules = _rules(rules_path)

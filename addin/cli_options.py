@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 import click
 
 from addin.cli_params import DAY
-from addin.io.history_db import DEFAULT_DB
+from addin.domain.labels import HISTORY_DB_NAME as DEFAULT_DB
 
 F = TypeVar("F", bound=Callable[..., Any])
 

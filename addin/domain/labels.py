@@ -111,3 +111,6 @@ def date_key(date: str) -> tuple[int, int, int] | None:
 # The check line of a unit table (the template's row 3), when rows a print leaves out exist.
 ROWS_OUTSIDE_PRINT = ("dòng nằm ngoài vùng in — chạy Kiểm tra (add-in) hoặc Bố trí Trang › "
                       "Vùng In › Xóa Vùng In trước khi in")
+
+# The history database's file name where neither --db nor $TDKT_DB names one (contracts.md §7).
+HISTORY_DB_NAME = "tdkt-lich-su.sqlite"

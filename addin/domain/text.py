@@ -25,6 +25,25 @@ def strip_diacritics(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+@lru_cache(maxsize=1)
+def _marks_table() -> dict[int, str]:
+    """strip_diacritics of each character of the Latin blocks and the combining marks, where
+    it changes the character: as one str.translate, what it does to a text of these blocks
+    (decomposing a text decomposes each character; only the order of the marks, which go,
+    can differ). Made on first use (a few milliseconds), not at import."""
+    blocks = (range(0x80, 0x250), range(0x300, 0x370), range(0x1E00, 0x1F00))
+    table: dict[int, str] = {}
+    for code in (c for block in blocks for c in block):
+        stripped = strip_diacritics(chr(code))
+        if stripped != chr(code):
+            table[code] = stripped
+    return table
+
+
+# A character outside those blocks: such a text takes strip_diacritics itself.
+_OTHER_SCRIPT = re.compile(r"[^\x00-\u024f\u0300-\u036f\u1e00-\u1eff]")
+
+
 def fold(value: object) -> str:
     """Matching key: no diacritics, lower case, punctuation dropped, single spaces.
 
@@ -38,7 +57,9 @@ def fold(value: object) -> str:
 @lru_cache(maxsize=1 << 16)
 def _fold_text(text: str) -> str:
     # Cached: headers, titles, ranks and units repeat on every row of every workbook.
-    folded = strip_diacritics(clean(text)).lower()
+    cleaned = clean(text)
+    folded = (strip_diacritics(cleaned) if _OTHER_SCRIPT.search(cleaned) else
+              cleaned.translate(_marks_table())).lower()
     return _NOT_WORD.sub(" ", folded).strip()
 
 

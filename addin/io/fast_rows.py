@@ -6,6 +6,11 @@ layout, so they are written here as XML (inline strings, the styles XlsxWriter a
 spliced into the package XlsxWriter produced: everything else (styles, print set-up, filters,
 panes) stays XlsxWriter's. Output stays deterministic: same entries, order and timestamps.
 
+A large bulk sheet is made and deflated ahead, in a forked child, while the parent writes the
+rest of the workbook through XlsxWriter (`deflate_ahead`); the parent then writes the child's
+deflated data as the sheet's entry, once it has checked that the sheet's own XML around the rows
+is the XML the child deflated. The bytes are those of the serial path (tests compare them).
+
 It depends on XlsxWriter internals, hence the exact pin in pyproject.toml (xlsxwriter==3.3.1):
 a Format's `xf_index` is set when XlsxWriter first writes a cell with it; worksheet N is the
 part xl/worksheets/sheetN.xml; a sheet's XML has one <dimension ref=…/> and one <sheetData>.
@@ -15,17 +20,25 @@ Anything unexpected raises SpliceError instead of writing a workbook with wrong 
 from __future__ import annotations
 
 import io
+import os
+import pickle
 import re
+import signal
 import sys
 import threading
 import zipfile
-from collections.abc import Iterator, Sequence
+import zlib
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Any
 
 from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_range
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
 
 from addin.io.cells import column_letter
 from addin.io.xlsx_common import EXCEL_MAX_TEXT, fit_text
@@ -37,6 +50,10 @@ CHUNK_ROWS = 1000
 # the two threads took turns instead of overlapping: the 20,000-row sheet took 0.33 s to
 # splice at 5 ms and 0.21 s at 0.2 ms (scripts/benchmark.py consolidate, 2026-11-26).
 HANDOFF_SECONDS = 0.0002
+# Bulk rows (all sheets together) from which they are made and deflated ahead in a forked child:
+# a fork and the child's copy-on-write cost a few milliseconds, the 20,000-row sheet 0.2 s of
+# work the parent no longer waits for.
+AHEAD_MIN_ROWS = 5000
 
 _ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 # Characters XML 1.0 cannot carry; Excel's own escape is _xHHHH_ (and "_x" must then be escaped).
@@ -59,6 +76,24 @@ def _style_indices(formats: Sequence[Format]) -> list[int]:
                               "before splicing)")
         indices.append(f.xf_index)
     return indices
+
+
+def index_sheet_formats(sheet: Worksheet) -> None:
+    """Give every format the sheet's own columns, rows and cells use its style index now, in
+    the order its XML meets them, instead of when the workbook closes: a sheet whose XML is
+    made ahead (deflate_ahead) must not depend on the sheets written after it."""
+    for col in sorted(sheet.col_info):
+        if sheet.col_info[col].column_format is not None:
+            sheet.col_info[col].column_format._get_xf_index()  # noqa: SLF001
+    for row in sorted(set(sheet.table) | set(sheet.row_info)):
+        info = sheet.row_info.get(row)
+        if info is not None and info.row_format is not None:
+            info.row_format._get_xf_index()  # noqa: SLF001
+        cells = sheet.table.get(row, {})
+        for col in sorted(cells):
+            fmt = cells[col].format
+            if fmt is not None:
+                fmt._get_xf_index()  # noqa: SLF001
 
 
 def _control_escape(match: re.Match[str]) -> str:
@@ -179,24 +214,210 @@ def _around(xml: bytes, bulk: BulkRows) -> tuple[bytes, bytes]:
     return head, b"</sheetData>" + tail
 
 
-def _write_spliced(target: zipfile.ZipFile, info: zipfile.ZipInfo, xml: bytes,
-                   bulk: BulkRows) -> None:
-    """The sheet with its bulk rows, deflated by a second thread while this one makes the next
-    chunk of rows (zlib lets go of the interpreter while it compresses; fed in chunks it gives
-    the same bytes as in one piece, so the package is what `writestr` would write)."""
-    head, tail = _around(xml, bulk)
+def _stream(head: bytes, bulk: BulkRows, tail: bytes, write: Callable[[bytes], object]) -> None:
+    """head + the rows' XML + tail into `write`, which runs in a second thread (zlib lets go of
+    the interpreter while it compresses) while this one makes the next chunk of rows."""
     size = len(head) + len(tail)
-    with target.open(info, mode="w") as sheet, ThreadPoolExecutor(max_workers=1) as deflater, \
-            _quick_handoff():
-        pending = deflater.submit(sheet.write, head)
+    with ThreadPoolExecutor(max_workers=1) as deflater, _quick_handoff():
+        pending = deflater.submit(write, head)
         for chunk in bulk.xml_chunks():
             pending.result()
             size += len(chunk)
             if size * 1.05 > zipfile.ZIP64_LIMIT:  # writestr's rule for a ZIP64 entry
                 raise _NeedsZip64  # (what is written so far closes as a plain entry)
-            pending = deflater.submit(sheet.write, chunk)
+            pending = deflater.submit(write, chunk)
         pending.result()
-        sheet.write(tail)
+        write(tail)
+
+
+def _write_spliced(target: zipfile.ZipFile, info: zipfile.ZipInfo, xml: bytes,
+                   bulk: BulkRows) -> None:
+    """The sheet with its bulk rows, deflated as it is made (fed in chunks, zlib gives the same
+    bytes as in one piece, so the package is what `writestr` would write)."""
+    head, tail = _around(xml, bulk)
+    with target.open(info, mode="w") as sheet:
+        _stream(head, bulk, tail, sheet.write)
+
+
+@dataclass(frozen=True, slots=True)
+class Deflated:
+    """A bulk sheet's part made and deflated ahead: the sheet's own XML around the rows (to
+    check against the XML XlsxWriter writes at close), and the entry's data."""
+
+    head: bytes
+    tail: bytes
+    crc: int
+    size: int
+    data: bytes
+
+
+class _Deflater:
+    """What a zip entry opened for writing does to its data: CRC-32, size, raw deflate."""
+
+    def __init__(self) -> None:
+        # zipfile's own compressor for ZIP_DEFLATED (level -1, raw deflate): the same bytes
+        self.compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+        self.crc = 0
+        self.size = 0
+        self.parts: list[bytes] = []
+
+    def write(self, data: bytes) -> None:
+        self.crc = zlib.crc32(data, self.crc)
+        self.size += len(data)
+        self.parts.append(self.compressor.compress(data))
+
+
+def _sheet_xml_now(workbook: Workbook, index: int) -> bytes:
+    """The worksheet's XML as close() will write it: XlsxWriter 3.3.1's _store_workbook marks
+    the selected and active sheets, then each sheet assembles its XML. Spends the sheet's
+    writer state: for a forked child only."""
+    sheets = workbook.worksheets()
+    if workbook.worksheet_meta.activesheet == 0:
+        sheets[0].selected = 1
+        sheets[0].hidden = 0
+    sheet = sheets[index]
+    if sheet.index == workbook.worksheet_meta.activesheet:
+        sheet.active = 1
+    handle = io.StringIO()
+    sheet._set_xml_writer(handle)  # noqa: SLF001 - XlsxWriter's own packager does this
+    sheet._assemble_xml_file()  # noqa: SLF001
+    return handle.getvalue().encode("utf-8")
+
+
+def _deflated_now(workbook: Workbook, bulk: BulkRows) -> Deflated | None:
+    head, tail = _around(_sheet_xml_now(workbook, bulk.sheet_index), bulk)
+    sink = _Deflater()
+    try:
+        _stream(head, bulk, tail, sink.write)
+    except _NeedsZip64:
+        return None  # the parent's own path handles a sheet that large
+    sink.parts.append(sink.compressor.flush())
+    return Deflated(head, tail, sink.crc, sink.size, b"".join(sink.parts))
+
+
+def _part_name(bulk: BulkRows) -> str:
+    return f"xl/worksheets/sheet{bulk.sheet_index + 1}.xml"
+
+
+class Ahead:
+    """Bulk sheets being made and deflated in a forked child (see deflate_ahead); inactive
+    where there is no fork, the rows are few or the process runs other threads."""
+
+    def __init__(self, pid: int | None = None, fd: int | None = None) -> None:
+        self.pid = pid
+        self.fd = fd
+        self.used: list[str] = []  # parts written from the child's data (what tests look at)
+        self.status: int | None = None  # the child's wait status, once reaped
+
+    def collect(self) -> dict[str, Deflated]:
+        """The child's parts (empty if it failed: the parent then makes them itself)."""
+        if self.pid is None or self.fd is None:
+            return {}
+        with os.fdopen(self.fd, "rb") as pipe:
+            self.fd = None
+            data = pipe.read()
+        self._reap()
+        try:
+            parts = pickle.loads(data) if data else {}  # noqa: S301 - our own child's
+        except Exception:  # noqa: BLE001 - a child that died halfway: make the parts here
+            return {}
+        return parts if isinstance(parts, dict) else {}
+
+    def _reap(self) -> None:
+        if self.pid is not None:
+            try:
+                self.status = os.waitpid(self.pid, 0)[1]
+            except ChildProcessError:
+                pass
+            self.pid = None
+
+    def __enter__(self) -> Ahead:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        """A report that failed before its splice: the child is stopped, not left behind."""
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
+        if self.pid is not None:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            self._reap()
+
+
+def deflate_ahead(workbook: Workbook, bulks: Sequence[BulkRows]) -> Ahead:
+    """Fork a child that makes and deflates the bulk sheets now, while this process writes the
+    rest of the workbook (call once every sheet of the bulks is written, before close). Fork
+    only: no fork (Windows), few rows, or other threads running (a fork copies none of them,
+    and any lock they hold stays held in the child) give an inactive Ahead."""
+    if not hasattr(os, "fork") or threading.active_count() != 1 or \
+            sum(len(b.rows) for b in bulks) < AHEAD_MIN_ROWS:
+        return Ahead()
+    for bulk in bulks:  # a format without its index fails here, in the parent, loudly
+        for formats in {id(f): f for _values, f in bulk.rows}.values():
+            _style_indices(formats)
+    read, write = os.pipe()
+    parent = os.getpid()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns
+        _child(read, write, parent, workbook, bulks)
+    os.close(write)
+    return Ahead(pid, read)
+
+
+def _child(read: int, write: int, parent: int, workbook: Workbook,
+           bulks: Sequence[BulkRows]) -> None:
+    status = 1
+    try:
+        os.close(read)
+        from addin.io.sandbox import prepare_worker
+
+        prepare_worker(parent)  # dies with the parent
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the parent's to handle
+        parts: dict[str, Any] = {}
+        for bulk in bulks:
+            if bulk.rows:
+                deflated = _deflated_now(workbook, bulk)
+                if deflated is not None:
+                    parts[_part_name(bulk)] = deflated
+        with os.fdopen(write, "wb") as pipe:
+            pipe.write(pickle.dumps(parts, protocol=pickle.HIGHEST_PROTOCOL))
+        status = 0
+    finally:  # whatever happened: no exit handlers, no flushing of the parent's buffers
+        os._exit(status)
+
+
+class _AlreadyDeflated:
+    """A zip entry's compressor whose data was deflated elsewhere: it gives that data once
+    the entry is closed (zipfile then writes the entry's header as for any other)."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def compress(self, data: bytes) -> bytes:
+        raise SpliceError("a deflated part takes no more data")
+
+    def flush(self) -> bytes:
+        return self.data
+
+
+def _entry_fields_known() -> bool:
+    """Whether this Python's zip entry writer keeps its CRC, size and compressor where
+    `_write_deflated` sets them (CPython 3.8 to 3.13 do); if not, the parent deflates."""
+    with zipfile.ZipFile(io.BytesIO(), "w", compression=zipfile.ZIP_DEFLATED) as probe, \
+            probe.open("probe", mode="w") as entry:
+        return all(hasattr(entry, name) for name in ("_compressor", "_crc", "_file_size"))
+
+
+def _write_deflated(target: zipfile.ZipFile, info: zipfile.ZipInfo, part: Deflated) -> None:
+    with target.open(info, mode="w") as sheet:
+        entry: Any = sheet  # zipfile's _ZipWriteFile (private: see _entry_fields_known)
+        entry._compressor = _AlreadyDeflated(part.data)
+        entry._crc = part.crc
+        entry._file_size = part.size
 
 
 _handoff_lock = threading.Lock()
@@ -229,25 +450,38 @@ class _NeedsZip64(Exception):
     must be marked ZIP64 before its data, which only the sheet's whole size tells."""
 
 
-def splice_rows(package: bytes, bulks: Sequence[BulkRows]) -> bytes:
-    """Insert the bulk rows after the rows XlsxWriter wrote in each sheet."""
+def splice_rows(package: bytes, bulks: Sequence[BulkRows], ahead: Ahead | None = None
+                ) -> bytes:
+    """Insert the bulk rows after the rows XlsxWriter wrote in each sheet (`ahead`: the sheets
+    a forked child made and deflated meanwhile, used where their XML is the sheet's)."""
+    ready = ahead.collect() if ahead is not None else {}
     try:
-        return _spliced(package, bulks, streamed=True)
+        return _spliced(package, bulks, streamed=True, ready=ready, ahead=ahead)
     except _NeedsZip64:  # a sheet of over 2 GiB: made in one piece and written as writestr does
         return _spliced(package, bulks, streamed=False)
 
 
-def _spliced(package: bytes, bulks: Sequence[BulkRows], streamed: bool) -> bytes:
-    by_part = {f"xl/worksheets/sheet{b.sheet_index + 1}.xml": b for b in bulks if b.rows}
+def _spliced(package: bytes, bulks: Sequence[BulkRows], streamed: bool,
+             ready: dict[str, Deflated] | None = None, ahead: Ahead | None = None) -> bytes:
+    by_part = {_part_name(b): b for b in bulks if b.rows}
     if not by_part:
         return package
+    if ready and not _entry_fields_known():
+        ready = None
     out = io.BytesIO()
     done: set[str] = set()
     with zipfile.ZipFile(io.BytesIO(package)) as source, \
             zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
             data = source.read(info.filename)
-            if info.filename in by_part and streamed:
+            early = (ready or {}).get(info.filename)
+            if info.filename in by_part and streamed and early is not None and \
+                    (early.head, early.tail) == _around(data, by_part[info.filename]):
+                _write_deflated(target, info, early)
+                if ahead is not None:
+                    ahead.used.append(info.filename)
+                done.add(info.filename)
+            elif info.filename in by_part and streamed:
                 _write_spliced(target, info, data, by_part[info.filename])
                 done.add(info.filename)
             elif info.filename in by_part:

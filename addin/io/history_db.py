@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple, TypeVar
 
+from addin.domain import labels as L
 from addin.domain.errors import TdktError
 from addin.domain.issues import Code, Issue, make_issue
 from addin.domain.models import UnitInfo, UnitWorkbook
@@ -27,7 +28,7 @@ from addin.domain.streaks import Record, StreakHistory
 from addin.domain.text import clean, fold
 from addin.io.causes import detail
 
-DEFAULT_DB = "tdkt-lich-su.sqlite"
+DEFAULT_DB = L.HISTORY_DB_NAME
 BUSY_TIMEOUT_MS = 30_000
 # SQLite's default page cache (2 MB) thrashes on the random keys of the name index during a
 # large import; 64 MB made writing 150k nominations 1.6x faster.

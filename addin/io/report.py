@@ -26,7 +26,7 @@ from addin.domain.models import Nomination
 from addin.domain.quotas import QuotaCheck, quota_counts_note
 from addin.domain.report_details import ReportDetails
 from addin.domain.rules import Rules, Title, format_ratio
-from addin.io.fast_rows import BulkRows, splice_rows
+from addin.io.fast_rows import BulkRows, deflate_ahead, index_sheet_formats, splice_rows
 from addin.io.live_ranking import LiveRanking
 from addin.io.page_blocks import (
     PageHead,
@@ -392,6 +392,9 @@ def _nominations_sheet(workbook: Workbook, styles: Styles, result: ClusterResult
             if status_format is not None:
                 formats[status_c] = status_format
             row_styles[(passed, status)] = tuple(formats)
+    # Every row format has its style index before the rows are made: a large sheet's rows are
+    # made in a forked child while the other sheets are still being written (fast_rows).
+    put_to_use(f for formats in row_styles.values() for f in formats)
     seq = 0
     sizer = RowSizer(columns)
     for book in result.counted_books:
@@ -408,6 +411,7 @@ def _nominations_sheet(workbook: Workbook, styles: Styles, result: ClusterResult
     sheet.freeze_panes(header_row + 1, 2)
     print_setup(sheet, header_row, header_row)
     print_columns(sheet, header_row, bulk.last_row, printed)
+    index_sheet_formats(sheet)
     return bulk
 
 
@@ -577,9 +581,11 @@ def _sources_sheet(workbook: Workbook, styles: Styles, result: ClusterResult,
 
 
 def cluster_report_bytes(result: ClusterResult, rules: Rules, meta: ReportMeta,
-                         live: LiveRanking | None = None) -> bytes:
+                         live: LiveRanking | None = None, ahead: bool = True) -> bytes:
     """The cluster summary workbook as .xlsx bytes: same inputs, same bytes. `live`: the
-    template's "Giao ước" and live ranking instead of the computed "Xếp hạng"."""
+    template's "Giao ước" and live ranking instead of the computed "Xếp hạng". `ahead`: a
+    large report's rows may be made in a forked child meanwhile (no gain where every core is
+    busy with other clusters)."""
     buffer = io.BytesIO()
     title = ("Mẫu báo cáo tổng hợp thi đua, khen thưởng của cụm" if live is not None
              else f"Báo cáo tổng hợp thi đua — {meta.cluster} — {meta.period}")
@@ -588,16 +594,18 @@ def cluster_report_bytes(result: ClusterResult, rules: Rules, meta: ReportMeta,
     summary = workbook.add_worksheet(L.SHEET_SUMMARY)  # first sheet; filled once rows are known
     bulks = [_nominations_sheet(workbook, styles, result, "individual", meta),
              _nominations_sheet(workbook, styles, result, "collective", meta)]
-    written = _written_by_file(bulks, result)
-    _summary_sheet(summary, workbook, styles, result, rules, meta, written)
-    _commendations_sheet(workbook, styles, result, rules, meta)
-    _quota_sheet(workbook, styles, result, rules, meta)
-    from addin.io.ranking_report import ranking_sheets  # "Xếp hạng" (§8) builds on this module
+    # A large report's rows are made and deflated in a forked child meanwhile (fast_rows).
+    with deflate_ahead(workbook, bulks if ahead else ()) as early:
+        written = _written_by_file(bulks, result)
+        _summary_sheet(summary, workbook, styles, result, rules, meta, written)
+        _commendations_sheet(workbook, styles, result, rules, meta)
+        _quota_sheet(workbook, styles, result, rules, meta)
+        from addin.io.ranking_report import ranking_sheets  # "Xếp hạng" (§8) builds on this
 
-    ranking_sheets(workbook, styles, result, rules, meta, live)
-    _issues_sheet(workbook, styles, result, meta)
-    _sources_sheet(workbook, styles, result, meta, written)
-    from addin.io.report_scores import write_score_detail  # builds on this module
+        ranking_sheets(workbook, styles, result, rules, meta, live)
+        _issues_sheet(workbook, styles, result, meta)
+        _sources_sheet(workbook, styles, result, meta, written)
+        from addin.io.report_scores import write_score_detail  # builds on this module
 
-    write_score_detail(workbook, styles, result, meta)  # the units' scores, for the next level
-    return splice_rows(finish(workbook, buffer), bulks)
+        write_score_detail(workbook, styles, result, meta)  # the units' scores, for the next level
+        return splice_rows(finish(workbook, buffer), bulks, early)

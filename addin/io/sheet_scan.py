@@ -165,6 +165,28 @@ _ANY_DIMENSION = re.compile(rb"<dimension[\s/>]")
 _PLAIN_DIMENSION = re.compile(rb'<dimension ref="([^"]*)"')
 
 
+# A plain cell whose row number has more digits than given (key: that many digits), and plain
+# cells whose column has two letters or three: searched, not listed.
+_LONGER_ROW = {d: re.compile(rb'<c r="[A-Z]{1,3}[1-9][0-9]{%d}' % d) for d in range(1, 7)}
+_TWO_LETTERS = re.compile(rb'<c r="[A-Z]{2}')
+_THREE_LETTERS = re.compile(rb'<c r="[A-Z]{3}')
+
+
+def _bounded(xml: bytes, rows: list[bytes]) -> bool:
+    """Whether a sheet whose cells and rows are all plain provably fits Excel's grid and the
+    cell limits, without listing its cells: its cells' row numbers are no longer than its
+    longest row number, and its columns have at most one or two letters. False leaves the
+    decision to the exact count (a large sheet, or a cell far out)."""
+    digits = max(map(len, rows), default=1)
+    if digits > 6 or _LONGER_ROW[digits].search(xml):
+        return False  # a row number of 7 digits may be past Excel's last row: counted exactly
+    if _THREE_LETTERS.search(xml):
+        return False  # a column past ZZ may be past Excel's last (XFD): counted exactly
+    columns = 702 if _TWO_LETTERS.search(xml) else 26
+    return (10**digits - 1) * columns <= MAX_SHEET_CELLS and \
+        xml.count(b'<c r="') <= MAX_SHEET_CELLS
+
+
 def _plain_scan(scan: _Scan, xml: bytes) -> bool:
     """Check a plainly written sheet with regular expressions; False when the sheet is not
     plain enough for them to be exact (the parser then decides)."""
@@ -174,7 +196,6 @@ def _plain_scan(scan: _Scan, xml: bytes) -> bool:
         return False
     if _ODD_CELL.search(xml):
         return False  # a cell without r, with r elsewhere or quoted otherwise
-    cells = _PLAIN_CELL.findall(xml)
     rows = _PLAIN_ROW.findall(xml)
     if len(rows) != len(_ANY_ROW.findall(xml)) or any(int(r) > EXCEL_ROWS for r in rows):
         return False  # a row without r, or with an odd one
@@ -185,6 +206,9 @@ def _plain_scan(scan: _Scan, xml: bytes) -> bool:
         return False
     for ref in dimensions:
         scan.dimension(ref.decode("ascii", "replace"))
+    if _bounded(xml, rows):
+        return True
+    cells = _PLAIN_CELL.findall(xml)
     scan.cells = len(cells)
     # Distinct references first (in C): a sheet repeats a few hundred rows and columns.
     scan.max_row = max(map(int, set(map(itemgetter(1), cells))), default=0)

@@ -92,3 +92,12 @@ def test_the_results_are_frozen_and_typed(tmp_path: Path, rules: Rules) -> None:
                                 **dataclasses.asdict(report.figures)}
     assert list(report.to_json()) == ["period", "output", "nominations", "units",
                                       "model_people", "model_collectives", "ranked_units"]
+
+
+def test_the_cli_names_every_import_state():
+    """addin.cli_history keys its labels by the states' values (it does not import the history
+    modules at start): every state has its label."""
+    from addin.cli_history import STATUS_LABEL
+
+    assert set(STATUS_LABEL) == {s.value for s in ImportState}
+    assert all(STATUS_LABEL[s] for s in ImportState)  # a StrEnum finds its value's label

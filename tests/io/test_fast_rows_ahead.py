@@ -1,0 +1,110 @@
+"""A large report's bulk sheets are made and deflated ahead in a forked child while the rest of
+the workbook is written (addin.io.fast_rows.deflate_ahead): the bytes are those of the serial
+path, the child's parts are really used, and any doubt falls back to the serial path."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import time
+
+import pytest
+
+from addin.domain.cluster import consolidate
+from addin.io import fast_rows, report
+from addin.io.reader import read_unit_workbook
+from addin.io.report import ReportMeta, cluster_report_bytes
+from tests.conftest import person, unit_sheets, write_openpyxl
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="fork only (Linux, macOS)")
+
+META = ReportMeta("Cụm 1", "Năm 2024", "01/01/2025", "rules")
+
+
+@pytest.fixture()
+def result(tmp_path, rules):
+    books = []
+    for u in range(3):
+        people = [person(name=f"Người {u}-{i} <&>", seq=i + 1, agree=8 if i % 3 else 3,
+                         note="ghi chú dài " * (i % 4)) for i in range(40)]
+        books.append(read_unit_workbook(write_openpyxl(tmp_path / f"u{u}.xlsx",
+                                                       unit_sheets(people))))
+    return consolidate(books, rules)
+
+
+@pytest.fixture()
+def aheads(monkeypatch):
+    """Every Ahead the report makes, to look at which parts it used."""
+    made: list[fast_rows.Ahead] = []
+    original = fast_rows.deflate_ahead
+
+    def spy(workbook, bulks):
+        made.append(original(workbook, bulks))
+        return made[-1]
+
+    monkeypatch.setattr(report, "deflate_ahead", spy)
+    return made
+
+
+def _serial(monkeypatch, result, rules) -> bytes:
+    monkeypatch.setattr(fast_rows, "AHEAD_MIN_ROWS", sys.maxsize)
+    return cluster_report_bytes(result, rules, META)
+
+
+def test_the_childs_parts_are_used_and_the_bytes_are_the_serial_paths(monkeypatch, result,
+                                                                      rules, aheads):
+    serial = _serial(monkeypatch, result, rules)
+    assert aheads[-1].pid is None and aheads[-1].used == []  # below the threshold: no child
+    monkeypatch.setattr(fast_rows, "AHEAD_MIN_ROWS", 1)
+    ahead = cluster_report_bytes(result, rules, META)
+    assert aheads[-1].used == ["xl/worksheets/sheet2.xml"]  # "Cá nhân" (no collectives here)
+    assert ahead == serial
+
+
+def test_a_child_that_fails_leaves_the_parts_to_the_parent(monkeypatch, result, rules, aheads):
+    serial = _serial(monkeypatch, result, rules)
+    monkeypatch.setattr(fast_rows, "AHEAD_MIN_ROWS", 1)
+
+    def broken(workbook, bulk):
+        raise RuntimeError("child failed")
+
+    monkeypatch.setattr(fast_rows, "_deflated_now", broken)
+    assert cluster_report_bytes(result, rules, META) == serial
+    assert aheads[-1].used == []
+
+
+def test_xml_the_child_made_otherwise_than_close_is_not_used(monkeypatch, result, rules, aheads):
+    """Were a sheet's XML at close not what the child made (a style index given later, say),
+    the parent makes the sheet itself."""
+    serial = _serial(monkeypatch, result, rules)
+    monkeypatch.setattr(fast_rows, "AHEAD_MIN_ROWS", 1)
+    original = fast_rows._sheet_xml_now
+    monkeypatch.setattr(fast_rows, "_sheet_xml_now",
+                        lambda workbook, index: original(workbook, index).replace(
+                            b"<sheetData>", b'<sheetData><row r="1"/>', 1))
+    assert cluster_report_bytes(result, rules, META) == serial
+    assert aheads[-1].used == []
+
+
+def test_a_report_that_fails_before_its_splice_stops_the_child(monkeypatch, result, rules,
+                                                               aheads):
+    monkeypatch.setattr(fast_rows, "AHEAD_MIN_ROWS", 1)
+    monkeypatch.setattr(fast_rows, "_deflated_now", lambda workbook, bulk: time.sleep(60))
+
+    def failing(*args, **kwargs):
+        raise RuntimeError("the quota sheet failed")
+
+    monkeypatch.setattr(report, "_quota_sheet", failing)
+    with pytest.raises(RuntimeError, match="quota sheet"):
+        cluster_report_bytes(result, rules, META)
+    ahead = aheads[-1]
+    assert ahead.pid is None and ahead.fd is None  # reaped, pipe closed
+    assert ahead.status is not None and os.WIFSIGNALED(ahead.status)  # killed, not waited for
+    assert os.WTERMSIG(ahead.status) == signal.SIGKILL
+
+
+def test_the_zip_entry_writer_keeps_the_fields_the_parts_are_written_through():
+    """fast_rows writes a deflated part through zipfile's private entry fields; on a Python
+    without them it deflates in the parent instead. CPython 3.11 (CI, Debian) has them."""
+    assert fast_rows._entry_fields_known()
