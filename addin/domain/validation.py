@@ -121,13 +121,16 @@ def _section_candidates(text: str) -> list[str]:
     return [*candidates, folded]
 
 
+_PASSED, _FAILED = fold(F.RESULT_PASSED), fold(F.RESULT_FAILED)
+
+
 def _check_result(j: _Judging) -> None:
     """The workbook's own "Kết quả", when it says Đạt or Không đạt, must be the engine's."""
     nom = j.nom
     given = fold(nom.result_given)
-    if given == fold(F.RESULT_PASSED):
+    if given == _PASSED:
         said = True
-    elif given.startswith(fold(F.RESULT_FAILED)):
+    elif given.startswith(_FAILED):
         said = False
     else:
         return  # blank, or a remark the engine cannot compare
@@ -276,9 +279,11 @@ def duplicate_people(noms: Iterable[Nomination], across_files_only: bool = False
     first: dict[tuple[str, str, str], Nomination] = {}
     issues: list[Issue] = []
     for nom in noms:
-        if nom.kind != "individual" or not fold(nom.name):
+        if nom.kind != "individual":
             continue
         key = person_key(nom.name, nom.rank, nom.unit)
+        if not key[0]:  # no name to compare
+            continue
         if key in first and not (across_files_only and scope_of(first[key]) == scope_of(nom)):
             seen = first[key]
             where = f"{seen.file}, dòng {seen.row}" if seen.file != nom.file else f"dòng {seen.row}"

@@ -31,6 +31,7 @@ COUNT, PERCENT, TEXT = "count", "percent", "text"
 FIELD_KIND: dict[str, str] = {**{name: COUNT for name in F.COUNT_FIELDS}, "percent": PERCENT}
 
 ODD = object()  # a cell the comprehension leaves to the general path
+_NO_FIELDS: frozenset[str] = frozenset()
 
 # Raw cell (None or an exact str) -> its clean text, for texts with no legacy encoding: titles,
 # ranks, positions and units repeat down every sheet. Cleared when full (names never repeat).
@@ -173,8 +174,10 @@ def nominations(ctx: SheetContext, kind: Kind, file: str, sheet: str, records: l
     for key, out in done.values.items():
         by_position[_POSITION[nomination_field(key)]] = out
     issues, invalid = done.issues, done.invalid
-    by_position[_POSITION["invalid"]] = [frozenset(invalid[i]) if i in invalid else frozenset()
-                                         for i in range(count)]
-    by_position[_POSITION["issues"]] = [tuple(issues[i]) if i in issues else ()
-                                        for i in range(count)]
+    # Records with nothing unread or flagged (most) share one empty set and one empty tuple.
+    by_position[_POSITION["invalid"]] = ([frozenset(invalid[i]) if i in invalid else _NO_FIELDS
+                                          for i in range(count)] if invalid
+                                         else repeat(_NO_FIELDS, count))
+    by_position[_POSITION["issues"]] = ([tuple(issues[i]) if i in issues else ()
+                                         for i in range(count)] if issues else repeat((), count))
     return list(map(Nomination, *by_position))
