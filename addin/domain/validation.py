@@ -18,7 +18,7 @@ from addin.domain import vi_format as vi
 from addin.domain.commendation_forms import recognise_forms
 from addin.domain.issues import Code, Issue, has_errors, info_issue, make_issue
 from addin.domain.judgement import carried_checks
-from addin.domain.models import Nomination, UnitInfo, UnitWorkbook, judged
+from addin.domain.models import Nomination, UnitInfo, UnitWorkbook, judged, judged_all
 from addin.domain.quotas import QuotaCheck, base_for, check_quota, count_for
 from addin.domain.rules import Rules, Title
 from addin.domain.scoring import score_unit
@@ -239,12 +239,18 @@ def _check_criteria(j: _Judging, title: Title) -> None:
               f"{title.name}: có {disciplined} người bị kỷ luật từ cảnh cáo trở lên", "disciplined")
 
 
-def validate_nomination(nom: Nomination, rules: Rules, default_unit: str = "",
-                        streaks: BookStreaks | None = None) -> Nomination:
-    """Recognise the title, decide the vote and check the title's conditions; return the judged
-    copy of `nom` (with `streaks`, a declared streak is checked against the history too)."""
-    if nom.kind == "individual" and not nom.unit and default_unit:
-        nom = judged(nom, unit=default_unit)
+# What judging a record changes in it, in the order _verdict gives them.
+_VERDICT_FIELDS = ("unit", "title_text", "issues", "title", "percent", "reached", "passed")
+_Verdict = tuple[str, str, tuple[Issue, ...], str | None, float | None, bool, bool]
+
+
+def _verdict(nom: Nomination, rules: Rules, default_unit: str,
+             streaks: BookStreaks | None) -> _Verdict:
+    """Recognise the title, decide the vote and check the title's conditions: the values of
+    _VERDICT_FIELDS for the judged copy of `nom`."""
+    unit = default_unit if nom.kind == "individual" and not nom.unit and default_unit else nom.unit
+    if unit != nom.unit and streaks is not None:
+        nom = judged(nom, unit=unit)  # the history knows the person under the unit
     j = _Judging(nom, nom.title_text, list(nom.issues))
     title = _recognise(j, rules)
     reached = _check_vote(j, title, rules)
@@ -257,8 +263,22 @@ def validate_nomination(nom: Nomination, rules: Rules, default_unit: str = "",
             _check_criteria(j, title)
     j.passed = reached and not has_errors(j.issues)
     _check_result(j)
-    return judged(nom, title_text=j.title_text, issues=tuple(j.issues), title=j.title,
-                  percent=j.percent, reached=reached, passed=j.passed)
+    return unit, j.title_text, tuple(j.issues), j.title, j.percent, reached, j.passed
+
+
+def validate_nomination(nom: Nomination, rules: Rules, default_unit: str = "",
+                        streaks: BookStreaks | None = None) -> Nomination:
+    """Recognise the title, decide the vote and check the title's conditions; return the judged
+    copy of `nom` (with `streaks`, a declared streak is checked against the history too)."""
+    return judged(nom, **dict(zip(_VERDICT_FIELDS, _verdict(nom, rules, default_unit, streaks),
+                                  strict=True)))
+
+
+def validate_nominations(noms: Sequence[Nomination], rules: Rules, default_unit: str = "",
+                         streaks: BookStreaks | None = None) -> tuple[Nomination, ...]:
+    """validate_nomination of each record, the copies made together (models.judged_all)."""
+    return judged_all(noms, _VERDICT_FIELDS,
+                      [_verdict(n, rules, default_unit, streaks) for n in noms])
 
 
 def validate_info(info: UnitInfo, file: str) -> list[Issue]:
@@ -380,8 +400,8 @@ def validate_unit(book: UnitWorkbook, rules: Rules, history: StreakHistory | Non
     streaks, found = history.for_book(book) if history is not None else (None, [])
     issues.extend(found)
     unit = book.info.unit
-    individuals = [validate_nomination(n, rules, unit, streaks) for n in book.individuals]
-    collectives = tuple(validate_nomination(n, rules, unit, streaks) for n in book.collectives)
+    individuals = validate_nominations(book.individuals, rules, unit, streaks)
+    collectives = validate_nominations(book.collectives, rules, unit, streaks)
     commendations, form_issues = recognise_forms(book.commendations, rules)
     issues.extend(form_issues)
     judged = replace(book, individuals=with_issues(individuals, duplicate_people(individuals)),

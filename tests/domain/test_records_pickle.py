@@ -112,3 +112,21 @@ _record = st.builds(
 def test_any_records_come_back_equal(individuals, collectives):
     book = UnitWorkbook("a.xlsx", individuals=individuals, collectives=collectives)
     _same(pickle.loads(pickle.dumps(book, protocol=pickle.HIGHEST_PROTOCOL)), book)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_record, max_size=6))
+def test_records_judged_together_are_those_judged_one_by_one(records):
+    """Validation copies a book's records together (models.judged_all): the same records,
+    field by field and of the same types, as validate_nomination's copy of each."""
+    from addin.domain.validation import validate_nomination, validate_nominations
+
+    from addin.io.rules_file import load_rules
+
+    rules = load_rules(None)
+    together = validate_nominations(records, rules, "Đại đội 9")
+    one_by_one = tuple(validate_nomination(r, rules, "Đại đội 9") for r in records)
+    _same(together, one_by_one)
+    for record, copy in zip(records, together, strict=True):
+        assert copy is not record and (copy.unit or "") == (record.unit or (
+            "Đại đội 9" if record.kind == "individual" else ""))
