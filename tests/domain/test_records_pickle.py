@@ -120,7 +120,6 @@ def test_records_judged_together_are_those_judged_one_by_one(records):
     """Validation copies a book's records together (models.judged_all): the same records,
     field by field and of the same types, as validate_nomination's copy of each."""
     from addin.domain.validation import validate_nomination, validate_nominations
-
     from addin.io.rules_file import load_rules
 
     rules = load_rules(None)
