@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from addin.domain import fields as F
+from addin.domain import labels as L
 from addin.domain.commendation_forms import recognise_form
 from addin.domain.issues import Code, issue_text
 from addin.domain.labels import ERROR_PREFIX
@@ -235,9 +236,9 @@ def covenant_total(codes: Any, self_scores: Any, cluster_scores: Any, rules: Rul
         own, problem = to_points(self_cells[i])
         reviewed, problem2 = to_points(cluster_cells[i]) if cluster_cells else (None, None)
         if problem or problem2:
-            why = (points_why(self_cells[i], problem) if problem else
-                   points_why(cluster_cells[i], problem2))
-            return issue_text(Code.NOT_A_NUMBER, f"Điểm của tiêu chí {code or i + 1}", why)
+            column, why = ((L.SCORE_SELF, points_why(self_cells[i], problem)) if problem else
+                           (L.SCORE_CLUSTER, points_why(cluster_cells[i], problem2)))
+            return issue_text(Code.NOT_A_NUMBER, L.score_detail(column, code or str(i + 1)), why)
         if code or own is not None or reviewed is not None:
             lines.append(ScoreLine(row=i + 1, code=code, self_score=own, cluster_score=reviewed))
     result = score_unit(ScoreSheet(file="", sheet="", lines=tuple(lines)), rules.covenant)

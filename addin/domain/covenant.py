@@ -13,8 +13,11 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Literal
 
+from addin.domain.issues import make_issue
+from addin.domain.labels import SCORE_TEXT_RULE
 from addin.domain.rules import RulesError, VoteRule, _Reader, _vote
 from addin.domain.text import fold
+from addin.domain.typed_numbers import digit_text, text_count
 
 CriterionKind = Literal["criterion", "bonus", "penalty"]
 CRITERION_KINDS: tuple[CriterionKind, ...] = ("criterion", "bonus", "penalty")
@@ -112,14 +115,27 @@ class Covenant:
 
 # ----------------------------------------------------------------------------------------------
 def _score(reader: _Reader, name: str, default: Any = ..., positive: bool = False) -> Fraction:
-    """A number of points (whole or decimal) ≥ 0, exactly (7.5 -> 15/2)."""
+    """A number of points (whole or decimal) ≥ 0, exactly (7.5 -> 15/2). Typed as text (a TOML
+    string, a "Giao ước" cell formatted as Text), points are read by the rule of a count or a
+    score typed as text (typed_numbers.text_count: digits 0-9 only); any other text ("1.000",
+    "7,5", "1e1") is refused with not_a_number's sentence and reason, as a score is."""
     value = reader.raw(name, default)
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         raise RulesError(f"{reader.key(name)}: phải là số điểm, không phải {value!r}")
-    try:
-        number = Fraction(str(value).strip().replace(",", "."))
-    except (ValueError, ZeroDivisionError):
-        raise RulesError(f"{reader.key(name)}: phải là số điểm, không phải {value!r}") from None
+    if isinstance(value, str):
+        whole, code = text_count(value)
+        if code is not None and not digit_text(value):
+            raise RulesError(f"{reader.key(name)}: " + make_issue(
+                code, f'"{value.strip()}"', why=SCORE_TEXT_RULE).message)
+        if whole is None and code is None:  # blank
+            raise RulesError(f"{reader.key(name)}: phải là số điểm, không phải {value!r}")
+        number = Fraction(whole if whole is not None else MAX_SCORE + 1)  # digits, too large
+    else:
+        try:
+            number = Fraction(str(value))
+        except (ValueError, ZeroDivisionError):  # NaN, infinity
+            raise RulesError(f"{reader.key(name)}: phải là số điểm, không phải {value!r}"
+                             ) from None
     if number < 0 or number > MAX_SCORE or (positive and number == 0):
         bound = "> 0" if positive else "≥ 0"
         raise RulesError(f"{reader.key(name)}: số điểm phải {bound} và ≤ {MAX_SCORE}, "

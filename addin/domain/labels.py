@@ -17,6 +17,22 @@ ERROR_PREFIX = f"{SEVERITY['error']}: "
 COUNT_TEXT_RULE = "chỉ gõ các chữ số 0–9, không dấu chấm, dấu phẩy"
 SCORE_TEXT_RULE = ("ô dạng văn bản chỉ nhận các chữ số 0–9; điểm lẻ gõ dạng số, "
                    "không định dạng Văn bản")
+# Why a count or a score in a cell formatted as a date (or a time) is refused: the digits typed
+# are right, the cell's format turned them into a date (addin.io.cells.count_why).
+DATE_CELL_RULE = "ô đang định dạng ngày tháng: chọn ô, Định dạng → Số"
+# A score the engine refuses is named by its column, in every output that says so: the report
+# and `tdkt validate` ("Điểm tự chấm" of the unit's "Chấm điểm"), the unit template's totals, the
+# cluster template's live "Xếp hạng" (its cells are the cluster's scores) and the add-in's
+# TDKT_DIEM, which adds the criterion's code (score_detail).
+SCORE_SELF, SCORE_CLUSTER = "Điểm tự chấm", "Điểm cụm chấm"
+
+
+def score_detail(column: str, criterion: str = "") -> str:
+    """The detail of a refused score's not_a_number: '"Điểm tự chấm"', or with the criterion
+    '"Điểm tự chấm" của tiêu chí TC01'."""
+    return f'"{column}"' + (f" của tiêu chí {criterion}" if criterion else "")
+
+
 # A file's status in a consolidation (the "Nguồn" sheet; report_input reads two of them back).
 FILE_STATUS = {"ok": "Hợp lệ", "errors": "Có lỗi", "skipped": "Bỏ qua (trùng)",
                "unreadable": "Không đọc được"}

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from addin.domain import labels as L
 from addin.domain.covenant import (
     TIE_CRITERION,
     TIE_DVQT,
@@ -32,8 +33,8 @@ SCORE_LABELS: dict[str, str] = {
     "code": "Mã tiêu chí",
     "text": "Nội dung tiêu chí",
     "max": "Điểm tối đa",
-    "self": "Điểm tự chấm",
-    "cluster": "Điểm cụm chấm",
+    "self": L.SCORE_SELF,
+    "cluster": L.SCORE_CLUSTER,
     "evidence": "Minh chứng",
 }
 SCORE_REQUIRED = ("code", "self")

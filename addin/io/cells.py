@@ -11,18 +11,15 @@ from functools import lru_cache
 from xlsxwriter.utility import xl_col_to_name
 
 from addin.domain.issues import Code
-from addin.domain.labels import COUNT_TEXT_RULE
+from addin.domain.labels import COUNT_TEXT_RULE, DATE_CELL_RULE
 from addin.domain.legacy import detect_and_convert
 from addin.domain.text import clean
+from addin.domain.typed_numbers import MAX_COUNT, digit_text, text_count
 
-# Vote counts and headcounts above this are typing accidents, not numbers of people.
-MAX_COUNT = 10_000_000
 _GROUPED = re.compile(r"^[1-9]\d{0,2}(?:[.,\s]\d{3})+$")  # "1.234", never "0.001"
 _NUMBER = re.compile(r"^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?$")
-# What the templates' formulas take as space around a text count (template_formulas.
-# spaces_trimmed: TRIM after SUBSTITUTE of non-breaking spaces and line breaks).
-COUNT_SPACES = " \u00a0\n"
-_COUNT_DIGITS = len(str(MAX_COUNT))
+# What a reader returns for a cell formatted as a date or a time (the number typed is under it).
+DATE_TYPES = (dt.date, dt.time, dt.timedelta)
 
 
 def column_letter(index: int) -> str:
@@ -44,7 +41,7 @@ def to_number(value: object) -> tuple[float | None, Code | None]:
         return value, None  # the common case, decided as the general path below would (NaN fails)
     if is_blank(value):
         return None, None
-    if isinstance(value, bool) or isinstance(value, dt.date | dt.time | dt.timedelta):
+    if isinstance(value, bool) or isinstance(value, DATE_TYPES):
         return None, Code.NOT_A_NUMBER
     if isinstance(value, int | float):
         number = float(value)
@@ -92,35 +89,10 @@ def to_count(value: object) -> tuple[int | None, Code | None]:
     return int(number), None
 
 
-def text_count(value: str) -> tuple[int | None, Code | None]:
-    """A count typed or pasted as text: digits 0-9 only, once the spaces, non-breaking spaces
-    and line breaks around them are dropped ("10", " 10 ", "0010"). Every spreadsheet reads
-    those the same way in every locale, so the templates' formulas decide them as here. Any
-    other text is not_a_number: "1.000" is a thousand in vi-VN and one in en-US, "10,0" and
-    "7,5" hang on the decimal mark, "1e3", "+10" and full-width digits on the spreadsheet and
-    its language; a count the sheets could read differently is refused, not guessed. Scores
-    typed as text follow the same rule (addin.io.scores_reader.to_points)."""
-    text = value.strip(COUNT_SPACES)
-    if not text:
-        return None, None
-    if not _digits_only(text) or len(text.lstrip("0")) > _COUNT_DIGITS:
-        return None, Code.NOT_A_NUMBER
-    number = int(text)
-    return (number, None) if number <= MAX_COUNT else (None, Code.NOT_A_NUMBER)
-
-
-def _digits_only(text: str) -> bool:
-    return text.isascii() and text.isdigit()
-
-
-def digit_text(value: str) -> bool:
-    """Whether text reads as a number by text_count's rule (however large)."""
-    return _digits_only(value.strip(COUNT_SPACES))
-
-
 def count_why(value: object, code: Code | None) -> str:
     """The reason to add to a count's issue (issues.make_issue's `why`): for not_a_number of
-    text that is not digits-only, TRUE/FALSE or a date, "chỉ gõ các chữ số 0–9…"; nothing for
+    text that is not digits-only and TRUE/FALSE, "chỉ gõ các chữ số 0–9…"; for a cell formatted
+    as a date or a time, that its format is the problem (labels.DATE_CELL_RULE); nothing for
     a number or digits too large (above MAX_COUNT), or another code. The template's
     count_error tells the same cases apart (1 with the reason, 4 without)."""
     if code is not Code.NOT_A_NUMBER:
@@ -129,6 +101,8 @@ def count_why(value: object, code: Code | None) -> str:
         return "" if digit_text(value) else COUNT_TEXT_RULE
     if isinstance(value, int | float) and not isinstance(value, bool):
         return ""
+    if isinstance(value, DATE_TYPES):
+        return DATE_CELL_RULE
     return COUNT_TEXT_RULE
 
 

@@ -20,7 +20,8 @@ from typing import Any, Literal
 
 from addin.domain import fields as F
 from addin.domain.text import clean, fold
-from addin.io.cells import MAX_COUNT, is_blank, to_number
+from addin.domain.typed_numbers import MAX_COUNT
+from addin.io.cells import is_blank, to_number
 
 RowKind = Literal["section", "total", "footer", "other"]
 

@@ -31,7 +31,7 @@ from addin.domain.covenant import (
     format_points,
 )
 from addin.domain.issues import Code, issue_text
-from addin.domain.labels import SCORE_TEXT_RULE
+from addin.domain.labels import SCORE_CLUSTER, SCORE_TEXT_RULE, score_detail
 from addin.io.cells import column_letter
 from addin.io.covenant_sheet import (
     FIELDS,
@@ -42,13 +42,20 @@ from addin.io.covenant_sheet import (
 )
 from addin.io.scores_template import ERROR
 from addin.io.sheet_spec import Column, row_height, set_widths
-from addin.io.template_formulas import literal, points_error, points_number
+from addin.io.template_formulas import (
+    literal,
+    points_error,
+    points_number,
+    points_said,
+    spaces_trimmed,
+)
 from addin.io.xlsx_common import Styles, print_setup, write_text
 
 SHEET_LIVE = "Xếp hạng"
 LIVE_ROWS = 20  # units a cluster may have
-# The note of a row holding a score typed as text the engine refuses (the row is not ranked).
-REFUSED_SCORE = issue_text(Code.NOT_A_NUMBER, "Điểm tiêu chí", SCORE_TEXT_RULE)
+# How the note of a row holding a score the engine refuses names it (the row is not ranked): the
+# cells are the cluster's scores ("điểm dùng (điểm cụm chấm)"), named as everywhere else.
+REFUSED_DETAIL = score_detail(SCORE_CLUSTER)
 KIND_ROW, MAX_ROW, HEADER_ROW = 3, 4, 5  # 0-based
 CRITERION_WIDTH = 7  # a criterion's column (its code over the units' points)
 FIRST_UNIT_ROW = HEADER_ROW + 1
@@ -104,6 +111,14 @@ def layout_of(covenant: Covenant) -> LiveLayout:
                       dvqt=at["dvqt"], base=at["base"], bonus=at["bonus"],
                       penalty=at["penalty"], total=at["total"], penalty_key=at["penalty_key"],
                       rank=at["rank"], note=at["note"])
+
+
+# The caps of "Điểm cộng" / "Điểm trừ", read off "Giao ước" as the engine reads covenant points
+# (addin.domain.covenant: a number, or text of digits only); refused text or a blank cap makes
+# every unit's total "Lỗi" and the note names the cap (its label on "Giao ước"), as the engine
+# refuses the covenant.
+CAPS = ("bonus_cap", "penalty_cap")
+CAP_LABELS = {key: f'"{label}"' for key, label, _kind in FIELDS if key in CAPS}
 
 
 def _field_cell(key: str) -> str:
@@ -188,10 +203,12 @@ def _write_live(workbook: Workbook, styles: Styles, live: LiveRanking) -> Worksh
         formulas = {
             at.base: f'=IF({blank},"",IF({refused},"{ERROR}",{summed("criterion")}))',
             at.bonus: (f'=IF({blank},"",IF({refused},"{ERROR}",'
-                       f'MIN({_field_cell("bonus_cap")},{summed("bonus")})))'),
+                       f'{_capped("bonus_cap", summed("bonus"))}))'),
             at.penalty: (f'=IF({blank},"",IF({refused},"{ERROR}",'
-                         f'MIN({_field_cell("penalty_cap")},{summed("penalty")})))'),
-            at.total: (f'=IF({blank},"",IF(ISTEXT({column_letter(at.base)}{n}),"{ERROR}",'
+                         f'{_capped("penalty_cap", summed("penalty"))}))'),
+            at.total: (f'=IF({blank},"",IF(ISTEXT({column_letter(at.base)}{n})'
+                       f"+ISTEXT({column_letter(at.bonus)}{n})"
+                       f'+ISTEXT({column_letter(at.penalty)}{n}),"{ERROR}",'
                        f"{column_letter(at.base)}{n}+{column_letter(at.bonus)}{n}"
                        f"-{column_letter(at.penalty)}{n}))"),
             at.penalty_key: f'=IF({blank},"",IF({refused},"{ERROR}",-{summed("penalty")}))',
@@ -213,10 +230,13 @@ def _write_live(workbook: Workbook, styles: Styles, live: LiveRanking) -> Worksh
         sheet.write_formula(r, at.rank, f'=IF({blank},"",IF(ISTEXT({total}),"",'
                             f'1+{"+".join(rank_parts)}))', styles.total, cached.get(at.rank, ""))
         all_same = ",".join(f"{_abs(col, first, last)},{column_letter(col)}{n}" for col in keys)
-        sheet.write_formula(r, at.note, f'=IF({blank},"",IF(ISTEXT({total}),'
-                            f"{literal(REFUSED_SCORE)},IF(COUNTIFS({all_same})>1,"
-                            f'"Đồng hạng: hội nghị biểu quyết","")))', styles.formula,
-                            cached.get(at.note, ""))
+        # an array formula: the note gives the reason where a refusal has one (points_said)
+        sheet.write_array_formula(r, at.note, r, at.note, "{" + f'=IF({blank},"",IF(ISTEXT('
+                                  f"{total}),IF({_caps_refused()},{_caps_said()},"
+                                  f"{points_said(scores, REFUSED_DETAIL)}),"
+                                  f"IF(COUNTIFS({all_same})>1,"
+                                  f'"Đồng hạng: hội nghị biểu quyết","")))' + "}", styles.formula,
+                                  cached.get(at.note, ""))
     crit_first, crit_last = FIRST_UNIT_ROW, FIRST_UNIT_ROW + LIVE_ROWS - 1
     sheet.data_validation(crit_first, 2, crit_last, 2 + len(covenant.criteria) - 1, {
         "validate": "custom",
@@ -236,6 +256,31 @@ def _write_live(workbook: Workbook, styles: Styles, live: LiveRanking) -> Worksh
     sheet.freeze_panes(FIRST_UNIT_ROW, 2)
     print_setup(sheet, HEADER_ROW, HEADER_ROW)
     return sheet
+
+
+def _cap_refused(key: str) -> str:
+    cell = _field_cell(key)
+    return f'(({points_error(cell)})>0)+({spaces_trimmed(cell)}="")'
+
+
+def _capped(key: str, summed: str) -> str:
+    cell = _field_cell(key)
+    return f'IF({_cap_refused(key)},"{ERROR}",MIN({points_number(cell)},{summed}))'
+
+
+def _caps_refused() -> str:
+    return "+".join(f"({_cap_refused(key)})" for key in CAPS)
+
+
+def _caps_said() -> str:
+    """The sentence of the first refused cap: with the reason for text, without for a blank."""
+    formula = '""'
+    for key in reversed(CAPS):
+        cell, label = _field_cell(key), CAP_LABELS[key]
+        formula = (f"IF({_cap_refused(key)},IF(ISTEXT({cell})*({spaces_trimmed(cell)}<>\"\"),"
+                   f"{literal(issue_text(Code.NOT_A_NUMBER, label, SCORE_TEXT_RULE))},"
+                   f"{literal(issue_text(Code.NOT_A_NUMBER, label))}),{formula})")
+    return formula
 
 
 def _abs(col: int, first: int, last: int) -> str:

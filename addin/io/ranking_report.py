@@ -25,7 +25,7 @@ from addin.io.xlsx_common import Styles, print_setup
 SHEET_RANKING = "Xếp hạng"
 COLUMNS = (
     Column("rank", "Hạng", 6, "center"), Column("unit", F.INFO_LABELS["unit"], 30, wrap=True),
-    Column("self", "Điểm tự chấm", 9), Column("cluster", "Điểm cụm chấm", 9),
+    Column("self", L.SCORE_SELF, 9), Column("cluster", L.SCORE_CLUSTER, 9),
     Column("used", "Điểm xếp hạng", 9),  # General format: 98 and 98.5
     Column("tie", "Bằng điểm", 26, wrap=True), Column("proposal", L.PROPOSED, 12, wrap=True),
     Column("reason", "Căn cứ đề nghị", 34, wrap=True), Column("suy_ton", "Suy tôn", 24, wrap=True))

@@ -24,7 +24,8 @@ from addin.domain import fields as F
 from addin.domain.issues import Code, Issue
 from addin.domain.models import Nomination
 from addin.domain.rules import Kind
-from addin.io.cells import MAX_COUNT, count_why, to_count, to_number, to_text
+from addin.domain.typed_numbers import MAX_COUNT
+from addin.io.cells import count_why, to_count, to_number, to_text
 
 # How each field's cells convert, decided once per field name rather than per cell.
 COUNT, PERCENT, TEXT = "count", "percent", "text"

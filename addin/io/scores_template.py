@@ -19,7 +19,7 @@ from xlsxwriter.worksheet import Worksheet
 from addin.domain import fields as F
 from addin.domain.covenant import KIND_LABEL, Covenant, format_points
 from addin.domain.issues import Code, issue_text
-from addin.domain.labels import SCORE_TEXT_RULE, SEVERITY
+from addin.domain.labels import SEVERITY, score_detail
 from addin.domain.scoring import (
     SCORE_LABELS,
     SHEET_SCORES,
@@ -29,9 +29,9 @@ from addin.domain.scoring import (
     UnitScore,
     score_unit,
 )
-from addin.io.scores_reader import to_points
+from addin.io.scores_reader import points_why, to_points
 from addin.io.sheet_spec import Column, write_header
-from addin.io.template_formulas import literal, points_error, points_number
+from addin.io.template_formulas import points_error, points_number, points_said
 from addin.io.xlsx_common import Styles, print_setup, write_as_typed, write_text
 
 HEADER_ROW = 3
@@ -86,7 +86,7 @@ def write_scores_sheet(workbook: Workbook, styles: Styles, covenant: Covenant, s
     first = r
     group = None
     lines: list[ScoreLine] = []
-    refused: set[str] = set()  # score columns holding text the engine refuses (cached "Lỗi")
+    refused: dict[str, list[str]] = {}  # score columns holding what the engine refuses: reasons
     for criterion in covenant.criteria:
         heading = criterion.group or KIND_LABEL[criterion.kind]
         if heading != group:
@@ -107,7 +107,9 @@ def write_scores_sheet(workbook: Workbook, styles: Styles, covenant: Covenant, s
         sheet.write_string(r, HELPER_KIND, KIND_CODE[criterion.kind], styles.formula)
         (self_v, self_p), (cluster_v, cluster_p) = (to_points(given.get("self")),
                                                     to_points(given.get("cluster")))
-        refused |= {key for key, p in (("self", self_p), ("cluster", cluster_p)) if p}
+        for key, p in (("self", self_p), ("cluster", cluster_p)):
+            if p:  # cached "Lỗi"; the sentence gives the reason where any refusal has one
+                refused.setdefault(key, []).append(points_why(given.get(key), p))
         used = cluster_v if cluster_v is not None else self_v
         sheet.write_formula(r, HELPER_USED, f'=IF({points_number(f"E{n}")}<>"",'
                             f'{points_number(f"E{n}")},{points_number(f"D{n}")})',
@@ -142,14 +144,14 @@ def _validation(sheet: Worksheet, styles: Styles, covenant: Covenant, first: int
         "format": styles.bad})
     # Pasted text the engine refuses ("8,5", "1e1"): red, and the totals say "Lỗi".
     sheet.conditional_format(first, 3, last, 4, {
-        "type": "formula", "criteria": f"={points_error(f'D{n}')}=1", "format": styles.bad})
+        "type": "formula", "criteria": f"={points_error(f'D{n}')}>0", "format": styles.bad})
     sheet.conditional_format(first, 3, last, 3, {
         "type": "formula", "criteria": f'=AND($A{n}<>"",$G{n}="TC",D{n}="")',
         "format": styles.warning})
 
 
 def _totals(sheet: Worksheet, styles: Styles, covenant: Covenant, r: int, first: int, last: int,
-            cached: UnitScore, refused: set[str]) -> None:
+            cached: UnitScore, refused: Mapping[str, list[str]]) -> None:
     """The totals of "Tự chấm" (column D) and of the score used (helper H: the cluster's where
     given), as array formulas reading text scores as the engine does (digits only); where a
     score the engine refuses is in a column the total uses, "Lỗi", and the line under the
@@ -213,10 +215,11 @@ def _totals(sheet: Worksheet, styles: Styles, covenant: Covenant, r: int, first:
                             styles.total, total)
     sheet.write_string(end + 1, 1, "“Điểm dùng”: điểm cụm chấm nếu có, nếu không là điểm tự chấm.",
                        styles.text)
-    said = {key: issue_text(Code.NOT_A_NUMBER, f'"{SCORE_LABELS[key]}"', SCORE_TEXT_RULE)
-            for key in ("self", "cluster")}
+    detail = {key: score_detail(SCORE_LABELS[key]) for key in ("self", "cluster")}
+    which = next((key for key in ("self", "cluster") if key in refused), None)
+    said = "" if which is None else issue_text(
+        Code.NOT_A_NUMBER, detail[which], next((why for why in refused[which] if why), ""))
     sheet.write_array_formula(
         end + 2, 1, end + 2, 1,
-        f'{{=IF({errors("D")}>0,{literal(said["self"])},IF({errors("E")}>0,'
-        f'{literal(said["cluster"])},""))}}', styles.text,
-        said["self"] if "self" in refused else said["cluster"] if refused else "")
+        f'{{=IF({errors("D")}>0,{points_said(column("D"), detail["self"])},'
+        f'{points_said(column("E"), detail["cluster"])})}}', styles.text, said)

@@ -27,7 +27,7 @@ from addin.domain import fields as F
 from addin.domain import labels as L
 from addin.domain.issues import Code, Issue, issue_text
 from addin.domain.models import Nomination
-from addin.io.cells import MAX_COUNT
+from addin.domain.typed_numbers import MAX_COUNT
 
 ERROR_PREFIX = L.ERROR_PREFIX
 UNRECOGNISED = f"{ERROR_PREFIX}chưa nhận ra danh hiệu — chọn trong danh sách"
@@ -285,20 +285,46 @@ def engine_result(nom: Nomination) -> str:
 # Scores ("Chấm điểm" of the unit template, the cluster template's live "Xếp hạng"): decimals
 # are allowed, so a score typed as text is read only when it is digits 0-9 (spaces around), as
 # addin.io.scores_reader.to_points reads it; any other text ("8,5", "1e1", "1.000") and TRUE/
-# FALSE are errors, never a silent 0.
+# FALSE are errors, never a silent 0. So is a score above MAX_COUNT, typed as a number or as
+# digits (the engine's limit: cells.to_number, typed_numbers.text_count).
+POINTS_REFUSED_WHY, POINTS_TOO_LARGE = 1, 2  # points_error's kinds of refusal
+
+
 def _points_text_ok(ref: str) -> str:
     return f'{_digits_dropped(spaces_trimmed(ref))}=""'
 
 
+def _digits_value(ref: str) -> str:
+    """Digits-only text as a number; above MAX_COUNT where VALUE cannot read it (too long)."""
+    return f"IFERROR(VALUE({spaces_trimmed(ref)}),{MAX_COUNT + 1})"
+
+
 def points_error(ref: str) -> str:
-    """1 where the cell (or each cell of a range, in an array formula) holds a score the engine
-    refuses (text other than digits, TRUE/FALSE), else 0."""
-    return f"IF(ISLOGICAL({ref}),1,IF(ISTEXT({ref}),IF({_points_text_ok(ref)},0,1),0))"
+    """Where the cell (or each cell of a range, in an array formula) holds a score the engine
+    refuses: POINTS_REFUSED_WHY (1) for text other than digits and TRUE/FALSE (the sentence
+    gives labels.SCORE_TEXT_RULE), POINTS_TOO_LARGE (2) for a number or digits above MAX_COUNT
+    (the sentence alone, as scores_reader.points_why gives it); else 0."""
+    return (f"IF(ISLOGICAL({ref}),{POINTS_REFUSED_WHY},IF(ISNUMBER({ref}),"
+            f"IF(ABS({ref})>{MAX_COUNT},{POINTS_TOO_LARGE},0),IF(ISTEXT({ref}),"
+            f'IF({_points_text_ok(ref)},IF({spaces_trimmed(ref)}="",0,'
+            f"IF({_digits_value(ref)}>{MAX_COUNT},{POINTS_TOO_LARGE},0)),"
+            f"{POINTS_REFUSED_WHY}),0)))")
 
 
 def points_number(ref: str) -> str:
     """The score as the engine reads it: a number, or digits-only text as a number; "" when
     blank or refused (points_error says which)."""
     text = spaces_trimmed(ref)
-    return (f'IF(ISLOGICAL({ref}),"",IF(ISNUMBER({ref}),{ref},IF(ISTEXT({ref}),'
-            f'IF(({_points_text_ok(ref)})*({text}<>""),VALUE({text}),""),"")))')
+    return (f'IF(ISLOGICAL({ref}),"",IF(ISNUMBER({ref}),IF(ABS({ref})>{MAX_COUNT},"",{ref}),'
+            f'IF(ISTEXT({ref}),IF(({_points_text_ok(ref)})*({text}<>""),'
+            f'IF({_digits_value(ref)}>{MAX_COUNT},"",VALUE({text})),""),"")))')
+
+
+def points_said(ref: str, detail: str) -> str:
+    """The engine's sentence for the first kind of refused score in `ref` (a range, in an array
+    formula): with the reason where text or TRUE/FALSE is refused, without it where only a
+    score above MAX_COUNT is; "" where none is."""
+    error = points_error(ref)
+    return (f"IF(SUM(IF({error}={POINTS_REFUSED_WHY},1,0))>0,"
+            f"{literal(issue_text(Code.NOT_A_NUMBER, detail, L.SCORE_TEXT_RULE))},"
+            f"IF(SUM({error})>0,{literal(issue_text(Code.NOT_A_NUMBER, detail))},\"\"))")

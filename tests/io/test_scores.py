@@ -182,7 +182,7 @@ def test_text_scores_give_the_engines_ranks_in_the_live_ranking(tmp_path, covena
     unit is not ranked (no rank, "Lỗi" totals, the note says why) and ranks no one else."""
     from addin.io.scores_reader import to_points
 
-    refused_note = ("Lỗi: Điểm tiêu chí phải là số (ô dạng văn bản chỉ nhận các chữ số 0–9; "
+    refused_note = ('Lỗi: "Điểm cụm chấm" phải là số (ô dạng văn bản chỉ nhận các chữ số 0–9; '
                     "điểm lẻ gõ dạng số, không định dạng Văn bản)")
 
     units = live_units()

@@ -1,0 +1,319 @@
+"""Scores, counts and covenant points: the engine and the templates read them by one rule and say
+the same thing when they refuse one (session 7, engine7).
+
+- "Giao ước" points typed as text follow the digits-only rule of counts and scores
+  (typed_numbers.text_count), with not_a_number's sentence and reason;
+- a score above the engine's limit (typed_numbers.MAX_COUNT) is refused by the unit template's
+  "Chấm điểm" and the cluster template's live "Xếp hạng" too (LibreOffice, vi-VN);
+- a refused score is named by labels.score_detail everywhere (report, templates, add-in);
+- a count or a score in a cell formatted as a date says that the format is the problem.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from fractions import Fraction as Q
+from pathlib import Path
+
+import openpyxl
+import pytest
+import python_calamine
+
+from addin.domain import fields as F
+from addin.domain import labels as L
+from addin.domain.issues import Code, issue_text, make_issue
+from addin.domain.rules import RulesError
+from addin.domain.scoring import Candidate, ScoreLine, ScoreSheet, rank_units, score_unit
+from addin.io.cells import MAX_COUNT
+from addin.io.cluster_template import cluster_template_bytes
+from addin.io.covenant_file import sample_mapping, sample_text
+from addin.io.covenant_sheet import covenant_from_rows, criteria_first_row
+from addin.io.libreoffice import convert
+from addin.io.live_ranking import FIRST_UNIT_ROW, LiveUnit, layout_of
+from addin.io.reader import read_unit_workbook
+from addin.io.rules_file import load_rules
+from addin.io.scores_reader import points_why, to_points
+from addin.io.unit_template import UnitData, unit_workbook_bytes
+from addin.udfs import TDKT_DIEM, TDKT_KETQUA
+from tests.conftest import needs_libreoffice, person, unit_sheets, write_openpyxl
+from tests.io.test_scores import SCORE_HEADER, live_units, sample_scores
+
+WITH_WHY = f"({L.SCORE_TEXT_RULE})"
+SELF, CLUSTER = '"Điểm tự chấm"', '"Điểm cụm chấm"'  # labels.score_detail of the two columns
+DATE_WHY = "ô đang định dạng ngày tháng: chọn ô, Định dạng → Số"  # labels.DATE_CELL_RULE
+# (points typed as text, what a score typed so reads as: a number, or None refused)
+TEXT_POINTS = [("8", 8), (" 8 ", 8), ("\u00a08\n", 8), ("0010", 10), ("8,5", None),
+               ("8.5", None), ("7,5", None), ("1e1", None), ("1.000", None), ("-8", None),
+               ("+8", None), ("tám", None), ("１０", None)]
+
+
+@pytest.fixture(scope="module")
+def covenant_rules(tmp_path_factory):
+    path = tmp_path_factory.mktemp("cov") / "tdkt-rules.toml"
+    path.write_text(sample_text(), encoding="utf-8")
+    return load_rules(path)
+
+
+# -- 1. "Giao ước" points typed as text ---------------------------------------------------------
+@pytest.mark.parametrize("form,read", TEXT_POINTS)
+def test_covenant_points_typed_as_text_are_read_as_a_score_is(form, read):
+    """A criterion's maximum, a cap or a proposal's minimum score typed as text is read exactly
+    as a score typed as text (scores_reader.to_points): digits only. Anything else is refused
+    with not_a_number's sentence and the scores' reason; the old rule read "1.000" as 1, "8,5"
+    and "8.5" as 8.5, "1e1" as 10."""
+    from addin.domain.covenant import covenant_from_mapping
+
+    value, code = to_points(form)
+    assert value == read, form
+    for where in ("criteria.max", "bonus_cap", "flag.min_score"):
+        data = copy.deepcopy(sample_mapping())
+        head, _, tail = where.partition(".")
+        target = data["criteria"][0] if head == "criteria" else data[head] if tail else data
+        target[tail or head] = form
+        key = "covenant." + ("criteria[0].max" if head == "criteria" else where)
+        if read is None:
+            with pytest.raises(RulesError) as refused:
+                covenant_from_mapping(data)
+            said = make_issue(code, f'"{form.strip()}"', why=points_why(form, code)).message
+            assert str(refused.value) == f"{key}: {said}", (form, where)
+            assert str(refused.value).endswith(WITH_WHY)
+        else:
+            covenant = covenant_from_mapping(data)
+            got = {"criteria": covenant.criteria[0].max, "bonus_cap": covenant.bonus_cap,
+                   "flag": covenant.flag.min_score}[head]
+            assert got == read, (form, where)
+
+
+def test_points_typed_as_text_on_the_giao_uoc_sheet_and_in_toml(tmp_path, covenant_rules):
+    """The cluster template's "Giao ước" read back from a real file: a maximum typed as the text
+    " 20 " is 20; "1.000" (a thousand in vi-VN, one in en-US) is refused, not read as 1. A
+    tdkt-rules.toml string is read by the same rule."""
+    path = tmp_path / "cum.xlsx"
+    path.write_bytes(cluster_template_bytes(covenant_rules))
+    book = openpyxl.load_workbook(path)
+    first = criteria_first_row(covenant_rules.covenant) + 1  # Excel row of TC01
+    for form in (" 20 ", "1.000"):
+        cell = book["Giao ước"].cell(first, 5, form)
+        cell.data_type = "s"
+        book.save(tmp_path / "typed.xlsx")
+        rows = python_calamine.CalamineWorkbook.from_path(str(tmp_path / "typed.xlsx")
+                                                          ).get_sheet_by_name("Giao ước"
+                                                                              ).to_python()
+        if form == " 20 ":
+            assert covenant_from_rows(rows).criteria[0].max == 20  # the sample says 15
+        else:
+            with pytest.raises(RulesError, match=r'criteria\[0\]\.max: "1\.000" phải là số \('):
+                covenant_from_rows(rows)
+    toml = tmp_path / "tdkt-rules.toml"
+    toml.write_text(sample_text().replace("bonus_cap = 5", 'bonus_cap = "5,0"'), encoding="utf-8")
+    assert 'bonus_cap = "5,0"' in toml.read_text(encoding="utf-8")
+    with pytest.raises(RulesError, match=r'covenant\.bonus_cap: "5,0" phải là số \(ô dạng'):
+        load_rules(toml)
+
+
+# -- 2. a score above the engine's limit --------------------------------------------------------
+TOO_LARGE = (20_000_000, "20000000")
+
+
+@needs_libreoffice
+@pytest.mark.parametrize("form", TOO_LARGE)
+def test_a_score_above_the_limit_is_refused_by_the_unit_template(tmp_path, covenant_rules, form):
+    """20,000,000 points typed in "Chấm điểm" (a number or digits): the engine refuses the cell
+    (`"Điểm tự chấm" phải là số`, no reason: the digits are fine); the sheet recalculated by
+    LibreOffice shows "Lỗi" and the same sentence (it added the 20,000,000 up)."""
+    source = tmp_path / "u.xlsx"
+    source.write_bytes(unit_workbook_bytes(covenant_rules, UnitData(scores={
+        code: {"self": value} for code, value in sample_scores().items()})))
+    book = openpyxl.load_workbook(source)
+    sheet = book["Chấm điểm"]
+    row = next(r for r in range(5, 40) if sheet[f"A{r}"].value == "TC06")
+    sheet[f"D{row}"] = form
+    typed = tmp_path / "typed.xlsx"
+    book.save(typed)
+    read = read_unit_workbook(typed)
+    result = score_unit(read.scores, covenant_rules.covenant)
+    refused = [i.message for i in result.issues if i.severity == "error"]
+    plain = issue_text(Code.NOT_A_NUMBER, SELF)
+    assert refused == [plain.removeprefix(L.ERROR_PREFIX)]
+    sheet = openpyxl.load_workbook(convert(typed, tmp_path / "lo", "xlsx"), data_only=True)[
+        "Chấm điểm"]
+    total_row = next(r for r in range(5, 40) if sheet[f"B{r}"].value == "TỔNG ĐIỂM")
+    assert (sheet[f"D{total_row}"].value, sheet[f"E{total_row}"].value) == ("Lỗi", "Lỗi")
+    assert sheet[f"B{total_row + 2}"].value == plain
+
+
+@needs_libreoffice
+def test_a_score_above_the_limit_is_refused_by_the_live_ranking(tmp_path, covenant_rules):
+    """The live "Xếp hạng" with 20,000,000 points (a number, digits text) and "8,5": the engine
+    refuses the three (no rank), so does the sheet (LibreOffice, vi-VN; it ranked the
+    20,000,000 first), each note in the engine's words — with the reason only for "8,5"."""
+    typed = {"Đơn vị A": 20_000_000, "Đơn vị B": "20000000", "Đơn vị C": "8,5"}
+    units = live_units()
+    candidates, said = [], {}
+    for name, scores, dvqt in units:
+        lines, read = [], []
+        for i, (c, v) in enumerate(scores.items()):
+            value, problem = (to_points(typed[name]) if c == "TC09" and name in typed else
+                              (Q(str(v)), None))
+            if problem:
+                read.append(make_issue(problem, CLUSTER,
+                                       why=points_why(typed[name], problem)))
+            lines.append(ScoreLine(row=i, code=c, self_score=value,
+                                   invalid=frozenset({"self"}) if problem else frozenset()))
+        said[name] = [L.ERROR_PREFIX + i.message for i in read]
+        candidates.append(Candidate(name, name, score_unit(
+            ScoreSheet(name, "x", tuple(lines), tuple(read)), covenant_rules.covenant), dvqt))
+    expected = {u.unit: u.rank for u in rank_units(candidates, covenant_rules.covenant).units}
+    assert [expected[n] for n in typed] == [None, None, None]
+    source = tmp_path / "cum.xlsx"
+    source.write_bytes(cluster_template_bytes(covenant_rules, [LiveUnit(*u) for u in units]))
+    at = layout_of(covenant_rules.covenant)
+    book = openpyxl.load_workbook(source)
+    for r in range(FIRST_UNIT_ROW + 1, FIRST_UNIT_ROW + 1 + len(units)):
+        name = book["Xếp hạng"].cell(r, 2).value
+        if name in typed:
+            book["Xếp hạng"].cell(r, at.criteria["TC09"] + 1, typed[name])
+    book.save(tmp_path / "typed.xlsx")
+    sheet = openpyxl.load_workbook(convert(tmp_path / "typed.xlsx", tmp_path / "lo", "xlsx"),
+                                   data_only=True)["Xếp hạng"]
+    got, notes, totals = {}, {}, {}
+    for r in range(FIRST_UNIT_ROW + 1, FIRST_UNIT_ROW + 1 + len(units)):
+        name = sheet.cell(r, 2).value
+        rank = sheet.cell(r, at.rank + 1).value
+        got[name] = None if rank == "" else rank
+        notes[name], totals[name] = (sheet.cell(r, at.note + 1).value,
+                                     sheet.cell(r, at.total + 1).value)
+    assert got == expected
+    for name in ("Đơn vị A", "Đơn vị B", "Đơn vị C"):
+        assert totals[name] == "Lỗi" and [notes[name]] == said[name], name
+    assert not said["Đơn vị A"][0].endswith(")") and said["Đơn vị C"][0].endswith(WITH_WHY)
+    assert said["Đơn vị A"][0] == 'Lỗi: "Điểm cụm chấm" phải là số'
+
+
+# -- 3. one wording for a refused score ----------------------------------------------------------
+def test_a_refused_score_is_worded_once(tmp_path, covenant_rules):
+    """The report names a refused score by its column ("Điểm tự chấm"), the live "Xếp hạng"
+    by its cells' ("Điểm cụm chấm"), the add-in by the column and the criterion — all through
+    labels.score_detail (the add-in said "Điểm của tiêu chí TC01", the live sheet "Điểm tiêu
+    chí")."""
+    (tmp_path / "tdkt-rules.toml").write_text(sample_text(), encoding="utf-8")
+
+    class Caller:
+        sheet = type("S", (), {"book": type("B", (), {"fullname": str(tmp_path / "u.xlsx")})()})()
+
+    codes = [[c] for c in sample_scores()]
+    own = [[v] for v in sample_scores().values()]
+    own[0] = ["8,5"]
+    assert TDKT_DIEM(codes, own, caller=Caller()) == (
+        f'Lỗi: "Điểm tự chấm" của tiêu chí TC01 phải là số {WITH_WHY}')
+    own[0], reviewed = [14], [[None]] * len(codes)
+    reviewed[1] = [20_000_000]
+    assert TDKT_DIEM(codes, own, reviewed, caller=Caller()) == (
+        'Lỗi: "Điểm cụm chấm" của tiêu chí TC02 phải là số')
+    rows = [SCORE_HEADER, ["TC01", "x", 15, "8,5"]]
+    book = read_unit_workbook(write_openpyxl(tmp_path / "u.xlsx", {**unit_sheets(),
+                                                                   "Chấm điểm": rows}))
+    assert [i.message for i in book.scores.issues] == [
+        f'"Điểm tự chấm" phải là số {WITH_WHY}']
+
+
+def test_the_live_ranking_names_a_refused_score_as_the_engine_does(covenant_rules, tmp_path):
+    """The note formula of the live "Xếp hạng" carries the engine's sentence for its cells."""
+    path = tmp_path / "cum.xlsx"
+    path.write_bytes(cluster_template_bytes(covenant_rules))
+    at = layout_of(covenant_rules.covenant)
+    formula = openpyxl.load_workbook(path)["Xếp hạng"].cell(FIRST_UNIT_ROW + 1, at.note + 1).value
+    text = formula.text if hasattr(formula, "text") else formula
+    sentence = issue_text(Code.NOT_A_NUMBER, CLUSTER, L.SCORE_TEXT_RULE)
+    assert f'"{sentence.replace(chr(34), chr(34) * 2)}"' in text
+    assert "Điểm tiêu chí" not in text
+
+
+# -- 4. a count or a score in a date-formatted cell ----------------------------------------------
+def test_a_count_in_a_date_cell_says_the_cells_format_is_the_problem(tmp_path):
+    """10 typed into a cell formatted as a date is read back as 10/01/1900: not_a_number as
+    before (what counts does not change), but the reason is the cell's format, not "type only
+    digits 0–9" (the user did). The same for a score in "Chấm điểm" and for the add-in."""
+    when = dt.datetime(1900, 1, 10)
+    rows = [SCORE_HEADER, ["TC01", "x", 15, when]]
+    path = write_openpyxl(tmp_path / "d.xlsx", {**unit_sheets([person(agree=when)]),
+                                                "Chấm điểm": rows})
+    book = read_unit_workbook(path)
+    agree = [i for i in book.all_issues() if i.sheet == "Cá nhân"]
+    assert [(str(i.code), i.message) for i in agree] == [
+        ("not_a_number", f'"{F.INDIVIDUAL_LABELS["agree"]}" phải là số ({DATE_WHY})')]
+    assert [(str(i.code), i.message) for i in book.scores.issues] == [
+        ("not_a_number", f'"Điểm tự chấm" phải là số ({DATE_WHY})')]
+    (tmp_path / "tdkt-rules.toml").write_text(sample_text(), encoding="utf-8")
+
+    class Caller:
+        sheet = type("S", (), {"book": type("B", (), {"fullname": str(path)})()})()
+
+    assert TDKT_KETQUA("Chiến sĩ tiên tiến", 10, 10, when, caller=Caller()) == (
+        f'Lỗi: "{F.INDIVIDUAL_LABELS["agree"]}" phải là số ({DATE_WHY})')
+    assert TDKT_KETQUA("Chiến sĩ tiên tiến", 10, 10, "8,0", caller=Caller()).endswith(
+        f"({L.COUNT_TEXT_RULE})")  # text keeps its own reason
+    assert L.DATE_CELL_RULE == DATE_WHY
+
+
+def test_the_limit_is_written_once():
+    """The engine's limit on a count or a score and the templates' formulas share one
+    constant (typed_numbers.MAX_COUNT)."""
+    from addin.domain import typed_numbers
+    from addin.io import template_formulas
+
+    assert typed_numbers.MAX_COUNT is MAX_COUNT
+    assert str(MAX_COUNT) in template_formulas.points_error("D5")
+    assert str(MAX_COUNT) in template_formulas.points_number("D5")
+    assert Path(template_formulas.__file__).read_text(encoding="utf-8").count("10000000") == 0
+
+
+# -- 5. a cap typed as text in the live "Xếp hạng" ------------------------------------------------
+@needs_libreoffice
+def test_the_live_ranking_applies_a_cap_typed_as_text(tmp_path, covenant_rules):
+    """"Điểm cộng tối đa" typed on "Giao ước" as the text " 2 ": the engine reads the covenant's
+    cap as 2 (digits only), and the live "Xếp hạng" caps the bonus points at 2 too (its MIN
+    skipped the text: no cap at all). Typed "2,5", the engine refuses the covenant; the sheet
+    ranks no one and each note names the cap, in not_a_number's words."""
+    units = live_units()
+    source = tmp_path / "cum.xlsx"
+    source.write_bytes(cluster_template_bytes(covenant_rules, [LiveUnit(*u) for u in units]))
+    at = layout_of(covenant_rules.covenant)
+    for form in (" 2 ", "2,5"):
+        book = openpyxl.load_workbook(source)
+        cap = next(r for r in range(1, 40) if book["Giao ước"].cell(r, 1).value
+                   == "Điểm cộng tối đa")
+        book["Giao ước"].cell(cap, 2, form).data_type = "s"
+        typed = tmp_path / f"typed{len(form)}.xlsx"
+        book.save(typed)
+        rows = python_calamine.CalamineWorkbook.from_path(str(typed)).get_sheet_by_name(
+            "Giao ước").to_python()
+        sheet = openpyxl.load_workbook(convert(typed, tmp_path / f"lo{len(form)}", "xlsx"),
+                                       data_only=True)["Xếp hạng"]
+        got, totals, notes = {}, {}, {}
+        for r in range(FIRST_UNIT_ROW + 1, FIRST_UNIT_ROW + 1 + len(units)):
+            name = sheet.cell(r, 2).value
+            rank = sheet.cell(r, at.rank + 1).value
+            got[name] = None if rank == "" else rank
+            totals[name] = sheet.cell(r, at.total + 1).value
+            notes[name] = sheet.cell(r, at.note + 1).value
+        if form == " 2 ":
+            covenant = covenant_from_rows(rows)
+            assert covenant.bonus_cap == 2
+            candidates = []
+            for name, scores, dvqt in units:
+                lines = [ScoreLine(row=i, code=c, self_score=Q(str(v)))
+                         for i, (c, v) in enumerate(scores.items())]
+                candidates.append(Candidate(name, name, score_unit(
+                    ScoreSheet(name, "x", tuple(lines)), covenant), dvqt))
+            engine = {c.unit: c.score.used.total for c in candidates}
+            assert engine["Đơn vị D"] == Q(183, 2)  # 92 + CG01 3 capped at 2 - TR01 2.5 (not 92.5)
+            assert {n: Q(str(v)) for n, v in totals.items()} == engine
+            assert got == {u.unit: u.rank for u in rank_units(candidates, covenant).units}
+        else:
+            with pytest.raises(RulesError, match=r'bonus_cap: "2,5" phải là số \(ô dạng'):
+                covenant_from_rows(rows)
+            assert set(got.values()) == {None} and set(totals.values()) == {"Lỗi"}
+            assert set(notes.values()) == {
+                f'Lỗi: "Điểm cộng tối đa" phải là số {WITH_WHY}'}
