@@ -701,7 +701,7 @@ def _validations(sheet: Worksheet, kind: str | None, columns: Sequence[str], fir
         c = cols("title")
         sheet.data_validation(first, c, last, c, {
             "validate": "list", "source": lists[kind],
-            "input_title": "Danh hiệu đề nghị", "input_message": "Chọn danh hiệu trong danh sách",
+            "input_title": F.TITLE_LABEL, "input_message": "Chọn danh hiệu trong danh sách",
             "error_title": "Danh hiệu không hợp lệ",
             "error_message": "Chọn một danh hiệu trong danh sách (trang “Quy tắc”)."})
     if "rank" in columns:
