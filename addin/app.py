@@ -336,11 +336,9 @@ def report_root(root: str, outdir: str, rules_path: str | None, jobs: int | None
         raise OutputNotWritten(problem, Outcome(Report.merge(
             [p for p, _, _ in parts], rules), EXIT_NOTHING)) from exc
     if db:  # once the reports stand; one writer, in folder order: the same rows every run
-        from addin.ranking_history import write_ranking
+        from addin.ranking_history import write_rankings
 
-        for job in jobs_done:
-            if job.ranking is not None:
-                write_ranking(db, job.ranking)
+        write_rankings(db, (job.ranking for job in jobs_done if job.ranking is not None))
     empty = tuple(shown(f.name) for f, (part, summary, _) in zip(folders, parts, strict=True)
                   if summary is None and not part.files and not part.issues)
     report = replace(Report.merge([p for p, _, _ in parts], rules, shown(out_dir)),

@@ -3,12 +3,13 @@
 go to the database's `scores` table (issue 14), replacing what that unit had for the period.
 
 `tdkt report` ranks its clusters in worker processes: each worker only computes its ranking
-(`ranking_of`); the parent writes them (`write_ranking`) one cluster after the other, in folder
-order, so two runs store the same rows in the same order (same database bytes) and no two
-processes wait on each other for the write lock."""
+(`ranking_of`); the parent writes them all (`write_rankings`, one connection for the run) one
+cluster after the other, in folder order, so two runs store the same rows in the same order
+(same database bytes) and no two processes wait on each other for the write lock."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -56,20 +57,25 @@ def ranking_of(result: ClusterResult, rules: Rules) -> StoredRanking | None:
     return StoredRanking(period, result.cluster_name, stored) if stored else None
 
 
-def write_ranking(db: str, ranking: StoredRanking) -> int:
-    """Write one cluster's ranking; the number of units stored."""
+def write_rankings(db: str, rankings: Iterable[StoredRanking]) -> int:
+    """Write the clusters' rankings in their order, through one connection for the whole run
+    (none when there is nothing to write); the number of units stored."""
+    todo = list(rankings)
+    if not todo:
+        return 0
     conn = hdb.connect(db)
     try:
-        for unit in ranking.units:
-            hdb.write_score(conn, unit.unit, ranking.period, ranking.cluster, unit.self_score,
-                            unit.cluster_score, unit.score_used, unit.rank)
+        for ranking in todo:
+            for unit in ranking.units:
+                hdb.write_score(conn, unit.unit, ranking.period, ranking.cluster,
+                                unit.self_score, unit.cluster_score, unit.score_used, unit.rank)
     finally:
         conn.close()
-    return len(ranking.units)
+    return sum(len(ranking.units) for ranking in todo)
 
 
 def store_ranking(db: str, result: ClusterResult, rules: Rules) -> int:
     """Write the cluster's ranking for its period; the number of units stored (0 when the
     period is not recognisable or no unit has a score sheet)."""
     ranking = ranking_of(result, rules)
-    return write_ranking(db, ranking) if ranking is not None else 0
+    return write_rankings(db, [ranking] if ranking is not None else [])

@@ -68,3 +68,22 @@ def test_report_sheets_and_headers_are_named_once() -> None:
                     and node.value in REPORT_TEXTS):
                 copies.append(f"{name}:{node.lineno}: {node.value!r}")
     assert copies == [], "tên trang, tiêu đề gõ lại:\n" + "\n".join(copies)
+
+
+def test_the_header_texts_of_the_unit_workbook_are_written_once() -> None:
+    """The title and vote columns of "Cá nhân" and "Tập thể" (Danh hiệu đề nghị, Tổng số thành
+    viên, Số có mặt, Số phiếu đồng ý, Tỷ lệ (%), Kết quả) were typed in both sheets' labels;
+    they are fields.TITLE_LABEL and fields.VOTE_LABELS. Short words that head several sheets'
+    own columns (STT, Ghi chú; "Đơn vị" and "Quân số" of the report and of a row) stay apart."""
+    path = ADDIN / "domain" / "fields.py"
+    texts = [value.value for table in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+             if isinstance(table, ast.Dict) for value in table.values
+             if isinstance(value, ast.Constant) and isinstance(value.value, str)]
+    shared = {"STT", "Ghi chú", "Đơn vị", "Quân số"}
+    twice = sorted({t for t in texts if texts.count(t) > 1} - shared)
+    assert twice == [], twice
+    for labels in (F.INDIVIDUAL_LABELS, F.COLLECTIVE_LABELS):
+        keys = list(labels)
+        start = keys.index("members")
+        assert keys[start:start + len(F.VOTE_LABELS)] == list(F.VOTE_LABELS)
+        assert labels["title"] == F.TITLE_LABEL

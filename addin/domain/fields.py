@@ -23,18 +23,24 @@ INFO_LABELS: dict[str, str] = {
 INFO_REQUIRED = ("unit", "cluster", "period", "headcount")
 INFO_INTEGERS = ("headcount", "subunits", "council")
 
+# The title proposed and its vote: the same columns under the same headers on "Cá nhân" and
+# "Tập thể".
+TITLE_LABEL = "Danh hiệu đề nghị"
+VOTE_LABELS: dict[str, str] = {
+    "members": "Tổng số thành viên",
+    "present": "Số có mặt",
+    "agree": "Số phiếu đồng ý",
+    "percent": "Tỷ lệ (%)",
+    "result": "Kết quả",
+}
 INDIVIDUAL_LABELS: dict[str, str] = {
     "seq": "STT",
     "full_name": "Họ và tên",
     "rank": "Cấp bậc",
     "position": "Chức vụ",
     "unit": "Đơn vị",
-    "title": "Danh hiệu đề nghị",
-    "members": "Tổng số thành viên",
-    "present": "Số có mặt",
-    "agree": "Số phiếu đồng ý",
-    "percent": "Tỷ lệ (%)",
-    "result": "Kết quả",
+    "title": TITLE_LABEL,
+    **VOTE_LABELS,
     "initiative": "Sáng kiến, đề tài",
     "streak": "Số năm liên tục đạt",
     "note": "Ghi chú",
@@ -45,16 +51,12 @@ INDIVIDUAL_LABELS: dict[str, str] = {
 COLLECTIVE_LABELS: dict[str, str] = {
     "seq": "STT",
     "name": "Tên tập thể",
-    "title": "Danh hiệu đề nghị",
+    "title": TITLE_LABEL,
     "headcount": "Quân số",
     "cstt": "Số đạt CSTT",
     "cstdcs": "Số đạt CSTĐCS",
     "disciplined": "Số bị kỷ luật",
-    "members": "Tổng số thành viên",
-    "present": "Số có mặt",
-    "agree": "Số phiếu đồng ý",
-    "percent": "Tỷ lệ (%)",
-    "result": "Kết quả",
+    **VOTE_LABELS,
     "note": "Ghi chú",
 }
 COMMENDATION_LABELS: dict[str, str] = {

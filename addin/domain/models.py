@@ -185,13 +185,11 @@ class UnitDraft:
     skipped: bool = False
 
     def freeze(self) -> UnitWorkbook:
-        return UnitWorkbook(
-            path=self.path, sha256=self.sha256, readable=self.readable, info=self.info,
-            individuals=tuple(self.individuals), collectives=tuple(self.collectives),
-            commendations=tuple(self.commendations), issues=tuple(self.issues),
-            scores=self.scores, rows_read=self.rows_read, rows_skipped=self.rows_skipped,
-            source_report=self.source_report, cluster_scope=self.cluster_scope,
-            skipped=self.skipped)
+        """The record with the draft's fields, its lists as tuples (a field the record does not
+        have fails here; the record's own, `judgement`, keeps its default)."""
+        values: dict[str, Any] = {f.name: tuple(v) if isinstance(v, list) else v
+                                  for f in fields(self) for v in (getattr(self, f.name),)}
+        return UnitWorkbook(**values)
 
 
 # ----------------------------------------------------------------------------------------------

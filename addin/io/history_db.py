@@ -12,7 +12,8 @@ import datetime as dt
 import json
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple, TypeVar
@@ -173,11 +174,27 @@ def schema_version(conn: sqlite3.Connection) -> int:
     return version
 
 
+@contextmanager
+def transaction(conn: sqlite3.Connection, retry_begin: bool = False) -> Iterator[None]:
+    """One write transaction (the connection's transactions are explicit): BEGIN IMMEDIATE takes
+    the write lock (with `retry_begin`, retried while another writer holds it), COMMIT at the
+    end, ROLLBACK on any failure, the COMMIT's own included."""
+    if retry_begin:
+        retry(lambda: conn.execute("BEGIN IMMEDIATE"))
+    else:
+        conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
 def migrate(conn: sqlite3.Connection, upgrade_to: int = SCHEMA_VERSION) -> None:
     """Apply the missing migrations, each in its own transaction with its version number."""
     def step() -> None:
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with transaction(conn):
             version = schema_version(conn)
             if version > SCHEMA_VERSION:
                 raise HistoryError(f"cơ sở dữ liệu thuộc phiên bản mới hơn ({version}); "
@@ -186,10 +203,6 @@ def migrate(conn: sqlite3.Connection, upgrade_to: int = SCHEMA_VERSION) -> None:
                 for statement in MIGRATIONS[number]:
                     conn.execute(statement)
                 conn.execute(f"PRAGMA user_version = {number + 1}")
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
 
     version = schema_version(conn)
     if version > SCHEMA_VERSION:
@@ -461,16 +474,11 @@ def import_books(conn: sqlite3.Connection, books: Iterable[PreparedBook],
     came in, when it replaced another): the wall clock when the lock is held, unless the caller
     fixes it (the demo does, so its database is the same bytes on every run). It is the only
     time the database holds."""
-    retry(lambda: conn.execute("BEGIN IMMEDIATE"))
     summary = ImportSummary()
-    try:
+    with transaction(conn, retry_begin=True):
         writer = _Writer(conn, summary, time_text(at) if at is not None else now_text())
         for prepared in books:
             writer.write(prepared)
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
     return summary
 
 
@@ -479,8 +487,7 @@ def write_score(conn: sqlite3.Connection, unit: str, period: Period, cluster: st
                 rank: int | None) -> None:
     """Store (or replace) one unit's covenant score and rank for a period (contracts.md §8)."""
     def attempt() -> None:
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with transaction(conn):
             unit_id = _id_of(conn, "units", fold(unit), clean(unit))
             cluster_id = _id_of(conn, "clusters", fold(cluster), clean(cluster)) \
                 if fold(cluster) else None
@@ -492,10 +499,6 @@ def write_score(conn: sqlite3.Connection, unit: str, period: Period, cluster: st
                 "rank = excluded.rank",
                 (unit_id, _period_id(conn, period), cluster_id, self_score, cluster_score,
                  score_used, rank))
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
 
     retry(attempt)
 

@@ -11,6 +11,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 
 from xlsxwriter.format import Format
@@ -252,8 +253,12 @@ def sum_cell(sheet: Worksheet, row: int, col: int, first: int, last: int, value:
 
 
 def chart_label_pt(scale: float) -> int:
-    """The size of a chart's labels that prints at 8 pt at least at this print scale."""
-    return max(CHART_LABEL_PT, math.ceil(MIN_PRINTED_PT / scale - 0.001))
+    """The size of a chart's labels that prints at MIN_PRINTED_PT at least at this print scale.
+    A print scale is a whole percent (print_scale, as a fit-to-width scale is), so the size is
+    worked out exactly in hundredths: 8 pt at 80 % is 10 pt, where 8 / 0.8 in floating point
+    is 10.000000000000002 and would round up to 11."""
+    percent = round(100 * scale)
+    return max(CHART_LABEL_PT, math.ceil(Fraction(MIN_PRINTED_PT) * 100 / percent))
 
 
 def _chart(workbook: Workbook, sheet: Worksheet, styles: Styles, titles: Sequence[Title],

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from itertools import groupby
 
 from xlsxwriter.format import Format
@@ -77,25 +78,47 @@ class Styled:
     style: str
 
 
-def wrapped_lines(text: str, width: float) -> int:
-    """Lines `text` takes in a column `width` wide: words wrapped greedily, long words split."""
-    capacity = max(1, int((width - 1) * CHARS_PER_UNIT))
+def greedy_lines(text: str, width: float, measure: Callable[[str], float], space: float,
+                 cut: Callable[[str, float], int]) -> int:
+    """Lines `text` takes in a line `width` wide, wrapped as a spreadsheet wraps it: at each line
+    break of the text, and at spaces, greedily (a word goes on the line when it fits there, after
+    a `space`); a word too long for a line breaks anywhere, `cut(word, width)` of its characters
+    a line. `measure` is a text's width, in the unit of `width` (characters, or printed points).
+    The one line-breaking rule of wrapped_lines (the bulk rows' heights: a hot path, with plain
+    len) and fitted_lines (notes, in points)."""
     lines = 0
     for paragraph in text.split("\n"):
         lines += 1
-        used = 0  # characters on the current line
+        used: float = 0  # the width of the current line
         for word in paragraph.split():
-            need = len(word) if used == 0 else used + 1 + len(word)
-            if need <= capacity:
-                used = need
+            size = measure(word)
+            if used and used + space + size <= width:
+                used += space + size
                 continue
             if used:
                 lines += 1
-            while len(word) > capacity:  # a path or a long code breaks anywhere
-                word = word[capacity:]
+            while size > width:  # a path or a long code breaks anywhere
+                word = word[cut(word, width):]
+                size = measure(word)
                 lines += 1
-            used = len(word)
+            used = size
     return lines
+
+
+@cache  # a few widths, asked for every row: looked up, not computed
+def line_chars(width: float) -> int:
+    """The characters a line of a column `width` wide holds (CHARS_PER_UNIT a width unit, less
+    one unit of the cell's margins; one at least)."""
+    return max(1, int((width - 1) * CHARS_PER_UNIT))
+
+
+def _cut_chars(word: str, capacity: float) -> int:
+    return int(capacity)  # a whole line of characters
+
+
+def wrapped_lines(text: str, width: float) -> int:
+    """Lines `text` takes in a column `width` wide, counted in characters (line_chars)."""
+    return greedy_lines(text, line_chars(width), len, 1, _cut_chars)
 
 
 def text_pt(text: str, size: float = FONT_PT) -> float:
@@ -114,30 +137,17 @@ def column_pt(widths: Sequence[float]) -> float:
     return sum(PT_PER_PX * (PX_PER_WIDTH * w + PADDING_PX) for w in widths) - NOTE_MARGIN_PT
 
 
+def _cut_points(word: str, width_pt: float) -> int:
+    """The characters of `word` that fill a line of `width_pt` (one at least)."""
+    cut = len(word)
+    while cut > 1 and text_pt(word[:cut]) > width_pt:
+        cut -= 1
+    return cut
+
+
 def fitted_lines(text: str, width_pt: float) -> int:
-    """Lines `text` takes in `width_pt`, wrapped at spaces as a spreadsheet wraps it (a word too
-    long for a line breaks anywhere)."""
-    space = text_pt(" ")
-    lines = 0
-    for paragraph in text.split("\n"):
-        lines += 1
-        used = 0.0
-        for word in paragraph.split():
-            size = text_pt(word)
-            if used and used + space + size <= width_pt:
-                used += space + size
-                continue
-            if used:
-                lines += 1
-            while size > width_pt:  # a path or a long code breaks anywhere
-                cut = len(word)
-                while cut > 1 and text_pt(word[:cut]) > width_pt:
-                    cut -= 1
-                word = word[cut:]
-                size = text_pt(word)
-                lines += 1
-            used = size
-    return lines
+    """Lines `text` takes in `width_pt`, measured in printed points (text_pt)."""
+    return greedy_lines(text, width_pt, text_pt, text_pt(" "), _cut_points)
 
 
 def note_height(text: str, widths: Sequence[float]) -> float | None:
@@ -153,6 +163,11 @@ def row_height(cells: Iterable[tuple[object, float]], minimum: float = 0.0) -> f
                 default=1)
     if lines <= 1 and not minimum:
         return None
+    return lines_height(lines, minimum)
+
+
+def lines_height(lines: int, minimum: float = 0.0) -> float:
+    """The height of a row of `lines` lines of wrapped text (Excel's largest at most)."""
     return min(MAX_ROW_PT, max(minimum, LINE_PT * lines + ROW_PAD_PT))
 
 
@@ -273,20 +288,19 @@ class RowSizer:
     one line without splitting it, and repeated texts (units, titles, files) are sized once."""
 
     def __init__(self, columns: Sequence[Column]) -> None:
-        self._wrapped = [(i, c.width, int((c.width - 1) * CHARS_PER_UNIT))
-                         for i, c in enumerate(columns) if c.wrap]
-        self._seen: dict[tuple[str, float], int] = {}
+        self._wrapped = [(i, line_chars(c.width)) for i, c in enumerate(columns) if c.wrap]
+        self._seen: dict[tuple[str, int], int] = {}
 
     def height(self, values: Sequence[object]) -> float | None:
         lines = 1
-        for i, width, capacity in self._wrapped:
+        for i, capacity in self._wrapped:
             text = values[i]
             if isinstance(text, str) and len(text) > capacity:
-                key = (text, width)
+                key = (text, capacity)
                 found = self._seen.get(key)
                 if found is None:
                     if len(self._seen) > 100_000:  # personal texts do not repeat: bound memory
                         self._seen.clear()
-                    found = self._seen[key] = wrapped_lines(text, width)
+                    found = self._seen[key] = greedy_lines(text, capacity, len, 1, _cut_chars)
                 lines = max(lines, found)
-        return None if lines <= 1 else min(MAX_ROW_PT, LINE_PT * lines + ROW_PAD_PT)
+        return None if lines <= 1 else lines_height(lines)

@@ -53,7 +53,10 @@ from addin.io.xlsx_common import FONT, Styles, finish, new_workbook, print_setup
 
 TEMPLATE_ROWS = 600  # data rows prefilled with formulas: enough for a large unit
 # Last Excel row the totals, checks and entry rules cover: rows staff add below the prefilled
-# ones count without formulas (a line on the sheet says when a row lies beyond it).
+# ones count without formulas (a line on the sheet says when a row lies beyond it). Far more
+# people than a unit has, and bounded by cost: every title's total is an array formula over rows
+# 4 to this one, recalculated whatever is filled. (xlsx_common.OPEN_PRINT_ROWS, how far the blank
+# cluster template's lists print, is another fact of the same size: nothing recalculates it.)
 COUNTED_LAST_ROW = 10_000
 # Rows a blank table prints (a filled one prints its rows): LibreOffice prints every row that
 # holds a formula and ignores a print area defined by a formula, so the area is fixed here.
@@ -698,7 +701,7 @@ def _validations(sheet: Worksheet, kind: str | None, columns: Sequence[str], fir
         c = cols("title")
         sheet.data_validation(first, c, last, c, {
             "validate": "list", "source": lists[kind],
-            "input_title": "Danh hiệu đề nghị", "input_message": "Chọn danh hiệu trong danh sách",
+            "input_title": F.TITLE_LABEL, "input_message": "Chọn danh hiệu trong danh sách",
             "error_title": "Danh hiệu không hợp lệ",
             "error_message": "Chọn một danh hiệu trong danh sách (trang “Quy tắc”)."})
     if "rank" in columns:

@@ -120,9 +120,13 @@ def print_setup(sheet: Worksheet, header_first: int, header_last: int) -> None:
     sheet.repeat_rows(header_first, header_last)
 
 
-# A sheet written without rows (the blank cluster template) prints this many rows under its
-# header: what a chair types there prints, and the empty pages after it do not (Excel and
-# LibreOffice leave out blank pages at the end of a print area).
+# A sheet written without rows (the lists of the blank cluster template) prints this many rows
+# under its header: what a chair types there prints, and the empty pages after it do not (Excel
+# and LibreOffice leave out blank pages at the end of a print area). So the number costs nothing
+# and only has to pass any list typed by hand. Another fact than unit_template.COUNTED_LAST_ROW,
+# the same number by chance: that one is the last row the unit template's formulas read, bounded
+# by their cost. Nothing counts the rows of these lists; and the blank unit template prints
+# only PRINT_BLANK_ROWS rows, as LibreOffice prints every row of an area that holds a formula.
 OPEN_PRINT_ROWS = 10_000
 
 

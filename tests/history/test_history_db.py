@@ -262,3 +262,20 @@ def test_many_files_are_prepared_in_worker_processes(tmp_path: Path, rules: Rule
     assert statuses.count("imported") == n
     assert statuses.count("unreadable") == 1
     assert counts(tmp_path / "ls.sqlite")["nominations"] == 2 * n
+
+
+def test_a_write_transaction_is_committed_whole_or_rolled_back_whole(tmp_path):
+    """migrate, import_books and write_score each wrote BEGIN IMMEDIATE … COMMIT, ROLLBACK on
+    failure; they share history_db.transaction."""
+    conn = hdb.connect(tmp_path / "h.sqlite")
+    try:
+        with hdb.transaction(conn):
+            conn.execute("CREATE TABLE probe (x INTEGER)")
+            conn.execute("INSERT INTO probe VALUES (1)")
+        with pytest.raises(RuntimeError), hdb.transaction(conn, retry_begin=True):
+            conn.execute("INSERT INTO probe VALUES (2)")
+            raise RuntimeError("a failure half-way")
+        assert not conn.in_transaction
+        assert conn.execute("SELECT x FROM probe").fetchall() == [(1,)]
+    finally:
+        conn.close()

@@ -66,3 +66,28 @@ def test_checking_a_declared_streak_twice_gives_the_same_answer_and_changes_noth
         checker.year = 2025  # type: ignore[misc]
     for value in (first[0], ScoreLine(row=9, code="TC02")):  # slotted: no attribute added
         assert isinstance(value, Issue | ScoreLine) and not hasattr(value, "__dict__")
+
+
+def test_a_unit_draft_freezes_into_a_book_of_every_one_of_its_fields():
+    """UnitDraft.freeze named each of the 14 fields again; it copies them all (lists as tuples),
+    so a field added to both records cannot be forgotten on the way."""
+    from dataclasses import fields
+
+    from addin.domain.models import Nomination, UnitDraft, UnitInfo, UnitWorkbook
+
+    draft = UnitDraft(path="u.xlsx")
+    changed = {"path": "v.xlsx", "sha256": "ab", "readable": False, "info": UnitInfo(unit="D1"),
+               "individuals": [Nomination("individual", "v.xlsx", "Cá nhân", 5)],
+               "collectives": [Nomination("collective", "v.xlsx", "Tập thể", 5)],
+               "commendations": [], "issues": [], "scores": None, "rows_read": 7,
+               "rows_skipped": 2, "source_report": "cum.xlsx", "cluster_scope": "a › b",
+               "skipped": True}
+    assert sorted(changed) == sorted(f.name for f in fields(UnitDraft))
+    for name, value in changed.items():
+        setattr(draft, name, value)
+    book = draft.freeze()
+    assert isinstance(book, UnitWorkbook) and book.judgement is None
+    for name, value in changed.items():
+        got = getattr(book, name)
+        assert got == (tuple(value) if isinstance(value, list) else value), name
+        assert not isinstance(got, list), name

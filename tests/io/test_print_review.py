@@ -164,6 +164,20 @@ def test_the_print_measures_are_written_once():
         assert chart_label_pt(scale) * scale >= MIN_PRINTED_PT - 0.01
 
 
+def test_a_charts_labels_are_the_smallest_size_that_prints_at_8_pt():
+    """chart_label_pt took 0.001 off 8 / scale so that 8 / 0.8 = 10.000000000000002 gave 10, not
+    11: a print scale is a whole percent, and the size is now worked out in whole numbers."""
+    from addin.io.report import CHART_LABEL_PT, chart_label_pt
+    from addin.io.sheet_spec import MIN_PRINTED_PT
+
+    assert chart_label_pt(0.8) == 10 and chart_label_pt(0.5) == 16
+    hundredths = round(100 * MIN_PRINTED_PT)
+    for percent in range(10, 101):
+        size = chart_label_pt(percent / 100)
+        assert size * percent >= hundredths  # prints at 8 pt at least
+        assert size == CHART_LABEL_PT or (size - 1) * percent < hundredths  # the smallest
+
+
 def test_rules_show_names_the_modifying_file_once(tmp_path):
     """`tdkt rules show --rules F` said the change twice: "…, có sửa đổi theo tdkt-rules.toml
     (mã quan-doi) — ghi đè bởi F". The name says it once, with the path the user gave."""

@@ -488,6 +488,39 @@ def test_report_stores_the_clusters_ranks_in_folder_order(tmp_path):
     assert copies[0] == copies[1]
 
 
+def test_report_stores_every_clusters_ranks_through_one_connection(tmp_path, monkeypatch):
+    """`tdkt report --db` opened the database once per cluster to store its ranks (the demo's
+    two clusters: two connections for writing). It opens it once for the run, after the reports
+    are committed, and stores the same rows."""
+    import shutil
+    import sqlite3
+
+    from addin.io import history_db as hdb
+
+    demo = Path(__file__).resolve().parents[2] / "workbooks" / "demo"
+    root = tmp_path / "cac-cum"
+    shutil.copytree(demo, root)
+    db = str(tmp_path / "h.sqlite")
+    hdb.connect(db).close()
+    opened: list[tuple[str, bool]] = []
+    connect = sqlite3.connect
+
+    def counted(database, *args, **kwargs):
+        opened.append((str(database), bool(kwargs.get("uri"))))  # uri: a read-only opening
+        return connect(database, *args, **kwargs)
+
+    monkeypatch.setattr(sqlite3, "connect", counted)
+    app.report_root(str(root), str(tmp_path / "out"), None, jobs=1, db=db)
+    monkeypatch.undo()
+    assert [name for name, read_only in opened if not read_only] == [db]
+    conn = sqlite3.connect(db)
+    try:
+        stored = conn.execute("SELECT COUNT(*) FROM scores").fetchone()[0]
+    finally:
+        conn.close()
+    assert stored == 4 + 3
+
+
 def test_no_ranks_are_kept_of_a_run_whose_report_was_not_written(tmp_path):
     """Ranks are stored once the reports stand: a consolidate or report whose output cannot be
     written ends with "nothing written" (exit 2) and leaves the database without its scores."""

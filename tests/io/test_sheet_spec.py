@@ -36,6 +36,38 @@ def test_wrapped_lines_follow_words_and_break_long_ones():
     assert wrapped_lines("một\nhai", 40) == 2
 
 
+def test_characters_and_printed_points_wrap_by_one_rule():
+    """wrapped_lines (characters: the bulk rows' heights) and fitted_lines (printed points:
+    notes) were two copies of the greedy wrap; both are greedy_lines with their measure."""
+    from addin.io.sheet_spec import (
+        RowSizer,
+        fitted_lines,
+        greedy_lines,
+        line_chars,
+        row_height,
+        text_pt,
+    )
+
+    def by_chars(text: str, capacity: int) -> int:
+        return greedy_lines(text, capacity, len, 1, lambda word, width: int(width))
+
+    assert line_chars(5.6) == 5 and line_chars(1.0) == 1  # one character a line at least
+    assert wrapped_lines("ab cd", 5.6) == by_chars("ab cd", 5) == 1  # exactly full
+    assert wrapped_lines("ab cde", 5.6) == 2
+    assert by_chars("abc  \n\nde fghijklmnop q", 5) == 6  # blank line; 5 a line, "q" after
+    space, n = text_pt(" "), text_pt("n")
+    assert fitted_lines("nn nn", 4 * n + space) == 1  # exactly full, in points
+    assert fitted_lines("nn nnn", 4 * n + space) == 2
+    assert fitted_lines("n" * 11, 5 * n) == 3  # a long word: 5 a line
+    texts = ["Phó Chỉ huy trưởng Ban CHQS huyện Krông Ana", "Đạt", "a" * 40, "một\nhai ba",
+             "Trung đội 2, Đại đội 3, Tiểu đoàn 4"]
+    columns = [Column(str(i), "x", w, wrap=True) for i, w in enumerate((9, 15, 16, 12, 20))]
+    sizer = RowSizer(columns)
+    for shift in range(len(texts)):
+        row = texts[shift:] + texts[:shift]
+        assert sizer.height(row) == row_height(zip(row, [c.width for c in columns], strict=True))
+
+
 def test_date_line_is_the_official_form():
     assert L.date_line("5/1/2025") == "……, ngày 05 tháng 01 năm 2025"
     assert L.date_line("20/11/2026", "Đắk Lắk") == "Đắk Lắk, ngày 20 tháng 11 năm 2026"
