@@ -276,7 +276,8 @@ def _points(ref: str) -> str:
 
 
 def _maxima(count: int) -> str:
-    return xl_range_abs(MAX_ROW, 2, MAX_ROW, 2 + count - 1)
+    ref: str = xl_range_abs(MAX_ROW, 2, MAX_ROW, 2 + count - 1)
+    return ref
 
 
 def _out_of_bounds(scores: str, count: int) -> str:
