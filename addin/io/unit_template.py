@@ -56,7 +56,7 @@ TEMPLATE_ROWS = 600  # data rows prefilled with formulas: enough for a large uni
 # ones count without formulas (a line on the sheet says when a row lies beyond it).
 COUNTED_LAST_ROW = 10_000
 # The helper column holding the row's count_errors ("Lỗi số liệu"): the totals read it too.
-COUNTS_HELPER = HELPER_HEADERS.index("Lỗi số liệu")
+COUNTS_HELPER = len(HELPER_HEADERS) - 1  # the last helper (_row_formulas checks it)
 # Rows a blank table prints (a filled one prints its rows): LibreOffice prints every row that
 # holds a formula and ignores a print area defined by a formula, so the area is fixed here.
 PRINT_BLANK_ROWS = 15
