@@ -121,16 +121,34 @@ def _totals(values: Mapping[str, Fraction], kinds: Mapping[str, CriterionKind],
                   penalty_points=sums["penalty"], by_code=dict(values))
 
 
+def score_label(column: str, value: str, code: str) -> str:
+    """How a score is named in the sentence of its problem: "Điểm cụm chấm 16, tiêu chí TC01"
+    (`value` as format_points writes it; the live "Xếp hạng" builds it by formula)."""
+    return f"{column} {value}, tiêu chí {code}"
+
+
+def problem_detail(code: Code, label: str, bound: str = "") -> str:
+    """The detail of a score's problem (_problem's three): below zero, above the criterion's
+    maximum `bound`, off the covenant's step `bound` — one wording for the engine and the live
+    "Xếp hạng" (addin.io.live_ranking)."""
+    if code == Code.NEGATIVE_SCORE:
+        return f"({label})"
+    if code == Code.SCORE_EXCEEDS_MAX:
+        return f"({label}, tối đa {bound})"
+    return f"{label}: điểm chấm theo bước {bound}"
+
+
 def _problem(value: Fraction, maximum: Fraction | None, step: Fraction | None, label: str
              ) -> tuple[Code, str] | None:
     """Why a score cannot count (below zero, above the criterion's maximum, off the step)."""
     if value < 0:
-        return Code.NEGATIVE_SCORE, f"({label})"
+        return Code.NEGATIVE_SCORE, problem_detail(Code.NEGATIVE_SCORE, label)
     if maximum is not None and value > maximum:
-        return Code.SCORE_EXCEEDS_MAX, f"({label}, tối đa {format_points(maximum)})"
+        return Code.SCORE_EXCEEDS_MAX, problem_detail(Code.SCORE_EXCEEDS_MAX, label,
+                                                      format_points(maximum))
     if step is not None and (value / step).denominator != 1:
         # no §9 code for an off-step score: it is not a number the covenant accepts
-        return Code.NOT_A_NUMBER, f"{label}: điểm chấm theo bước {format_points(step)}"
+        return Code.NOT_A_NUMBER, problem_detail(Code.NOT_A_NUMBER, label, format_points(step))
     return None
 
 
@@ -184,7 +202,7 @@ def score_unit(sheet: ScoreSheet, covenant: Covenant | None) -> UnitScore:
                     continue
                 value = Fraction(0)  # blank bonus/penalty row, or any row without a covenant
             problem = _problem(value, maximum, step,
-                               f"{SCORE_LABELS[key]} {format_points(value)}, tiêu chí {code}")
+                               score_label(SCORE_LABELS[key], format_points(value), code))
             if problem is not None:
                 issue(*problem, line, key)
             else:

@@ -32,6 +32,7 @@ from addin.domain.covenant import (
 )
 from addin.domain.issues import Code, issue_text
 from addin.domain.labels import SCORE_CLUSTER, SCORE_TEXT_RULE, score_detail
+from addin.domain.scoring import problem_detail, score_label
 from addin.io.cells import column_letter
 from addin.io.covenant_sheet import (
     FIELDS,
@@ -86,12 +87,14 @@ class LiveLayout:
     penalty: int
     total: int
     penalty_key: int
+    score_check: int
     rank: int
     note: int
 
 
 CRITERION = "criterion:"  # the key of a criterion's column: CRITERION + its code
-HIDDEN = ("penalty_key",)  # a sort key of the rank formula, not for the eye
+# a sort key of the rank formula, and the row's check of its scores: not for the eye
+HIDDEN = ("penalty_key", "score_check")
 
 
 def live_columns(covenant: Covenant) -> tuple[Column, ...]:
@@ -102,6 +105,7 @@ def live_columns(covenant: Covenant) -> tuple[Column, ...]:
             Column("dvqt", "Số ĐVQT đạt", 9), Column("base", "Cộng tiêu chí", 9),
             Column("bonus", "Điểm cộng", 9), Column("penalty", "Điểm trừ", 9),
             Column("total", "Tổng điểm", 9), Column("penalty_key", "(khóa điểm trừ)", 6),
+            Column("score_check", "(kiểm tra điểm)", 6),
             Column("note", F.INDIVIDUAL_LABELS["note"], 26))
 
 
@@ -110,7 +114,7 @@ def layout_of(covenant: Covenant) -> LiveLayout:
     return LiveLayout(criteria={c.code: at[CRITERION + c.code] for c in covenant.criteria},
                       dvqt=at["dvqt"], base=at["base"], bonus=at["bonus"],
                       penalty=at["penalty"], total=at["total"], penalty_key=at["penalty_key"],
-                      rank=at["rank"], note=at["note"])
+                      score_check=at["score_check"], rank=at["rank"], note=at["note"])
 
 
 # The caps of "Điểm cộng" / "Điểm trừ", read off "Giao ước" as the engine reads covenant points
@@ -197,8 +201,11 @@ def _write_live(workbook: Workbook, styles: Styles, live: LiveRanking) -> Worksh
             # Text scores as the engine reads them (digits only); SUM skips the "" of others.
             return f'SUM(IF({kinds}="{KIND_LABEL[kind]}",{points_number(_scores)},0))'
 
-        # A score the engine refuses ("8,5" typed as text): "Lỗi", no rank, the note says why.
-        refused = f"SUM({points_error(scores)})>0"
+        # A score the engine refuses ("8,5" typed as text; or a number below 0, above its
+        # criterion's "Điểm tối đa", off the step): "Lỗi", no rank, the note says why
+        # (score_check: -1 for refused text, else the first criterion out of bounds, 1-based).
+        check = f"{column_letter(at.score_check)}{n}"
+        refused = f"{check}<>0"
         cached = _cached(covenant, unit)
         formulas = {
             at.base: f'=IF({blank},"",IF({refused},"{ERROR}",{summed("criterion")}))',
@@ -212,9 +219,12 @@ def _write_live(workbook: Workbook, styles: Styles, live: LiveRanking) -> Worksh
                        f"{column_letter(at.base)}{n}+{column_letter(at.bonus)}{n}"
                        f"-{column_letter(at.penalty)}{n}))"),
             at.penalty_key: f'=IF({blank},"",IF({refused},"{ERROR}",-{summed("penalty")}))',
+            at.score_check: (f'=IF({blank},"",IF(SUM({points_error(scores)})>0,-1,'
+                             f"IFERROR(MATCH(TRUE,{_out_of_bounds(scores, len(covenant.criteria))}"
+                             f">0,0),0)))"),
         }
         for c, formula in formulas.items():
-            value = cached.get(c, "")
+            value = cached.get(c, 0 if c == at.score_check and unit else "")
             style = styles.total if c == at.total else styles.formula
             if c == at.total:
                 sheet.write_formula(r, c, formula, style, value)
@@ -233,7 +243,8 @@ def _write_live(workbook: Workbook, styles: Styles, live: LiveRanking) -> Worksh
         # an array formula: the note gives the reason where a refusal has one (points_said)
         sheet.write_array_formula(r, at.note, r, at.note, "{" + f'=IF({blank},"",IF(ISTEXT('
                                   f"{total}),IF({_caps_refused()},{_caps_said()},"
-                                  f"{points_said(scores, REFUSED_DETAIL)}),"
+                                  f"IF({check}<0,{points_said(scores, REFUSED_DETAIL)},"
+                                  f"{_bounds_said(scores, check, len(covenant.criteria))})),"
                                   f"IF(COUNTIFS({all_same})>1,"
                                   f'"Đồng hạng: hội nghị biểu quyết","")))' + "}", styles.formula,
                                   cached.get(at.note, ""))
@@ -256,6 +267,68 @@ def _write_live(workbook: Workbook, styles: Styles, live: LiveRanking) -> Worksh
     sheet.freeze_panes(FIRST_UNIT_ROW, 2)
     print_setup(sheet, HEADER_ROW, HEADER_ROW)
     return sheet
+
+
+def _points(ref: str) -> str:
+    """A score that is not refused as text (points_error 0), as a number (0 when blank): VALUE
+    of its text reads back a number and digits alike in every locale."""
+    return f"IFERROR(VALUE({spaces_trimmed(ref)}),0)"
+
+
+def _maxima(count: int) -> str:
+    ref: str = xl_range_abs(MAX_ROW, 2, MAX_ROW, 2 + count - 1)
+    return ref
+
+
+def _out_of_bounds(scores: str, count: int) -> str:
+    """Per criterion of the row (an array): 1 below zero, 2 above the criterion's "Điểm tối đa",
+    3 off the covenant's step, else 0 — scoring._problem's checks, in its order."""
+    v, step = _points(scores), _points(_field_cell("step"))
+    return (f"IF({v}<0,1,IF({v}>{_points(_maxima(count))},2,"
+            f"IFERROR(IF(ROUND({v}/{step},6)<>ROUND({v}/{step},0),3,0),0)))")
+
+
+def _bounds_said(scores: str, check: str, count: int) -> str:
+    """The engine's sentence for the score of criterion number `check` (score_check's cell):
+    scoring._problem's issue for the cluster's score, built from the same words."""
+    v = _points(f"INDEX({scores},1,{check})")
+    code = f"INDEX({xl_range_abs(HEADER_ROW, 2, HEADER_ROW, 2 + count - 1)},1,{check})"
+    maximum = _points(f"INDEX({_maxima(count)},1,{check})")
+    label = score_label(SCORE_CLUSTER, _VALUE, _CODE)
+
+    def said(code_: Code, bound: str = "") -> str:
+        return _spliced(issue_text(code_, problem_detail(code_, label, bound)),
+                        {_VALUE: _shown(v), _CODE: code, _BOUND: _shown(maximum if code_ ==
+                         Code.SCORE_EXCEEDS_MAX else _points(_field_cell("step")))})
+
+    return (f'IF({check}<=0,"",IF({v}<0,{said(Code.NEGATIVE_SCORE)},IF({v}>{maximum},'
+            f"{said(Code.SCORE_EXCEEDS_MAX, _BOUND)},{said(Code.NOT_A_NUMBER, _BOUND)})))")
+
+
+# Stand-ins for the parts of a sentence a formula fills in (never in a sentence's own words).
+_VALUE, _CODE, _BOUND = "\x01", "\x02", "\x03"
+
+
+def _shown(number: str) -> str:
+    """Points as format_points writes them (7,5; 10), whatever the locale's decimal mark."""
+    return f'SUBSTITUTE(ROUND({number},2)&"",".",",")'
+
+
+def _spliced(sentence: str, parts: Mapping[str, str]) -> str:
+    """A formula of `sentence` with each stand-in replaced by its formula."""
+    pieces: list[str] = []
+    text = ""
+    for char in sentence:
+        if char in parts:
+            if text:
+                pieces.append(literal(text))
+            pieces.append(parts[char])
+            text = ""
+        else:
+            text += char
+    if text:
+        pieces.append(literal(text))
+    return "&".join(pieces)
 
 
 def _cap_refused(key: str) -> str:

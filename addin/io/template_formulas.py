@@ -73,6 +73,9 @@ class Refs:
     rule: Callable[[str], str]
     denominator: str | None = None  # a cell holding the vote's denominator, when there is one
     named: bool = False  # counts read through count_names (whole columns), not inline
+    # the rows' count_errors cells over the same rows (named refs): what a whole column's
+    # count_error cannot see in LibreOffice (TRUE, stored as 1), each row's own check sees
+    checked: str | None = None
 
     def counts(self) -> list[str]:
         return [key for key in self.columns if key in F.COUNT_FIELDS]
@@ -112,14 +115,15 @@ def _digits_dropped(text: str) -> str:
 
 def count_error(ref: str) -> str:
     """0 for a whole number ≥ 0, a blank, or text of digits only (spaces around); else 1 not a
-    number (text of other characters, and TRUE/FALSE in Excel, which reads them as the text
-    "TRUE": the reason is shown), 2 not whole, 3 negative, 4 not a number (above MAX_COUNT) —
-    the reader's order and reasons (addin.io.cells.to_count, count_why). LibreOffice stores
-    TRUE as the number 1 and no formula tells it apart (docs/formats.md)."""
+    number (text of other characters, and TRUE/FALSE: the reason is shown), 2 not whole, 3
+    negative, 4 not a number (above MAX_COUNT) — the reader's order and reasons
+    (addin.io.cells.to_count, count_why). LibreOffice stores TRUE as the number 1 in a cell of
+    boolean format: ISLOGICAL of the cell tells it (of one cell only, not of each cell of a
+    range in an array formula: the totals take the row's check cell too, `Refs.checked`)."""
     text = spaces_trimmed(ref)
-    return (f"IF(ISNUMBER({ref}),IF(ABS({ref})>{MAX_COUNT},4,IF(INT({ref})<>{ref},2,"
-            f"IF({ref}<0,3,0))),IF({_digits_dropped(text)}=\"\","
-            f"IF(IFERROR(VALUE({text}),0)>{MAX_COUNT},4,0),1))")
+    return (f"IF(ISLOGICAL({ref}),1,IF(ISNUMBER({ref}),IF(ABS({ref})>{MAX_COUNT},4,"
+            f"IF(INT({ref})<>{ref},2,IF({ref}<0,3,0))),IF({_digits_dropped(text)}=\"\","
+            f"IF(IFERROR(VALUE({text}),0)>{MAX_COUNT},4,0),1)))")
 
 
 def count_value(ref: str) -> str:
@@ -264,6 +268,8 @@ def passed_count(r: Refs, is_title: str) -> str:
     error counts for nothing, as in the engine."""
     errors = [f"({r.error(k)}>0)" for k in r.counts()]
     errors += [f"({no_text(r.name())})"] + [f"({c})" for c, _ in _required(r)]
+    if r.checked is not None:
+        errors.append(f'({r.checked}<>"")')
     return f"=SUM(IF({is_title},IF({'+'.join(errors)},0,IF({passes(r)},1,0)),0))"
 
 

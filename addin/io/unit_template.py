@@ -58,6 +58,8 @@ TEMPLATE_ROWS = 600  # data rows prefilled with formulas: enough for a large uni
 # 4 to this one, recalculated whatever is filled. (xlsx_common.OPEN_PRINT_ROWS, how far the blank
 # cluster template's lists print, is another fact of the same size: nothing recalculates it.)
 COUNTED_LAST_ROW = 10_000
+# The helper column holding the row's count_errors ("Lỗi số liệu"): the totals read it too.
+COUNTS_HELPER = len(HELPER_HEADERS) - 1  # the last helper (_row_formulas checks it)
 # Rows a blank table prints (a filled one prints its rows): LibreOffice prints every row that
 # holds a formula and ignores a print area defined by a formula, so the area is fixed here.
 PRINT_BLANK_ROWS = 15
@@ -272,8 +274,11 @@ def title_passed_formula(rules: Rules, lookup: _Lookup, code: str) -> str:
     kind = rules.title(code).kind
     columns = _column_refs(kind)
     where = f"MATCH({literal(code)},QT_CODE,0)"
+    sheet, _ = _table_of(kind)
+    check = column_letter(len(columns.columns) + COUNTS_HELPER)
     refs = Refs(kind, columns.columns, columns.cell,
-                lambda key: f"INDEX({rule_name(key)},{where})", named=True)
+                lambda key: f"INDEX({rule_name(key)},{where})", named=True,
+                checked=f"'{sheet}'!${check}${HEADER_ROW + 1}:${check}${COUNTED_LAST_ROW}")
     return passed_count(refs, _is_title(lookup, code, columns.cell("title")))
 
 
@@ -450,6 +455,7 @@ def _row_formulas(kind: str, columns: Sequence[str], n: int, lookup: _Lookup) ->
     col = {key: column_letter(i) for i, key in enumerate(columns)}
     helper = len(columns)
     code, rrow, den, counts = (column_letter(helper + i) for i in range(len(HELPER_HEADERS)))
+    assert counts == column_letter(helper + COUNTS_HELPER)
 
     def q(key: str) -> str:
         return f"INDEX({rule_name(key)},{rrow}{n})"
@@ -509,7 +515,14 @@ WRAPPED_INPUTS = ("full_name", "name", "rank", "position", "unit", "title", "ini
 
 
 def _write_value(sheet: Worksheet, r: int, c: int, key: str, value: Any, styles: Styles) -> None:
-    if key in F.COUNT_FIELDS or key == "seq":
+    # A count's cell has no number format of its own (styles.input, General, not input_int's
+    # "0"): TRUE typed in it keeps its boolean format in LibreOffice, so the row's count check
+    # (template_formulas.count_error, ISLOGICAL) refuses it as Excel and the engine do; under
+    # "0" LibreOffice stores it as the number 1 and no formula tells it apart. (General also
+    # shows a 7,5 typed as 7,5, not as 8.) The blank count cells of _write_table likewise.
+    if key in F.COUNT_FIELDS:
+        write_as_typed(sheet, r, c, value, styles.input)
+    elif key == "seq":
         write_as_typed(sheet, r, c, value, styles.input_int)
     else:
         write_text(sheet, r, c, value, styles.input_wrap if key in WRAPPED_INPUTS else styles.input)
@@ -547,7 +560,7 @@ def _write_table(workbook: Workbook, styles: Styles, rules: Rules, sheet_name: s
             if key in values:
                 _write_value(sheet, r, c, key, values[key], styles)
             else:
-                sheet.write_blank(r, c, None, styles.input_int if key in F.COUNT_FIELDS
+                sheet.write_blank(r, c, None, styles.input if key in F.COUNT_FIELDS
                                   else styles.input_wrap if key in WRAPPED_INPUTS
                                   else styles.input)
         if kind:

@@ -426,3 +426,40 @@ def test_a_refused_count_says_why_in_the_sheet_and_the_report(tmp_path, rules):
     engine = _engine_lines(checks)
     lines = _quota_lines(recalculated["Thông tin"])
     assert {quota: lines[quota] for quota in engine} == engine
+
+
+def test_true_in_a_count_is_refused_when_libreoffice_recalculates(tmp_path, rules):
+    """TRUE typed in a count (a person's "Số phiếu đồng ý", a unit's "Quân số" or "Tổng số
+    thành viên"): the engine and Excel refuse it (not_a_number, with the reason of text);
+    LibreOffice stores it as the number 1 and counted it — the row showed "Đạt"/"Không đạt"
+    and the quota lines counted it. Now ISLOGICAL of the cell gives the engine's "Lỗi: …" on
+    the row, and the totals leave the row out (they read the row's check cell)."""
+    people = [dict(full_name="Người đúng", title="Chiến sĩ tiên tiến", members=1, present=1,
+                   agree=1),
+              dict(full_name="Người TRUE", title="Chiến sĩ tiên tiến", members=1, present=1,
+                   agree=True)]
+    units = [dict(name="Đơn vị TRUE", title="Đơn vị Quyết thắng", headcount=True, cstt=1,
+                  cstdcs=1, disciplined=0, members=10, present=10, agree=9),
+             dict(name="Đơn vị TRUE 2", title="Đơn vị Quyết thắng", headcount=20, cstt=15,
+                  cstdcs=1, disciplined=0, members=True, present=1, agree=1)]
+    source = tmp_path / "true.xlsx"
+    source.write_bytes(unit_workbook_bytes(rules, UnitData(info=INFO), cached=False))
+    book = openpyxl.load_workbook(source)
+    for sheet_name, columns, rows in (("Cá nhân", IND, people), ("Tập thể", COL, units)):
+        for i, values in enumerate(rows):
+            _put(book[sheet_name], FIRST + i, columns, values)
+    staff = tmp_path / "staff.xlsx"
+    book.save(staff)
+    unit, checks = validate_unit(read_unit_workbook(staff), rules)
+    recalculated = _recalculated(staff, tmp_path)
+    noms = list(unit.individuals) + list(unit.collectives)
+    assert [engine_result(n) for n in noms][0] == "Đạt"
+    for nom in noms[1:]:
+        assert engine_result(nom).startswith(ERROR_PREFIX) and "phải là số (" in engine_result(
+            nom), nom.name
+    shown = [recalculated["Cá nhân"].cell(n.row, IND["result"]).value for n in unit.individuals]
+    shown += [recalculated["Tập thể"].cell(n.row, COL["result"]).value for n in unit.collectives]
+    assert shown == [engine_result(n) for n in noms]
+    engine = _engine_lines(checks)
+    lines = _quota_lines(recalculated["Thông tin"])
+    assert {quota: lines[quota] for quota in engine} == engine

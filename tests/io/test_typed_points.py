@@ -317,3 +317,74 @@ def test_the_live_ranking_applies_a_cap_typed_as_text(tmp_path, covenant_rules):
             assert set(got.values()) == {None} and set(totals.values()) == {"Lỗi"}
             assert set(notes.values()) == {
                 f'Lỗi: "Điểm cộng tối đa" phải là số {WITH_WHY}'}
+
+
+# -- 6. a score out of its criterion's bounds in the live "Xếp hạng" (engine7b) ------------------
+# (unit, criterion, the cluster's score typed): above "Điểm tối đa" (a number, digits text, a
+# bonus point), below zero, off the covenant's 0.5 step — and, for the first, a refused text in
+# a later criterion, which the engine names first (reading comes before scoring).
+OUT_OF_BOUNDS = [("Đơn vị A", "TC01", 16), ("Đơn vị B", "TC09", " 12 "),
+                 ("Đơn vị C", "CG01", 3.5), ("Đơn vị D", "TR01", -1), ("Đơn vị E", "TC02", 9.3),
+                 ("Đơn vị G", "TC10", 8)]
+
+
+@needs_libreoffice
+def test_the_live_ranking_checks_a_score_against_its_criterions_maximum(tmp_path,
+                                                                          covenant_rules):
+    """The engine leaves a unit whose cluster score is above its criterion's "Điểm tối đa"
+    (16 of 15; the text " 12 " of 10; 3.5 bonus points of 3), below zero or off the 0.5 step
+    unranked, with score_exceeds_max / negative_score / not_a_number. The live "Xếp hạng"
+    recalculated by LibreOffice does the same: "Lỗi", no rank, and its "Ghi chú" is the engine's
+    sentence ("Lỗi: Điểm vượt điểm tối đa của tiêu chí (Điểm cụm chấm 16, tiêu chí TC01, tối
+    đa 15)"). It ranked them on the points typed. 8 of 8 in TC10 stays ranked."""
+    units = live_units()
+    typed = {name: (code, value) for name, code, value in OUT_OF_BOUNDS}
+    candidates, said = [], {}
+    for name, scores, dvqt in units:
+        lines, read = [], []
+        for i, (c, v) in enumerate(scores.items()):
+            cluster, problem = None, None
+            if name in typed and typed[name][0] == c:
+                form = typed[name][1]
+                cluster, problem = to_points(form) if isinstance(form, str) else (
+                    Q(str(form)), None)
+            lines.append(ScoreLine(row=i, code=c, self_score=Q(str(v)), cluster_score=cluster,
+                                   columns={"cluster": "E"}))
+            assert problem is None
+        result = score_unit(ScoreSheet(name, "x", tuple(lines), tuple(read)),
+                            covenant_rules.covenant)
+        said[name] = [L.ERROR_PREFIX + i.message for i in result.issues
+                      if i.severity == "error"][:1]
+        candidates.append(Candidate(name, name, result, dvqt))
+    expected = {u.unit: u.rank for u in rank_units(candidates, covenant_rules.covenant).units}
+    assert [expected[n] for n, *_ in OUT_OF_BOUNDS] == [None] * 5 + [expected["Đơn vị G"]]
+    assert expected["Đơn vị G"] is not None
+    assert said["Đơn vị A"] == [issue_text(Code.SCORE_EXCEEDS_MAX,
+                                           "(Điểm cụm chấm 16, tiêu chí TC01, tối đa 15)")]
+    assert said["Đơn vị D"] == [issue_text(Code.NEGATIVE_SCORE, "(Điểm cụm chấm -1, tiêu chí "
+                                                                "TR01)")]
+    assert said["Đơn vị E"] == [issue_text(Code.NOT_A_NUMBER, "Điểm cụm chấm 9,3, tiêu chí TC02: "
+                                                              "điểm chấm theo bước 0,5")]
+    source = tmp_path / "cum.xlsx"
+    source.write_bytes(cluster_template_bytes(covenant_rules, [LiveUnit(*u) for u in units]))
+    at = layout_of(covenant_rules.covenant)
+    book = openpyxl.load_workbook(source)
+    for r in range(FIRST_UNIT_ROW + 1, FIRST_UNIT_ROW + 1 + len(units)):
+        name = book["Xếp hạng"].cell(r, 2).value
+        if name in typed:
+            code, form = typed[name]
+            book["Xếp hạng"].cell(r, at.criteria[code] + 1, form)
+    book.save(tmp_path / "typed.xlsx")
+    sheet = openpyxl.load_workbook(convert(tmp_path / "typed.xlsx", tmp_path / "lo", "xlsx"),
+                                   data_only=True)["Xếp hạng"]
+    got, notes, totals = {}, {}, {}
+    for r in range(FIRST_UNIT_ROW + 1, FIRST_UNIT_ROW + 1 + len(units)):
+        name = sheet.cell(r, 2).value
+        rank = sheet.cell(r, at.rank + 1).value
+        got[name] = None if rank == "" else rank
+        notes[name], totals[name] = (sheet.cell(r, at.note + 1).value,
+                                     sheet.cell(r, at.total + 1).value)
+    assert got == expected
+    for name, *_ in OUT_OF_BOUNDS[:5]:
+        assert totals[name] == "Lỗi" and [notes[name]] == said[name], name
+    assert totals["Đơn vị G"] != "Lỗi" and said["Đơn vị G"] == []
