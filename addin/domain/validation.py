@@ -239,15 +239,22 @@ def _check_criteria(j: _Judging, title: Title) -> None:
               f"{title.name}: có {disciplined} người bị kỷ luật từ cảnh cáo trở lên", "disciplined")
 
 
-# What judging a record changes in it, in the order _verdict gives them.
-_VERDICT_FIELDS = ("unit", "title_text", "issues", "title", "percent", "reached", "passed")
-_Verdict = tuple[str, str, tuple[Issue, ...], str | None, float | None, bool, bool]
+class _Verdict(NamedTuple):
+    """What judging a record changes in it: each name is the Nomination field it sets."""
+
+    unit: str
+    title_text: str
+    issues: tuple[Issue, ...]
+    title: str | None
+    percent: float | None
+    reached: bool
+    passed: bool
 
 
 def _verdict(nom: Nomination, rules: Rules, default_unit: str,
              streaks: BookStreaks | None) -> _Verdict:
-    """Recognise the title, decide the vote and check the title's conditions: the values of
-    _VERDICT_FIELDS for the judged copy of `nom`."""
+    """Recognise the title, decide the vote and check the title's conditions: what the
+    judged copy of `nom` changes."""
     unit = default_unit if nom.kind == "individual" and not nom.unit and default_unit else nom.unit
     if unit != nom.unit and streaks is not None:
         nom = judged(nom, unit=unit)  # the history knows the person under the unit
@@ -263,21 +270,21 @@ def _verdict(nom: Nomination, rules: Rules, default_unit: str,
             _check_criteria(j, title)
     j.passed = reached and not has_errors(j.issues)
     _check_result(j)
-    return unit, j.title_text, tuple(j.issues), j.title, j.percent, reached, j.passed
+    return _Verdict(unit=unit, title_text=j.title_text, issues=tuple(j.issues), title=j.title,
+                    percent=j.percent, reached=reached, passed=j.passed)
 
 
 def validate_nomination(nom: Nomination, rules: Rules, default_unit: str = "",
                         streaks: BookStreaks | None = None) -> Nomination:
     """Recognise the title, decide the vote and check the title's conditions; return the judged
     copy of `nom` (with `streaks`, a declared streak is checked against the history too)."""
-    return judged(nom, **dict(zip(_VERDICT_FIELDS, _verdict(nom, rules, default_unit, streaks),
-                                  strict=True)))
+    return judged(nom, **_verdict(nom, rules, default_unit, streaks)._asdict())
 
 
 def validate_nominations(noms: Sequence[Nomination], rules: Rules, default_unit: str = "",
                          streaks: BookStreaks | None = None) -> tuple[Nomination, ...]:
     """validate_nomination of each record, the copies made together (models.judged_all)."""
-    return judged_all(noms, _VERDICT_FIELDS,
+    return judged_all(noms, _Verdict._fields,
                       [_verdict(n, rules, default_unit, streaks) for n in noms])
 
 

@@ -23,9 +23,11 @@ import io
 import os
 import pickle
 import re
+import select
 import signal
 import sys
 import threading
+import time
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator, Sequence
@@ -54,6 +56,12 @@ HANDOFF_SECONDS = 0.0002
 # a fork and the child's copy-on-write cost a few milliseconds, the 20,000-row sheet 0.2 s of
 # work the parent no longer waits for.
 AHEAD_MIN_ROWS = 5000
+# ...and up to which: the child's copy-on-write copy of the rows' pages grows with them (about
+# 40 MB at 20,000 rows); a larger single report makes its sheets in this process.
+AHEAD_MAX_ROWS = 200_000
+# Seconds the parent waits for the child's parts before it stops the child and makes the
+# sheets itself (the 20,000-row sheets take 0.2 s; a hung child must not hang the run).
+AHEAD_TIME_LIMIT = 120.0
 
 _ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 # Characters XML 1.0 cannot carry; Excel's own escape is _xHHHH_ (and "_x" must then be escaped).
@@ -300,28 +308,71 @@ def _part_name(bulk: BulkRows) -> str:
 
 
 class Ahead:
-    """Bulk sheets being made and deflated in a forked child (see deflate_ahead); inactive
-    where there is no fork, the rows are few or the process runs other threads."""
+    """Bulk sheets made and deflated in a forked child while this process writes the rest of
+    the workbook: forked on entering the `with` block (see deflate_ahead), stopped and reaped
+    on leaving it. Inactive (no child) where deflate_ahead says so, or if the fork fails."""
 
-    def __init__(self, pid: int | None = None, fd: int | None = None) -> None:
-        self.pid = pid
-        self.fd = fd
+    def __init__(self, workbook: Workbook | None = None, bulks: Sequence[BulkRows] = ()) -> None:
+        self.workbook = workbook
+        self.bulks = bulks
+        self.pid: int | None = None
+        self.fd: int | None = None
         self.used: list[str] = []  # parts written from the child's data (what tests look at)
         self.status: int | None = None  # the child's wait status, once reaped
 
+    def __enter__(self) -> Ahead:
+        if self.workbook is None:
+            return self
+        # Ctrl+C waits until the child exists and is known here (then __exit__ stops it).
+        blocked = hasattr(signal, "pthread_sigmask")
+        if blocked:
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            self._fork(self.workbook, self.bulks)
+        finally:
+            if blocked:
+                signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        return self
+
+    def _fork(self, workbook: Workbook, bulks: Sequence[BulkRows]) -> None:
+        try:
+            read, write = os.pipe()
+        except OSError:
+            return  # no pipe to be had (descriptors used up): the parent makes the sheets
+        parent = os.getpid()
+        try:
+            pid = os.fork()
+        except OSError:  # no process to be had (EAGAIN: a process limit; ENOMEM): likewise
+            os.close(read)
+            os.close(write)
+            return
+        if pid == 0:  # the child: never returns
+            _child(read, write, parent, workbook, bulks)
+        os.close(write)
+        self.pid, self.fd = pid, read
+
     def collect(self) -> dict[str, Deflated]:
-        """The child's parts (empty if it failed: the parent then makes them itself)."""
+        """The child's parts (empty if it failed or overran: the parent then makes them)."""
         if self.pid is None or self.fd is None:
             return {}
-        with os.fdopen(self.fd, "rb") as pipe:
-            self.fd = None
-            data = pipe.read()
-        self._reap()
-        try:
-            parts = pickle.loads(data) if data else {}  # noqa: S301 - our own child's
-        except Exception:  # noqa: BLE001 - a child that died halfway: make the parts here
-            return {}
-        return parts if isinstance(parts, dict) else {}
+        chunks: list[bytes] = []
+        deadline = time.monotonic() + AHEAD_TIME_LIMIT
+        while (left := deadline - time.monotonic()) > 0:
+            if not select.select([self.fd], [], [], left)[0]:
+                break  # overran: stopped below, the parent makes the sheets
+            chunk = os.read(self.fd, 1 << 20)
+            if not chunk:
+                os.close(self.fd)
+                self.fd = None
+                self._reap()
+                try:
+                    parts = pickle.loads(b"".join(chunks))  # noqa: S301 - our own child's
+                except Exception:  # noqa: BLE001 - a child that died halfway
+                    return {}
+                return parts if isinstance(parts, dict) else {}
+            chunks.append(chunk)
+        self._stop()
+        return {}
 
     def _reap(self) -> None:
         if self.pid is not None:
@@ -331,12 +382,7 @@ class Ahead:
                 pass
             self.pid = None
 
-    def __enter__(self) -> Ahead:
-        return self
-
-    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,
-                 trace: TracebackType | None) -> None:
-        """A report that failed before its splice: the child is stopped, not left behind."""
+    def _stop(self) -> None:
         if self.fd is not None:
             os.close(self.fd)
             self.fd = None
@@ -347,25 +393,27 @@ class Ahead:
                 pass
             self._reap()
 
+    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        """A report that failed before its splice: the child is stopped, not left behind."""
+        self._stop()
+
 
 def deflate_ahead(workbook: Workbook, bulks: Sequence[BulkRows]) -> Ahead:
-    """Fork a child that makes and deflates the bulk sheets now, while this process writes the
-    rest of the workbook (call once every sheet of the bulks is written, before close). Fork
-    only: no fork (Windows), few rows, or other threads running (a fork copies none of them,
-    and any lock they hold stays held in the child) give an inactive Ahead."""
-    if not hasattr(os, "fork") or threading.active_count() != 1 or \
-            sum(len(b.rows) for b in bulks) < AHEAD_MIN_ROWS:
+    """An Ahead that forks, on entering its `with` block, a child to make and deflate the bulk
+    sheets while this process writes the rest of the workbook (call once every sheet of the
+    bulks is written, before close). Linux only (fork is the cheap, documented-safe way there;
+    macOS and Windows make the sheets here), and not with other threads running (a fork copies
+    none of them, and a lock one holds stays held in the child), for fewer rows than the fork
+    costs, or for so many that the child's copy of the rows would cost too much memory."""
+    rows = sum(len(b.rows) for b in bulks)
+    if not sys.platform.startswith("linux") or threading.active_count() != 1 or \
+            not AHEAD_MIN_ROWS <= rows <= AHEAD_MAX_ROWS:
         return Ahead()
     for bulk in bulks:  # a format without its index fails here, in the parent, loudly
         for formats in {id(f): f for _values, f in bulk.rows}.values():
             _style_indices(formats)
-    read, write = os.pipe()
-    parent = os.getpid()
-    pid = os.fork()
-    if pid == 0:  # the child: never returns
-        _child(read, write, parent, workbook, bulks)
-    os.close(write)
-    return Ahead(pid, read)
+    return Ahead(workbook, bulks)
 
 
 def _child(read: int, write: int, parent: int, workbook: Workbook,
@@ -467,7 +515,7 @@ def _spliced(package: bytes, bulks: Sequence[BulkRows], streamed: bool,
     if not by_part:
         return package
     if ready and not _entry_fields_known():
-        ready = None
+        ready = None  # this Python's zip writer is not the one the parts are written through
     out = io.BytesIO()
     done: set[str] = set()
     with zipfile.ZipFile(io.BytesIO(package)) as source, \
@@ -476,6 +524,7 @@ def _spliced(package: bytes, bulks: Sequence[BulkRows], streamed: bool,
             data = source.read(info.filename)
             early = (ready or {}).get(info.filename)
             if info.filename in by_part and streamed and early is not None and \
+                    info.compress_type == zipfile.ZIP_DEFLATED and \
                     (early.head, early.tail) == _around(data, by_part[info.filename]):
                 _write_deflated(target, info, early)
                 if ahead is not None:

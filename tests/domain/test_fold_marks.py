@@ -22,7 +22,9 @@ def test_every_latin_letter_and_mark_folds_as_strip_diacritics_folds_it():
 def test_mixed_texts_fold_as_before():
     rng = random.Random(7)
     pool = ("Nguyễn Văn Đức", "ĐẶNG THỊ ÁNH", "Hồ Quỳnh", "CSTĐ-CS", " ", "\u0301", "\u0323",
-            "e\u0302\u0301", "한국", "ⅷ", "ﬁ", "Ǆ", "µ", "\u00a0", "Ω", "ß", "İ", "ĳ", "ŉ")
+            "e\u0302\u0301", "한국", "ⅷ", "ﬁ", "Ǆ", "µ", "\u00a0", "Ω", "ß", "İ", "ĳ", "ŉ",
+            # marks outside the table's blocks: the text takes strip_diacritics itself
+            "\u1dc4", "\u20d7", "\ufe20", "ê\u1dc4")
     for _ in range(2000):
         text = "".join(rng.choice(pool) for _ in range(rng.randint(1, 6)))
         for form in ("NFC", "NFD"):
@@ -33,3 +35,7 @@ def test_mixed_texts_fold_as_before():
 def test_vietnamese_keys():
     assert fold("Đặng Thị Ánh  Tuyết\n(CSTĐ)") == "dang thi anh tuyet cstd"
     assert fold("Tỷ lệ (%)") == fold("TY LE %") == "ty le"
+
+
+def test_a_mark_outside_the_tables_blocks_is_stripped_too():
+    assert fold("Nguyê\u1dc4n") == "nguyen"

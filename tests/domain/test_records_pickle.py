@@ -126,6 +126,12 @@ def test_records_judged_together_are_those_judged_one_by_one(records):
     together = validate_nominations(records, rules, "Đại đội 9")
     one_by_one = tuple(validate_nomination(r, rules, "Đại đội 9") for r in records)
     _same(together, one_by_one)
+    # and as a copy written out field by field would be (an oracle that shares no code path)
+    from addin.domain.validation import _verdict
+
+    by_replace = tuple(dataclasses.replace(r, **_verdict(r, rules, "Đại đội 9", None)._asdict())
+                       for r in records)
+    _same(together, by_replace)
     for record, copy in zip(records, together, strict=True):
         assert copy is not record and (copy.unit or "") == (record.unit or (
             "Đại đội 9" if record.kind == "individual" else ""))

@@ -4,10 +4,14 @@ path, the child's parts are really used, and any doubt falls back to the serial 
 
 from __future__ import annotations
 
+import io
 import os
 import signal
 import sys
+import threading
 import time
+import zipfile
+import zlib
 
 import pytest
 
@@ -17,7 +21,7 @@ from addin.io.reader import read_unit_workbook
 from addin.io.report import ReportMeta, cluster_report_bytes
 from tests.conftest import person, unit_sheets, write_openpyxl
 
-pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="fork only (Linux, macOS)")
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux only")
 
 META = ReportMeta("Cụm 1", "Năm 2024", "01/01/2025", "rules")
 
@@ -58,6 +62,7 @@ def test_the_childs_parts_are_used_and_the_bytes_are_the_serial_paths(monkeypatc
     assert aheads[-1].pid is None and aheads[-1].used == []  # below the threshold: no child
     monkeypatch.setattr(fast_rows, "AHEAD_MIN_ROWS", 1)
     ahead = cluster_report_bytes(result, rules, META)
+    assert threading.active_count() == 1, "another thread runs: the report forks no child"
     assert aheads[-1].used == ["xl/worksheets/sheet2.xml"]  # "Cá nhân" (no collectives here)
     assert ahead == serial
 
@@ -108,3 +113,73 @@ def test_the_zip_entry_writer_keeps_the_fields_the_parts_are_written_through():
     """fast_rows writes a deflated part through zipfile's private entry fields; on a Python
     without them it deflates in the parent instead. CPython 3.11 (CI, Debian) has them."""
     assert fast_rows._entry_fields_known()
+
+
+def _open_fds() -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
+def test_a_fork_that_fails_leaves_the_parts_to_the_parent(monkeypatch, result, rules, aheads):
+    """EAGAIN (a process limit) or ENOMEM: the report is written all the same, nothing leaks."""
+    serial = _serial(monkeypatch, result, rules)
+    monkeypatch.setattr(fast_rows, "AHEAD_MIN_ROWS", 1)
+
+    def refused():
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", refused)
+    before = _open_fds()
+    assert cluster_report_bytes(result, rules, META) == serial
+    assert aheads[-1].pid is None and aheads[-1].used == [] and _open_fds() == before
+
+
+def test_no_child_is_forked_while_another_thread_runs(monkeypatch, result, rules, aheads):
+    serial = _serial(monkeypatch, result, rules)
+    monkeypatch.setattr(fast_rows, "AHEAD_MIN_ROWS", 1)
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert cluster_report_bytes(result, rules, META) == serial
+    finally:
+        stop.set()
+        other.join()
+    assert aheads[-1].workbook is None and aheads[-1].status is None  # never forked
+
+
+def test_a_child_that_hangs_is_stopped_and_the_parent_makes_the_parts(monkeypatch, result, rules,
+                                                                      aheads):
+    serial = _serial(monkeypatch, result, rules)
+    monkeypatch.setattr(fast_rows, "AHEAD_MIN_ROWS", 1)
+    monkeypatch.setattr(fast_rows, "AHEAD_TIME_LIMIT", 0.5)
+    monkeypatch.setattr(fast_rows, "_deflated_now", lambda workbook, bulk: time.sleep(60))
+    assert cluster_report_bytes(result, rules, META) == serial
+    ahead = aheads[-1]
+    assert ahead.used == [] and ahead.pid is None and ahead.fd is None
+    assert ahead.status is not None and os.WTERMSIG(ahead.status) == signal.SIGKILL
+
+
+def test_deflated_data_goes_only_into_a_deflated_entry():
+    """A sheet entry stored uncompressed (no writer tdkt uses does that) takes the rows
+    itself: deflated data in a stored entry would make a broken file."""
+    from tests.io.test_fast_rows import _book
+
+    package, bulk = _book(rows=5)
+    stored = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(package)) as source, \
+            zipfile.ZipFile(stored, "w", zipfile.ZIP_STORED) as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            info.compress_type = zipfile.ZIP_STORED
+            target.writestr(info, data)
+    with zipfile.ZipFile(stored) as book:
+        head, tail = fast_rows._around(book.read("xl/worksheets/sheet1.xml"), bulk)
+    xml = head + bulk.xml() + tail
+    compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+    part = fast_rows.Deflated(head, tail, zlib.crc32(xml), len(xml),
+                              compressor.compress(xml) + compressor.flush())
+    spliced = fast_rows._spliced(stored.getvalue(), [bulk], streamed=True,
+                                 ready={"xl/worksheets/sheet1.xml": part})
+    with zipfile.ZipFile(io.BytesIO(spliced)) as book:
+        assert book.testzip() is None
+        assert book.read("xl/worksheets/sheet1.xml") == xml

@@ -123,7 +123,10 @@ _BOUND_PIECES = st.sampled_from([b'<row r="1">', b'<row r="99">', b'<row r="1000
                                  b'<c r="AA10"/>', b'<c r="ZZ999"/>', b'<c r="AAA1"/>',
                                  b'<c r="XFD1"/>', b'<c r="XFE1"/>', b'<c r="ZZZ1"/>',
                                  b'<c r="A1000"/>', b'<c r="A1048576"/>', b'<c r="A1048577"/>',
-                                 b'<c r="B5000"/>', b'<dimension ref="A1:B2"/>'])
+                                 b'<c r="B5000"/>', b'<dimension ref="A1:B2"/>',
+                                 # at the bounds' edges (a review found these missing)
+                                 b'<row r="100">', b'<row r="99999">', b'<c r="ZZ9999"/>',
+                                 b'<c r="ZZ99999"/>', b'<c r="Z99999"/>', b'<c r="A100000"/>'])
 
 
 @settings(max_examples=2000, deadline=None)
@@ -149,3 +152,15 @@ def test_the_bounds_settle_a_unit_sheet_and_leave_far_cells_to_the_count() -> No
         assert not S._bounded(sheet, S._PLAIN_ROW.findall(sheet)), far
     with pytest.raises(S.UnsafeWorkbook):  # and the count refuses what is off the grid
         S._plain_scan(S._Scan("x"), unit.replace(b'<c r="N50"/>', b'<c r="XFE4"/>'))
+
+
+def test_the_bounds_count_the_cells_too(monkeypatch) -> None:
+    """A sheet within the grid bounds but with more cells than allowed (the same cell written
+    over and over) is left to the exact count, which refuses it."""
+    from addin.io import sheet_scan as S
+
+    monkeypatch.setattr(S, "MAX_SHEET_CELLS", 300)  # the grid bound here: 9 rows x 26 columns
+    repeated = b'<row r="1">' + b'<c r="A1"/>' * 301 + b"</row>"
+    assert not S._bounded(repeated, S._PLAIN_ROW.findall(repeated))
+    with pytest.raises(S.UnsafeWorkbook):
+        S._plain_scan(S._Scan("x"), repeated)
