@@ -5,6 +5,7 @@ a bar chart of the scores — printable as the page the chair hands out at the c
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
@@ -16,11 +17,13 @@ from addin.domain.cluster_ranking import cluster_ranking
 from addin.domain.covenant import format_points
 from addin.domain.rules import Rules
 from addin.domain.scoring import Ranked, Ranking
-from addin.io.live_ranking import LiveRanking, write_live_sheets
 from addin.io.page_blocks import Signers, keep_together, signature_block
 from addin.io.report import CHART_ROW_PX, ReportMeta, header_block
 from addin.io.sheet_spec import Column, Styled, write_cells, write_header, write_notes
 from addin.io.xlsx_common import Styles, print_setup
+
+if TYPE_CHECKING:  # the live sheets are the cluster template's: reports start without them
+    from addin.io.live_ranking import LiveRanking
 
 SHEET_RANKING = "Xếp hạng"
 COLUMNS = (
@@ -46,6 +49,8 @@ def ranking_sheets(workbook: Workbook, styles: Styles, result: ClusterResult, ru
     if live is None:
         write_ranking_sheet(workbook, styles, result, rules, meta)
     else:
+        from addin.io.live_ranking import write_live_sheets
+
         write_live_sheets(workbook, styles, live)
 
 

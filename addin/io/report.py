@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_rowcol_to_cell
@@ -28,7 +29,6 @@ from addin.domain.quotas import QuotaCheck, quota_counts_note
 from addin.domain.report_details import ReportDetails
 from addin.domain.rules import Rules, Title, format_ratio
 from addin.io.fast_rows import BulkRows, deflate_ahead, index_sheet_formats, splice_rows
-from addin.io.live_ranking import LiveRanking
 from addin.io.page_blocks import (
     PageHead,
     Signers,
@@ -71,6 +71,9 @@ from addin.io.xlsx_common import (
     print_setup,
     write_text,
 )
+
+if TYPE_CHECKING:  # the cluster template's live sheets: reports start without them
+    from addin.io.live_ranking import LiveRanking
 
 SEVERITY_LABEL = L.SEVERITY  # kept for callers; the texts live in addin.domain.labels
 STATUS_LABEL = L.FILE_STATUS
