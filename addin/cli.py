@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import atexit
-import json
 import os
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 import click
 
 from addin import __version__, app
+from addin.cli_common import emit_json as _emit_json
+from addin.cli_common import rules_for as _rules
 from addin.cli_errors import UsageProblem
 from addin.cli_options import (
     date_option,
@@ -30,25 +30,14 @@ from addin.domain import labels as L
 from addin.domain import vi_format as vi
 from addin.domain.issues import Issue
 from addin.domain.report_model import Report, Totals
-from addin.domain.rules import Rules, RulesError
 from addin.domain.rules_text import rules_lines
 from addin.io.covenant_file import covenant_lines
-from addin.io.rules_file import load_rules, rules_beside
 from addin.io.rules_json import rules_as_json
 from addin.io.safe_files import describe, shown
 from addin.io.xlsx_common import write_atomic
 
 SEVERITY_LABEL = L.SEVERITY
 STATUS_LABEL = {key: text.lower() for key, text in L.FILE_STATUS.items()}  # mid-sentence
-
-
-def _rules(path: str | None, near: str | None = None) -> Rules:
-    """The effective rules: --rules, else a tdkt-rules.toml beside the input, else the book."""
-    chosen = path or (str(found) if near and (found := rules_beside(near)) else None)
-    try:
-        return load_rules(chosen)
-    except RulesError as exc:
-        raise UsageProblem(f"Bộ quy tắc không dùng được: {exc}") from exc
 
 
 @contextmanager
@@ -58,10 +47,6 @@ def _progress(total: int, label: str, quiet: bool) -> Iterator[Callable[[int], N
         return
     with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
         yield bar.update
-
-
-def _emit_json(data: dict[str, Any]) -> None:
-    click.echo(shown(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False)))
 
 
 def _location(issue: Issue) -> str:

@@ -11,7 +11,8 @@ from typing import TypeVar
 import click
 
 from addin import app
-from addin.cli import _emit_json, _rules
+from addin.cli_common import emit_json as _emit_json
+from addin.cli_common import rules_for as _rules
 from addin.cli_errors import UsageProblem
 from addin.cli_options import force_option, history_db_option, json_option, rules_option
 from addin.domain import labels as L
