@@ -144,6 +144,32 @@ def test_a_score_above_the_limit_is_refused_by_the_unit_template(tmp_path, coven
 
 
 @needs_libreoffice
+def _live_recalculated(tmp_path, covenant_rules, units, typed):
+    """The cluster template's live "Xếp hạng" for `units`, with `typed` ({unit: (criterion,
+    value)}) typed into it, recalculated by LibreOffice: each unit's rank (None for none),
+    "Ghi chú" and total."""
+    source = tmp_path / "cum.xlsx"
+    source.write_bytes(cluster_template_bytes(covenant_rules, [LiveUnit(*u) for u in units]))
+    at = layout_of(covenant_rules.covenant)
+    book = openpyxl.load_workbook(source)
+    for r in range(FIRST_UNIT_ROW + 1, FIRST_UNIT_ROW + 1 + len(units)):
+        name = book["Xếp hạng"].cell(r, 2).value
+        if name in typed:
+            code, value = typed[name]
+            book["Xếp hạng"].cell(r, at.criteria[code] + 1, value)
+    book.save(tmp_path / "typed.xlsx")
+    sheet = openpyxl.load_workbook(convert(tmp_path / "typed.xlsx", tmp_path / "lo", "xlsx"),
+                                   data_only=True)["Xếp hạng"]
+    got, notes, totals = {}, {}, {}
+    for r in range(FIRST_UNIT_ROW + 1, FIRST_UNIT_ROW + 1 + len(units)):
+        name = sheet.cell(r, 2).value
+        rank = sheet.cell(r, at.rank + 1).value
+        got[name] = None if rank == "" else rank
+        notes[name], totals[name] = (sheet.cell(r, at.note + 1).value,
+                                     sheet.cell(r, at.total + 1).value)
+    return got, notes, totals
+
+
 def test_a_score_above_the_limit_is_refused_by_the_live_ranking(tmp_path, covenant_rules):
     """The live "Xếp hạng" with 20,000,000 points (a number, digits text) and "8,5": the engine
     refuses the three (no rank), so does the sheet (LibreOffice, vi-VN; it ranked the
@@ -166,24 +192,8 @@ def test_a_score_above_the_limit_is_refused_by_the_live_ranking(tmp_path, covena
             ScoreSheet(name, "x", tuple(lines), tuple(read)), covenant_rules.covenant), dvqt))
     expected = {u.unit: u.rank for u in rank_units(candidates, covenant_rules.covenant).units}
     assert [expected[n] for n in typed] == [None, None, None]
-    source = tmp_path / "cum.xlsx"
-    source.write_bytes(cluster_template_bytes(covenant_rules, [LiveUnit(*u) for u in units]))
-    at = layout_of(covenant_rules.covenant)
-    book = openpyxl.load_workbook(source)
-    for r in range(FIRST_UNIT_ROW + 1, FIRST_UNIT_ROW + 1 + len(units)):
-        name = book["Xếp hạng"].cell(r, 2).value
-        if name in typed:
-            book["Xếp hạng"].cell(r, at.criteria["TC09"] + 1, typed[name])
-    book.save(tmp_path / "typed.xlsx")
-    sheet = openpyxl.load_workbook(convert(tmp_path / "typed.xlsx", tmp_path / "lo", "xlsx"),
-                                   data_only=True)["Xếp hạng"]
-    got, notes, totals = {}, {}, {}
-    for r in range(FIRST_UNIT_ROW + 1, FIRST_UNIT_ROW + 1 + len(units)):
-        name = sheet.cell(r, 2).value
-        rank = sheet.cell(r, at.rank + 1).value
-        got[name] = None if rank == "" else rank
-        notes[name], totals[name] = (sheet.cell(r, at.note + 1).value,
-                                     sheet.cell(r, at.total + 1).value)
+    got, notes, totals = _live_recalculated(
+        tmp_path, covenant_rules, units, {n: ("TC09", v) for n, v in typed.items()})
     assert got == expected
     for name in ("Đơn vị A", "Đơn vị B", "Đơn vị C"):
         assert totals[name] == "Lỗi" and [notes[name]] == said[name], name
@@ -365,25 +375,7 @@ def test_the_live_ranking_checks_a_score_against_its_criterions_maximum(tmp_path
                                                                 "TR01)")]
     assert said["Đơn vị E"] == [issue_text(Code.NOT_A_NUMBER, "Điểm cụm chấm 9,3, tiêu chí TC02: "
                                                               "điểm chấm theo bước 0,5")]
-    source = tmp_path / "cum.xlsx"
-    source.write_bytes(cluster_template_bytes(covenant_rules, [LiveUnit(*u) for u in units]))
-    at = layout_of(covenant_rules.covenant)
-    book = openpyxl.load_workbook(source)
-    for r in range(FIRST_UNIT_ROW + 1, FIRST_UNIT_ROW + 1 + len(units)):
-        name = book["Xếp hạng"].cell(r, 2).value
-        if name in typed:
-            code, form = typed[name]
-            book["Xếp hạng"].cell(r, at.criteria[code] + 1, form)
-    book.save(tmp_path / "typed.xlsx")
-    sheet = openpyxl.load_workbook(convert(tmp_path / "typed.xlsx", tmp_path / "lo", "xlsx"),
-                                   data_only=True)["Xếp hạng"]
-    got, notes, totals = {}, {}, {}
-    for r in range(FIRST_UNIT_ROW + 1, FIRST_UNIT_ROW + 1 + len(units)):
-        name = sheet.cell(r, 2).value
-        rank = sheet.cell(r, at.rank + 1).value
-        got[name] = None if rank == "" else rank
-        notes[name], totals[name] = (sheet.cell(r, at.note + 1).value,
-                                     sheet.cell(r, at.total + 1).value)
+    got, notes, totals = _live_recalculated(tmp_path, covenant_rules, units, typed)
     assert got == expected
     for name, *_ in OUT_OF_BOUNDS[:5]:
         assert totals[name] == "Lỗi" and [notes[name]] == said[name], name
