@@ -32,7 +32,6 @@ from addin.domain.covenant import (
 )
 from addin.domain.issues import Code, issue_text
 from addin.domain.labels import SCORE_CLUSTER, SCORE_TEXT_RULE, score_detail
-from addin.domain.scoring import problem_detail, score_label
 from addin.io.cells import column_letter
 from addin.io.covenant_sheet import (
     FIELDS,
@@ -45,8 +44,11 @@ from addin.io.scores_template import ERROR
 from addin.io.sheet_spec import Column, row_height, set_widths
 from addin.io.template_formulas import (
     literal,
+    points_bounds_said,
     points_error,
     points_number,
+    points_out_of_bounds,
+    points_read,
     points_said,
     spaces_trimmed,
 )
@@ -270,9 +272,7 @@ def _write_live(workbook: Workbook, styles: Styles, live: LiveRanking) -> Worksh
 
 
 def _points(ref: str) -> str:
-    """A score that is not refused as text (points_error 0), as a number (0 when blank): VALUE
-    of its text reads back a number and digits alike in every locale."""
-    return f"IFERROR(VALUE({spaces_trimmed(ref)}),0)"
+    return points_read(ref)
 
 
 def _maxima(count: int) -> str:
@@ -281,54 +281,20 @@ def _maxima(count: int) -> str:
 
 
 def _out_of_bounds(scores: str, count: int) -> str:
-    """Per criterion of the row (an array): 1 below zero, 2 above the criterion's "Điểm tối đa",
-    3 off the covenant's step, else 0 — scoring._problem's checks, in its order."""
-    v, step = _points(scores), _points(_field_cell("step"))
-    return (f"IF({v}<0,1,IF({v}>{_points(_maxima(count))},2,"
-            f"IFERROR(IF(ROUND({v}/{step},6)<>ROUND({v}/{step},0),3,0),0)))")
+    """Per criterion of the row (an array): points_out_of_bounds against each criterion's
+    "Điểm tối đa" and the covenant's "Bước chấm điểm" read off the sheets."""
+    return points_out_of_bounds(_points(scores), _points(_maxima(count)),
+                                _points(_field_cell("step")))
 
 
 def _bounds_said(scores: str, check: str, count: int) -> str:
     """The engine's sentence for the score of criterion number `check` (score_check's cell):
     scoring._problem's issue for the cluster's score, built from the same words."""
-    v = _points(f"INDEX({scores},1,{check})")
-    code = f"INDEX({xl_range_abs(HEADER_ROW, 2, HEADER_ROW, 2 + count - 1)},1,{check})"
     maximum = _points(f"INDEX({_maxima(count)},1,{check})")
-    label = score_label(SCORE_CLUSTER, _VALUE, _CODE)
-
-    def said(code_: Code, bound: str = "") -> str:
-        return _spliced(issue_text(code_, problem_detail(code_, label, bound)),
-                        {_VALUE: _shown(v), _CODE: code, _BOUND: _shown(maximum if code_ ==
-                         Code.SCORE_EXCEEDS_MAX else _points(_field_cell("step")))})
-
-    return (f'IF({check}<=0,"",IF({v}<0,{said(Code.NEGATIVE_SCORE)},IF({v}>{maximum},'
-            f"{said(Code.SCORE_EXCEEDS_MAX, _BOUND)},{said(Code.NOT_A_NUMBER, _BOUND)})))")
-
-
-# Stand-ins for the parts of a sentence a formula fills in (never in a sentence's own words).
-_VALUE, _CODE, _BOUND = "\x01", "\x02", "\x03"
-
-
-def _shown(number: str) -> str:
-    """Points as format_points writes them (7,5; 10), whatever the locale's decimal mark."""
-    return f'SUBSTITUTE(ROUND({number},2)&"",".",",")'
-
-
-def _spliced(sentence: str, parts: Mapping[str, str]) -> str:
-    """A formula of `sentence` with each stand-in replaced by its formula."""
-    pieces: list[str] = []
-    text = ""
-    for char in sentence:
-        if char in parts:
-            if text:
-                pieces.append(literal(text))
-            pieces.append(parts[char])
-            text = ""
-        else:
-            text += char
-    if text:
-        pieces.append(literal(text))
-    return "&".join(pieces)
+    code = f"INDEX({xl_range_abs(HEADER_ROW, 2, HEADER_ROW, 2 + count - 1)},1,{check})"
+    said = points_bounds_said(SCORE_CLUSTER, _points(f"INDEX({scores},1,{check})"), code,
+                              maximum, _points(_field_cell("step")))
+    return f'IF({check}<=0,"",{said})'
 
 
 def _cap_refused(key: str) -> str:

@@ -20,13 +20,14 @@ short (Excel takes at most 8,192 characters).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from addin.domain import fields as F
 from addin.domain import labels as L
 from addin.domain.issues import Code, Issue, issue_text
 from addin.domain.models import Nomination
+from addin.domain.scoring import problem_detail, score_label
 from addin.domain.typed_numbers import MAX_COUNT
 
 ERROR_PREFIX = L.ERROR_PREFIX
@@ -334,3 +335,65 @@ def points_said(ref: str, detail: str) -> str:
     return (f"IF(SUM(IF({error}={POINTS_REFUSED_WHY},1,0))>0,"
             f"{literal(issue_text(Code.NOT_A_NUMBER, detail, L.SCORE_TEXT_RULE))},"
             f"IF(SUM({error})>0,{literal(issue_text(Code.NOT_A_NUMBER, detail))},\"\"))")
+
+
+# A score's bounds (scoring._problem: below zero, above its criterion's maximum, off the
+# covenant's step), checked by the unit template's "Chấm điểm" totals and the live "Xếp hạng"
+# alike, and said in the engine's sentence (scoring.score_label, problem_detail).
+POINTS_NEGATIVE, POINTS_ABOVE_MAX, POINTS_OFF_STEP = 1, 2, 3  # points_out_of_bounds' kinds
+
+
+def points_read(ref: str) -> str:
+    """A score that is not refused as text (points_error 0), as a number (0 when blank): VALUE
+    of its text reads back a number and digits alike in every locale."""
+    return f"IFERROR(VALUE({spaces_trimmed(ref)}),0)"
+
+
+def points_out_of_bounds(value: str, maximum: str, step: str) -> str:
+    """Per score (an array over a range): 1 below zero, 2 above `maximum`, 3 off `step`, else 0
+    — scoring._problem's checks, in its order (`value`, `maximum`, `step`: formulas)."""
+    return (f"IF({value}<0,{POINTS_NEGATIVE},IF({value}>{maximum},{POINTS_ABOVE_MAX},"
+            f"IFERROR(IF(ROUND({value}/{step},6)<>ROUND({value}/{step},0),{POINTS_OFF_STEP},0),"
+            f"0)))")
+
+
+# Stand-ins for the parts of a sentence a formula fills in (never in a sentence's own words).
+_VALUE, _CODE, _BOUND = "\x01", "\x02", "\x03"
+
+
+def points_shown(number: str) -> str:
+    """Points as format_points writes them (7,5; 10), whatever the locale's decimal mark."""
+    return f'SUBSTITUTE(ROUND({number},2)&"",".",",")'
+
+
+def spliced(sentence: str, parts: Mapping[str, str]) -> str:
+    """A formula of `sentence` with each stand-in replaced by its formula."""
+    pieces: list[str] = []
+    text = ""
+    for char in sentence:
+        if char in parts:
+            if text:
+                pieces.append(literal(text))
+            pieces.append(parts[char])
+            text = ""
+        else:
+            text += char
+    if text:
+        pieces.append(literal(text))
+    return "&".join(pieces)
+
+
+def points_bounds_said(column: str, value: str, code: str, maximum: str, step: str) -> str:
+    """The engine's sentence for a score out of bounds (points_out_of_bounds > 0): the score
+    `value` of the criterion `code` in the column named `column` (labels.SCORE_SELF …), against
+    `maximum` and `step` (all formulas) — scoring._problem's issue, built from the same words."""
+    label = score_label(column, _VALUE, _CODE)
+
+    def said(code_: Code, bound: str = "") -> str:
+        return spliced(issue_text(code_, problem_detail(code_, label, bound)),
+                       {_VALUE: points_shown(value), _CODE: code,
+                        _BOUND: points_shown(maximum if code_ == Code.SCORE_EXCEEDS_MAX
+                                             else step)})
+
+    return (f"IF({value}<0,{said(Code.NEGATIVE_SCORE)},IF({value}>{maximum},"
+            f"{said(Code.SCORE_EXCEEDS_MAX, _BOUND)},{said(Code.NOT_A_NUMBER, _BOUND)}))")
