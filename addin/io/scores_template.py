@@ -19,7 +19,7 @@ from xlsxwriter.worksheet import Worksheet
 from addin.domain import fields as F
 from addin.domain.covenant import KIND_LABEL, Covenant, format_points
 from addin.domain.issues import Code, issue_text
-from addin.domain.labels import SEVERITY, score_detail
+from addin.domain.labels import ERROR_PREFIX, SEVERITY, score_detail
 from addin.domain.scoring import (
     SCORE_LABELS,
     SHEET_SCORES,
@@ -31,7 +31,14 @@ from addin.domain.scoring import (
 )
 from addin.io.scores_reader import points_why, to_points
 from addin.io.sheet_spec import Column, write_header
-from addin.io.template_formulas import points_error, points_number, points_said
+from addin.io.template_formulas import (
+    points_bounds_said,
+    points_error,
+    points_number,
+    points_out_of_bounds,
+    points_read,
+    points_said,
+)
 from addin.io.xlsx_common import Styles, print_setup, write_as_typed, write_text
 
 HEADER_ROW = 3
@@ -44,6 +51,10 @@ WIDTHS = tuple(c.width for c in SCORE_COLUMNS)
 HELPER_KIND, HELPER_USED = len(COLUMNS), len(COLUMNS) + 1
 ERROR = SEVERITY["error"]  # a total over a score the engine refuses
 KIND_CODE = {"criterion": "TC", "bonus": "CG", "penalty": "TR"}
+SCORE_CELLS = {"self": "D", "cluster": "E"}  # the score columns' letters
+# What scoring._problem reports of a score out of bounds (below zero, above its criterion's
+# maximum, off the covenant's step): the totals over such a score say "Lỗi" too.
+BOUNDS_CODES = frozenset({Code.NEGATIVE_SCORE, Code.SCORE_EXCEEDS_MAX, Code.NOT_A_NUMBER})
 
 
 def _num(value: Fraction) -> float | int:
@@ -115,7 +126,8 @@ def write_scores_sheet(workbook: Workbook, styles: Styles, covenant: Covenant, s
                             f'{points_number(f"E{n}")},{points_number(f"D{n}")})',
                             styles.formula, "" if used is None else _num(used))
         lines.append(ScoreLine(row=n, code=criterion.code, max=criterion.max,
-                               self_score=self_v, cluster_score=cluster_v))
+                               self_score=self_v, cluster_score=cluster_v,
+                               columns=SCORE_CELLS))
         r += 1
     last = r - 1
     _validation(sheet, styles, covenant, first, last)
@@ -154,11 +166,14 @@ def _totals(sheet: Worksheet, styles: Styles, covenant: Covenant, r: int, first:
             cached: UnitScore, refused: Mapping[str, list[str]]) -> None:
     """The totals of "Tự chấm" (column D) and of the score used (helper H: the cluster's where
     given), as array formulas reading text scores as the engine does (digits only); where a
-    score the engine refuses is in a column the total uses, "Lỗi", and the line under the
-    table says which column, in the engine's words."""
+    score the engine refuses is in a column the total uses — text it cannot read, or a score
+    below zero, above its criterion's "Điểm tối đa" or off the covenant's step — "Lỗi", and the
+    line under the table says which, in the engine's words (scoring.score_unit's first)."""
     f, lst = first + 1, last + 1
     kind_col, used_col = "G", "H"
     kinds = f"${kind_col}${f}:${kind_col}${lst}"
+    step = _decimal(covenant.step)
+    maxima = f"$C${f}:$C${lst}"
 
     def column(col: str) -> str:
         return f"{col}${f}:{col}${lst}"
@@ -169,11 +184,18 @@ def _totals(sheet: Worksheet, styles: Styles, covenant: Covenant, r: int, first:
         # SUM skips the "" of a blank or refused score (refused ones make the cell "Lỗi")
         return f'SUM(IF({kinds}="{code}",{points_number(column(col))},0))'
 
+    def out_of_bounds(col: str) -> str:
+        return points_out_of_bounds(points_read(column(col)), maxima, step)
+
     def errors(*cols: str) -> str:
-        return "+".join(f"SUM({points_error(column(c))})" for c in cols)
+        return "+".join(f"SUM({points_error(column(c))})+SUM({out_of_bounds(c)})" for c in cols)
 
     checked = {"D": ("D",), used_col: ("D", "E"), "E": ("D", "E")}
-    cached_refused = {"D": "self" in refused, used_col: bool(refused), "E": bool(refused)}
+    bounds = [i for i in cached.issues if i.code in BOUNDS_CODES and i.column in ("D", "E")]
+    out = {letter: any(i.column == letter for i in bounds) for letter in ("D", "E")}
+    cached_refused = {"D": "self" in refused or out["D"],
+                      used_col: bool(refused) or out["D"] or out["E"],
+                      "E": bool(refused) or out["D"] or out["E"]}
 
     def guarded(col: str, formula: str) -> str:
         return f'=IF({errors(*checked[col])}>0,"{ERROR}",{formula})'
@@ -215,11 +237,36 @@ def _totals(sheet: Worksheet, styles: Styles, covenant: Covenant, r: int, first:
                             styles.total, total)
     sheet.write_string(end + 1, 1, "“Điểm dùng”: điểm cụm chấm nếu có, nếu không là điểm tự chấm.",
                        styles.text)
+    # Hidden helpers beside the sentence: the first row (1-based in the table) whose self score,
+    # whose cluster score, is out of bounds (0: none).
+    said_row = end + 2
+    first_out = {}
+    for letter, helper in (("D", kind_col), ("E", used_col)):
+        rows_out = [i.row for i in bounds if i.column == letter and i.row is not None]
+        first_out[letter] = f"{helper}{said_row + 1}"
+        sheet.write_array_formula(
+            said_row, HELPER_KIND if letter == "D" else HELPER_USED, said_row,
+            HELPER_KIND if letter == "D" else HELPER_USED,
+            f"{{=IFERROR(MATCH(TRUE,{out_of_bounds(letter)}>0,0),0)}}", styles.formula,
+            min(rows_out) - f + 1 if rows_out else 0)
+    codes = f"$A${f}:$A${lst}"
+
+    def bounds_said(letter: str) -> str:
+        at = first_out[letter]
+        return points_bounds_said(SCORE_LABELS["self" if letter == "D" else "cluster"],
+                                  points_read(f"INDEX({column(letter)},{at},1)"),
+                                  f"INDEX({codes},{at},1)", f"INDEX({maxima},{at},1)", step)
+
     detail = {key: score_detail(SCORE_LABELS[key]) for key in ("self", "cluster")}
     which = next((key for key in ("self", "cluster") if key in refused), None)
     said = "" if which is None else issue_text(
         Code.NOT_A_NUMBER, detail[which], next((why for why in refused[which] if why), ""))
+    if not said and bounds:  # the engine's first: by row, the self score before the cluster's
+        said = ERROR_PREFIX + bounds[0].message
+    d, e = first_out["D"], first_out["E"]
     sheet.write_array_formula(
-        end + 2, 1, end + 2, 1,
-        f'{{=IF({errors("D")}>0,{points_said(column("D"), detail["self"])},'
-        f'{points_said(column("E"), detail["cluster"])})}}', styles.text, said)
+        said_row, 1, said_row, 1,
+        f'{{=IF(SUM({points_error(column("D"))})>0,{points_said(column("D"), detail["self"])},'
+        f'IF(SUM({points_error(column("E"))})>0,{points_said(column("E"), detail["cluster"])},'
+        f'IF(({d}>0)*(({e}=0)+({d}<={e})>0),{bounds_said("D")},'
+        f'IF({e}>0,{bounds_said("E")},""))))}}', styles.text, said)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import io
 from fractions import Fraction as Q
 from pathlib import Path
 
@@ -380,3 +381,69 @@ def test_the_live_ranking_checks_a_score_against_its_criterions_maximum(tmp_path
     for name, *_ in OUT_OF_BOUNDS[:5]:
         assert totals[name] == "Lỗi" and [notes[name]] == said[name], name
     assert totals["Đơn vị G"] != "Lỗi" and said["Đơn vị G"] == []
+
+
+# -- 7. a score out of its criterion's bounds in the unit template's "Chấm điểm" (engine7c) -----
+# (what is typed over sample_scores: {criterion: {column: value}}): a self score above "Điểm
+# tối đa" (a number; digits text " 12 " of 10), a cluster score below zero, a self score off
+# the 0.5 step, a later row's self score and an earlier row's cluster score (the engine names
+# the earlier row first), and scores at their maxima (not refused).
+UNIT_OUT_OF_BOUNDS = {
+    "self above": {"TC01": {"self": 16}},
+    "text above": {"TC09": {"self": " 12 "}},
+    "cluster negative": {"TR01": {"cluster": -1}},
+    "off step": {"TC02": {"self": 9.3}},
+    "first row first": {"TC03": {"self": 20}, "TC01": {"cluster": 16}},
+    "at the maxima": {"TC10": {"self": 8}, "CG01": {"self": 3}, "TC01": {"cluster": 15}},
+}
+
+
+@needs_libreoffice
+@pytest.mark.parametrize("case", UNIT_OUT_OF_BOUNDS)
+def test_the_unit_templates_totals_check_a_score_against_its_criterions_maximum(
+        tmp_path, covenant_rules, case):
+    """The engine refuses a self or cluster score below zero, above its criterion's "Điểm tối
+    đa" or off the covenant's step (score_unit: negative_score, score_exceeds_max,
+    not_a_number). The unit template's "Chấm điểm" totals, as written (cached) and recalculated
+    by LibreOffice (vi-VN), do too: "Lỗi" in the totals that use the score, and under the table
+    the engine's first sentence ("Lỗi: Điểm vượt điểm tối đa của tiêu chí (Điểm tự chấm 16, tiêu
+    chí TC01, tối đa 15)"). They added such a score up (only a colour showed it)."""
+    scores = {code: {"self": value} for code, value in sample_scores().items()}
+    for code, typed in UNIT_OUT_OF_BOUNDS[case].items():
+        scores[code] = {**scores[code], **typed}
+    source = tmp_path / "u.xlsx"
+    source.write_bytes(unit_workbook_bytes(covenant_rules, UnitData(scores=scores)))
+    result = score_unit(read_unit_workbook(source).scores, covenant_rules.covenant)
+    errors = [i for i in result.issues if i.severity == "error"]
+    assert all(i.code in (Code.NEGATIVE_SCORE, Code.SCORE_EXCEEDS_MAX, Code.NOT_A_NUMBER)
+               for i in errors)
+    assert bool(errors) == (case != "at the maxima")
+
+    def shown(totals, errors):
+        return "Lỗi" if errors else (float(totals.total) if totals is not None else 0)
+
+    expected = (shown(result.self_totals, [i for i in errors if i.column == "D"]),
+                shown(result.used, errors),
+                L.ERROR_PREFIX + errors[0].message if errors else "")
+    if case == "first row first":
+        assert expected[2] == issue_text(Code.SCORE_EXCEEDS_MAX,
+                                         "(Điểm cụm chấm 16, tiêu chí TC01, tối đa 15)")
+    if case == "text above":
+        assert expected[2] == issue_text(Code.SCORE_EXCEEDS_MAX,
+                                         "(Điểm tự chấm 12, tiêu chí TC09, tối đa 10)")
+    for path in (source, convert(source, tmp_path / "lo", "xlsx")):
+        sheet = openpyxl.load_workbook(path, data_only=True)["Chấm điểm"]
+        total_row = next(r for r in range(5, 40) if sheet[f"B{r}"].value == "TỔNG ĐIỂM")
+        got = tuple(sheet[f"{c}{total_row}"].value for c in "DE") + (
+            sheet[f"B{total_row + 2}"].value or "",)
+        got = tuple(float(v) if isinstance(v, int | float) else v for v in got)
+        assert got == expected, path.name
+
+
+def test_the_score_sheets_formulas_stay_within_excels_limit(covenant_rules):
+    """Excel takes a formula of at most 8,192 characters: the "Chấm điểm" totals and the line
+    under them, which now also check each score's bounds, stay below it."""
+    book = openpyxl.load_workbook(io.BytesIO(unit_workbook_bytes(covenant_rules, UnitData())))
+    lengths = [len(getattr(c.value, "text", c.value)) for row in book["Chấm điểm"].iter_rows()
+               for c in row if str(getattr(c.value, "text", c.value)).startswith("=")]
+    assert lengths and max(lengths) < 8_192
