@@ -46,6 +46,7 @@ from addin.io.template_formulas import (
     literal,
     points_bounds_said,
     points_error,
+    points_missing_said,
     points_number,
     points_out_of_bounds,
     points_read,
@@ -55,6 +56,7 @@ from addin.io.template_formulas import (
 from addin.io.xlsx_common import Styles, print_setup, write_text
 
 SHEET_LIVE = "Xếp hạng"
+MISSING = 4  # score_check's kind of a criterion left blank (after points_out_of_bounds' 1-3)
 LIVE_ROWS = 20  # units a cluster may have
 # How the note of a row holding a score the engine refuses names it (the row is not ranked): the
 # cells are the cluster's scores ("điểm dùng (điểm cụm chấm)"), named as everywhere else.
@@ -179,7 +181,7 @@ def _write_live(workbook: Workbook, styles: Styles, live: LiveRanking) -> Worksh
             sheet.set_column(c, c, column.width, None, {"hidden": True})
     first, last = FIRST_UNIT_ROW + 1, FIRST_UNIT_ROW + LIVE_ROWS  # Excel rows
     c0, c1 = column_letter(2), column_letter(2 + len(covenant.criteria) - 1)
-    kinds = xl_range_abs(KIND_ROW, 2, KIND_ROW, 2 + len(covenant.criteria) - 1)
+    kinds = _kinds(len(covenant.criteria))
     keys = [at.total] + [_key_column(s, at) for s in steps]
     for i in range(LIVE_ROWS):
         r, n = FIRST_UNIT_ROW + i, FIRST_UNIT_ROW + i + 1
@@ -205,7 +207,9 @@ def _write_live(workbook: Workbook, styles: Styles, live: LiveRanking) -> Worksh
 
         # A score the engine refuses ("8,5" typed as text; or a number below 0, above its
         # criterion's "Điểm tối đa", off the step): "Lỗi", no rank, the note says why
-        # (score_check: -1 for refused text, else the first criterion out of bounds, 1-based).
+        # A blank criterion (not a bonus or penalty point) is a missing value, as the engine
+        # reports a criterion left blank. (score_check: -1 for refused text, else the first
+        # criterion blank or out of bounds, 1-based.)
         check = f"{column_letter(at.score_check)}{n}"
         refused = f"{check}<>0"
         cached = _cached(covenant, unit)
@@ -222,7 +226,7 @@ def _write_live(workbook: Workbook, styles: Styles, live: LiveRanking) -> Worksh
                        f"-{column_letter(at.penalty)}{n}))"),
             at.penalty_key: f'=IF({blank},"",IF({refused},"{ERROR}",-{summed("penalty")}))',
             at.score_check: (f'=IF({blank},"",IF(SUM({points_error(scores)})>0,-1,'
-                             f"IFERROR(MATCH(TRUE,{_out_of_bounds(scores, len(covenant.criteria))}"
+                             f"IFERROR(MATCH(TRUE,{_checked(scores, kinds, len(covenant.criteria))}"
                              f">0,0),0)))"),
         }
         for c, formula in formulas.items():
@@ -246,7 +250,7 @@ def _write_live(workbook: Workbook, styles: Styles, live: LiveRanking) -> Worksh
         sheet.write_array_formula(r, at.note, r, at.note, "{" + f'=IF({blank},"",IF(ISTEXT('
                                   f"{total}),IF({_caps_refused()},{_caps_said()},"
                                   f"IF({check}<0,{points_said(scores, REFUSED_DETAIL)},"
-                                  f"{_bounds_said(scores, check, len(covenant.criteria))})),"
+                                  f"{_check_said(scores, check, len(covenant.criteria))})),"
                                   f"IF(COUNTIFS({all_same})>1,"
                                   f'"Đồng hạng: hội nghị biểu quyết","")))' + "}", styles.formula,
                                   cached.get(at.note, ""))
@@ -287,6 +291,29 @@ def _out_of_bounds(scores: str, count: int) -> str:
                                 _points(_field_cell("step")))
 
 
+def _checked(scores: str, kinds: str, count: int) -> str:
+    """Per criterion of the row (an array): MISSING (4) for a criterion's score left blank
+    (scoring.score_unit's missing_value; a blank bonus or penalty point is 0), else
+    _out_of_bounds — the engine checks each line in turn, so the first of either is named."""
+    blank = f'({kinds}="{KIND_LABEL["criterion"]}")*({spaces_trimmed(scores)}="")'
+    return f"IF({blank},{MISSING},{_out_of_bounds(scores, count)})"
+
+
+def _check_said(scores: str, check: str, count: int) -> str:
+    """The engine's sentence for criterion number `check` (score_check's cell): 'Chưa nhập
+    "Điểm cụm chấm" của tiêu chí TC01' for a blank criterion, else _bounds_said."""
+    code = f"INDEX({xl_range_abs(HEADER_ROW, 2, HEADER_ROW, 2 + count - 1)},1,{check})"
+    blank = (f'(INDEX({_kinds(count)},1,{check})="{KIND_LABEL["criterion"]}")*'
+             f'({spaces_trimmed(f"INDEX({scores},1,{check})")}="")')
+    return (f'IF({check}<=0,"",IF({blank},{points_missing_said(SCORE_CLUSTER, code)},'
+            f"{_bounds_said(scores, check, count)}))")
+
+
+def _kinds(count: int) -> str:
+    ref: str = xl_range_abs(KIND_ROW, 2, KIND_ROW, 2 + count - 1)
+    return ref
+
+
 def _bounds_said(scores: str, check: str, count: int) -> str:
     """The engine's sentence for the score of criterion number `check` (score_check's cell):
     scoring._problem's issue for the cluster's score, built from the same words."""
@@ -294,7 +321,7 @@ def _bounds_said(scores: str, check: str, count: int) -> str:
     code = f"INDEX({xl_range_abs(HEADER_ROW, 2, HEADER_ROW, 2 + count - 1)},1,{check})"
     said = points_bounds_said(SCORE_CLUSTER, _points(f"INDEX({scores},1,{check})"), code,
                               maximum, _points(_field_cell("step")))
-    return f'IF({check}<=0,"",{said})'
+    return said
 
 
 def _cap_refused(key: str) -> str:
@@ -351,6 +378,13 @@ def _cached(covenant: Covenant, unit: LiveUnit | None) -> dict[int, Any]:
     if unit is None:
         return {}
     at = layout_of(covenant)
+    missing = [i for i, c in enumerate(covenant.criteria, 1)
+               if c.kind == "criterion" and unit.scores.get(c.code) is None]
+    if missing:  # a criterion left blank: the engine's missing_value (see _checked)
+        code = covenant.criteria[missing[0] - 1].code
+        return {**dict.fromkeys((at.base, at.bonus, at.penalty, at.total, at.penalty_key),
+                                ERROR), at.score_check: missing[0],
+                at.note: issue_text(Code.MISSING_VALUE, score_detail(SCORE_CLUSTER, code))}
     sums = {"criterion": Fraction(0), "bonus": Fraction(0), "penalty": Fraction(0)}
     for criterion in covenant.criteria:
         sums[criterion.kind] += Fraction(str(unit.scores.get(criterion.code, 0)))

@@ -397,3 +397,9 @@ def points_bounds_said(column: str, value: str, code: str, maximum: str, step: s
 
     return (f"IF({value}<0,{said(Code.NEGATIVE_SCORE)},IF({value}>{maximum},"
             f"{said(Code.SCORE_EXCEEDS_MAX, _BOUND)},{said(Code.NOT_A_NUMBER, _BOUND)}))")
+
+
+def points_missing_said(column: str, code: str) -> str:
+    """The engine's sentence for a criterion's score left blank (scoring.score_unit's
+    missing_value): 'Lỗi: Chưa nhập "Điểm cụm chấm" của tiêu chí TC01', `code` a formula."""
+    return spliced(issue_text(Code.MISSING_VALUE, L.score_detail(column, _CODE)), {_CODE: code})

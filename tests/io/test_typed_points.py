@@ -157,7 +157,7 @@ def _live_recalculated(tmp_path, covenant_rules, units, typed):
         name = book["Xếp hạng"].cell(r, 2).value
         if name in typed:
             code, value = typed[name]
-            book["Xếp hạng"].cell(r, at.criteria[code] + 1, value)
+            book["Xếp hạng"].cell(r, at.criteria[code] + 1).value = value  # None clears
     book.save(tmp_path / "typed.xlsx")
     sheet = openpyxl.load_workbook(convert(tmp_path / "typed.xlsx", tmp_path / "lo", "xlsx"),
                                    data_only=True)["Xếp hạng"]
@@ -447,3 +447,55 @@ def test_the_score_sheets_formulas_stay_within_excels_limit(covenant_rules):
     lengths = [len(getattr(c.value, "text", c.value)) for row in book["Chấm điểm"].iter_rows()
                for c in row if str(getattr(c.value, "text", c.value)).startswith("=")]
     assert lengths and max(lengths) < 8_192
+
+
+# -- 8. a criterion left blank in the live "Xếp hạng" (engine7c) ---------------------------------
+# (unit, criterion, what is typed: None clears the cell, spaces are blank too); Đơn vị K's TC04
+# is left out of the units written (blank from the start: the cached values say it too).
+LIVE_BLANKS = [("Đơn vị A", "TC03", None), ("Đơn vị B", "TC05", "  "), ("Đơn vị C", "CG01", None),
+               ("Đơn vị E", "TC10", None)]
+
+
+@needs_libreoffice
+def test_the_live_ranking_refuses_a_criterion_left_blank(tmp_path, covenant_rules):
+    """The engine reports a criterion's score left blank as missing_value and leaves the unit
+    unranked; a blank bonus or penalty point is 0. The live "Xếp hạng" (written with Đơn vị K's
+    TC04 blank, then A's TC03, B's TC05 (spaces), C's CG01, E's TC10 cleared, recalculated by
+    LibreOffice) does the same: "Lỗi", no rank, and "Ghi chú" `Lỗi: Chưa nhập "Điểm cụm chấm"
+    của tiêu chí TC03` (its cells are the cluster's scores); C stays ranked. It added a blank
+    up as 0 and ranked the unit."""
+    units = [(n, dict(s), d) for n, s, d in live_units()]
+    del units[-1][1]["TC04"]
+    typed = {name: (code, value) for name, code, value in LIVE_BLANKS}
+    candidates = []
+    for name, scores, dvqt in units:
+        lines = []
+        for i, criterion in enumerate(covenant_rules.covenant.criteria):
+            value = scores.get(criterion.code)
+            if name in typed and typed[name][0] == criterion.code:
+                value = None
+            lines.append(ScoreLine(row=i, code=criterion.code,
+                                   self_score=None if value is None else Q(str(value))))
+        result = score_unit(ScoreSheet(name, "x", tuple(lines)), covenant_rules.covenant)
+        errors = [i for i in result.issues if i.severity == "error"]
+        assert [i.code for i in errors] == ([Code.MISSING_VALUE] if name in (*typed, "Đơn vị K")
+                                            and name != "Đơn vị C" else [])
+        candidates.append(Candidate(name, name, result, dvqt))
+    expected = {u.unit: u.rank for u in rank_units(candidates, covenant_rules.covenant).units}
+    blank = {"Đơn vị A": "TC03", "Đơn vị B": "TC05", "Đơn vị E": "TC10", "Đơn vị K": "TC04"}
+    assert [expected[n] for n in blank] == [None] * 4 and expected["Đơn vị C"] is not None
+    said = {n: issue_text(Code.MISSING_VALUE, L.score_detail(L.SCORE_CLUSTER, c))
+            for n, c in blank.items()}
+    assert said["Đơn vị A"] == 'Lỗi: Chưa nhập "Điểm cụm chấm" của tiêu chí TC03'
+    # as written (cached): K's blank is said before any recalculation
+    at = layout_of(covenant_rules.covenant)
+    written = openpyxl.load_workbook(io.BytesIO(cluster_template_bytes(
+        covenant_rules, [LiveUnit(*u) for u in units])), data_only=True)["Xếp hạng"]
+    k_row = FIRST_UNIT_ROW + len(units)
+    assert (written.cell(k_row, at.total + 1).value, written.cell(k_row, at.note + 1).value) == (
+        "Lỗi", said["Đơn vị K"])
+    got, notes, totals = _live_recalculated(tmp_path, covenant_rules, units, typed)
+    assert got == expected
+    for name in blank:
+        assert (totals[name], notes[name]) == ("Lỗi", said[name]), name
+    assert isinstance(totals["Đơn vị C"], int | float)
