@@ -89,21 +89,22 @@ def to_count(value: object) -> tuple[int | None, Code | None]:
     return int(number), None
 
 
-def count_why(value: object, code: Code | None) -> str:
+def count_why(value: object, code: Code | None, rule: str = COUNT_TEXT_RULE) -> str:
     """The reason to add to a count's issue (issues.make_issue's `why`): for not_a_number of
-    text that is not digits-only and TRUE/FALSE, "chỉ gõ các chữ số 0–9…"; for a cell formatted
-    as a date or a time, that its format is the problem (labels.DATE_CELL_RULE); nothing for
-    a number or digits too large (above MAX_COUNT), or another code. The template's
-    count_error tells the same cases apart (1 with the reason, 4 without)."""
+    text that is not digits-only and TRUE/FALSE, how to type it (`rule`: a count's "chỉ gõ các
+    chữ số 0–9…"; a score's, scores_reader.points_why); for a cell formatted as a date or a
+    time, that its format is the problem (labels.DATE_CELL_RULE); nothing for a number or
+    digits too large (above MAX_COUNT), or another code. The template's count_error tells the
+    same cases apart (1 with the reason, 4 without)."""
     if code is not Code.NOT_A_NUMBER:
         return ""
     if isinstance(value, str):
-        return "" if digit_text(value) else COUNT_TEXT_RULE
+        return "" if digit_text(value) else rule
     if isinstance(value, int | float) and not isinstance(value, bool):
         return ""
     if isinstance(value, DATE_TYPES):
         return DATE_CELL_RULE
-    return COUNT_TEXT_RULE
+    return rule
 
 
 def to_text(value: object) -> tuple[str, str | None]:

@@ -15,7 +15,7 @@ from typing import Any
 
 from addin.domain.covenant import CriterionKind
 from addin.domain.issues import Code, make_issue
-from addin.domain.labels import DATE_CELL_RULE, SCORE_TEXT_RULE, score_detail
+from addin.domain.labels import SCORE_TEXT_RULE, score_detail
 from addin.domain.scoring import (
     SCORE_LABELS,
     SCORE_REQUIRED,
@@ -24,8 +24,8 @@ from addin.domain.scoring import (
     ScoreSheet,
 )
 from addin.domain.text import fold
-from addin.domain.typed_numbers import digit_text, text_count
-from addin.io.cells import DATE_TYPES, column_letter, is_blank, to_number, to_text
+from addin.domain.typed_numbers import text_count
+from addin.io.cells import column_letter, count_why, is_blank, to_number, to_text
 from addin.io.layout import HELPER_HEADERS
 from addin.io.reader import _find_header
 
@@ -81,16 +81,9 @@ def to_points(value: object) -> tuple[Fraction | None, Code | None]:
 
 
 def points_why(value: object, code: Code | None) -> str:
-    """The reason after a score's not_a_number: for text other than digits (and TRUE/FALSE,
-    which the templates refuse with the same sentence), how to type it; for a cell formatted as
-    a date, that its format is the problem (as a count's, cells.count_why)."""
-    if code is Code.NOT_A_NUMBER and isinstance(value, bool):
-        return SCORE_TEXT_RULE
-    if code is Code.NOT_A_NUMBER and isinstance(value, DATE_TYPES):
-        return DATE_CELL_RULE
-    if code is Code.NOT_A_NUMBER and isinstance(value, str):
-        return "" if digit_text(value) else SCORE_TEXT_RULE
-    return ""
+    """The reason after a score's not_a_number: a count's (cells.count_why), with a score's
+    way to type it (labels.SCORE_TEXT_RULE: decimals are typed as numbers)."""
+    return count_why(value, code, SCORE_TEXT_RULE)
 
 
 def read_scores(rows: list[list[Any]], file: str, sheet: str,
