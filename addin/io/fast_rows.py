@@ -34,6 +34,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from operator import itemgetter
 from types import TracebackType
 from typing import Any
 
@@ -118,6 +119,77 @@ def escape_text(text: str) -> str:
     return text
 
 
+# What sends a row to the cell-by-cell path (which writes the same bytes, more slowly), found in
+# its non-empty texts joined by "\n": a character to escape, "_x" (which may open "_xHHHH_"), or
+# a text that starts or ends with white space (then "\n" has white space beside it, or the
+# joined texts start or end with it; a "\n" inside a text may also send its row there). One
+# character class and literals: the regular-expression engine scans for them at C speed.
+_TO_ESCAPE = re.compile(r"[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_SPACE_AT_JOIN = re.compile(r"\n(?:(?<=\s\n)|\s)")  # the literal first: memchr's speed
+
+
+def _tails(formats: Sequence[Format]) -> list[tuple[str, str, str, str]]:
+    """Per column, what follows '<c r="B7' in a styled cell: bare, blank, text, number."""
+    return [(f'" s="{i}"', f'" s="{i}"/>', f'" s="{i}" t="inlineStr"><is><t>', f'" s="{i}"><v>')
+            for i in _style_indices(formats)]
+
+
+def _height_attributes(points: float) -> str:
+    return f' ht="{points:g}" customHeight="1"'
+
+
+def _no_texts(_values: Sequence[object]) -> str:
+    return ""
+
+
+@dataclass(frozen=True, slots=True)
+class _RowTemplate:
+    """The XML of every row of one shape (formats, each value's type and truth) as one
+    %-template over (row number, height attributes, *values), whose slots `pick` takes from
+    that tuple in order (the template's own text is tags, column letters and style numbers: no
+    "%"); no template where a value's type has none (the row is written cell by cell)."""
+
+    template: str | None
+    pick: Callable[[tuple[object, ...]], tuple[object, ...]]
+    texts: Callable[[Sequence[object]], str]  # the row's non-empty texts, joined by "\n"
+
+    @classmethod
+    def of(cls, width: int, opens: Sequence[str], tails: Sequence[tuple[str, str, str, str]],
+           types: tuple[type, ...], truths: tuple[bool, ...]) -> _RowTemplate:
+        parts = [f'<row r="%s" spans="1:{width}"%s>']
+        slots = [0, 1]  # in the tuple (row number, height attributes, *values)
+        texts_at: list[int] = []
+        for c, (kind, truth) in enumerate(zip(types, truths, strict=True)):
+            style, blank, text, number = tails[c]
+            head = opens[c] + "%s"
+            slots.append(0)
+            if kind is type(None) or (kind is str and not truth):
+                parts.append(head + blank)
+                continue
+            if kind is str:
+                parts.append(head + text + "%s</t></is></c>")
+                texts_at.append(c)
+            elif kind is int:
+                parts.append(head + number + "%s</v></c>")
+            elif kind is bool:  # as _cell writes them
+                parts.append(head + style + ' t="b"><v>%d</v></c>')
+            elif kind is float:
+                parts.append(head + style + "><v>%.16G</v></c>")
+            else:
+                return cls(None, itemgetter(0, 1), _no_texts)
+            slots.append(c + 2)
+        parts.append("</row>")
+        texts: Callable[[Sequence[object]], str]
+        if len(texts_at) == 1:
+            texts = itemgetter(texts_at[0])
+        elif texts_at:
+            each = itemgetter(*texts_at)
+            texts = lambda values: "\n".join(each(values))  # noqa: E731
+        else:
+            texts = _no_texts
+        return cls("".join(parts), itemgetter(*slots), texts)
+
+
 def _cell(head: str, value: object) -> str:
     """One cell of any value the fast cases of BulkRows.xml leave (texts that need escaping,
     spaces kept or cutting; booleans, floats); `head` is '<c r="B7" s="3"'."""
@@ -153,45 +225,52 @@ class BulkRows:
         return b"".join(self.xml_chunks())
 
     def xml_chunks(self, rows_per_chunk: int = CHUNK_ROWS) -> Iterator[bytes]:
-        """The rows' XML, a chunk of rows at a time (compressed while the next is made)."""
+        """The rows' XML, a chunk of rows at a time (compressed while the next is made). Rows
+        of one shape share a template (_RowTemplate); a row whose texts need escaping, keep
+        spaces or are cut is written cell by cell (`_row_by_cells`): the same bytes."""
         opens = [f'<c r="{column_letter(c)}' for c in range(self.width)]  # + row + tail
         # id(formats) -> per column, the tails of a blank, a plain text and a number cell.
         tails_of: dict[int, list[tuple[str, str, str, str]]] = {}
-        parts: list[str] = []
-        append = parts.append
-        row_tail = f'" spans="1:{self.width}">'
-        for offset, (values, formats) in enumerate(self.rows):
-            if offset and not offset % rows_per_chunk:
-                yield "".join(parts).encode("utf-8")
-                parts.clear()
-            n = str(self.first_row + offset + 1)
-            tails = tails_of.get(id(formats))
-            if tails is None:
-                tails = tails_of[id(formats)] = [
-                    (f'" s="{i}"', f'" s="{i}"/>', f'" s="{i}" t="inlineStr"><is><t>',
-                     f'" s="{i}"><v>') for i in _style_indices(formats)]
-            if len(values) != self.width or len(tails) != self.width:
-                raise SpliceError(f"row {n}: {len(values)} values and {len(tails)} formats "
-                                  f"for a table {self.width} columns wide")
-            height = self.heights.get(offset)
-            append('<row r="' + n + row_tail if height is None else
-                   f'<row r="{n}" spans="1:{self.width}" ht="{height:g}" customHeight="1">')
-            # One escape scan for the row's texts ("\n" joins them: it neither needs escaping
-            # nor completes an "_xHHHH_"); a row that needs any escape takes the general path.
-            plain = _ANY_ESCAPE.search("\n".join([v for v in values if type(v) is str])) is None
-            for c, value in enumerate(values):
-                style, blank, text, number = tails[c]
-                if value is None or value == "":
-                    append(opens[c] + n + blank)
-                elif type(value) is str and plain and len(value) <= EXCEL_MAX_TEXT \
-                        and not value[0].isspace() and not value[-1].isspace():
-                    append(opens[c] + n + text + value + "</t></is></c>")
-                elif type(value) is int:  # the common number first (bool is an int too)
-                    append(opens[c] + n + number + str(value) + "</v></c>")
+        shapes: dict[tuple[int, tuple[type, ...], tuple[bool, ...]], _RowTemplate] = {}
+        heights = {offset: _height_attributes(points) for offset, points in self.heights.items()}
+        first = self.first_row + 1
+        rows = self.rows
+        for start in range(0, max(len(rows), 1), rows_per_chunk):
+            parts: list[str] = []
+            append = parts.append
+            for row, (values, formats) in enumerate(rows[start:start + rows_per_chunk],
+                                                    first + start):
+                key = (id(formats), tuple(map(type, values)), tuple(map(bool, values)))
+                shape = shapes.get(key)
+                if shape is None:
+                    tails = tails_of.get(id(formats))
+                    if tails is None:
+                        tails = tails_of[id(formats)] = _tails(formats)
+                    if len(values) != self.width or len(tails) != self.width:
+                        raise SpliceError(f"row {row}: {len(values)} values and {len(tails)} "
+                                          f"formats for a table {self.width} columns wide")
+                    shape = shapes[key] = _RowTemplate.of(self.width, opens, tails, key[1],
+                                                          key[2])
+                ht = heights.get(row - first, "")
+                texts = shape.texts(values)
+                if shape.template is None or len(texts) > EXCEL_MAX_TEXT or \
+                        texts[:1].isspace() or texts[-1:].isspace() or \
+                        "_x" in texts or _TO_ESCAPE.search(texts) or _SPACE_AT_JOIN.search(texts):
+                    append(self._row_by_cells(row, ht, values, opens, tails_of[id(formats)]))
                 else:
-                    append(_cell(opens[c] + n + style, value))
-            append("</row>")
-        yield "".join(parts).encode("utf-8")
+                    append(shape.template % shape.pick((row, ht, *values)))
+            yield "".join(parts).encode("utf-8")
+
+    def _row_by_cells(self, row: int, ht: str, values: Sequence[object], opens: Sequence[str],
+                      tails: Sequence[tuple[str, str, str, str]]) -> str:
+        n = str(row)
+        cells = [f'<row r="{n}" spans="1:{self.width}"{ht}>']
+        for c, value in enumerate(values):
+            style, blank, _text, _number = tails[c]
+            cells.append(opens[c] + n + blank if value is None or value == "" else
+                         _cell(opens[c] + n + style, value))
+        cells.append("</row>")
+        return "".join(cells)
 
     @property
     def last_row(self) -> int:
