@@ -23,6 +23,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -160,14 +161,22 @@ def timed(cmd: list[str], cwd: Path | None = None) -> tuple[float, int, float]:
     with tempfile.TemporaryFile() as errors:  # a pipe could fill up and block the child
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=errors, cwd=cwd)
-        peak = 0
-        while True:
-            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)  # reaped here: rusage kept
-            if pid:
-                break
-            peak = max(peak, _tree_rss(proc.pid))
-            time.sleep(0.05)
+        peaks = [0]
+        ended = threading.Event()
+
+        def sample() -> None:  # the memory, every 50 ms, beside the wait below
+            while not ended.wait(0.05):
+                peaks.append(_tree_rss(proc.pid))
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        # Reaped here, the moment it ends (rusage kept): a loop that polled every 50 ms added
+        # 25 ms on average to every run's wall time, 0.004 of the consolidate ratio.
+        _pid, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
+        ended.set()
+        sampler.join()
+        peak = max(peaks)
         proc.returncode = os.waitstatus_to_exitcode(status)
         if proc.returncode not in (0, 1):
             errors.seek(0)

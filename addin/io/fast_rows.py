@@ -64,6 +64,13 @@ AHEAD_MAX_ROWS = 200_000
 # sheets itself (the 20,000-row sheets take 0.2 s; a hung child must not hang the run).
 AHEAD_TIME_LIMIT = 120.0
 
+# The zlib level of the bulk sheets' entries. Level 2 deflates a large report's rows three times
+# as fast as zlib's default (6): 20,000 nominations, 19 MB of XML, in 0.04 s instead of 0.14 s,
+# for an entry 29 % larger (2.2 MB instead of 1.7 MB; level 1 is no faster and 8 % larger). The
+# deflating is the one part of a report that cannot be shared between cores (issue 12). The
+# other parts keep XlsxWriter's level.
+BULK_DEFLATE_LEVEL = 2
+
 _ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 # Characters XML 1.0 cannot carry; Excel's own escape is _xHHHH_ (and "_x" must then be escaped).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|_(?=x[0-9a-fA-F]{4}_)")
@@ -317,15 +324,6 @@ def _stream(head: bytes, bulk: BulkRows, tail: bytes, write: Callable[[bytes], o
         write(tail)
 
 
-def _write_spliced(target: zipfile.ZipFile, info: zipfile.ZipInfo, xml: bytes,
-                   bulk: BulkRows) -> None:
-    """The sheet with its bulk rows, deflated as it is made (fed in chunks, zlib gives the same
-    bytes as in one piece, so the package is what `writestr` would write)."""
-    head, tail = _around(xml, bulk)
-    with target.open(info, mode="w") as sheet:
-        _stream(head, bulk, tail, sheet.write)
-
-
 @dataclass(frozen=True, slots=True)
 class Deflated:
     """A bulk sheet's part made and deflated ahead: the sheet's own XML around the rows (to
@@ -342,8 +340,9 @@ class _Deflater:
     """What a zip entry opened for writing does to its data: CRC-32, size, raw deflate."""
 
     def __init__(self) -> None:
-        # zipfile's own compressor for ZIP_DEFLATED (level -1, raw deflate): the same bytes
-        self.compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+        # zipfile's compressor for ZIP_DEFLATED at that level (raw deflate): the bytes writestr
+        # gives with compresslevel=BULK_DEFLATE_LEVEL
+        self.compressor = zlib.compressobj(BULK_DEFLATE_LEVEL, zlib.DEFLATED, -15)
         self.crc = 0
         self.size = 0
         self.parts: list[bytes] = []
@@ -371,15 +370,21 @@ def _sheet_xml_now(workbook: Workbook, index: int) -> bytes:
     return handle.getvalue().encode("utf-8")
 
 
-def _deflated_now(workbook: Workbook, bulk: BulkRows) -> Deflated | None:
-    head, tail = _around(_sheet_xml_now(workbook, bulk.sheet_index), bulk)
+def _deflated(head: bytes, bulk: BulkRows, tail: bytes) -> Deflated:
+    """head + the rows' XML + tail, deflated as it is made (fed in chunks, zlib gives the same
+    bytes as in one piece). Raises _NeedsZip64 for a sheet too large for a plain entry."""
     sink = _Deflater()
-    try:
-        _stream(head, bulk, tail, sink.write)
-    except _NeedsZip64:
-        return None  # the parent's own path handles a sheet that large
+    _stream(head, bulk, tail, sink.write)
     sink.parts.append(sink.compressor.flush())
     return Deflated(head, tail, sink.crc, sink.size, b"".join(sink.parts))
+
+
+def _deflated_now(workbook: Workbook, bulk: BulkRows) -> Deflated | None:
+    head, tail = _around(_sheet_xml_now(workbook, bulk.sheet_index), bulk)
+    try:
+        return _deflated(head, bulk, tail)
+    except _NeedsZip64:
+        return None  # the parent's own path handles a sheet that large
 
 
 def _part_name(bulk: BulkRows) -> str:
@@ -593,32 +598,33 @@ def _spliced(package: bytes, bulks: Sequence[BulkRows], streamed: bool,
     by_part = {_part_name(b): b for b in bulks if b.rows}
     if not by_part:
         return package
-    if ready and not _entry_fields_known():
-        ready = None  # this Python's zip writer is not the one the parts are written through
+    # Streamed: each bulk sheet deflated as its rows are made (or by the child, `ready`) and
+    # handed to zipfile as deflated data; else (a sheet over 2 GiB, or a Python whose zip entry
+    # writer is not the one _write_deflated knows) made whole and written by writestr.
+    streamed = streamed and _entry_fields_known()
     out = io.BytesIO()
     done: set[str] = set()
     with zipfile.ZipFile(io.BytesIO(package)) as source, \
             zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
             data = source.read(info.filename)
-            early = (ready or {}).get(info.filename)
-            if info.filename in by_part and streamed and early is not None and \
-                    info.compress_type == zipfile.ZIP_DEFLATED and \
-                    (early.head, early.tail) == _around(data, by_part[info.filename]):
-                _write_deflated(target, info, early)
-                if ahead is not None:
-                    ahead.used.append(info.filename)
-                done.add(info.filename)
-            elif info.filename in by_part and streamed:
-                _write_spliced(target, info, data, by_part[info.filename])
-                done.add(info.filename)
-            elif info.filename in by_part:
-                head, tail = _around(data, by_part[info.filename])
-                target.writestr(info, head + by_part[info.filename].xml() + tail,
-                                compress_type=info.compress_type)
-                done.add(info.filename)
-            else:
+            bulk = by_part.get(info.filename)
+            if bulk is None:
                 target.writestr(info, data, compress_type=info.compress_type)
+                continue
+            done.add(info.filename)
+            head, tail = _around(data, bulk)
+            if streamed and info.compress_type == zipfile.ZIP_DEFLATED:
+                part = (ready or {}).get(info.filename)
+                if part is not None and (part.head, part.tail) == (head, tail):
+                    if ahead is not None:
+                        ahead.used.append(info.filename)
+                else:
+                    part = _deflated(head, bulk, tail)
+                _write_deflated(target, info, part)
+            else:
+                target.writestr(info, head + bulk.xml() + tail, compress_type=info.compress_type,
+                                compresslevel=BULK_DEFLATE_LEVEL)
     if done != set(by_part):
         raise SpliceError(f"no such sheet part: {', '.join(sorted(set(by_part) - done))}")
     return out.getvalue()

@@ -4,8 +4,10 @@ read back with openpyxl (bold header, number formats, fills, widths, the used ra
 from __future__ import annotations
 
 import io
+import struct
 import sys
 import zipfile
+import zlib
 from importlib import metadata
 
 import openpyxl
@@ -115,7 +117,8 @@ def test_xlsxwriter_is_the_version_fast_rows_was_checked_against():
 
 
 def written_whole(package: bytes, bulk: BulkRows) -> bytes:
-    """The package as one `writestr` per part gives it (the bulk sheet made in one piece)."""
+    """The package as one `writestr` per part gives it (the bulk sheet made in one piece, at the
+    bulk sheets' level)."""
     from addin.io import fast_rows
 
     out = io.BytesIO()
@@ -125,8 +128,10 @@ def written_whole(package: bytes, bulk: BulkRows) -> bytes:
             data = source.read(info.filename)
             if info.filename == "xl/worksheets/sheet1.xml":
                 head, tail = fast_rows._around(data, bulk)
-                data = head + bulk.xml() + tail
-            target.writestr(info, data, compress_type=info.compress_type)
+                target.writestr(info, head + bulk.xml() + tail, compress_type=info.compress_type,
+                                compresslevel=fast_rows.BULK_DEFLATE_LEVEL)
+            else:
+                target.writestr(info, data, compress_type=info.compress_type)
     return out.getvalue()
 
 
@@ -178,3 +183,24 @@ def test_splices_that_overlap_put_the_interval_back_after_the_last_one():
     assert sys.getswitchinterval() == pytest.approx(HANDOFF_SECONDS)
     second.__exit__(None, None, None)
     assert sys.getswitchinterval() == before
+
+
+def test_the_bulk_sheet_is_deflated_at_its_level_and_the_other_parts_at_zlibs_default():
+    """BULK_DEFLATE_LEVEL (issue 12: the deflating is the part of a report no second core can
+    share) applies to the bulk sheets only; each entry's data is zlib's raw deflate of the
+    part at its level."""
+    from addin.io import fast_rows
+
+    package, bulk = _book(rows=300)
+    spliced = splice_rows(package, [bulk])
+    with zipfile.ZipFile(io.BytesIO(spliced)) as book:
+        for info in book.infolist():
+            with book.open(info) as entry:
+                xml = entry.read()
+            # the local header: 30 bytes, then the name and the extra field of its own lengths
+            name_length, extra_length = struct.unpack_from("<HH", spliced, info.header_offset + 26)
+            start = info.header_offset + 30 + name_length + extra_length
+            raw = spliced[start:start + info.compress_size]
+            level = fast_rows.BULK_DEFLATE_LEVEL if info.filename.endswith("sheet1.xml") else 6
+            compressor = zlib.compressobj(level, zlib.DEFLATED, -15)
+            assert raw == compressor.compress(xml) + compressor.flush(), info.filename

@@ -175,7 +175,7 @@ def test_deflated_data_goes_only_into_a_deflated_entry():
     with zipfile.ZipFile(stored) as book:
         head, tail = fast_rows._around(book.read("xl/worksheets/sheet1.xml"), bulk)
     xml = head + bulk.xml() + tail
-    compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+    compressor = zlib.compressobj(fast_rows.BULK_DEFLATE_LEVEL, zlib.DEFLATED, -15)
     part = fast_rows.Deflated(head, tail, zlib.crc32(xml), len(xml),
                               compressor.compress(xml) + compressor.flush())
     spliced = fast_rows._spliced(stored.getvalue(), [bulk], streamed=True,
