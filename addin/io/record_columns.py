@@ -145,7 +145,7 @@ def convert(ctx: SheetContext, records: list[list[Any]], excel_rows: list[int],
                                                       excel_rows[i], column))
             invalid.setdefault(i, set()).add(key)
             out[i] = "" if field_kind is TEXT else None
-        for i in _odd_positions(out):
+        for i in _odd_positions(out) if ODD in out else ():  # most columns have none
             value = cells[i]
             if field_kind is COUNT:
                 number, code = to_count(value)
