@@ -8,8 +8,7 @@ UnitWorkbook before anything else sees it.
 
 from __future__ import annotations
 
-from collections import deque
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from operator import attrgetter
 from typing import Any
@@ -70,13 +69,43 @@ _nomination_values = attrgetter(*_NOMINATION_FIELDS)
 _NOMINATION_AT = {name: i for i, name in enumerate(_NOMINATION_FIELDS)}
 
 
+# Records made in bulk (issue 12): the reader makes one per row, validation a judged copy of
+# each, and the parent of the reading workers unpickles them all. Nomination's own __init__
+# sets each of its 32 fields through object.__setattr__ (the class is frozen); an open twin
+# with the same slots stores them as plain attributes, then turns the object into the
+# Nomination it is (the same slots in the same order: the same layout, so Python allows the
+# class change). The result is the record Nomination(*values) makes, in a fifth of the time;
+# Nomination has no __post_init__ for it to skip (tests/domain/test_records_pickle.py).
+def _open_twin(cls: type) -> Any:
+    names = tuple(f.name for f in fields(cls))
+    if getattr(cls, "__slots__", None) != names or hasattr(cls, "__post_init__"):
+        raise TypeError(f"{cls.__name__}: not a plain slotted record")  # pragma: no cover
+    body = "".join(f"    self.{name} = {name}\n" for name in names)
+    namespace: dict[str, Any] = {"_record": cls}
+    exec(f"def __init__(self, {', '.join(names)}):\n{body}"  # noqa: S102 - our own names
+         "    self.__class__ = _record\n", namespace)
+    return type(f"_Open{cls.__name__}", (), {"__slots__": names,
+                                               "__init__": namespace["__init__"]})
+
+
+_OpenNomination = _open_twin(Nomination)
+
+
+def nominations_of(*columns: Iterable[Any]) -> list[Nomination]:
+    """Nomination(*values) of each record, given one column of values per field, in the
+    fields' order: a tuple per field, or an iterator (itertools.repeat for a field all share)."""
+    records: list[Nomination] = list(map(_OpenNomination, *columns))
+    return records
+
+
 def judged(nom: Nomination, **changes: Any) -> Nomination:
-    """A copy of `nom` with `changes`: dataclasses.replace, at half its cost (validation makes
-    one per record, hundreds of thousands in a large report)."""
+    """A copy of `nom` with `changes`: dataclasses.replace, at a fraction of its cost
+    (validation makes one per record, hundreds of thousands in a large report)."""
     values = list(_nomination_values(nom))
     for name, value in changes.items():
         values[_NOMINATION_AT[name]] = value
-    return Nomination(*values)
+    record: Nomination = _OpenNomination(*values)
+    return record
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,15 +223,13 @@ class UnitDraft:
 
 # ----------------------------------------------------------------------------------------------
 # Records between processes. A reading worker sends its books to the parent pickled; pickled one
-# by one, each Nomination costs a class reference, a tuple and a call that sets its 33 fields one
+# by one, each Nomination costs a class reference, a tuple and a call that sets its 32 fields one
 # by one through the frozen class's guard. A book's records go instead as one tuple per field
-# (`zip` transposes them in C), and come back as bare objects whose slots are filled column by
-# column through the slots' own descriptors: the same values, types and equality. Nomination
-# has no __post_init__ to skip (a test pickles every field type and compares).
+# (`zip` transposes them in C), and come back made by nominations_of: the same values, types
+# and equality.
 _book_values = attrgetter(*(f.name for f in fields(UnitWorkbook)))
 _INDIVIDUALS = [f.name for f in fields(UnitWorkbook)].index("individuals")
 _COLLECTIVES = [f.name for f in fields(UnitWorkbook)].index("collectives")
-_NOMINATION_SLOTS = tuple(getattr(Nomination, name).__set__ for name in _NOMINATION_FIELDS)
 
 Packed = tuple[int, tuple[tuple[Any, ...], ...]]
 
@@ -220,12 +247,7 @@ def _packed(records: tuple[Nomination, ...]) -> Packed:
 
 def _unpacked(packed: Packed) -> tuple[Nomination, ...]:
     count, columns = packed
-    if not count:
-        return ()
-    records = tuple(object.__new__(Nomination) for _ in range(count))
-    for fill, column in zip(_NOMINATION_SLOTS, columns, strict=True):
-        deque(map(fill, records, column), maxlen=0)  # run in C, nothing kept
-    return records
+    return tuple(nominations_of(*columns)) if count else ()
 
 
 def judged_all(noms: Sequence[Nomination], names: Sequence[str],
@@ -237,10 +259,7 @@ def judged_all(noms: Sequence[Nomination], names: Sequence[str],
     columns: list[Sequence[Any]] = list(zip(*map(_nomination_values, noms), strict=True))
     for name, changed in zip(names, zip(*changes, strict=True), strict=True):
         columns[_NOMINATION_AT[name]] = changed
-    records = tuple(object.__new__(Nomination) for _ in range(len(noms)))
-    for fill, values in zip(_NOMINATION_SLOTS, columns, strict=True):
-        deque(map(fill, records, values), maxlen=0)
-    return records
+    return tuple(nominations_of(*columns))
 
 
 def _unpacked_book(values: tuple[Any, ...]) -> UnitWorkbook:

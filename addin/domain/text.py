@@ -63,8 +63,10 @@ def _fold_text(text: str) -> str:
     return _NOT_WORD.sub(" ", folded).strip()
 
 
+@lru_cache(maxsize=1 << 16)
 def person_key(name: str, rank: str, unit: str) -> tuple[str, str, str]:
-    """Identity of a person for duplicate detection: normalised name, rank and unit."""
+    """Identity of a person for duplicate detection: normalised name, rank and unit. Cached:
+    a cluster's people are compared within their unit's file, then across the files."""
     return (fold(name), fold(rank), fold(unit))
 
 

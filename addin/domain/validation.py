@@ -140,9 +140,12 @@ def _check_result(j: _Judging) -> None:
 
 
 def _check_vote(j: _Judging, title: Title | None, rules: Rules) -> bool:
-    members = _required_count(j, "members")
-    present = _required_count(j, "present")
-    agree = _required_count(j, "agree")
+    nom = j.nom
+    members, present, agree = nom.members, nom.present, nom.agree
+    if members is None or present is None or agree is None:  # flagged in the columns' order
+        members = _required_count(j, "members")
+        present = _required_count(j, "present")
+        agree = _required_count(j, "agree")
     if title is None or members is None or present is None or agree is None:
         return False
     rule = title.vote
@@ -270,8 +273,7 @@ def _verdict(nom: Nomination, rules: Rules, default_unit: str,
             _check_criteria(j, title)
     j.passed = reached and not has_errors(j.issues)
     _check_result(j)
-    return _Verdict(unit=unit, title_text=j.title_text, issues=tuple(j.issues), title=j.title,
-                    percent=j.percent, reached=reached, passed=j.passed)
+    return _Verdict(unit, j.title_text, tuple(j.issues), j.title, j.percent, reached, j.passed)
 
 
 def validate_nomination(nom: Nomination, rules: Rules, default_unit: str = "",

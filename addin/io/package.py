@@ -27,6 +27,8 @@ _ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_SHEET, _RELATIONSHIP = f"{_NS_MAIN}sheet", f"{_NS_PKG_REL}Relationship"
+_RELS = "xl/_rels/workbook.xml.rels"
 
 def sniff(data: bytes) -> str:
     if data.startswith(ZIP_MAGIC):
@@ -94,13 +96,48 @@ def _parse_xml(archive: zipfile.ZipFile, name: str, tree: bool = True) -> SafeET
                              ) from exc
 
 
-def _sheet_parts(workbook: SafeET.Element | None, rels: SafeET.Element | None) -> dict[str, str]:
-    """Sheet name -> part path inside the package."""
-    if workbook is None or rels is None:
+Attributes = dict[str, str]
+
+
+def _elements(archive: zipfile.ZipFile, name: str, tag: str) -> list[Attributes] | None:
+    """The attributes of each `tag` element (ElementTree's "{namespace}local" names) of the
+    part, in document order, as ElementTree's tree of it gives them (None when the package has
+    no such part); raises UnsafeWorkbook as _parse_xml does. A plain document (what
+    _plainly_well_formed accepts) is read by expat alone, without building a tree."""
+    try:
+        data = archive.read(name)
+    except KeyError:
+        return None
+    found: list[Attributes] = []
+    wanted = tag[1:]  # expat's "namespace}local", with the separator ElementTree asks for
+
+    def start(element: str, attributes: Attributes) -> None:
+        if element == wanted:
+            found.append({"{" + k if "}" in k else k: v for k, v in attributes.items()})
+
+    parser = expat.ParserCreate(None, "}")
+    parser.StartElementHandler = start
+    parser.StartDoctypeDeclHandler = _not_plain
+    parser.EntityDeclHandler = _not_plain
+    parser.UnparsedEntityDeclHandler = _not_plain
+    parser.ExternalEntityRefHandler = _not_plain
+    try:
+        parser.Parse(data, True)
+    except Exception:  # not plain: defusedxml decides, and says why, as it did
+        tree = _parse_xml(archive, name)
+        return None if tree is None else [dict(e.attrib) for e in tree.iter(tag)]
+    return found
+
+
+def _sheet_parts(sheets: list[Attributes] | None, relationships: list[Attributes] | None
+                 ) -> dict[str, str]:
+    """Sheet name -> part path inside the package, from the workbook's sheet elements and its
+    relationships (_elements)."""
+    if sheets is None or relationships is None:
         return {}
-    targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{_NS_PKG_REL}Relationship")}
+    targets = {r.get("Id"): r.get("Target", "") for r in relationships}
     parts: dict[str, str] = {}
-    for sheet in workbook.iter(f"{_NS_MAIN}sheet"):
+    for sheet in sheets:
         target = targets.get(sheet.get(f"{_NS_REL}id"), "")
         if not target:
             continue
@@ -135,13 +172,15 @@ class Package:
             twice = sorted(n for n, k in Counter(listed).items() if k > 1)
             raise UnsafeWorkbook(f"tệp nén có hai phần cùng tên ({', '.join(twice[:3])}): tệp "
                                  "bị làm giả hoặc hỏng")
-        workbook = None
+        sheets = None
         for name in ("[Content_Types].xml", "xl/workbook.xml", "xl/sharedStrings.xml",
                      "xl/styles.xml"):
             if name in names:
-                parsed = _parse_xml(archive, name, tree=name == "xl/workbook.xml")
-                workbook = parsed if name == "xl/workbook.xml" else workbook
-        self._parts = _sheet_parts(workbook, _parse_xml(archive, "xl/_rels/workbook.xml.rels"))
+                if name == "xl/workbook.xml":
+                    sheets = _elements(archive, name, _SHEET)
+                else:
+                    _parse_xml(archive, name, tree=False)
+        self._parts = _sheet_parts(sheets, _elements(archive, _RELS, _RELATIONSHIP))
         for part in self._parts.values():
             if part in names:
                 with archive.open(part) as stream:
@@ -152,8 +191,8 @@ class Package:
     def parts(self) -> dict[str, str]:
         """Sheet name -> part path inside the package."""
         if self._parts is None:
-            self._parts = _sheet_parts(_parse_xml(self.archive, "xl/workbook.xml"),
-                                       _parse_xml(self.archive, "xl/_rels/workbook.xml.rels"))
+            self._parts = _sheet_parts(_elements(self.archive, "xl/workbook.xml", _SHEET),
+                                       _elements(self.archive, _RELS, _RELATIONSHIP))
         return self._parts
 
     def scan(self, sheets: set[str]) -> dict[str, dict[tuple[int, str], str]]:

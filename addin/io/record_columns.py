@@ -5,7 +5,7 @@ converted one column at a time, with the field's kind known from the header: a l
 comprehension takes the common cells (a whole number in a count column, a number in the
 percent column, a text seen before) and marks every other cell ODD, which then takes the
 general path of addin.io.cells, cell by cell, exactly as a row-by-row reading would. Records
-are made by `map(Nomination, *columns)`, one positional argument per field.
+are made by `models.nominations_of(*columns)`, one column per field.
 
 The result is the same as converting each record's cells in turn: a record's issues come in
 its columns' order (one issue at most per cell), its legacy-encoded cells are noted per
@@ -14,15 +14,14 @@ column, and cells holding an Excel error take no conversion.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import MISSING, dataclass, fields
 from itertools import repeat
-from operator import itemgetter
 from typing import Any, Protocol
 
 from addin.domain import fields as F
 from addin.domain.issues import Code, Issue
-from addin.domain.models import Nomination
+from addin.domain.models import Nomination, nominations_of
 from addin.domain.rules import Kind
 from addin.domain.typed_numbers import MAX_COUNT
 from addin.io.cells import count_why, to_count, to_number, to_text
@@ -63,26 +62,28 @@ def nomination_field(key: str) -> str:
     return _FIELD_OF.get(key, key)
 
 
-def _count_cells(cells: list[Any]) -> list[Any]:
+def _count_cells(cells: Sequence[Any]) -> list[Any]:
     # A float holding a whole count (what calamine gives for numbers) and an empty cell, as
     # cells.to_count decides them; everything else is ODD.
     return [(int(v) if 0.0 <= v <= MAX_COUNT and v.is_integer() else ODD) if type(v) is float
             else (None if v is None or v == "" else ODD) for v in cells]
 
 
-def _percent_cells(cells: list[Any]) -> list[Any]:
+def _percent_cells(cells: Sequence[Any]) -> list[Any]:
     return [v if type(v) is float and -MAX_COUNT <= v <= MAX_COUNT else ODD for v in cells]
 
 
-def _text_cells(cells: list[Any]) -> list[Any]:
+def _text_cells(cells: Sequence[Any]) -> list[Any]:
     # A whole float is written without ".0" (cells.to_text); inf and NaN are not is_integer().
     known = _KNOWN_TEXT.get
     return [(str(int(v)) if v.is_integer() else ODD) if type(v) is float else known(v, ODD)
             for v in cells]
 
 
-_FAST: dict[str, Callable[[list[Any]], list[Any]]] = {
+_FAST: dict[str, Callable[[Sequence[Any]], list[Any]]] = {
     COUNT: _count_cells, PERCENT: _percent_cells, TEXT: _text_cells}
+# What the above (and the general path of their ODD cells) make of an empty cell (None or "").
+_BLANK: dict[str, Any] = {COUNT: None, PERCENT: None, TEXT: ""}
 
 
 def _remember_text(value: Any, text: str) -> None:
@@ -121,14 +122,21 @@ def convert(ctx: SheetContext, records: list[list[Any]], excel_rows: list[int],
     order; `columns`: field key -> column letter) as the domain's values."""
     done = Converted({}, {}, {})
     issues, invalid = done.issues, done.invalid
-    shortest = min(map(len, records), default=0)
+    count = len(records)
+    # The rows' columns, transposed in C (as far as the shortest row reaches).
+    by_column: list[tuple[Any, ...]] = list(zip(*records, strict=False))
     errors = ctx.errors
+    known = _KNOWN_TEXT.get
     for c, key in mapping.items():
         column = columns[key]
-        cells = (list(map(itemgetter(c), records)) if c < shortest else
-                 [row[c] if c < len(row) else None for row in records])
+        cells: Sequence[Any] = (by_column[c] if c < len(by_column) else
+                                [row[c] if c < len(row) else None for row in records])
         field_kind = FIELD_KIND.get(key, TEXT)
-        out = _FAST[field_kind](cells)
+        first = cells[0] if cells else None
+        if (first is None or first == "") and cells.count("") + cells.count(None) == count:
+            out = [_BLANK[field_kind]] * count  # a column left blank (a note, a streak)
+        else:
+            out = _FAST[field_kind](cells)
         failed = ([i for i, r in enumerate(excel_rows) if (r, column) in errors]
                   if errors else [])
         for i in failed:
@@ -137,7 +145,7 @@ def convert(ctx: SheetContext, records: list[list[Any]], excel_rows: list[int],
                                                       excel_rows[i], column))
             invalid.setdefault(i, set()).add(key)
             out[i] = "" if field_kind is TEXT else None
-        for i in _odd_positions(out):
+        for i in _odd_positions(out) if ODD in out else ():  # most columns have none
             value = cells[i]
             if field_kind is COUNT:
                 number, code = to_count(value)
@@ -150,11 +158,15 @@ def convert(ctx: SheetContext, records: list[list[Any]], excel_rows: list[int],
             elif field_kind is PERCENT:
                 out[i] = to_number(value)[0]  # the template's own formula; only compared
             else:
-                text, encoding = to_text(value)
-                if encoding:
-                    ctx.legacy.setdefault((column, encoding), []).append(excel_rows[i])
-                else:
-                    _remember_text(value, text)
+                # A text new to this column repeats down it (the unit of every person): the
+                # cells after its first take what to_text gave that one, remembered.
+                text = known(value, ODD)
+                if text is ODD:
+                    text, encoding = to_text(value)
+                    if encoding:
+                        ctx.legacy.setdefault((column, encoding), []).append(excel_rows[i])
+                    else:
+                        _remember_text(value, text)
                 out[i] = text
         done.values[key] = out
     return done
@@ -181,4 +193,4 @@ def nominations(ctx: SheetContext, kind: Kind, file: str, sheet: str, records: l
                                          else repeat(_NO_FIELDS, count))
     by_position[_POSITION["issues"]] = ([tuple(issues[i]) if i in issues else ()
                                          for i in range(count)] if issues else repeat((), count))
-    return list(map(Nomination, *by_position))
+    return nominations_of(*by_position)

@@ -155,58 +155,66 @@ _ANY_R = re.compile(rb"r(?<=\sr)\s*=")
 # holds exactly one _ANY_R match, right after "<c " or "<row "), _ANY_R matches as many times
 # as there are cells and rows exactly when _ODD_R finds nothing.
 _ODD_R = re.compile(rb"r(?<=\sr)(?<!<c r)(?<!<row r)\s*=")
-_ANY_ROW = re.compile(rb"<row[\s/>]")
-_PLAIN_ROW = re.compile(rb'<row r="([1-9][0-9]{0,6})"[\s/>]')
+# Every row element and, where it is plain (r first, double quotes), its number (b"" where not).
+_ROWS = re.compile(rb'<row(?=[\s/>])(?: r="([1-9][0-9]{0,6})"(?=[\s/>]))?')
 _PREFIXED = re.compile(rb"</?[A-Za-z_][\w.\-]*:(?:c|row|dimension)[\s/>]")
 # A necessary part of _PREFIXED, found ten times faster (a literal first): when it finds
 # nothing, neither can _PREFIXED.
 _PREFIXED_HINT = re.compile(rb":(?:c|row|dimension)[\s/>]")
-_ANY_DIMENSION = re.compile(rb"<dimension[\s/>]")
-_PLAIN_DIMENSION = re.compile(rb'<dimension ref="([^"]*)"')
+# Every dimension element and, where it is plain (ref first, double quotes), its ref followed
+# by the closing quote (b"" where not plain).
+_DIMENSIONS = re.compile(rb'<dimension(?=[\s/>])(?: ref="([^"]*"))?')
+_ERROR_CELL = re.compile(rb't="e"')  # a regular expression finds it sooner than `in`
 
 
-# A plain cell whose row number has more digits than given (key: that many digits), and plain
-# cells whose column has two letters or three: searched, not listed.
-_LONGER_ROW = {d: re.compile(rb'<c r="[A-Z]{1,3}[1-9][0-9]{%d}' % d) for d in range(1, 7)}
+# A cell that is not plain (_ODD_CELL's), or is plain but lies beyond a number of row digits
+# (the key) or has three letters (past ZZ): one search for both, where most sheets have none.
+_NOT_NEAR = {d: re.compile(rb'<c(?! r="[A-Z]{1,2}[1-9][0-9]{0,%d}"[\s/>])[\s/>]' % (d - 1))
+             for d in range(1, 7)}
 _TWO_LETTERS = re.compile(rb'<c r="[A-Z]{2}')
-_THREE_LETTERS = re.compile(rb'<c r="[A-Z]{3}')
+_CELL_OPENING = b'<c r="'
 
 
-def _bounded(xml: bytes, rows: list[bytes]) -> bool:
-    """Whether a sheet whose cells and rows are all plain provably fits Excel's grid and the
-    cell limits, without listing its cells: its cells' row numbers are no longer than its
-    longest row number, and its columns have at most one or two letters. False leaves the
-    decision to the exact count (a large sheet, or a cell far out)."""
-    digits = max(map(len, rows), default=1)
-    if digits > 6 or _LONGER_ROW[digits].search(xml):
-        return False  # a row number of 7 digits may be past Excel's last row: counted exactly
-    if _THREE_LETTERS.search(xml):
-        return False  # a column past ZZ may be past Excel's last (XFD): counted exactly
-    columns = 702 if _TWO_LETTERS.search(xml) else 26
-    return (10**digits - 1) * columns <= MAX_SHEET_CELLS and \
-        xml.count(b'<c r="') <= MAX_SHEET_CELLS
+def _near_fits(xml: bytes, digits: int) -> bool:
+    """Whether a sheet whose cells are all plain, with row numbers of at most `digits` digits
+    and at most two column letters (_NOT_NEAR found none), provably fits the cell limits
+    without listing its cells. Two-letter columns are looked for only where they could matter
+    (a sheet of 1,000 rows or more); the cells are counted only where the part is long enough
+    to hold too many (each one takes at least the bytes of its opening, and openings do not
+    overlap)."""
+    highest = 10**digits - 1
+    columns = (702 if highest * 702 > MAX_SHEET_CELLS and _TWO_LETTERS.search(xml) else 26)
+    return highest * columns <= MAX_SHEET_CELLS and (
+        len(xml) <= len(_CELL_OPENING) * MAX_SHEET_CELLS
+        or xml.count(_CELL_OPENING) <= MAX_SHEET_CELLS)
 
 
 def _plain_scan(scan: _Scan, xml: bytes) -> bool:
     """Check a plainly written sheet with regular expressions; False when the sheet is not
-    plain enough for them to be exact (the parser then decides)."""
+    plain enough for them to be exact (the parser then decides). A plain sheet is accepted by
+    bounds (its longest row number's digits, its columns' letters) without listing its cells;
+    what the bounds cannot settle is counted exactly."""
     # "<!" (a DTD, comment or CDATA) cannot be there without "!", found at memchr's speed.
-    if (b"!" in xml and b"<!" in xml) or b't="e"' in xml or (
+    if (b"!" in xml and b"<!" in xml) or _ERROR_CELL.search(xml) or (
             _PREFIXED_HINT.search(xml) and _PREFIXED.search(xml)):
         return False
-    if _ODD_CELL.search(xml):
-        return False  # a cell without r, with r elsewhere or quoted otherwise
-    rows = _PLAIN_ROW.findall(xml)
-    if len(rows) != len(_ANY_ROW.findall(xml)) or any(int(r) > EXCEL_ROWS for r in rows):
+    rows = _ROWS.findall(xml)
+    if b"" in rows or any(len(r) == 7 and int(r) > EXCEL_ROWS for r in rows):
         return False  # a row without r, or with an odd one
+    digits = max(map(len, rows), default=1)
+    # Every cell plain and near: one search. Otherwise, a cell not plain is looked for apart
+    # (a 7-digit row number may be past Excel's last row, a column past ZZ past XFD).
+    near = digits <= 6 and not _NOT_NEAR[digits].search(xml)
+    if not near and _ODD_CELL.search(xml):
+        return False  # a cell without r, with r elsewhere or quoted otherwise
     if _ODD_R.search(xml):
         return False  # a second or unusual r attribute somewhere
-    dimensions = _PLAIN_DIMENSION.findall(xml)
-    if len(dimensions) != len(_ANY_DIMENSION.findall(xml)):
+    dimensions = _DIMENSIONS.findall(xml) if b"<dimension" in xml else []
+    if b"" in dimensions:
         return False
     for ref in dimensions:
-        scan.dimension(ref.decode("ascii", "replace"))
-    if _bounded(xml, rows):
+        scan.dimension(ref[:-1].decode("ascii", "replace"))
+    if near and _near_fits(xml, digits):
         return True
     cells = _PLAIN_CELL.findall(xml)
     scan.cells = len(cells)

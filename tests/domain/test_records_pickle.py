@@ -135,3 +135,33 @@ def test_records_judged_together_are_those_judged_one_by_one(records):
     for record, copy in zip(records, together, strict=True):
         assert copy is not record and (copy.unit or "") == (record.unit or (
             "Đại đội 9" if record.kind == "individual" else ""))
+
+
+def _columns(records):
+    return [tuple(getattr(r, f.name) for r in records) for f in dataclasses.fields(Nomination)]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_record, min_size=1, max_size=6))
+def test_records_made_in_bulk_are_those_the_class_makes(records):
+    """models.nominations_of (the reader's records, validation's copies, unpickled books) makes
+    each record as Nomination(*values) does: equal, of the same types, frozen, hashed alike."""
+    from addin.domain.models import nominations_of
+
+    made = nominations_of(*_columns(records))
+    _same(tuple(made), tuple(records))
+    for mine, theirs in zip(made, records, strict=True):
+        assert type(mine) is Nomination and mine is not theirs
+        assert mine.__slots__ == theirs.__slots__ and not hasattr(mine, "__dict__")
+        if not any(isinstance(v, dict) for v in dataclasses.astuple(theirs)):
+            assert hash(mine) == hash(theirs)
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            mine.name = "changed"  # type: ignore[misc]
+
+
+def test_records_made_in_bulk_need_every_field():
+    from addin.domain.models import nominations_of
+
+    columns = _columns([_every_field(5)])
+    with pytest.raises(TypeError):
+        nominations_of(*columns[:-1])

@@ -187,3 +187,28 @@ def test_collectives_read_as_before() -> None:
     [nom] = read_table(rows, "collective").collectives
     assert (nom.name, nom.title_text, nom.headcount, nom.cstt, nom.agree, nom.seq) == (
         "Ban Tham mưu", "Đơn vị tiên tiến", 20, 15, 9, "1")
+
+
+def test_a_new_text_repeated_down_a_column_is_converted_once(monkeypatch) -> None:
+    """The unit of every person, new to the reader: converted for its first cell, the others
+    take what that one gave (a cold reading worker met it 100 times a file)."""
+    record_columns._KNOWN_TEXT.clear()
+    record_columns._KNOWN_TEXT.update({None: "", "": ""})
+    calls: list[object] = []
+
+    def counted(value: object) -> tuple[str, str | None]:
+        calls.append(value)
+        return to_text(value)
+
+    monkeypatch.setattr(record_columns, "to_text", counted)
+    legacy = encode_tcvn3("Đại đội 2")
+    rows = [[f"Người {i}", "Đại đội 1", legacy] for i in range(50)]
+    ctx = _context(set())
+    got = record_columns.convert(ctx, rows, list(range(5, 55)),
+                                 {0: "full_name", 1: "unit", 2: "note"},
+                                 {"full_name": "A", "unit": "B", "note": "C"}, F.INDIVIDUAL_LABELS)
+    assert got.values["unit"] == ["Đại đội 1"] * 50
+    assert got.values["note"] == ["Đại đội 2"] * 50
+    assert calls.count("Đại đội 1") == 1
+    # a legacy-encoded text is noted cell by cell, as before (never remembered)
+    assert calls.count(legacy) == 50 and ctx.legacy == {("C", "TCVN3"): list(range(5, 55))}
