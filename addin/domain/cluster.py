@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from itertools import compress
@@ -164,12 +164,20 @@ def consolidate(books: list[UnitWorkbook], rules: Rules, history: StreakHistory 
     # Two units of one report were compared at that report's level (its issues are carried).
     judged_with = {id(n): b.source_report or b.path for b in counted for n in b.individuals}
     clashes = duplicate_people([n for b in counted for n in b.individuals], across_files_only=True,
-                               scope_of=lambda n: judged_with[id(n)])
+                               scope_of=lambda n: judged_with[id(n)],
+                               keys=[k for b in counted for k in _people(b)])
     files = [_settled(f, clashes) if f.status == FileState.OK else f for f in files]
     checks, cluster_issues = (cluster_quotas([f.book for f in files if f.counted], rules)
                                if whole_cluster else ([], []))
     return ClusterResult(tuple(files), (*quota_checks, *checks),
                          (*scope.notes, *cluster_issues))
+
+
+def _people(book: UnitWorkbook) -> Sequence[tuple[str, str, str] | None]:
+    """The identities its judgement gives the book's individuals (None for each, to be folded,
+    where it has none for them)."""
+    people = book.judgement.people if book.judgement is not None else ()
+    return people if len(people) == len(book.individuals) else [None] * len(book.individuals)
 
 
 def judge(book: UnitWorkbook, rules: Rules, history: StreakHistory | None = None

@@ -17,6 +17,7 @@ from weakref import WeakKeyDictionary
 from addin.domain.models import Judgement, UnitWorkbook
 from addin.domain.quotas import QuotaCheck
 from addin.domain.rules import Rules
+from addin.domain.text import person_key
 
 _KEYS: WeakKeyDictionary[Rules, str] = WeakKeyDictionary()  # Rules hash by identity
 
@@ -45,8 +46,11 @@ def adopt_key(rules: Rules, key: str) -> None:
 
 def stamped(book: UnitWorkbook, rules: Rules, with_history: bool,
             checks: list[QuotaCheck]) -> UnitWorkbook:
-    """The judged `book` marked as judged by `rules`, with its unit-quota checks."""
-    return replace(book, judgement=Judgement(rules_key(rules), with_history, tuple(checks)))
+    """The judged `book` marked as judged by `rules`, with its unit-quota checks and its
+    people's identities."""
+    people = tuple(person_key(n.name, n.rank, n.unit) for n in book.individuals)
+    return replace(book, judgement=Judgement(rules_key(rules), with_history, tuple(checks),
+                                             people))
 
 
 def carried_checks(book: UnitWorkbook, rules: Rules, with_history: bool

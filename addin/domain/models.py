@@ -150,6 +150,10 @@ class Judgement:
     rules: str
     with_history: bool
     quota_checks: tuple[QuotaCheck, ...] = ()
+    # Each individual's identity (text.person_key), in the book's order: the cluster-wide check
+    # for one person in two files compares these instead of folding every name again (serial,
+    # after the parallel reading: 20,000 names took 0.03 s).
+    people: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -301,16 +301,19 @@ def validate_info(info: UnitInfo, file: str) -> list[Issue]:
 
 
 def duplicate_people(noms: Iterable[Nomination], across_files_only: bool = False,
-                     scope_of: Callable[[Nomination], str] = lambda n: n.file) -> list[Issue]:
+                     scope_of: Callable[[Nomination], str] = lambda n: n.file,
+                     keys: Iterable[tuple[str, str, str] | None] | None = None) -> list[Issue]:
     """One issue per later occurrence of the same person (normalised name + rank + unit), at
     that record's row (`with_issues` attaches them); `across_files_only` skips pairs within one
-    scope (already flagged): a file by default."""
+    scope (already flagged): a file by default. `keys`: each record's text.person_key where
+    already known (None where not), in the records' order."""
     first: dict[tuple[str, str, str], Nomination] = {}
     issues: list[Issue] = []
-    for nom in noms:
+    pairs = ((n, None) for n in noms) if keys is None else zip(noms, keys, strict=True)
+    for nom, known in pairs:
         if nom.kind != "individual":
             continue
-        key = person_key(nom.name, nom.rank, nom.unit)
+        key = known or person_key(nom.name, nom.rank, nom.unit)
         if not key[0]:  # no name to compare
             continue
         if key in first and not (across_files_only and scope_of(first[key]) == scope_of(nom)):

@@ -53,12 +53,12 @@ CHUNK_ROWS = 1000
 # the two threads took turns instead of overlapping: the 20,000-row sheet took 0.33 s to
 # splice at 5 ms and 0.21 s at 0.2 ms (scripts/benchmark.py consolidate, 2026-11-26).
 HANDOFF_SECONDS = 0.0002
-# Bulk rows (all sheets together) from which they are made and deflated ahead in a forked child:
-# a fork and the child's copy-on-write cost a few milliseconds, the 20,000-row sheet 0.2 s of
-# work the parent no longer waits for.
+# Rows of the largest bulk sheet from which it is made and deflated ahead in a forked child (the
+# others are made by the parent meanwhile): a fork and the child's copy-on-write cost a few
+# milliseconds, the 20,000-row sheet 0.1 s of work the parent no longer waits for.
 AHEAD_MIN_ROWS = 5000
 # ...and up to which: the child's copy-on-write copy of the rows' pages grows with them (about
-# 40 MB at 20,000 rows); a larger single report makes its sheets in this process.
+# 40 MB at 20,000 rows); a larger sheet is made in this process.
 AHEAD_MAX_ROWS = 200_000
 # Seconds the parent waits for the child's parts before it stops the child and makes the
 # sheets itself (the 20,000-row sheets take 0.2 s; a hung child must not hang the run).
@@ -339,10 +339,10 @@ class Deflated:
 class _Deflater:
     """What a zip entry opened for writing does to its data: CRC-32, size, raw deflate."""
 
-    def __init__(self) -> None:
+    def __init__(self, level: int = BULK_DEFLATE_LEVEL) -> None:
         # zipfile's compressor for ZIP_DEFLATED at that level (raw deflate): the bytes writestr
-        # gives with compresslevel=BULK_DEFLATE_LEVEL
-        self.compressor = zlib.compressobj(BULK_DEFLATE_LEVEL, zlib.DEFLATED, -15)
+        # gives with that compresslevel (zlib's default, -1, where it is given none)
+        self.compressor = zlib.compressobj(level, zlib.DEFLATED, -15)
         self.crc = 0
         self.size = 0
         self.parts: list[bytes] = []
@@ -484,20 +484,21 @@ class Ahead:
 
 
 def deflate_ahead(workbook: Workbook, bulks: Sequence[BulkRows]) -> Ahead:
-    """An Ahead that forks, on entering its `with` block, a child to make and deflate the bulk
-    sheets while this process writes the rest of the workbook (call once every sheet of the
-    bulks is written, before close). Linux only (fork is the cheap, documented-safe way there;
-    macOS and Windows make the sheets here), and not with other threads running (a fork copies
-    none of them, and a lock one holds stays held in the child), for fewer rows than the fork
-    costs, or for so many that the child's copy of the rows would cost too much memory."""
-    rows = sum(len(b.rows) for b in bulks)
-    if not sys.platform.startswith("linux") or threading.active_count() != 1 or \
-            not AHEAD_MIN_ROWS <= rows <= AHEAD_MAX_ROWS:
+    """An Ahead that forks, on entering its `with` block, a child to make and deflate the
+    largest bulk sheet while this process writes the rest of the workbook (call once every
+    sheet of the bulks is written, before close); splice_rows makes the other bulk sheets here
+    while the child works. Linux only (fork is the cheap, documented-safe way there; macOS and
+    Windows make the sheets here), and not with other threads running (a fork copies none of
+    them, and a lock one holds stays held in the child), for fewer rows than the fork costs,
+    or for so many that the child's copy of the rows would cost too much memory."""
+    largest = max(bulks, key=lambda b: len(b.rows), default=None)
+    if largest is None or not sys.platform.startswith("linux") or \
+            threading.active_count() != 1 or \
+            not AHEAD_MIN_ROWS <= len(largest.rows) <= AHEAD_MAX_ROWS:
         return Ahead()
-    for bulk in bulks:  # a format without its index fails here, in the parent, loudly
-        for formats in {id(f): f for _values, f in bulk.rows}.values():
-            _style_indices(formats)
-    return Ahead(workbook, bulks)
+    for formats in {id(f): f for _values, f in largest.rows}.values():
+        _style_indices(formats)  # a format without its index fails here, in the parent, loudly
+    return Ahead(workbook, [largest])
 
 
 def _child(read: int, write: int, parent: int, workbook: Workbook,
@@ -585,16 +586,52 @@ class _NeedsZip64(Exception):
 def splice_rows(package: bytes, bulks: Sequence[BulkRows], ahead: Ahead | None = None
                 ) -> bytes:
     """Insert the bulk rows after the rows XlsxWriter wrote in each sheet (`ahead`: the sheets
-    a forked child made and deflated meanwhile, used where their XML is the sheet's)."""
+    a forked child made and deflated meanwhile, used where their XML is the sheet's; the other
+    bulk sheets are made here before the child's are waited for)."""
+    made: dict[str, Deflated] = {}
+    if ahead is not None and ahead.pid is not None:
+        try:
+            made = _made_here(package, [b for b in bulks if all(b is not a for a in ahead.bulks)],
+                              ahead.bulks)
+        except _NeedsZip64:
+            made = {}  # left to _spliced's own rule for a sheet that large
     ready = ahead.collect() if ahead is not None else {}
     try:
-        return _spliced(package, bulks, streamed=True, ready=ready, ahead=ahead)
+        return _spliced(package, bulks, streamed=True, ready=ready, ahead=ahead, made=made)
     except _NeedsZip64:  # a sheet of over 2 GiB: made in one piece and written as writestr does
         return _spliced(package, bulks, streamed=False)
 
 
+def _made_here(package: bytes, bulks: Sequence[BulkRows], skip: Sequence[BulkRows]
+               ) -> dict[str, Deflated]:
+    """The package's deflated parts made ready now, while the child makes `skip`'s: the
+    `bulks` sheets with their rows, every other part (not a bulk sheet) deflated as writestr
+    deflates it, so that writing the package once the child is done copies them."""
+    if not _entry_fields_known():
+        return {}
+    parts = {_part_name(b): b for b in bulks if b.rows}
+    theirs = {_part_name(b) for b in skip}
+    made: dict[str, Deflated] = {}
+    with zipfile.ZipFile(io.BytesIO(package)) as source:
+        for info in source.infolist():
+            name = info.filename
+            if info.compress_type != zipfile.ZIP_DEFLATED or name in theirs:
+                continue
+            bulk = parts.get(name)
+            if bulk is not None:
+                head, tail = _around(source.read(name), bulk)
+                made[name] = _deflated(head, bulk, tail)
+            elif name not in theirs:
+                plain = _Deflater(zlib.Z_DEFAULT_COMPRESSION)
+                plain.write(source.read(name))
+                plain.parts.append(plain.compressor.flush())
+                made[name] = Deflated(b"", b"", plain.crc, plain.size, b"".join(plain.parts))
+    return made
+
+
 def _spliced(package: bytes, bulks: Sequence[BulkRows], streamed: bool,
-             ready: dict[str, Deflated] | None = None, ahead: Ahead | None = None) -> bytes:
+             ready: dict[str, Deflated] | None = None, ahead: Ahead | None = None,
+             made: dict[str, Deflated] | None = None) -> bytes:
     by_part = {_part_name(b): b for b in bulks if b.rows}
     if not by_part:
         return package
@@ -607,20 +644,24 @@ def _spliced(package: bytes, bulks: Sequence[BulkRows], streamed: bool,
     with zipfile.ZipFile(io.BytesIO(package)) as source, \
             zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
-            data = source.read(info.filename)
             bulk = by_part.get(info.filename)
             if bulk is None:
-                target.writestr(info, data, compress_type=info.compress_type)
+                part = (made or {}).get(info.filename) if streamed else None
+                if part is not None and info.compress_type == zipfile.ZIP_DEFLATED:
+                    _write_deflated(target, info, part)  # deflated while the child worked
+                else:
+                    target.writestr(info, source.read(info.filename),
+                                    compress_type=info.compress_type)
                 continue
             done.add(info.filename)
-            head, tail = _around(data, bulk)
+            head, tail = _around(source.read(info.filename), bulk)
             if streamed and info.compress_type == zipfile.ZIP_DEFLATED:
                 part = (ready or {}).get(info.filename)
                 if part is not None and (part.head, part.tail) == (head, tail):
                     if ahead is not None:
                         ahead.used.append(info.filename)
-                else:
-                    part = _deflated(head, bulk, tail)
+                else:  # made here: while the child worked (`made`), or now
+                    part = (made or {}).get(info.filename) or _deflated(head, bulk, tail)
                 _write_deflated(target, info, part)
             else:
                 target.writestr(info, head + bulk.xml() + tail, compress_type=info.compress_type,

@@ -135,6 +135,34 @@ def test_same_person_in_two_files_is_flagged(rules):
     assert result.issues[0].file == "b.xlsx"
 
 
+def test_the_cluster_check_compares_the_identities_the_judgement_carries(rules):
+    """Books judged (in the reading workers) carry their people's identities: the cluster-wide
+    check compares those, and gives what folding every name again gives."""
+    from addin.domain.cluster import judge
+    from addin.domain.models import Judgement
+
+    a = unit("a.xlsx", [person(name="Lê Văn B", unit="Đại đội 1"),
+                        person(row=6, name="Trần Thị C", unit="Đại đội 1")], unit_name="A")
+    b = unit("b.xlsx", [person(name="LÊ VĂN  B", unit="Đại đội 1"),
+                        person(row=6, name="Tran Thi D", unit="Đại đội 1")], unit_name="B")
+    judged = [judge(book, rules).book for book in (a, b)]
+    assert all(len(j.judgement.people) == 2 for j in judged)
+
+    def without_people(book):
+        return replace(book, judgement=replace(book.judgement, people=()))
+
+    carried = consolidate(judged, rules)
+    folded_again = consolidate([without_people(j) for j in judged], rules)
+    assert [(i.code, i.file, i.row) for i in carried.issues] == \
+        [(i.code, i.file, i.row) for i in folded_again.issues] == [("duplicate_person", "b.xlsx", 5)]
+    # The carried identities are what is compared: "Tran Thi D" made C's twin is flagged.
+    twin = judged[1].judgement.people[:1] + judged[0].judgement.people[1:]
+    made_twins = replace(judged[1], judgement=Judgement(
+        judged[1].judgement.rules, False, judged[1].judgement.quota_checks, twin))
+    flagged = consolidate([judged[0], made_twins], rules)
+    assert [(i.file, i.row) for i in flagged.issues] == [("b.xlsx", 5), ("b.xlsx", 6)]
+
+
 def test_validating_the_same_records_twice_gives_the_same_answer(rules):
     """Records are frozen and validation returns judged copies: nothing accumulates in the
     input (on the old in-place validation the second run doubled every issue)."""

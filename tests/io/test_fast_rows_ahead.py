@@ -19,7 +19,7 @@ from addin.domain.cluster import consolidate
 from addin.io import fast_rows, report
 from addin.io.reader import read_unit_workbook
 from addin.io.report import ReportMeta, cluster_report_bytes
-from tests.conftest import person, unit_sheets, write_openpyxl
+from tests.conftest import collective, person, unit_sheets, write_openpyxl
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux only")
 
@@ -64,6 +64,37 @@ def test_the_childs_parts_are_used_and_the_bytes_are_the_serial_paths(monkeypatc
     ahead = cluster_report_bytes(result, rules, META)
     assert threading.active_count() == 1, "another thread runs: the report forks no child"
     assert aheads[-1].used == ["xl/worksheets/sheet2.xml"]  # "Cá nhân" (no collectives here)
+    assert ahead == serial
+
+
+def test_the_child_makes_the_largest_sheet_and_the_parent_the_others_meanwhile(
+        monkeypatch, tmp_path, rules, aheads):
+    """With both nomination sheets, the child makes the larger ("Cá nhân") and the parent
+    makes "Tập thể" before it waits for the child: the bytes are still the serial path's."""
+    books = []
+    for u in range(2):
+        people = [person(name=f"Người {u}-{i}", seq=i + 1) for i in range(30)]
+        groups = [collective(name=f"Tổ {u}-{i}") for i in range(5)]
+        books.append(read_unit_workbook(write_openpyxl(
+            tmp_path / f"u{u}.xlsx", unit_sheets(people, groups))))
+    both = consolidate(books, rules)
+    serial = _serial(monkeypatch, both, rules)
+    made: list[list[str]] = []
+    original = fast_rows._made_here
+
+    def spy(package, bulks, skip):
+        found = original(package, bulks, skip)
+        made.append(sorted(found))
+        return found
+
+    monkeypatch.setattr(fast_rows, "_made_here", spy)
+    monkeypatch.setattr(fast_rows, "AHEAD_MIN_ROWS", 1)
+    ahead = cluster_report_bytes(both, rules, META)
+    assert [len(b.rows) for b in aheads[-1].bulks] == [60]  # the child: "Cá nhân" only
+    assert aheads[-1].used == ["xl/worksheets/sheet2.xml"]
+    assert len(made) == 1 and "xl/worksheets/sheet3.xml" in made[0]  # "Tập thể", here,
+    assert "xl/worksheets/sheet2.xml" not in made[0]  # before the wait, with every other part
+    assert {"xl/styles.xml", "xl/workbook.xml", "xl/worksheets/sheet1.xml"} <= set(made[0])
     assert ahead == serial
 
 
