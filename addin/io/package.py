@@ -62,17 +62,24 @@ def _raise_not_plain(*_args: object) -> None:
 _not_plain: Any = _raise_not_plain  # one handler for expat's several signatures
 
 
+def _plain_parser() -> Any:
+    """An expat parser, with the namespace handling ElementTree asks for, that raises _NotPlain
+    at any DOCTYPE or entity declaration (those are defusedxml's to judge)."""
+    parser = expat.ParserCreate(None, "}")
+    parser.StartDoctypeDeclHandler = _not_plain
+    parser.EntityDeclHandler = _not_plain
+    parser.UnparsedEntityDeclHandler = _not_plain
+    parser.ExternalEntityRefHandler = _not_plain
+    return parser
+
+
 def _plainly_well_formed(data: bytes) -> bool:
     """Whether `data` is well-formed XML without any DOCTYPE: checked by expat alone, without
     building a tree (a workbook's shared strings are most of its XML). True means defusedxml
     would parse it without complaint (it forbids nothing in such a document, and expat, the
     parser under it, already refuses what is not well-formed); False leaves the decision, and
     the exact error, to defusedxml."""
-    parser = expat.ParserCreate(None, "}")  # the namespace handling ElementTree asks for
-    parser.StartDoctypeDeclHandler = _not_plain
-    parser.EntityDeclHandler = _not_plain
-    parser.UnparsedEntityDeclHandler = _not_plain
-    parser.ExternalEntityRefHandler = _not_plain
+    parser = _plain_parser()
     try:
         parser.Parse(data, True)
     except Exception:  # not well-formed, a declaration, an unknown encoding…
@@ -115,12 +122,8 @@ def _elements(archive: zipfile.ZipFile, name: str, tag: str) -> list[Attributes]
         if element == wanted:
             found.append({"{" + k if "}" in k else k: v for k, v in attributes.items()})
 
-    parser = expat.ParserCreate(None, "}")
+    parser = _plain_parser()
     parser.StartElementHandler = start
-    parser.StartDoctypeDeclHandler = _not_plain
-    parser.EntityDeclHandler = _not_plain
-    parser.UnparsedEntityDeclHandler = _not_plain
-    parser.ExternalEntityRefHandler = _not_plain
     try:
         parser.Parse(data, True)
     except Exception:  # not plain: defusedxml decides, and says why, as it did
