@@ -22,6 +22,23 @@ _LONGER_ROW = {d: re.compile(rb'<c r="[A-Z]{1,3}[1-9][0-9]{%d}' % d) for d in ra
 _THREE_LETTERS = re.compile(rb'<c r="[A-Z]{3}')
 
 
+def _counted_exactly(scan, cells) -> bool:
+    """The earlier passes' exact count of the plain cells found (both oracles end so)."""
+    from operator import itemgetter
+
+    from addin.io import sheet_scan as S
+
+    scan.cells = len(cells)
+    scan.max_row = max(map(int, set(map(itemgetter(1), cells))), default=0)
+    scan.max_col = max(map(S._column_number, {c.decode() for c in set(map(itemgetter(0), cells))}),
+                       default=0)
+    if scan.max_row > S.EXCEL_ROWS or scan.max_col > S.EXCEL_COLUMNS:
+        raise scan.refuse("có ô nằm ngoài bảng tính Excel")
+    if scan.max_row * scan.max_col > S.MAX_SHEET_CELLS or scan.cells > S.MAX_SHEET_CELLS:
+        raise scan.too_large()
+    return True
+
+
 def _bounded(xml: bytes, rows: list[bytes]) -> bool:
     """The bounds as _plain_scan now decides them, for a sheet whose cells are all plain:
     every cell near its rows' digits and two letters (one search), and fitting the limits."""
@@ -76,7 +93,6 @@ def test_the_odd_cell_search_finds_one_exactly_when_the_counts_differ(xml: bytes
 
 def _plain_scan_before(scan: object, xml: bytes) -> bool:
     """sheet_scan._plain_scan as it was before the third pass (the oracle)."""
-    from operator import itemgetter
 
     from addin.io import sheet_scan as S
 
@@ -96,15 +112,7 @@ def _plain_scan_before(scan: object, xml: bytes) -> bool:
         return False
     for ref in dimensions:
         scan.dimension(ref.decode("ascii", "replace"))
-    scan.cells = len(cells)
-    scan.max_row = max(map(int, set(map(itemgetter(1), cells))), default=0)
-    scan.max_col = max(map(S._column_number, {c.decode() for c in set(map(itemgetter(0), cells))}),
-                       default=0)
-    if scan.max_row > S.EXCEL_ROWS or scan.max_col > S.EXCEL_COLUMNS:
-        raise scan.refuse("có ô nằm ngoài bảng tính Excel")
-    if scan.max_row * scan.max_col > S.MAX_SHEET_CELLS or scan.cells > S.MAX_SHEET_CELLS:
-        raise scan.too_large()
-    return True
+    return _counted_exactly(scan, cells)
 
 
 _ROW_PIECES = st.sampled_from([b'<row r="1">', b'<row r="1048577">', b"<row>", b"</row>",
@@ -202,7 +210,6 @@ def _bounded_before(xml: bytes, rows: list[bytes]) -> bool:
 
 def _plain_scan_fourth(scan: object, xml: bytes) -> bool:
     """sheet_scan._plain_scan as it was before the fifth pass (the oracle)."""
-    from operator import itemgetter
 
     from addin.io import sheet_scan as S
 
@@ -225,15 +232,7 @@ def _plain_scan_fourth(scan: object, xml: bytes) -> bool:
     if _bounded_before(xml, rows):
         return True
     cells = S._PLAIN_CELL.findall(xml)
-    scan.cells = len(cells)
-    scan.max_row = max(map(int, set(map(itemgetter(1), cells))), default=0)
-    scan.max_col = max(map(S._column_number, {c.decode() for c in set(map(itemgetter(0), cells))}),
-                       default=0)
-    if scan.max_row > S.EXCEL_ROWS or scan.max_col > S.EXCEL_COLUMNS:
-        raise scan.refuse("có ô nằm ngoài bảng tính Excel")
-    if scan.max_row * scan.max_col > S.MAX_SHEET_CELLS or scan.cells > S.MAX_SHEET_CELLS:
-        raise scan.too_large()
-    return True
+    return _counted_exactly(scan, cells)
 
 
 _FIFTH_PIECES = st.sampled_from([
