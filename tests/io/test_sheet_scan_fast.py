@@ -39,6 +39,18 @@ def _counted_exactly(scan, cells) -> bool:
     return True
 
 
+def _outcome(scan_function: object, xml: bytes) -> object:
+    """What a pass decides on `xml`: its answer, or the refusal's words (a sheet accepted
+    without its cells listed has no counts to compare)."""
+    from addin.io import sheet_scan as S
+
+    scan = S._Scan("x")
+    try:
+        return scan_function(scan, xml)  # type: ignore[operator]
+    except S.UnsafeWorkbook as exc:
+        return str(exc)
+
+
 def _bounded(xml: bytes, rows: list[bytes]) -> bool:
     """The bounds as _plain_scan now decides them, for a sheet whose cells are all plain:
     every cell near its rows' digits and two letters (one search), and fitting the limits."""
@@ -129,15 +141,7 @@ _SHEET_XML = st.lists(st.one_of(_CELL_PIECES, _ROW_PIECES), max_size=30).map(b""
 def test_the_plain_scan_decides_as_before(xml: bytes) -> None:
     from addin.io import sheet_scan as S
 
-    def outcome(scan_function: object) -> object:
-        scan = S._Scan("x")
-        try:
-            result = scan_function(scan, xml)  # type: ignore[operator]
-        except S.UnsafeWorkbook as exc:
-            return str(exc)
-        return result  # (a sheet accepted without its cells listed has no counts to compare)
-
-    assert outcome(S._plain_scan) == outcome(_plain_scan_before), xml
+    assert _outcome(S._plain_scan, xml) == _outcome(_plain_scan_before, xml), xml
 
 
 # Fourth pass: a plain sheet is accepted by bounds (row-number digits, column letters) without
@@ -274,15 +278,7 @@ def test_rows_and_dimensions_are_found_as_before(xml: bytes) -> None:
 def test_the_fifth_pass_decides_as_the_fourth(xml: bytes) -> None:
     from addin.io import sheet_scan as S
 
-    def outcome(scan_function: object) -> object:
-        scan = S._Scan("x")
-        try:
-            result = scan_function(scan, xml)  # type: ignore[operator]
-        except S.UnsafeWorkbook as exc:
-            return str(exc)
-        return result
-
-    assert outcome(S._plain_scan) == outcome(_plain_scan_fourth), xml
+    assert _outcome(S._plain_scan, xml) == _outcome(_plain_scan_fourth, xml), xml
     rows = _PLAIN_ROW.findall(xml)
     if not S._ODD_CELL.search(xml):  # the bounds are for sheets whose cells are all plain
         assert _bounded(xml, rows) == _bounded_before(xml, rows), xml
