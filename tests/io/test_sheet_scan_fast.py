@@ -105,7 +105,6 @@ def test_the_odd_cell_search_finds_one_exactly_when_the_counts_differ(xml: bytes
 
 def _plain_scan_before(scan: object, xml: bytes) -> bool:
     """sheet_scan._plain_scan as it was before the third pass (the oracle)."""
-
     from addin.io import sheet_scan as S
 
     assert isinstance(scan, S._Scan)
@@ -214,7 +213,6 @@ def _bounded_before(xml: bytes, rows: list[bytes]) -> bool:
 
 def _plain_scan_fourth(scan: object, xml: bytes) -> bool:
     """sheet_scan._plain_scan as it was before the fifth pass (the oracle)."""
-
     from addin.io import sheet_scan as S
 
     assert isinstance(scan, S._Scan)
