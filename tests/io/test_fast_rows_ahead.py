@@ -214,3 +214,17 @@ def test_deflated_data_goes_only_into_a_deflated_entry():
     with zipfile.ZipFile(io.BytesIO(spliced)) as book:
         assert book.testzip() is None
         assert book.read("xl/worksheets/sheet1.xml") == xml
+
+
+def test_a_zip_writer_without_the_known_fields_gets_the_same_bytes_by_writestr(
+        monkeypatch, result, rules, aheads):
+    """Where a Python's zip entry writer does not keep the fields _write_deflated sets, every
+    path (the child's, the parent's meanwhile, the serial one) falls back to writestr: the same
+    bytes, and nothing of the child's is used."""
+    serial = _serial(monkeypatch, result, rules)
+    monkeypatch.setattr(fast_rows, "AHEAD_MIN_ROWS", 1)
+    monkeypatch.setattr(fast_rows, "_entry_fields_known", lambda: False)
+    assert cluster_report_bytes(result, rules, META) == serial
+    assert aheads[-1].used == []
+    monkeypatch.setattr(fast_rows, "AHEAD_MIN_ROWS", sys.maxsize)
+    assert cluster_report_bytes(result, rules, META) == serial
