@@ -152,7 +152,9 @@ class Judgement:
     quota_checks: tuple[QuotaCheck, ...] = ()
     # Each individual's identity (text.person_key), in the book's order: the cluster-wide check
     # for one person in two files compares these instead of folding every name again (serial,
-    # after the parallel reading: 20,000 names took 0.03 s).
+    # after the parallel reading: 20,000 names took 0.03 s). Made by judgement.stamped from the
+    # judged records; nothing changes a record's name, rank or unit after that. Code that
+    # would (a replace of the book's individuals) must stamp the book again.
     people: tuple[tuple[str, str, str], ...] = ()
 
 
@@ -251,7 +253,14 @@ def _packed(records: tuple[Nomination, ...]) -> Packed:
 
 def _unpacked(packed: Packed) -> tuple[Nomination, ...]:
     count, columns = packed
-    return tuple(nominations_of(*columns)) if count else ()
+    if not count:
+        return ()
+    records = tuple(nominations_of(*columns))
+    if len(records) != count or any(len(column) != count for column in columns):
+        # map() stops at the shortest column: a damaged pack must fail, not lose people
+        raise ValueError(f"packed records: {count} announced, columns of "
+                         f"{sorted({len(c) for c in columns})}")
+    return records
 
 
 def judged_all(noms: Sequence[Nomination], names: Sequence[str],

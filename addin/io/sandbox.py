@@ -132,15 +132,12 @@ class _Worker:
         self.queue: deque[int] = deque()  # tasks sent, in order; the first is running
         self.started = 0.0  # when the first of them started
 
-    def stop(self, kill: bool = False, wait: bool = True) -> None:
+    def stop(self, kill: bool = False) -> None:
         if not kill:
             try:
                 self.conn.send(None)
             except (OSError, ValueError):
                 kill = True
-        if not kill and not wait:  # told to end; it ends on its own (see WorkerPool.close)
-            self.conn.close()
-            return
         if kill and self.process.is_alive():
             self.process.kill()
         self.process.join(timeout=None if kill else 2)
@@ -248,14 +245,11 @@ class WorkerPool:
                 worker.stop(kill=True)
         return results
 
-    def close(self, wait: bool = True) -> None:
-        """Stop the idle workers; without `wait`, they are told to end and not waited for:
-        at the process's exit, where the system reaps them (the wait took 5 ms of every
-        command's time)."""
+    def close(self) -> None:
         if os.getpid() != self.owner:  # a forked child never stops its parent's workers
             return
         while self.idle:
-            self.idle.pop().stop(wait=wait)
+            self.idle.pop().stop()
 
 
 def _current_folder() -> str | None:
@@ -291,5 +285,5 @@ def shared_pool() -> WorkerPool:
     global _POOL
     if _POOL is None or _POOL.owner != os.getpid():
         _POOL = WorkerPool()
-        atexit.register(_POOL.close, wait=False)
+        atexit.register(_POOL.close)
     return _POOL

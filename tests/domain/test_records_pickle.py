@@ -165,3 +165,17 @@ def test_records_made_in_bulk_need_every_field():
     columns = _columns([_every_field(5)])
     with pytest.raises(TypeError):
         nominations_of(*columns[:-1])
+
+
+def test_a_damaged_pack_fails_instead_of_losing_people():
+    """Records come back column by column; map() would stop at the shortest column, so a pack
+    whose columns are shorter than announced must be refused, not read as fewer people."""
+    from addin.domain import models
+
+    people = tuple(Nomination(kind="individual", file="a.xlsx", sheet="Cá nhân", name=f"Người {i}",
+                              row=5 + i) for i in range(3))
+    count, columns = models._packed(people)
+    assert models._unpacked((count, columns)) == people
+    short = tuple(c[:2] if i == 1 else c for i, c in enumerate(columns))
+    with pytest.raises(ValueError, match="3 announced"):
+        models._unpacked((count, short))

@@ -4,6 +4,7 @@ any values a report holds (texts needing escapes, spaces kept, long texts, numbe
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from xlsxwriter.format import Format
@@ -79,3 +80,20 @@ def test_the_fast_cases_write_the_bytes_of_the_general_path(rows, heights, first
     indices = {id(f): [x.xf_index for x in f] for f in styles}
     assert bulk.xml() == _reference_xml(bulk, indices)
     assert b"".join(bulk.xml_chunks(rows_per_chunk=chunk)) == bulk.xml()
+
+
+# Every white-space character (str.isspace and the regular expressions' \s agree on all of
+# Unicode) at a text's start or end, beside another text of the row: the template path must
+# leave such rows to the per-cell writer (xml:space="preserve"), wherever the text stands.
+_SPACES = [chr(c) for c in range(0x110000) if chr(c).isspace()]
+
+
+@pytest.mark.parametrize("space", _SPACES, ids=lambda c: f"U+{ord(c):04X}")
+def test_white_space_at_a_texts_end_beside_another_text_keeps_its_bytes(space) -> None:
+    styles = (_formats(1, 2, 3, 4),)
+    rows = [["a" + space, "b", 1, None], ["a", space + "b", 1, None], ["a", space, "b", 2],
+            [space + "a", "b", "c", space], ["a", "b" + space, "", "c"]]
+    bulk = BulkRows(sheet_index=0, first_row=0, width=WIDTH)
+    for values in rows:
+        bulk.rows.append((values, styles[0]))
+    assert bulk.xml() == _reference_xml(bulk, {id(styles[0]): [1, 2, 3, 4]})

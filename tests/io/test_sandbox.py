@@ -132,16 +132,3 @@ def test_workers_read_relative_paths_from_the_callers_current_folder(tmp_path, m
     finally:
         pool.close()
 
-
-def test_closing_without_waiting_tells_the_workers_to_end_and_they_do():
-    """At the process's exit the pool is closed without waiting (the system reaps the workers):
-    they are told to end all the same, and end on their own."""
-    pool = WorkerPool()
-    pool.run([(_pid, ())] * 4, workers=2)
-    workers = list(pool.idle)
-    assert workers and all(w.process.is_alive() for w in workers)
-    pool.close(wait=False)
-    assert not pool.idle
-    for worker in workers:
-        worker.process.join(timeout=10)
-        assert worker.process.exitcode == 0  # ended by itself, told to: not killed
