@@ -352,6 +352,11 @@ class _Deflater:
         self.size += len(data)
         self.parts.append(self.compressor.compress(data))
 
+    def finished(self, head: bytes = b"", tail: bytes = b"") -> Deflated:
+        """Everything written, as an entry's data (`head`, `tail`: a bulk sheet's own XML)."""
+        self.parts.append(self.compressor.flush())
+        return Deflated(head, tail, self.crc, self.size, b"".join(self.parts))
+
 
 def _sheet_xml_now(workbook: Workbook, index: int) -> bytes:
     """The worksheet's XML as close() will write it: XlsxWriter 3.3.1's _store_workbook marks
@@ -375,8 +380,7 @@ def _deflated(head: bytes, bulk: BulkRows, tail: bytes) -> Deflated:
     bytes as in one piece). Raises _NeedsZip64 for a sheet too large for a plain entry."""
     sink = _Deflater()
     _stream(head, bulk, tail, sink.write)
-    sink.parts.append(sink.compressor.flush())
-    return Deflated(head, tail, sink.crc, sink.size, b"".join(sink.parts))
+    return sink.finished(head, tail)
 
 
 def _deflated_now(workbook: Workbook, bulk: BulkRows) -> Deflated | None:
@@ -621,11 +625,10 @@ def _made_here(package: bytes, bulks: Sequence[BulkRows], skip: Sequence[BulkRow
             if bulk is not None:
                 head, tail = _around(source.read(name), bulk)
                 made[name] = _deflated(head, bulk, tail)
-            elif name not in theirs:
+            else:
                 plain = _Deflater(zlib.Z_DEFAULT_COMPRESSION)
                 plain.write(source.read(name))
-                plain.parts.append(plain.compressor.flush())
-                made[name] = Deflated(b"", b"", plain.crc, plain.size, b"".join(plain.parts))
+                made[name] = plain.finished()
     return made
 
 
